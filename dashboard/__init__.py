@@ -1,0 +1,1 @@
+"""Drug Policy Atlas: European drug-policy evidence, from Parquet extracts to a Streamlit dashboard."""

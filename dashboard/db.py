@@ -1,0 +1,145 @@
+"""The one connection factory and the one query runner: a locked-down DuckDB over the Parquet extracts."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard import settings
+
+# Every extract the app reads, registered here and only here: view name -> (file, required columns and types).
+EXTRACTS: dict[str, tuple[str, dict[str, str]]] = {
+    "facts": ("facts.parquet", {
+        "iso3": "VARCHAR", "year": "SMALLINT", "indicator_id": "VARCHAR", "sex": "VARCHAR",
+        "age_group": "VARCHAR", "value": "DOUBLE", "source_id": "VARCHAR", "country_note": "BOOLEAN",
+        "flag": "VARCHAR"}),
+    "indicators": ("indicators.parquet", {
+        "indicator_id": "VARCHAR", "label": "VARCHAR", "topic": "VARCHAR", "unit": "VARCHAR", "kind": "VARCHAR",
+        "definition": "VARCHAR", "caveat": "VARCHAR", "source_id": "VARCHAR"}),
+    "countries": ("countries.parquet", {
+        "iso3": "VARCHAR", "iso2": "VARCHAR", "eurostat_code": "VARCHAR", "name_en": "VARCHAR",
+        "name_no": "VARCHAR", "eu27": "BOOLEAN", "nordic": "BOOLEAN", "emcdda_reporting": "BOOLEAN",
+        "has_hat_programme": "BOOLEAN", "region": "VARCHAR", "on_map": "BOOLEAN", "centroid_lat": "DOUBLE",
+        "centroid_lon": "DOUBLE"}),
+    "population": ("population.parquet", {
+        "iso3": "VARCHAR", "year": "SMALLINT", "pop_15_64": "DOUBLE", "is_projection": "BOOLEAN",
+        "source_id": "VARCHAR"}),
+    "programmes": ("programmes.parquet", {
+        "programme_id": "VARCHAR", "country": "VARCHAR", "iso3": "VARCHAR", "city_or_sites": "VARCHAR",
+        "programme_name": "VARCHAR", "programme_type": "VARCHAR", "start_year": "SMALLINT",
+        "end_year": "SMALLINT", "status": "VARCHAR", "patients_numeric": "INTEGER", "eligibility": "VARCHAR",
+        "medication_form": "VARCHAR", "conflict_flag": "VARCHAR", "source_titles": "VARCHAR",
+        "source_urls": "VARCHAR"}),
+    "programme_claims": ("programme_claims.parquet", {
+        "claim_id": "VARCHAR", "programme_id": "VARCHAR", "field": "VARCHAR", "claimed_value": "VARCHAR",
+        "claim_status": "VARCHAR", "source_title": "VARCHAR", "source_url": "VARCHAR", "note": "VARCHAR"}),
+    "sources": ("sources.parquet", {
+        "source_id": "VARCHAR", "title": "VARCHAR", "publisher": "VARCHAR", "edition": "VARCHAR",
+        "table_id": "VARCHAR", "url": "VARCHAR", "licence": "VARCHAR", "attribution": "VARCHAR",
+        "kind": "VARCHAR"}),
+}
+_QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)?$")
+# A query reads at most this many rows back into Python; more means a query or input is wrong.
+MAX_ROWS = 2_000_000
+
+
+class DataUnavailable(Exception):
+    """An extract a query needs is missing or broken; the message says which file and how to rebuild."""
+
+
+@dataclass
+class Connection:
+    """A locked-down DuckDB connection plus what is wrong with the extracts, if anything."""
+
+    duck: duckdb.DuckDBPyConnection
+    data_dir: Path
+    broken: dict[str, str] = field(default_factory=dict)  # view name -> problem
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _sql_string(text: str) -> str:
+    """Quote one of our own file paths as a SQL literal (never used for user input)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = "1GB") -> Connection:
+    """Open an in-memory DuckDB that can only read the registered extracts in data_dir."""
+    data_dir = Path(data_dir or settings.DATA_DIR).resolve()
+    duck = duckdb.connect(":memory:", config={
+        "threads": threads, "memory_limit": memory_limit,
+        "autoinstall_known_extensions": False, "autoload_known_extensions": False,
+        "allow_community_extensions": False,
+    })
+    paths = {view: str(data_dir / file_name) for view, (file_name, _) in EXTRACTS.items()}
+    duck.execute("SET allowed_paths = [" + ", ".join(_sql_string(p) for p in paths.values()) + "]")
+    duck.execute("SET enable_external_access = false")
+    broken: dict[str, str] = {}
+    for view, (file_name, columns) in EXTRACTS.items():
+        problem = _register_view(duck, view, Path(paths[view]), columns)
+        if problem:
+            broken[view] = f"{data_dir / file_name}: {problem}"
+    duck.execute("SET lock_configuration = true")
+    return Connection(duck=duck, data_dir=data_dir, broken=broken)
+
+
+def _register_view(duck: duckdb.DuckDBPyConnection, view: str, path: Path, columns: dict[str, str]) -> str | None:
+    """Create the view over one Parquet file; return a problem description instead of raising."""
+    if not path.is_file():
+        return "file is missing"
+    if path.stat().st_size == 0:
+        return "file is empty"
+    try:
+        duck.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_sql_string(str(path))})")
+        found = {name: kind for name, kind, *_ in duck.execute(f"DESCRIBE {view}").fetchall()}
+    except duckdb.Error as error:
+        duck.execute(f"DROP VIEW IF EXISTS {view}")
+        return f"cannot be read as Parquet ({str(error).splitlines()[0]})"
+    for name, kind in columns.items():
+        if found.get(name) != kind:
+            duck.execute(f"DROP VIEW {view}")
+            return (f"column {name!r} is missing" if name not in found
+                    else f"column {name!r} has type {found[name]}, expected {kind}")
+    return None
+
+
+@cache
+def load_query(name: str) -> str:
+    """The SQL text of queries/<name>.sql; names are fixed identifiers, never user input."""
+    if not _QUERY_NAME.fullmatch(name):
+        raise ValueError(f"bad query name {name!r}")
+    path = settings.QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise ValueError(f"no query file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_views(name: str) -> set[str]:
+    """The registered views a query reads (so a broken extract only disables the queries that need it)."""
+    sql = load_query(name)
+    return {view for view in EXTRACTS if re.search(rf"\b(from|join)\s+{view}\b", sql, re.IGNORECASE)}
+
+
+def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql with its $parameters bound; returns a DataFrame."""
+    missing = sorted(view for view in query_views(name) if view in connection.broken)
+    if missing:
+        details = "; ".join(connection.broken[view] for view in missing)
+        raise DataUnavailable(f"{details}. Rebuild the extracts with `{settings.REBUILD_COMMAND}`.")
+    sql = load_query(name)
+    cursor = connection.duck.cursor()  # one cursor per query: safe across Streamlit's threads
+    try:
+        result = cursor.execute(sql, params).fetch_df()
+    except duckdb.IOException as error:
+        raise DataUnavailable(f"reading the extracts in {connection.data_dir} failed: "
+                              f"{str(error).splitlines()[0]}. Rebuild with `{settings.REBUILD_COMMAND}`.") from None
+    finally:
+        cursor.close()
+    if len(result) > MAX_ROWS:
+        raise ValueError(f"query {name} returned {len(result)} rows, more than {MAX_ROWS}")
+    return result

@@ -1,0 +1,19 @@
+"""Every setting in one place: name, default and what it is for."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = REPO_ROOT / "queries"
+REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+STATIC_DIR = REPO_ROOT / "static"
+TOPOJSON_DIR = STATIC_DIR / "topojson"
+# Raw sources for rebuilding; CI and developers keep ../shared beside the repository.
+SHARED_DATA_DIR = Path(os.environ.get("DPA_SOURCE_DIR", REPO_ROOT.parent / "shared" / "data"))
+# The extracts the app reads. Point DPA_DATA_DIR at another folder (e.g. synthetic scaled extracts) to use it.
+DATA_DIR = Path(os.environ.get("DPA_DATA_DIR", REPO_ROOT / "data" / "extracts")).resolve()
+REBUILD_COMMAND = "python -m dashboard build"
+# Where the app's own Streamlit static server publishes the topojson (server.enableStaticServing).
+TOPOJSON_URL = "/app/static/topojson/"

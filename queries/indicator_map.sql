@@ -1,0 +1,47 @@
+-- indicator_map: one indicator for one year per selected country, with its rank among the shown countries
+--                and its change against the previous year.
+-- params:  $indicator varchar, $countries varchar[], $year integer, $sex varchar, $age_group varchar
+-- returns: one row per selected country: iso3, country, value, previous_value, change, change_pct,
+--          rank, ranked_countries, unit, source
+with selected_countries as (
+    select iso3, name_en as country
+    from countries
+    where list_contains($countries, iso3)
+),
+
+two_years as (
+    select iso3, year, value, source_id
+    from facts
+    where indicator_id = $indicator
+      and sex = $sex
+      and age_group = $age_group
+      and year in ($year, $year - 1)
+      and list_contains($countries, iso3)
+),
+
+joined as (
+    select
+        c.iso3, c.country,
+        cur.value,
+        prev.value as previous_value,
+        cur.source_id
+    from selected_countries c
+    left join two_years cur on cur.iso3 = c.iso3 and cur.year = $year
+    left join two_years prev on prev.iso3 = c.iso3 and prev.year = $year - 1
+),
+
+final as (
+    select
+        j.iso3, j.country, j.value, j.previous_value,
+        j.value - j.previous_value as change,
+        (j.value - j.previous_value) / nullif(j.previous_value, 0) * 100 as change_pct,
+        case when j.value is not null then rank() over (order by j.value desc nulls last) end as rank,
+        count(j.value) over () as ranked_countries,
+        i.unit,
+        s.attribution as source
+    from joined j
+    cross join (select unit from indicators where indicator_id = $indicator) i
+    left join sources s on s.source_id = j.source_id
+)
+
+select * from final order by rank nulls last, country

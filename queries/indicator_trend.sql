@@ -1,0 +1,37 @@
+-- indicator_trend: one indicator per selected country and year, with a row for every year in the range
+--                  so that unreported years come back as NULL (drawn as gaps, never interpolated).
+-- params:  $indicator varchar, $countries varchar[], $year_from integer, $year_to integer,
+--          $sex varchar, $age_group varchar
+-- returns: one row per country and year: iso3, country, year, value, unit, source_id, source, country_note, flag
+with selected_countries as (
+    select iso3, name_en as country
+    from countries
+    where list_contains($countries, iso3)
+),
+
+years as (
+    select range::integer as year from range($year_from::integer, $year_to::integer + 1)
+),
+
+values_in_range as (
+    select iso3, year, value, source_id, country_note, flag
+    from facts
+    where indicator_id = $indicator
+      and sex = $sex
+      and age_group = $age_group
+      and year between $year_from and $year_to
+      and list_contains($countries, iso3)
+),
+
+final as (
+    select
+        c.iso3, c.country, y.year, v.value, i.unit, v.source_id,
+        s.attribution as source, v.country_note, v.flag
+    from selected_countries c
+    cross join years y
+    left join values_in_range v on v.iso3 = c.iso3 and v.year = y.year
+    cross join (select unit from indicators where indicator_id = $indicator) i
+    left join sources s on s.source_id = v.source_id
+)
+
+select * from final order by country, year
