@@ -74,7 +74,7 @@ def _read_reference(path: Path, required: list[str]) -> list[dict[str, str]]:
             continue
         if len(row) != len(header):
             raise SourceError(path, f"expected {len(header)} fields, found {len(row)}", row=number)
-        records.append(dict(zip(header, row)))
+        records.append(dict(zip(header, row, strict=True)))
     return records
 
 
@@ -253,7 +253,8 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     })
 
     programme_text_columns = ["programme_id", "country", "iso3", "city_or_sites", "programme_name",
-                              "programme_type", "status", "status_as_of", "patients_numeric_year", "patients_numeric_basis",
+                              "programme_type", "status", "status_as_of", "patients_numeric_year",
+                              "patients_numeric_basis",
                               "patients", "patients_note", "capacity_note", "eligibility", "medication_form",
                               "conflict_flag", "notes", "source_titles", "source_urls"]
     programmes_table = pa.table({

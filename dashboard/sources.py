@@ -376,7 +376,7 @@ def centroid(geometry: dict) -> tuple[float, float]:
     for polygon in polygons:
         ring = polygon[0]
         area = cx = cy = 0.0
-        for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
             cross = x0 * y1 - x1 * y0
             area += cross
             cx += (x0 + x1) * cross
