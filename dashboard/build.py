@@ -66,16 +66,9 @@ class BuildError(Exception):
 
 
 def _read_reference(path: Path, required: list[str]) -> list[dict[str, str]]:
-    header, rows = sources._read_csv(path)
+    header, rows = sources._read_csv(path)  # also checks every row has the header's width
     sources._require_columns(path, header, required)
-    records = []
-    for number, row in enumerate(rows, start=2):
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise SourceError(path, f"expected {len(header)} fields, found {len(row)}", row=number)
-        records.append(dict(zip(header, row, strict=True)))
-    return records
+    return [dict(zip(header, row, strict=True)) for row in rows if row]
 
 
 def _boolean(text: str, path: Path, row: int, column: str) -> bool:
@@ -174,14 +167,17 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
                                                    "source_urls"])
     for number, programme in enumerate(programmes, start=2):
         for column in ["start_year", "end_year", "patients_numeric"]:
-            sources.parse_number(programme[column] or None, programmes_path, None, number, column)
+            value = sources.parse_number(programme[column] or None, programmes_path, None, number, column)
+            if value is not None and value != int(value):  # stored as integers: 1994.5 must not become 1994
+                raise SourceError(programmes_path, f"expected a whole number, found {programme[column]!r}",
+                                  row=number, column=column)
 
     hat_countries = {p["iso3"] for p in programmes}
     countries_table = pa.table({
         "iso3": [c["iso3"] for c in countries],
-        "iso2": [c["iso2"] for c in countries],
+        "iso2": [c["iso2"] or None for c in countries],  # NULL, not '', so the contracts see a blank
         "eurostat_code": [c["eurostat_code"] or None for c in countries],
-        "name_en": [c["name_en"] for c in countries],
+        "name_en": [c["name_en"] or None for c in countries],
         "name_no": [c["name_no"] for c in countries],
         "eu27": [_boolean(c["eu27"], ref / "countries.csv", n, "eu27") for n, c in enumerate(countries, 2)],
         "nordic": [_boolean(c["nordic"], ref / "countries.csv", n, "nordic") for n, c in enumerate(countries, 2)],

@@ -195,6 +195,9 @@ def read_emcdda_ost_by_medication(path: Path, country_by_name: dict[str, str]):
         row_number = offset + 2
         label = _country_label(row[0], path, sheet, row_number)
         if label is None:
+            if any(cell not in (None, "") for cell in row[1:]):
+                raise SourceError(path, "values in a row without a country name", sheet=sheet,
+                                  row=row_number, column="A")
             continue
         name, has_note = label
         iso3 = country_by_name.get(name)
@@ -228,7 +231,13 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
         raise SourceError(path, f"not a readable UTF-8 CSV: {error}") from None
     if not table:
         raise SourceError(path, "file is empty")
-    return [cell.strip() for cell in table[0]], table[1:]
+    header = [cell.strip() for cell in table[0]]
+    # Checked for every row, not only the rows we keep: a file cut off mid-row usually ends in a row we skip.
+    for number, row in enumerate(table[1:], start=2):
+        if row and len(row) != len(header):
+            raise SourceError(path, f"expected {len(header)} fields, found {len(row)} (truncated or malformed row?)",
+                              row=number)
+    return header, table[1:]
 
 
 def _require_columns(path: Path, header: list[str], required: list[str]) -> dict[str, int]:
@@ -238,11 +247,12 @@ def _require_columns(path: Path, header: list[str], required: list[str]) -> dict
     return {name: header.index(name) for name in required}
 
 
-def _cell(path: Path, row: list[str], row_number: int, index: int, header: list[str]) -> str:
-    if index >= len(row):
-        raise SourceError(path, "row is shorter than the header (truncated?)", row=row_number,
-                          column=header[index])
-    return row[index]
+def _parse_year(raw, path: Path, row: int, column: str) -> int:
+    """A year cell: a whole number in YEAR_MIN-YEAR_MAX. Unlike a value, a missing year is an error."""
+    year = parse_number(raw, path, None, row, column)
+    if year is None or year != int(year) or not YEAR_MIN <= year <= YEAR_MAX:
+        raise SourceError(path, f"expected a year {YEAR_MIN}-{YEAR_MAX}, found {raw!r}", row=row, column=column)
+    return int(year)
 
 
 def read_owid_population(path: Path, iso3_by_entity: dict[str, str], years: range):
@@ -258,19 +268,19 @@ def read_owid_population(path: Path, iso3_by_entity: dict[str, str], years: rang
     for offset, row in enumerate(data, start=2):
         if not row:
             continue
-        iso3 = iso3_by_entity.get(_cell(path, row, offset, position["Entity"], header))
+        iso3 = iso3_by_entity.get(row[position["Entity"]])
         if iso3 is None:
             continue  # the file covers the world; we keep the countries we track
-        year = parse_number(_cell(path, row, offset, position["Year"], header), path, None, offset, "Year")
-        if year is None or int(year) not in years:
+        year = _parse_year(row[position["Year"]], path, offset, "Year")
+        if year not in years:
             continue
         values = []
         for column in columns.values():
-            value = parse_number(_cell(path, row, offset, position[column], header), path, None, offset, column)
+            value = parse_number(row[position[column]], path, None, offset, column)
             if value is not None and value <= 0:
                 raise SourceError(path, f"population must be positive, found {value}", row=offset, column=column)
             values.append(value)
-        out.append((iso3, int(year), *values))
+        out.append((iso3, year, *values))
     return out
 
 
@@ -297,12 +307,12 @@ def read_ihme(folder: Path, known_iso3: set[str]):
         for offset, row in enumerate(data, start=2):
             if not row:
                 continue
-            iso3 = _cell(path, row, offset, position["Code"], header)
+            iso3 = row[position["Code"]]
             if iso3 not in known_iso3:
                 continue
-            year = parse_number(_cell(path, row, offset, position["Year"], header), path, None, offset, "Year")
-            value = parse_number(_cell(path, row, offset, position[column], header), path, None, offset, column)
-            out.append((indicator_id, iso3, int(year), value))
+            year = _parse_year(row[position["Year"]], path, offset, "Year")
+            value = parse_number(row[position[column]], path, None, offset, column)
+            out.append((indicator_id, iso3, year, value))
     return out
 
 
@@ -325,9 +335,9 @@ def read_eurostat_toxico(path: Path, iso3_by_eurostat: dict[str, str]):
     for offset, row in enumerate(data, start=2):
         if not row:
             continue
-        if _cell(path, row, offset, position["icd10"], header) != "TOXICO":
+        if row[position["icd10"]] != "TOXICO":
             continue
-        if _cell(path, row, offset, position["resid"], header) != "TOT_IN":
+        if row[position["resid"]] != "TOT_IN":
             continue
         if row[position["unit"]] != "NR":
             raise SourceError(path, f"unexpected unit {row[position['unit']]!r}", row=offset, column="unit")
@@ -343,7 +353,7 @@ def read_eurostat_toxico(path: Path, iso3_by_eurostat: dict[str, str]):
             raise SourceError(path, f"unknown sex/age code {row[position['sex']]!r}/{row[position['age']]!r}",
                               row=offset, column="sex/age")
         for index, year in year_columns:
-            text = _cell(path, row, offset, index, header).strip()
+            text = row[index].strip()
             match = _EUROSTAT_CELL.fullmatch(text)
             if not match:
                 raise SourceError(path, f"expected a number or ':' with optional flag, found {text!r}",
@@ -361,11 +371,19 @@ def read_geojson(path: Path) -> dict:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise SourceError(path, f"not valid GeoJSON: {error}") from None
-    if document.get("type") != "FeatureCollection" or not document.get("features"):
+    if (not isinstance(document, dict) or document.get("type") != "FeatureCollection"
+            or not isinstance(document.get("features"), list) or not document["features"]):
         raise SourceError(path, "expected a non-empty FeatureCollection")
     for number, feature in enumerate(document["features"], start=1):
-        if not feature.get("id") or not feature.get("geometry"):
+        if not isinstance(feature, dict) or not feature.get("id") or not isinstance(feature.get("geometry"), dict):
             raise SourceError(path, f"feature {number} has no id or geometry")
+        if feature["geometry"].get("type") not in ("Polygon", "MultiPolygon"):
+            raise SourceError(path, f"feature {number} ({feature['id']}): expected a Polygon or MultiPolygon")
+        # The build places each country's map marker at its centroid; fail here, naming the file, if it has none.
+        try:
+            centroid(feature["geometry"])
+        except (IndexError, KeyError, TypeError, ValueError) as error:
+            raise SourceError(path, f"feature {number} ({feature['id']}): unusable polygon ({error})") from None
     return document
 
 

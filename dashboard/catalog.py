@@ -1,0 +1,93 @@
+"""What the extracts hold: the indicators and countries a view can ask for, and the country presets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard import db
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator_id: str
+    label: str
+    topic: str
+    unit: str
+    kind: str
+    definition: str
+    caveat: str
+    attribution: str
+    sexes: tuple[str, ...]
+    age_groups: tuple[str, ...]
+    breakdowns: frozenset[str]  # 'sex/age_group' pairs that have data
+    year_min: int
+    year_max: int
+
+
+@dataclass(frozen=True)
+class Country:
+    iso3: str
+    name_en: str
+    name_no: str
+    eu27: bool
+    nordic: bool
+    emcdda_reporting: bool
+    has_hat_programme: bool
+    on_map: bool
+
+
+PRESET_LABELS = {
+    "emcdda": "EMCDDA reporting countries (EU-28, Norway, Turkey)",
+    "all": "All countries",
+    "eu27": "EU-27",
+    "nordic": "Nordic countries",
+    "hat": "Countries with a HAT programme",
+}
+# Age groups in the order people read them, not alphabetical.
+AGE_ORDER = ["total", "<15", "15-19", "15-29", "20-24", "25-29", "30-34", "30-44", "35-39", "40-44", "45-49",
+             "45-64", "50-54", "55-59", "60-64", "65+"]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    indicators: dict[str, Indicator]
+    countries: dict[str, Country]
+
+    def preset(self, name: str) -> tuple[str, ...]:
+        """The ISO-3 codes of a named country preset, in name order."""
+        rules = {
+            "all": lambda c: True,
+            "emcdda": lambda c: c.emcdda_reporting,
+            "eu27": lambda c: c.eu27,
+            "nordic": lambda c: c.nordic,
+            "hat": lambda c: c.has_hat_programme,
+        }
+        rule = rules[name]
+        return tuple(c.iso3 for c in sorted(self.countries.values(), key=lambda c: c.name_en) if rule(c))
+
+    @property
+    def year_min(self) -> int:
+        return min(i.year_min for i in self.indicators.values())
+
+    @property
+    def year_max(self) -> int:
+        return max(i.year_max for i in self.indicators.values())
+
+
+def load_catalog(connection: db.Connection) -> Catalog:
+    indicators = {}
+    for row in db.run_query(connection, "indicator_catalog").itertuples(index=False):
+        ages = sorted(row.age_groups, key=lambda a: AGE_ORDER.index(a) if a in AGE_ORDER else len(AGE_ORDER))
+        indicators[row.indicator_id] = Indicator(
+            indicator_id=row.indicator_id, label=row.label, topic=row.topic, unit=row.unit, kind=row.kind,
+            definition=row.definition, caveat=row.caveat, attribution=row.attribution or "",
+            sexes=tuple(sorted(row.sexes, key=["total", "male", "female"].index)), age_groups=tuple(ages),
+            breakdowns=frozenset(row.breakdowns),
+            year_min=int(row.year_min), year_max=int(row.year_max))
+    countries = {
+        row.iso3: Country(iso3=row.iso3, name_en=row.name_en, name_no=row.name_no, eu27=bool(row.eu27),
+                          nordic=bool(row.nordic), emcdda_reporting=bool(row.emcdda_reporting),
+                          has_hat_programme=bool(row.has_hat_programme), on_map=bool(row.on_map))
+        for row in db.run_query(connection, "country_catalog").itertuples(index=False)
+    }
+    return Catalog(indicators=indicators, countries=countries)

@@ -1,0 +1,216 @@
+"""The meeting deck: an ordered list of saved views with speaker notes, as JSON and as a compact URL token.
+
+The model is pure and immutable: every edit returns a new deck, so a deck can live in session state or a URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import zlib
+from dataclasses import dataclass, replace
+
+from dashboard import db, views
+from dashboard.catalog import Catalog
+from dashboard.state import from_query_string
+
+SCHEMA_VERSION = 1
+MAX_ITEMS = 50
+MAX_NOTE_LENGTH = 2000
+MAX_TITLE_LENGTH = 200
+MAX_QUERY_LENGTH = 8000
+# A URL token longer than this is refused before decoding; the JSON inside may not grow past MAX_JSON_BYTES
+# (so a small token cannot inflate into a huge document).
+MAX_TOKEN_LENGTH = 60_000
+MAX_JSON_BYTES = 400_000
+DEFAULT_TITLE = "Meeting deck"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
+_DECK_KEYS = {"version", "title", "items"}
+_ITEM_KEYS = {"query_string", "note"}
+
+
+def _check_text(value: object, what: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be text, not {_kind(value)}.")
+    if len(value) > limit:
+        raise ValueError(f"{what} is too long ({len(value)} characters; at most {limit}).")
+    return value
+
+
+def _kind(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number",
+             float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+@dataclass(frozen=True)
+class DeckItem:
+    """One slide: a view (its URL query string) and what to say about it."""
+
+    query_string: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_text(self.query_string, "A slide's view", MAX_QUERY_LENGTH)
+        _check_text(self.note, "A speaker note", MAX_NOTE_LENGTH)
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A titled, ordered list of slides; edits return a new deck."""
+
+    title: str = DEFAULT_TITLE
+    items: tuple[DeckItem, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_text(self.title, "The deck title", MAX_TITLE_LENGTH)
+        if not isinstance(self.items, tuple) or not all(isinstance(item, DeckItem) for item in self.items):
+            raise ValueError("A deck's items must be a tuple of DeckItem.")
+        if len(self.items) > MAX_ITEMS:
+            raise ValueError(f"A deck holds at most {MAX_ITEMS} slides; this one has {len(self.items)}.")
+
+    def _index(self, index: int) -> int:
+        if not -len(self.items) <= index < len(self.items):
+            raise IndexError(f"No slide {index} in a deck of {len(self.items)}.")
+        return index % len(self.items)
+
+    def add(self, query_string: str, note: str = "") -> Deck:
+        return replace(self, items=(*self.items, DeckItem(query_string, note)))
+
+    def remove(self, index: int) -> Deck:
+        index = self._index(index)
+        return replace(self, items=self.items[:index] + self.items[index + 1:])
+
+    def move_up(self, index: int) -> Deck:
+        """Swap slide index with the one before it (the first slide stays put)."""
+        index = self._index(index)
+        if index == 0:
+            return self
+        items = list(self.items)
+        items[index - 1], items[index] = items[index], items[index - 1]
+        return replace(self, items=tuple(items))
+
+    def move_down(self, index: int) -> Deck:
+        """Swap slide index with the one after it (the last slide stays put)."""
+        index = self._index(index)
+        if index == len(self.items) - 1:
+            return self
+        return self.move_up(index + 1)
+
+    def update_note(self, index: int, note: str) -> Deck:
+        index = self._index(index)
+        items = list(self.items)
+        items[index] = replace(items[index], note=note)
+        return replace(self, items=tuple(items))
+
+    def retitle(self, title: str) -> Deck:
+        return replace(self, title=title)
+
+
+def to_dict(deck: Deck) -> dict:
+    return {"version": SCHEMA_VERSION, "title": deck.title,
+            "items": [{"query_string": item.query_string, "note": item.note} for item in deck.items]}
+
+
+def from_dict(document: object) -> Deck:
+    """A deck from its parsed JSON form; ValueError saying what is wrong otherwise."""
+    if not isinstance(document, dict):
+        raise ValueError(f"A deck must be a JSON object, not {_kind(document)}.")
+    unknown = sorted(str(key) for key in document if key not in _DECK_KEYS)
+    if unknown:
+        raise ValueError(f"Unknown deck field(s) {', '.join(map(repr, unknown[:5]))}; "
+                         f"expected {', '.join(sorted(_DECK_KEYS))}.")
+    version = document.get("version")
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        raise ValueError(f"Unsupported deck version {version!r}; this app reads version {SCHEMA_VERSION}.")
+    title = _check_text(document.get("title", DEFAULT_TITLE), "The deck title", MAX_TITLE_LENGTH)
+    raw_items = document.get("items", [])
+    if not isinstance(raw_items, list):
+        raise ValueError(f"The deck's 'items' must be a list, not {_kind(raw_items)}.")
+    if len(raw_items) > MAX_ITEMS:
+        raise ValueError(f"A deck holds at most {MAX_ITEMS} slides; this one has {len(raw_items)}.")
+    items = []
+    for number, raw in enumerate(raw_items, start=1):
+        if not isinstance(raw, dict):
+            raise ValueError(f"Slide {number} must be an object, not {_kind(raw)}.")
+        unknown = sorted(str(key) for key in raw if key not in _ITEM_KEYS)
+        if unknown:
+            raise ValueError(f"Slide {number} has unknown field(s) {', '.join(map(repr, unknown[:5]))}; "
+                             f"expected query_string and note.")
+        if "query_string" not in raw:
+            raise ValueError(f"Slide {number} has no 'query_string'.")
+        query = _check_text(raw["query_string"], f"Slide {number}'s query_string", MAX_QUERY_LENGTH)
+        note = _check_text(raw.get("note", ""), f"Slide {number}'s note", MAX_NOTE_LENGTH)
+        items.append(DeckItem(query, note))
+    return Deck(title=title, items=tuple(items))
+
+
+def to_json(deck: Deck) -> str:
+    return json.dumps(to_dict(deck), ensure_ascii=False, indent=2)
+
+
+def from_json(text: str | bytes) -> Deck:
+    """Parse a deck file; ValueError with a readable reason for anything else."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError("The deck file is not UTF-8 text.") from None
+    if not isinstance(text, str):
+        raise ValueError(f"A deck must be JSON text, not {_kind(text)}.")
+    if len(text.encode("utf-8")) > MAX_JSON_BYTES:
+        raise ValueError(f"The deck file is too large (more than {MAX_JSON_BYTES // 1000} kB).")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"The deck file is not valid JSON ({error.msg} at line {error.lineno}, "
+                         f"column {error.colno}).") from None
+    return from_dict(document)
+
+
+def to_url_token(deck: Deck) -> str:
+    """The deck as a URL-safe token: compact JSON, zlib-compressed, base64url without padding."""
+    compact = json.dumps(to_dict(deck), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    token = base64.urlsafe_b64encode(zlib.compress(compact, 9)).decode("ascii").rstrip("=")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise ValueError(f"The deck is too large for a link ({len(token)} characters); save it as a file instead.")
+    return token
+
+
+def from_url_token(token: str) -> Deck:
+    """The deck in a token from to_url_token; ValueError if the token is damaged or too long."""
+    if not isinstance(token, str):
+        raise ValueError(f"A deck link token must be text, not {_kind(token)}.")
+    token = token.strip()
+    if not token:
+        raise ValueError("The deck link is empty.")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise ValueError(f"The deck link is too long ({len(token)} characters; at most {MAX_TOKEN_LENGTH}).")
+    if not _TOKEN.fullmatch(token):
+        raise ValueError("The deck link is damaged: it contains characters a deck link never has.")
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, MAX_JSON_BYTES)
+        if inflater.unconsumed_tail:
+            raise ValueError(f"The deck in the link is too large (more than {MAX_JSON_BYTES // 1000} kB).")
+        if not inflater.eof:
+            raise zlib.error("truncated")
+        document = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError):
+        raise ValueError("The deck link is damaged or incomplete; copy the whole link again.") from None
+    return from_dict(document)
+
+
+def views_for_deck(connection: db.Connection, catalog: Catalog, deck: Deck,
+                   projector: bool = False) -> tuple[list[tuple[views.ChartView, str]], list[str]]:
+    """Build every slide's chart: ([(view, note), ...], notices), notices prefixed with the slide number."""
+    slides: list[tuple[views.ChartView, str]] = []
+    notices: list[str] = []
+    for number, item in enumerate(deck.items, start=1):
+        state, item_notices = from_query_string(item.query_string, catalog)
+        notices.extend(f"Slide {number}: {notice}" for notice in item_notices)
+        slides.append((views.chart_for_state(connection, catalog, state, projector=projector), item.note))
+    return slides, notices

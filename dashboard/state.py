@@ -1,0 +1,228 @@
+"""The view state: every filter of every page, parsed from and written to the URL query string.
+
+Parsing never raises: whatever arrives in the URL, the result is a valid state plus short notices
+that say what was ignored or corrected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+from dashboard.catalog import PRESET_LABELS, Catalog
+
+PAGES = ("map", "trends", "programmes", "data", "meeting")
+SCALES = ("linear", "log")
+DEFAULT_PAGE = "map"
+DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
+DEFAULT_PRESET = "emcdda"
+KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index")
+MAX_VALUE_LENGTH = 4000
+MAX_COUNTRIES = 100
+_YEAR = re.compile(r"^\s*([0-9]{1,4})\s*$")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything that defines what the user sees; immutable so it can key caches."""
+
+    page: str
+    indicator: str
+    countries: tuple[str, ...]
+    year_from: int
+    year_to: int
+    year: int
+    sex: str = "total"
+    age_group: str = "total"
+    scale: str = "linear"
+    index_base: int | None = None
+
+
+def shown(text: str, limit: int = 24) -> str:
+    """A user-supplied value made safe and short for a notice."""
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return repr(cleaned if len(cleaned) <= limit else cleaned[:limit] + "…")
+
+
+def default_state(catalog: Catalog, page: str = DEFAULT_PAGE) -> ViewState:
+    indicator = catalog.indicators.get(DEFAULT_INDICATOR) or next(iter(catalog.indicators.values()))
+    return ViewState(page=page, indicator=indicator.indicator_id, countries=catalog.preset(DEFAULT_PRESET),
+                     year_from=indicator.year_min, year_to=indicator.year_max, year=indicator.year_max)
+
+
+def _single(params: Mapping[str, str | Sequence[str]], key: str, notices: list[str]) -> str | None:
+    raw = params.get(key)
+    if raw is None:
+        return None
+    values = [raw] if isinstance(raw, str) else list(raw)
+    if not values:
+        return None
+    if len(values) > 1:
+        notices.append(f"Parameter '{key}' was given {len(values)} times; the last one is used.")
+    value = str(values[-1])
+    if len(value) > MAX_VALUE_LENGTH:
+        notices.append(f"Parameter '{key}' is too long ({len(value)} characters) and was ignored.")
+        return None
+    return value
+
+
+def _year(value: str | None, key: str, notices: list[str]) -> int | None:
+    if value is None or value == "":
+        return None
+    match = _YEAR.match(value)
+    if not match:
+        notices.append(f"'{key}' must be a year; {shown(value)} was ignored.")
+        return None
+    return int(match.group(1))
+
+
+def _countries(value: str, catalog: Catalog, notices: list[str]) -> tuple[str, ...]:
+    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+    if len(codes) > MAX_COUNTRIES:
+        notices.append(f"Only the first {MAX_COUNTRIES} of {len(codes)} country codes were read.")
+        codes = codes[:MAX_COUNTRIES]
+    known, unknown = [], []
+    for code in codes:
+        if code in catalog.countries:
+            if code not in known:
+                known.append(code)
+        elif code not in unknown:
+            unknown.append(code)
+    if unknown:
+        listed = ", ".join(shown(code, 12) for code in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        notices.append(f"Unknown country code {listed}{more} ignored (use ISO 3166 alpha-3 codes such as NOR).")
+    return tuple(known)
+
+
+def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
+                page: str | None = None) -> tuple[ViewState, list[str]]:
+    """A valid state from URL query parameters, and the notices to show about what was corrected."""
+    notices: list[str] = []
+    for key in params:
+        if key not in KNOWN_KEYS:
+            notices.append(f"Unknown parameter {shown(str(key), 20)} ignored.")
+    base = default_state(catalog)
+
+    page_value = page or _single(params, "page", notices)
+    if page_value is not None and page_value not in PAGES:
+        notices.append(f"Unknown page {shown(page_value)}; showing the map.")
+        page_value = None
+    page_value = page_value or base.page
+
+    indicator_id = _single(params, "indicator", notices)
+    if indicator_id is not None and indicator_id not in catalog.indicators:
+        notices.append(f"Unknown indicator {shown(indicator_id)}; showing "
+                       f"{catalog.indicators[base.indicator].label.lower()}.")
+        indicator_id = None
+    indicator = catalog.indicators[indicator_id or base.indicator]
+
+    countries: tuple[str, ...] = ()
+    countries_value = _single(params, "countries", notices)
+    preset_value = _single(params, "preset", notices)
+    if countries_value is not None:
+        countries = _countries(countries_value, catalog, notices)
+        if not countries:
+            notices.append("No known country selected; showing the default countries.")
+    elif preset_value is not None:
+        if preset_value in PRESET_LABELS:
+            countries = catalog.preset(preset_value)
+        else:
+            notices.append(f"Unknown country preset {shown(preset_value)}; "
+                           f"presets are {', '.join(PRESET_LABELS)}.")
+    countries = countries or base.countries
+
+    year_from = _year(_single(params, "from", notices), "from", notices)
+    year_to = _year(_single(params, "to", notices), "to", notices)
+    low, high = indicator.year_min, indicator.year_max
+    if year_from is not None and year_to is not None and year_from > year_to:
+        notices.append(f"Year range {year_from}-{year_to} was reversed; showing {year_to}-{year_from}.")
+        year_from, year_to = year_to, year_from
+    clamped_from = min(max(year_from if year_from is not None else low, low), high)
+    clamped_to = max(min(year_to if year_to is not None else high, high), low)
+    if (year_from is not None and year_from != clamped_from) or (year_to is not None and year_to != clamped_to):
+        notices.append(f"{indicator.label} has data for {low}-{high}; the year range was limited to that.")
+    if clamped_from > clamped_to:
+        clamped_from, clamped_to = low, high
+    year = _year(_single(params, "year", notices), "year", notices)
+    if year is not None and not clamped_from <= year <= clamped_to:
+        notices.append(f"Map year {year} is outside {clamped_from}-{clamped_to}; showing {clamped_to}.")
+        year = None
+    year = year if year is not None else clamped_to
+
+    sex = _single(params, "sex", notices) or "total"
+    if sex not in indicator.sexes:
+        notices.append(f"{indicator.label} has no breakdown by sex {shown(sex)}; showing all sexes.")
+        sex = "total"
+    age_group = _single(params, "age", notices) or "total"
+    if age_group not in indicator.age_groups:
+        notices.append(f"{indicator.label} has no age group {shown(age_group)}; showing all ages.")
+        age_group = "total"
+    if f"{sex}/{age_group}" not in indicator.breakdowns:
+        notices.append(f"{indicator.label} has no data by sex and age group together; showing all ages.")
+        age_group = "total"
+
+    scale = _single(params, "scale", notices) or "linear"
+    if scale not in SCALES:
+        notices.append(f"Unknown axis scale {shown(scale)}; using linear.")
+        scale = "linear"
+    index_base = _year(_single(params, "index", notices), "index", notices)
+    if index_base is not None and not clamped_from <= index_base <= clamped_to:
+        notices.append(f"Index base year {index_base} is outside {clamped_from}-{clamped_to}; index turned off.")
+        index_base = None
+
+    state = ViewState(page=page_value, indicator=indicator.indicator_id, countries=countries,
+                      year_from=clamped_from, year_to=clamped_to, year=year, sex=sex, age_group=age_group,
+                      scale=scale, index_base=index_base)
+    return state, notices
+
+
+def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
+    """The shortest query string that reproduces the state (defaults left out)."""
+    indicator = catalog.indicators[state.indicator]
+    params = {"page": state.page, "indicator": state.indicator}
+    preset = next((name for name in PRESET_LABELS if set(catalog.preset(name)) == set(state.countries)), None)
+    if preset:
+        params["preset"] = preset
+    else:
+        params["countries"] = ",".join(state.countries)
+    if state.year_from != indicator.year_min:
+        params["from"] = str(state.year_from)
+    if state.year_to != indicator.year_max:
+        params["to"] = str(state.year_to)
+    if state.year != state.year_to:
+        params["year"] = str(state.year)
+    if state.sex != "total":
+        params["sex"] = state.sex
+    if state.age_group != "total":
+        params["age"] = state.age_group
+    if state.scale != "linear":
+        params["scale"] = state.scale
+    if state.index_base is not None:
+        params["index"] = str(state.index_base)
+    return params
+
+
+def to_query_string(state: ViewState, catalog: Catalog) -> str:
+    return urlencode(to_params(state, catalog), safe=",")
+
+
+def from_query_string(query: str, catalog: Catalog) -> tuple[ViewState, list[str]]:
+    """Parse '?page=map&countries=NOR' (leading '?' and full URLs accepted)."""
+    query = query.split("?", 1)[1] if "?" in query else query
+    return parse_state(parse_qs(query, keep_blank_values=True), catalog)
+
+
+def with_indicator(state: ViewState, indicator_id: str, catalog: Catalog) -> ViewState:
+    """Switch indicator, keeping the other filters where the new indicator allows them."""
+    indicator = catalog.indicators[indicator_id]
+    year_from = min(max(state.year_from, indicator.year_min), indicator.year_max)
+    year_to = max(min(state.year_to, indicator.year_max), year_from)
+    return replace(
+        state, indicator=indicator_id, year_from=year_from, year_to=year_to,
+        year=state.year if year_from <= state.year <= year_to else year_to,
+        sex=state.sex if state.sex in indicator.sexes else "total",
+        age_group=state.age_group if f"{state.sex}/{state.age_group}" in indicator.breakdowns else "total",
+        index_base=state.index_base if state.index_base and year_from <= state.index_base <= year_to else None)

@@ -1,0 +1,33 @@
+"""Turn failures into short messages for users; the details go to the server log, never to the page."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from dashboard import db, settings
+
+log = logging.getLogger("dashboard")
+
+
+def guarded(page: Callable[[], None]) -> Callable[[], None]:
+    """Run a page; a missing extract or an unexpected error becomes a clear message, not a traceback."""
+
+    @functools.wraps(page)
+    def run() -> None:
+        try:
+            page()
+        except db.DataUnavailable as error:
+            log.warning("data unavailable on %s: %s", page.__name__, error)
+            st.error(f"**This page needs data that is missing or damaged.**\n\n{error}\n\n"
+                     f"Other pages that do not need this file keep working. To repair it, run "
+                     f"`{settings.REBUILD_COMMAND}` in the project folder and reload.", icon="🚫")
+        except Exception:
+            log.exception("page %s failed", page.__name__)
+            st.error("Something went wrong while drawing this page. The error was logged for the maintainers; "
+                     "try other filters or reload the page.", icon="🚫")
+
+    return run

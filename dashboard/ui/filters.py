@@ -1,0 +1,147 @@
+"""The shared filters: URL -> view state -> sidebar widgets, and widget changes -> URL.
+
+The URL is the single source of truth. Widgets are (re)loaded from it whenever it changes outside
+the widgets (a pasted link, the browser's back button); a widget change writes the URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import state as view_state
+from dashboard.catalog import PRESET_LABELS, Catalog
+from dashboard.state import ViewState
+from dashboard.ui import data
+
+SYNCED = "_synced_query"
+CUSTOM = "custom"
+
+
+def _url_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+
+
+def _write_url(state: ViewState, catalog: Catalog) -> None:
+    """Replace the query string with the state's (the page itself lives in the path)."""
+    params = view_state.to_params(state, catalog)
+    params.pop("page")
+    st.query_params.from_dict(params)
+    st.session_state[SYNCED] = view_state.to_query_string(state, catalog)
+
+
+def _load_widgets(state: ViewState, catalog: Catalog) -> None:
+    st.session_state["w_countries"] = list(state.countries)
+    st.session_state["w_preset"] = next(
+        (name for name in PRESET_LABELS if set(catalog.preset(name)) == set(state.countries)), CUSTOM)
+    st.session_state["w_indicator"] = state.indicator
+    st.session_state["w_years"] = (state.year_from, state.year_to)
+    st.session_state["w_sex"] = state.sex
+    st.session_state["w_age"] = state.age_group
+    st.session_state["w_year"] = state.year
+    st.session_state["w_scale"] = state.scale
+    st.session_state["w_index_on"] = state.index_base is not None
+    st.session_state["w_index_base"] = state.index_base or state.year_from
+
+
+def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
+    """Read the widgets into a state, correcting combinations the data does not have."""
+    get = st.session_state.get
+    indicator = catalog.indicators[get("w_indicator")]
+    countries = tuple(get("w_countries") or ()) or view_state.default_state(catalog).countries
+    year_from, year_to = get("w_years", (indicator.year_min, indicator.year_max))
+    base = ViewState(page=page, indicator=indicator.indicator_id, countries=countries, year_from=year_from,
+                     year_to=year_to, year=get("w_year", year_to), sex=get("w_sex", "total"),
+                     age_group=get("w_age", "total"), scale=get("w_scale", "linear"),
+                     index_base=get("w_index_base") if get("w_index_on") else None)
+    return view_state.with_indicator(base, indicator.indicator_id, catalog)
+
+
+def _on_change(page: str) -> None:
+    """Write the widgets' state to the URL, then reload the widgets from the corrected state
+    (a new indicator or year range can move the map year, index base year or breakdown)."""
+    catalog = data.load_catalog()
+    state = _state_from_widgets(page, catalog)
+    _write_url(state, catalog)
+    _load_widgets(state, catalog)
+
+
+def _on_preset(page: str) -> None:
+    preset = st.session_state["w_preset"]
+    if preset != CUSTOM:
+        st.session_state["w_countries"] = list(data.load_catalog().preset(preset))
+    _on_change(page)
+
+
+def add_country(page: str, iso3: str) -> None:
+    """Add a country to the selection (from a click on the map)."""
+    catalog = data.load_catalog()
+    if iso3 in catalog.countries and iso3 not in st.session_state.get("w_countries", []):
+        st.session_state["w_countries"] = [*st.session_state.get("w_countries", []), iso3]
+        st.session_state["w_preset"] = CUSTOM
+        _on_change(page)
+
+
+def current_state(page: str) -> ViewState:
+    """Parse the URL, show what was corrected, draw the shared filters, and return the state."""
+    catalog = data.load_catalog()
+    state, notices = view_state.parse_state(_url_params(), catalog, page=page)
+    if notices:
+        st.warning("**Some of the link's settings could not be used:**\n\n"
+                   + "\n".join(f"- {notice}" for notice in notices[:8])
+                   + ("\n- …" if len(notices) > 8 else ""), icon="⚠️")
+    canonical = view_state.to_query_string(replace(state, page=page), catalog)
+    if st.session_state.get(SYNCED) != canonical:
+        _load_widgets(state, catalog)
+        st.session_state[SYNCED] = canonical
+    _draw_sidebar(page, state, catalog)
+    return state
+
+
+def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
+    indicator = catalog.indicators[state.indicator]
+    sidebar = st.sidebar
+    sidebar.header("Filters")
+    sidebar.selectbox("Indicator", list(catalog.indicators), key="w_indicator",
+                      format_func=lambda i: f"{catalog.indicators[i].topic}: {catalog.indicators[i].label}",
+                      on_change=_on_change, args=(page,), help=indicator.definition)
+    with sidebar.popover("What does this indicator measure?"):
+        st.markdown(f"**{indicator.label}** ({indicator.unit})\n\n{indicator.definition}\n\n"
+                    f"**Caveat:** {indicator.caveat}\n\n**Source:** {indicator.attribution}")
+    sidebar.selectbox("Country group", [CUSTOM, *PRESET_LABELS], key="w_preset",
+                      format_func=lambda p: "Custom selection" if p == CUSTOM else PRESET_LABELS[p],
+                      on_change=_on_preset, args=(page,))
+    sidebar.multiselect("Countries", list(catalog.countries), key="w_countries",
+                        format_func=lambda code: catalog.countries[code].name_en,
+                        on_change=_on_change, args=(page,),
+                        help="Countries shown on every page. Clicking a country on the map adds it.")
+    if indicator.year_min < indicator.year_max:
+        sidebar.slider("Years", indicator.year_min, indicator.year_max, key="w_years",
+                       on_change=_on_change, args=(page,))
+    if len(indicator.sexes) > 1:
+        sidebar.radio("Sex", indicator.sexes, key="w_sex", horizontal=True, on_change=_on_change, args=(page,),
+                      format_func=lambda s: {"total": "All", "male": "Men", "female": "Women"}[s])
+    ages = [age for age in indicator.age_groups if f"{state.sex}/{age}" in indicator.breakdowns]
+    if len(ages) > 1:
+        sidebar.selectbox("Age group", ages, key="w_age", on_change=_on_change, args=(page,),
+                          format_func=lambda a: "All ages" if a == "total" else a)
+    elif len(indicator.age_groups) > 1:
+        sidebar.caption("Age groups are reported for both sexes together only.")
+    sidebar.toggle("Projector mode (large type, high contrast)", key="projector")
+
+
+def year_control(page: str, state: ViewState) -> None:
+    """The map's year slider (within the selected range)."""
+    if state.year_from < state.year_to:
+        st.slider("Map year", state.year_from, state.year_to, key="w_year", on_change=_on_change, args=(page,))
+
+
+def trend_controls(page: str, state: ViewState) -> None:
+    left, middle, right = st.columns([1, 1, 1])
+    left.radio("Axis", ["linear", "log"], key="w_scale", horizontal=True, on_change=_on_change, args=(page,),
+               format_func=str.capitalize)
+    middle.toggle("Index to a base year", key="w_index_on", on_change=_on_change, args=(page,))
+    if st.session_state.get("w_index_on"):
+        right.selectbox("Base year (= 100)", list(range(state.year_from, state.year_to + 1)), key="w_index_base",
+                        on_change=_on_change, args=(page,))

@@ -1,0 +1,162 @@
+"""The explorer's pages: each reads the shared filters, gets its charts from the cache, and lays them out."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import db, settings
+from dashboard.state import ViewState
+from dashboard.ui import data, export_panel, filters
+from dashboard.views import ChartView
+
+PLOTLY_CONFIG = {"topojsonURL": settings.TOPOJSON_URL, "displaylogo": False,
+                 "modeBarButtonsToRemove": ["sendDataToCloud"], "responsive": True}
+PLAY_SECONDS_PER_YEAR = 0.7
+
+
+def _projector() -> bool:
+    return bool(st.session_state.get("projector"))
+
+
+def show_chart(view: ChartView, *, key: str, on_select=None) -> object:
+    """Draw a chart with its text summary (also its alt text) and its export panel."""
+    event = st.plotly_chart(view.figure, key=key, config=PLOTLY_CONFIG, alt=view.summary,
+                            on_select=on_select or "ignore",
+                            selection_mode="points" if on_select else ("points", "box", "lasso"))
+    st.caption(view.summary)
+    export_panel.render(view)
+    return event
+
+
+def map_page() -> None:
+    state = filters.current_state("map")
+    st.title("Where are drug-induced deaths highest?")
+    filters.year_control("map", state)
+    placeholder = st.empty()
+    if st.button("▶ Play years", help="Animate the map through the selected years"):
+        for year in range(state.year_from, state.year_to + 1):
+            frame = data.chart("map", _with_year(state, year), _projector())
+            placeholder.plotly_chart(frame.figure, config=PLOTLY_CONFIG, alt=frame.summary, key=f"play_{year}")
+            time.sleep(PLAY_SECONDS_PER_YEAR)
+    view = data.chart("map", state, _projector())
+    with placeholder.container():
+        show_chart(view, key="map_chart", on_select=_on_map_select)
+    st.caption("Grey countries reported no data for this year; that is not the same as a low value. "
+               "Markers show heroin-assisted treatment programmes. Click a country to add it to the selection.")
+
+
+def _on_map_select() -> None:
+    event = st.session_state.get("map_chart")
+    for point in (event or {}).get("selection", {}).get("points", []):
+        if point.get("location"):
+            filters.add_country("map", point["location"])
+
+
+def _with_year(state: ViewState, year: int) -> ViewState:
+    return replace(state, year=year)
+
+
+def trends_page() -> None:
+    state = filters.current_state("trends")
+    st.title("How have the numbers moved?")
+    filters.trend_controls("trends", state)
+    show_chart(data.chart("trend", state, _projector()), key="trend_chart")
+    st.caption("Gaps are years a country did not report; lines are never drawn across them. Shaded bands mark "
+               "heroin-assisted treatment trials and pilots; dotted lines mark the start of regular treatment.")
+
+
+def programmes_page() -> None:
+    state = filters.current_state("programmes")
+    st.title("Heroin-assisted treatment programmes")
+    view = data.chart("timeline", state, _projector())
+    show_chart(view, key="timeline_chart")
+    programmes_table(view.data)
+    claims = data.query("programme_claims", countries=list(state.countries))
+    st.subheader("Where sources disagree")
+    if claims.empty:
+        st.info("No conflicting claims recorded for the selected countries.")
+    for (programme, field), group in claims.groupby(["programme_name", "field"], sort=False):
+        values = " vs ".join(f"**{v}**" for v in group["claimed_value"].unique())
+        with st.expander(f"⚠ {programme}: {field.replace('_', ' ')} — {values}"):
+            for claim in group.itertuples():
+                link = f"[{claim.source_title}]({claim.source_url})" if claim.source_url else claim.source_title
+                st.markdown(f"- **{claim.claimed_value}** ({claim.claim_status}) — {link}. {claim.note or ''}")
+
+
+def programmes_table(programmes: pd.DataFrame) -> None:
+    if programmes.empty:
+        st.info("No heroin-assisted treatment programme recorded for the selected countries.")
+        return
+    table = pd.DataFrame({
+        "Country": programmes["country"],
+        "Programme": programmes["programme_name"],
+        "City or sites": programmes["city_or_sites"],
+        "Type": programmes["programme_type"],
+        "Years": [_years(start, end) for start, end in zip(programmes["start_year"], programmes["end_year"],
+                                                            strict=True)],
+        "Status": programmes["status"],
+        "Patients": programmes["patients"],
+        "Eligibility": programmes["eligibility"],
+        "Medication": programmes["medication_form"],
+        "Sources disagree": programmes["conflict_flag"].fillna(""),
+        "First source": programmes["source_urls"].str.split(" ; ").str[0],
+    })
+    st.dataframe(table, hide_index=True, column_config={
+        "First source": st.column_config.LinkColumn("First source")})
+    st.subheader("Sources per programme")
+    for row in programmes.itertuples():
+        titles = [t.strip() for t in (row.source_titles or "").split(";")]
+        urls = [u.strip() for u in (row.source_urls or "").split(" ; ")]
+        with st.expander(f"{row.country}: {row.programme_name}"):
+            st.markdown("\n".join(f"- [{url}]({url})" for url in urls if url))
+            st.caption("Titles: " + "; ".join(t for t in titles if t))
+
+
+def _years(start, end) -> str:
+    start = None if pd.isna(start) else int(start)
+    end = None if pd.isna(end) else int(end)
+    if start and end:
+        return f"{start}–{end}"
+    if start:
+        return f"since {start}"
+    if end:
+        return f"until {end} (start not established)"
+    return "not established"
+
+
+def data_page() -> None:
+    state = filters.current_state("data")
+    st.title("Data and sources")
+    st.markdown("Every chart's data as a table, with the SQL file and the parameters that produced it.")
+    tabs = st.tabs(["Map data", "Trend data", "Programme data", "Definitions", "Sources and licences"])
+    for tab, kind in zip(tabs[:3], ["map", "trend", "timeline"], strict=True):
+        with tab:
+            view = data.chart(kind, state)
+            st.markdown(f"**{view.title}** — {view.subtitle}")
+            st.dataframe(view.data, hide_index=True)
+            st.markdown(f"Query file: `queries/{view.query_name}.sql`; bound parameters:")
+            st.json(view.params, expanded=False)
+            with st.expander("SQL"):
+                st.code(db.load_query(view.query_name), language="sql")
+            st.caption(view.source_line)
+    with tabs[3]:
+        catalog = data.load_catalog()
+        st.markdown("- National definitions of drug-induced deaths differ; the EMCDDA warns that absolute numbers "
+                    "are not directly comparable between countries.\n"
+                    "- Rates per million aged 15-64 are computed by us with UN World Population Prospects 2017 "
+                    "populations (projections after 2015), so they can differ slightly from published rates.\n"
+                    "- IHME GBD series are modelled estimates, not EMCDDA counts; Eurostat 'drug dependence' deaths "
+                    "are a cause-of-death category far below drug-induced deaths. They are separate indicators.\n"
+                    "- Empty cells mean 'not reported', never zero.")
+        st.dataframe(pd.DataFrame([{"Indicator": i.label, "Unit": i.unit, "Kind": i.kind,
+                                    "Years": f"{i.year_min}-{i.year_max}", "Definition": i.definition,
+                                    "Caveat": i.caveat} for i in catalog.indicators.values()]), hide_index=True)
+    with tabs[4]:
+        sources = data.query("source_list")
+        st.dataframe(sources, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
+        st.markdown("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); base-map TopoJSON "
+                    "from plotly.js 2.35.3 (MIT), served by this app so maps work offline.")

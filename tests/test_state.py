@@ -1,0 +1,109 @@
+"""The URL <-> view state contract: valid links round-trip, invalid ones are corrected with a notice."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import state as view_state
+from dashboard.catalog import load_catalog
+
+
+@pytest.fixture(scope="module")
+def catalog(connection):
+    return load_catalog(connection)
+
+
+def test_default_state_is_rate_for_emcdda_countries(catalog):
+    state, notices = view_state.parse_state({}, catalog)
+    assert notices == []
+    assert state.indicator == "drd_deaths_per_million_15_64"
+    assert len(state.countries) == 30 and "NOR" in state.countries and "CHE" not in state.countries
+    assert (state.year_from, state.year_to, state.year) == (1995, 2017, 2017)
+
+
+@pytest.mark.parametrize("query", [
+    "page=trends&indicator=drd_deaths&countries=NOR,SWE,EST&from=2000&to=2015&scale=log",
+    "page=map&indicator=drd_deaths&preset=nordic&year=2010",
+    "page=trends&indicator=drd_deaths&countries=DEU&sex=female&from=1999",
+    "page=trends&indicator=drd_deaths&countries=NLD,DEU&age=25-29&index=2005",
+    "page=programmes&preset=hat",
+    "page=data&indicator=eurostat_toxico_deaths&preset=eu27&sex=male&age=30-44",
+    "page=trends&indicator=ihme_drug_use_disorder_deaths&countries=CHE,CAN,AUS,USA",
+])
+def test_valid_query_strings_round_trip(catalog, query):
+    state, notices = view_state.from_query_string(query, catalog)
+    assert notices == []
+    again, notices_again = view_state.from_query_string(view_state.to_query_string(state, catalog), catalog)
+    assert notices_again == [] and again == state
+
+
+def test_country_order_and_case_are_kept_but_duplicates_dropped(catalog):
+    state, notices = view_state.parse_state({"countries": "swe,NOR,Swe"}, catalog)
+    assert state.countries == ("SWE", "NOR") and notices == []
+
+
+# Each case: query parameters and a word the notice must contain.
+INVALID_CASES = [
+    ({"countries": "XXX"}, "Unknown country"),
+    ({"countries": "NOR,ATLANTIS"}, "Unknown country"),
+    ({"countries": "no"}, "Unknown country"),
+    ({"countries": ""}, "No known country"),
+    ({"countries": ",,,"}, "No known country"),
+    ({"countries": "NOR'; DROP TABLE facts; --"}, "Unknown country"),
+    ({"countries": ",".join(f"C{i:02d}" for i in range(150))}, "first 100"),
+    ({"countries": "N" * 5000}, "too long"),
+    ({"preset": "benelux"}, "Unknown country preset"),
+    ({"indicator": "val2"}, "Unknown indicator"),
+    ({"indicator": "drd_deaths' OR 1=1 --"}, "Unknown indicator"),
+    ({"indicator": ""}, "Unknown indicator"),
+    ({"from": "abc"}, "must be a year"),
+    ({"to": "20l7"}, "must be a year"),
+    ({"from": "-5"}, "must be a year"),
+    ({"from": "1.5e3"}, "must be a year"),
+    ({"from": "2015", "to": "2000"}, "reversed"),
+    ({"from": "1800"}, "limited"),
+    ({"to": "3000"}, "limited"),
+    ({"from": "9999", "to": "9999"}, "limited"),
+    ({"year": "1990"}, "outside"),
+    ({"year": "banana"}, "must be a year"),
+    ({"from": "2000", "to": "2005", "year": "2010"}, "outside"),
+    ({"sex": "other"}, "no breakdown by sex"),
+    ({"indicator": "drd_deaths_per_million_15_64", "sex": "male"}, "no breakdown by sex"),
+    ({"indicator": "drd_deaths", "age": "0-4"}, "no age group"),
+    ({"indicator": "drd_deaths", "sex": "male", "age": "20-24"}, "by sex and age group together"),
+    ({"scale": "cubic"}, "axis scale"),
+    ({"index": "1800"}, "index turned off"),
+    ({"index": "year"}, "must be a year"),
+    ({"page": "admin"}, "Unknown page"),
+    ({"utm_source": "newsletter"}, "Unknown parameter"),
+    ({"<script>": "x"}, "Unknown parameter"),
+    ({"countries": ["NOR", "SWE"]}, "given 2 times"),
+    ({"indicator": "drd_deaths\x00"}, "Unknown indicator"),
+    ({"countries": "NØR,🇳🇴"}, "Unknown country"),
+    ({"year": "２０１５"}, "must be a year"),
+]
+
+
+@pytest.mark.parametrize(("params", "expected"), INVALID_CASES, ids=[str(i) for i in range(len(INVALID_CASES))])
+def test_invalid_parameters_give_a_notice_and_a_valid_state(catalog, params, expected):
+    state, notices = view_state.parse_state(params, catalog)
+    assert any(expected in notice for notice in notices), notices
+    indicator = catalog.indicators[state.indicator]
+    assert state.countries and all(code in catalog.countries for code in state.countries)
+    assert indicator.year_min <= state.year_from <= state.year <= state.year_to <= indicator.year_max
+    assert state.sex in indicator.sexes and state.age_group in indicator.age_groups
+    assert all(len(notice) < 300 for notice in notices)
+
+
+def test_reversed_range_is_swapped(catalog):
+    state, _ = view_state.parse_state({"from": "2015", "to": "2000"}, catalog)
+    assert (state.year_from, state.year_to) == (2000, 2015)
+
+
+def test_switching_indicator_keeps_what_fits(catalog):
+    state, _ = view_state.parse_state({"indicator": "drd_deaths", "sex": "female", "from": "1996"}, catalog)
+    switched = view_state.with_indicator(state, "eurostat_toxico_deaths", catalog)
+    assert switched.sex == "female"
+    assert (switched.year_from, switched.year_to) == (2016, 2017)
+    rate = view_state.with_indicator(state, "drd_deaths_per_million_15_64", catalog)
+    assert rate.sex == "total" and rate.year_from == 1996
