@@ -1,0 +1,155 @@
+"""App flows with streamlit.testing.v1.AppTest: every page, every filter, the URL round trip, bad links."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import db
+from tests.test_state import INVALID_CASES
+
+PAGES = {"map": "app_pages/map.py", "trends": "app_pages/trends.py", "programmes": "app_pages/programmes.py",
+         "data": "app_pages/data.py"}
+
+
+def open_page(page: str, **params) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.run()
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page(PAGES[page]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def figures_on(app: AppTest) -> list[dict]:
+    return [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
+
+
+def trace_values(figure: dict, key: str = "z") -> dict[str, float]:
+    """{location or name: value} from the traces that carry data."""
+    found = {}
+    for trace in figure["data"]:
+        if trace.get("type") == "choropleth" and key in trace:
+            for location, value in zip(trace["locations"], trace[key], strict=True):
+                found[location] = value
+    return found
+
+
+def query_param(app: AppTest, key: str) -> str | None:
+    return app.query_params.get(key)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_loads_with_a_chart_and_no_error(page):
+    app = open_page(page)
+    assert not app.error, [e.value for e in app.error]
+    assert app.title, "page has a title"
+    assert figures_on(app), "page draws a chart"
+
+
+def test_map_values_match_the_extracts(connection):
+    app = open_page("map", indicator="drd_deaths", countries="NOR,SWE,EST,BEL", year="2016")
+    [figure] = figures_on(app)
+    expected = db.run_query(connection, "indicator_map", indicator="drd_deaths",
+                            countries=["NOR", "SWE", "EST", "BEL"], year=2016, sex="total", age_group="total")
+    shown = trace_values(figure)
+    for row in expected.itertuples():
+        if row.value == row.value:  # reported
+            assert shown[row.iso3] == pytest.approx(row.value)
+    assert shown["NOR"] == 282 and "BEL" not in shown or shown.get("BEL") is None
+    summary = " ".join(c.value for c in app.caption)
+    assert "Norway" in summary
+
+
+def test_trend_lines_match_the_extracts(connection):
+    app = open_page("trends", indicator="drd_deaths", countries="NOR,NLD", **{"from": "2010", "to": "2016"})
+    [figure] = figures_on(app)
+    lines = {t["name"]: t for t in figure["data"] if t.get("type") == "scatter" and t.get("name") in
+             ("Norway", "Netherlands")}
+    assert lines["Norway"]["y"][lines["Norway"]["x"].index(2014)] == 266
+    assert lines["Netherlands"]["y"][lines["Netherlands"]["x"].index(2016)] == 235
+
+
+def test_indicator_filter_changes_chart_and_url():
+    app = open_page("trends", countries="NOR")
+    before = figures_on(app)[0]
+    app.sidebar.selectbox(key="w_indicator").set_value("drd_deaths").run()
+    assert not app.exception
+    assert query_param(app, "indicator") == "drd_deaths"
+    assert figures_on(app)[0]["data"] != before["data"]
+
+
+def test_country_filter_changes_chart_and_url():
+    app = open_page("trends", countries="NOR")
+    app.sidebar.multiselect(key="w_countries").select("SWE").run()
+    assert query_param(app, "countries") == "NOR,SWE"
+    names = {t.get("name") for t in figures_on(app)[0]["data"]}
+    assert {"Norway", "Sweden"} <= names
+
+
+def test_preset_filter_selects_nordic_countries():
+    app = open_page("trends")
+    app.sidebar.selectbox(key="w_preset").set_value("nordic").run()
+    assert query_param(app, "preset") == "nordic"
+    assert set(app.sidebar.multiselect(key="w_countries").value) == {"DNK", "FIN", "ISL", "NOR", "SWE"}
+
+
+def test_year_range_filter_changes_url_and_x_axis():
+    app = open_page("trends", countries="NOR")
+    app.sidebar.slider(key="w_years").set_range(2005, 2010).run()
+    assert (query_param(app, "from"), query_param(app, "to")) == ("2005", "2010")
+    xs = [x for t in figures_on(app)[0]["data"] if t.get("name") == "Norway" for x in t["x"]]
+    assert min(xs) == 2005 and max(xs) == 2010
+
+
+def test_sex_and_age_filters():
+    app = open_page("trends", indicator="drd_deaths", countries="NOR")
+    app.sidebar.radio(key="w_sex").set_value("female").run()
+    assert query_param(app, "sex") == "female"
+    app.sidebar.radio(key="w_sex").set_value("total").run()
+    app.sidebar.selectbox(key="w_age").set_value("25-29").run()
+    assert query_param(app, "age") == "25-29"
+    assert not app.exception
+
+
+def test_map_year_slider_and_trend_axis_controls():
+    app = open_page("map", countries="NOR,SWE")
+    app.slider(key="w_year").set_value(2010).run()
+    assert query_param(app, "year") == "2010"
+    trends = open_page("trends", countries="NOR,SWE")
+    trends.radio(key="w_scale").set_value("log").run()
+    assert query_param(trends, "scale") == "log"
+    assert figures_on(trends)[0]["layout"]["yaxis"]["type"] == "log"
+    trends.toggle(key="w_index_on").set_value(True).run()
+    assert query_param(trends, "index") == "1995"
+
+
+def test_url_round_trip_reproduces_the_view():
+    app = open_page("trends", indicator="drd_deaths", countries="DEU,NLD", sex="male", **{"from": "2000"})
+    first = figures_on(app)[0]["data"]
+    again = open_page("trends", **{key: query_param(app, key) for key in app.query_params.keys()})
+    assert figures_on(again)[0]["data"] == first
+    assert again.sidebar.multiselect(key="w_countries").value == ["DEU", "NLD"]
+
+
+def test_programmes_page_shows_conflicting_claims_with_sources():
+    app = open_page("programmes", countries="NLD")
+    text = " ".join(e.label for e in app.expander)
+    assert "1988" in text and "1998" in text
+    table = app.dataframe[0].value
+    assert set(table["Country"]) == {"Netherlands"}
+
+
+@pytest.mark.parametrize(("params", "expected"), INVALID_CASES, ids=[str(i) for i in range(len(INVALID_CASES))])
+def test_invalid_link_shows_a_notice_and_the_page(params, expected):
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.run()
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page(PAGES["trends"]).run()
+    assert not app.exception
+    assert any(expected in w.value for w in app.warning), [w.value for w in app.warning]
+    assert figures_on(app)
