@@ -106,11 +106,11 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
             notices.append(f"Unknown parameter {shown(str(key), 20)} ignored.")
     base = default_state(catalog)
 
-    page_value = page or _single(params, "page", notices)
+    page_value = _single(params, "page", notices)
     if page_value is not None and page_value not in PAGES:
-        notices.append(f"Unknown page {shown(page_value)}; showing the map.")
+        notices.append(f"Unknown page {shown(page_value)}; showing the {page or 'map'} page.")
         page_value = None
-    page_value = page_value or base.page
+    page_value = page or page_value or base.page  # in the app the page comes from the URL path
 
     indicator_id = _single(params, "indicator", notices)
     if indicator_id is not None and indicator_id not in catalog.indicators:
