@@ -52,6 +52,8 @@ AGE_ORDER = ["total", "<15", "15-19", "15-29", "20-24", "25-29", "30-34", "30-44
 class Catalog:
     indicators: dict[str, Indicator]
     countries: dict[str, Country]
+    # Why there are no indicators, when the statistics extracts are broken (programme pages still work).
+    indicators_problem: str | None = None
 
     def preset(self, name: str) -> tuple[str, ...]:
         """The ISO-3 codes of a named country preset, in name order."""
@@ -65,18 +67,20 @@ class Catalog:
         rule = rules[name]
         return tuple(c.iso3 for c in sorted(self.countries.values(), key=lambda c: c.name_en) if rule(c))
 
-    @property
-    def year_min(self) -> int:
-        return min(i.year_min for i in self.indicators.values())
-
-    @property
-    def year_max(self) -> int:
-        return max(i.year_max for i in self.indicators.values())
-
 
 def load_catalog(connection: db.Connection) -> Catalog:
+    countries = {
+        row.iso3: Country(iso3=row.iso3, name_en=row.name_en, name_no=row.name_no, eu27=bool(row.eu27),
+                          nordic=bool(row.nordic), emcdda_reporting=bool(row.emcdda_reporting),
+                          has_hat_programme=bool(row.has_hat_programme), on_map=bool(row.on_map))
+        for row in db.run_query(connection, "country_catalog").itertuples(index=False)
+    }
+    try:
+        rows = db.run_query(connection, "indicator_catalog")
+    except db.DataUnavailable as error:
+        return Catalog(indicators={}, countries=countries, indicators_problem=str(error))
     indicators = {}
-    for row in db.run_query(connection, "indicator_catalog").itertuples(index=False):
+    for row in rows.itertuples(index=False):
         ages = sorted(row.age_groups, key=lambda a: AGE_ORDER.index(a) if a in AGE_ORDER else len(AGE_ORDER))
         indicators[row.indicator_id] = Indicator(
             indicator_id=row.indicator_id, label=row.label, topic=row.topic, unit=row.unit, kind=row.kind,
@@ -84,10 +88,4 @@ def load_catalog(connection: db.Connection) -> Catalog:
             sexes=tuple(sorted(row.sexes, key=["total", "male", "female"].index)), age_groups=tuple(ages),
             breakdowns=frozenset(row.breakdowns),
             year_min=int(row.year_min), year_max=int(row.year_max))
-    countries = {
-        row.iso3: Country(iso3=row.iso3, name_en=row.name_en, name_no=row.name_no, eu27=bool(row.eu27),
-                          nordic=bool(row.nordic), emcdda_reporting=bool(row.emcdda_reporting),
-                          has_hat_programme=bool(row.has_hat_programme), on_map=bool(row.on_map))
-        for row in db.run_query(connection, "country_catalog").itertuples(index=False)
-    }
     return Catalog(indicators=indicators, countries=countries)

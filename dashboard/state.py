@@ -47,6 +47,9 @@ def shown(text: str, limit: int = 24) -> str:
 
 
 def default_state(catalog: Catalog, page: str = DEFAULT_PAGE) -> ViewState:
+    if not catalog.indicators:  # statistics unavailable: a countries-only state for the programme pages
+        return ViewState(page=page, indicator="", countries=catalog.preset(DEFAULT_PRESET), year_from=0,
+                         year_to=0, year=0)
     indicator = catalog.indicators.get(DEFAULT_INDICATOR) or next(iter(catalog.indicators.values()))
     return ViewState(page=page, indicator=indicator.indicator_id, countries=catalog.preset(DEFAULT_PRESET),
                      year_from=indicator.year_min, year_to=indicator.year_max, year=indicator.year_max)
@@ -112,13 +115,6 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
         page_value = None
     page_value = page or page_value or base.page  # in the app the page comes from the URL path
 
-    indicator_id = _single(params, "indicator", notices)
-    if indicator_id is not None and indicator_id not in catalog.indicators:
-        notices.append(f"Unknown indicator {shown(indicator_id)}; showing "
-                       f"{catalog.indicators[base.indicator].label.lower()}.")
-        indicator_id = None
-    indicator = catalog.indicators[indicator_id or base.indicator]
-
     countries: tuple[str, ...] = ()
     countries_value = _single(params, "countries", notices)
     preset_value = _single(params, "preset", notices)
@@ -133,6 +129,15 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
             notices.append(f"Unknown country preset {shown(preset_value)}; "
                            f"presets are {', '.join(PRESET_LABELS)}.")
     countries = countries or base.countries
+    if not catalog.indicators:
+        return replace(base, page=page_value, countries=countries), notices
+
+    indicator_id = _single(params, "indicator", notices)
+    if indicator_id is not None and indicator_id not in catalog.indicators:
+        notices.append(f"Unknown indicator {shown(indicator_id)}; showing "
+                       f"{catalog.indicators[base.indicator].label.lower()}.")
+        indicator_id = None
+    indicator = catalog.indicators[indicator_id or base.indicator]
 
     year_from = _year(_single(params, "from", notices), "from", notices)
     year_to = _year(_single(params, "to", notices), "to", notices)
@@ -181,13 +186,16 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
 
 def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
     """The shortest query string that reproduces the state (defaults left out)."""
-    indicator = catalog.indicators[state.indicator]
-    params = {"page": state.page, "indicator": state.indicator}
+    params = {"page": state.page}
     preset = next((name for name in PRESET_LABELS if set(catalog.preset(name)) == set(state.countries)), None)
     if preset:
         params["preset"] = preset
     else:
         params["countries"] = ",".join(state.countries)
+    indicator = catalog.indicators.get(state.indicator)
+    if indicator is None:  # a countries-only state (statistics unavailable)
+        return params
+    params["indicator"] = state.indicator
     if state.year_from != indicator.year_min:
         params["from"] = str(state.year_from)
     if state.year_to != indicator.year_max:

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from dashboard import db
 from dashboard import state as view_state
 from dashboard.catalog import PRESET_LABELS, Catalog
 from dashboard.state import ViewState
@@ -35,6 +36,8 @@ def _load_widgets(state: ViewState, catalog: Catalog) -> None:
     st.session_state["w_countries"] = list(state.countries)
     st.session_state["w_preset"] = next(
         (name for name in PRESET_LABELS if set(catalog.preset(name)) == set(state.countries)), CUSTOM)
+    if not catalog.indicators:
+        return
     st.session_state["w_indicator"] = state.indicator
     st.session_state["w_years"] = (state.year_from, state.year_to)
     st.session_state["w_sex"] = state.sex
@@ -48,8 +51,10 @@ def _load_widgets(state: ViewState, catalog: Catalog) -> None:
 def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
     """Read the widgets into a state, correcting combinations the data does not have."""
     get = st.session_state.get
-    indicator = catalog.indicators[get("w_indicator")]
     countries = tuple(get("w_countries") or ()) or view_state.default_state(catalog).countries
+    if not catalog.indicators:
+        return replace(view_state.default_state(catalog, page), countries=countries)
+    indicator = catalog.indicators[get("w_indicator")]
     year_from, year_to = get("w_years", (indicator.year_min, indicator.year_max))
     base = ViewState(page=page, indicator=indicator.indicator_id, countries=countries, year_from=year_from,
                      year_to=year_to, year=get("w_year", year_to), sex=get("w_sex", "total"),
@@ -83,9 +88,14 @@ def add_country(page: str, iso3: str) -> None:
         _on_change(page)
 
 
-def current_state(page: str) -> ViewState:
-    """Parse the URL, show what was corrected, draw the shared filters, and return the state."""
+def current_state(page: str, needs_statistics: bool = True) -> ViewState:
+    """Parse the URL, show what was corrected, draw the shared filters, and return the state.
+
+    Pages that need the statistics raise DataUnavailable when those extracts are broken; the
+    programme pages pass needs_statistics=False and keep working on countries alone."""
     catalog = data.load_catalog()
+    if needs_statistics and not catalog.indicators:
+        raise db.DataUnavailable(catalog.indicators_problem)
     state, notices = view_state.parse_state(_url_params(), catalog, page=page)
     if notices:
         st.warning("**Some of the link's settings could not be used:**\n\n"
@@ -100,22 +110,21 @@ def current_state(page: str) -> ViewState:
 
 
 def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
-    indicator = catalog.indicators[state.indicator]
     sidebar = st.sidebar
     sidebar.header("Filters")
+    if not catalog.indicators:
+        _draw_country_filters(page, catalog)
+        sidebar.warning("Statistics are unavailable (see the message on the statistics pages); "
+                        "programme information still works.")
+        return
+    indicator = catalog.indicators[state.indicator]
     sidebar.selectbox("Indicator", list(catalog.indicators), key="w_indicator",
                       format_func=lambda i: f"{catalog.indicators[i].topic}: {catalog.indicators[i].label}",
                       on_change=_on_change, args=(page,), help=indicator.definition)
     with sidebar.popover("What does this indicator measure?"):
         st.markdown(f"**{indicator.label}** ({indicator.unit})\n\n{indicator.definition}\n\n"
                     f"**Caveat:** {indicator.caveat}\n\n**Source:** {indicator.attribution}")
-    sidebar.selectbox("Country group", [CUSTOM, *PRESET_LABELS], key="w_preset",
-                      format_func=lambda p: "Custom selection" if p == CUSTOM else PRESET_LABELS[p],
-                      on_change=_on_preset, args=(page,))
-    sidebar.multiselect("Countries", list(catalog.countries), key="w_countries",
-                        format_func=lambda code: catalog.countries[code].name_en,
-                        on_change=_on_change, args=(page,),
-                        help="Countries shown on every page. Clicking a country on the map adds it.")
+    _draw_country_filters(page, catalog)
     if indicator.year_min < indicator.year_max:
         sidebar.slider("Years", indicator.year_min, indicator.year_max, key="w_years",
                        on_change=_on_change, args=(page,))
@@ -129,6 +138,16 @@ def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
     elif len(indicator.age_groups) > 1:
         sidebar.caption("Age groups are reported for both sexes together only.")
     sidebar.toggle("Projector mode (large type, high contrast)", key="projector")
+
+
+def _draw_country_filters(page: str, catalog: Catalog) -> None:
+    st.sidebar.selectbox("Country group", [CUSTOM, *PRESET_LABELS], key="w_preset",
+                         format_func=lambda p: "Custom selection" if p == CUSTOM else PRESET_LABELS[p],
+                         on_change=_on_preset, args=(page,))
+    st.sidebar.multiselect("Countries", list(catalog.countries), key="w_countries",
+                           format_func=lambda code: catalog.countries[code].name_en,
+                           on_change=_on_change, args=(page,),
+                           help="Countries shown on every page. Clicking a country on the map adds it.")
 
 
 def year_control(page: str, state: ViewState) -> None:

@@ -70,7 +70,7 @@ def trends_page() -> None:
 
 
 def programmes_page() -> None:
-    state = filters.current_state("programmes")
+    state = filters.current_state("programmes", needs_statistics=False)
     st.title("Heroin-assisted treatment programmes")
     view = data.chart("timeline", state, _projector())
     show_chart(view, key="timeline_chart")
