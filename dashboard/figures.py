@@ -1,0 +1,923 @@
+"""Chart styling, titles, source lines and the figure builders: pure functions from query results to go.Figure.
+
+Every figure is framed by `apply_frame` (bold title, subtitle, footnote, source line) and styled from the tables
+below, so that the map, the trend and the timeline look alike on a laptop and on a projector. The builders read
+nothing but their arguments and record what they had to leave out in `fig.layout.meta`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008), colour-blind safe; their yellow (#F0E442) is left out because it is too pale on white.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+# With more countries than colours, the dash pattern tells the repeated colours apart.
+LINE_DASHES = ("solid", "dash", "dot", "dashdot")
+# Sequential, colour-blind safe, perceptually uniform and without grey anywhere (unlike Cividis, whose middle is
+# grey and could be mistaken for "no data"); reversed so that low is pale yellow and high is dark purple.
+SEQUENTIAL_SCALE = "Viridis"
+SEQUENTIAL_REVERSED = True
+NO_DATA_COLOUR = "#c4c4c4"  # selected country without a value: mid grey, never part of the colour scale
+CONTEXT_COLOUR = "#f0f0f0"  # neighbouring country that is not selected: barely there, only shows the coast
+BORDER_COLOUR = "#ffffff"
+TEXT_COLOUR = "#1a1a1a"
+MUTED_TEXT_COLOUR = "#404040"  # source lines and footnotes: still about 10:1 on white
+GRID_COLOUR = "#e3e3e3"
+FONT_FAMILY = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+
+# The map shows Europe in a fixed frame, so it does not jump when the year or the country selection changes. The
+# GeoJSON is clipped to lon -25..45, lat 34..72; the frame is a little larger so Cyprus and Iceland stay whole.
+MAP_LON_RANGE = (-25.0, 46.0)
+MAP_LAT_RANGE = (33.0, 72.0)
+MAP_PROJECTION = "natural earth"
+# Programmes in the same country are spread on a small circle round the country's centroid (degrees of latitude).
+PROGRAMME_OFFSET_DEG = 1.2
+
+# "Ongoing" timeline bars run to this year; fixed (not today's date) so the same data gives the same figure.
+CURRENT_YEAR = 2026
+# The timeline's axis starts here; earlier starts (the 1926 'British system') are drawn clipped and labelled.
+TIMELINE_FIRST_YEAR = 1990
+
+PHASES = ("trial", "pilot", "regular", "ended", "planned/never implemented")
+PHASE_STYLES: dict[str, dict[str, str]] = {
+    "trial": {"label": "Trial", "colour": "#56B4E9", "symbol": "circle"},
+    "pilot": {"label": "Pilot", "colour": "#CC79A7", "symbol": "diamond"},
+    "regular": {"label": "Regular treatment", "colour": "#009E73", "symbol": "square"},
+    "ended": {"label": "Ended", "colour": "#E69F00", "symbol": "triangle-down"},
+    "planned/never implemented": {"label": "Planned, never implemented", "colour": "#999999", "symbol": "x"},
+}
+
+# Sizes for the laptop (False) and the projector (True).
+SIZES: dict[bool, dict[str, float]] = {
+    False: {"base": 16, "title": 24, "subtitle": 17, "note": 14, "hover": 15, "label": 14, "line": 2.5,
+            "marker": 7, "programme": 13, "shape": 2, "outline": 1.2, "wrap": 120, "title_wrap": 70, "row": 34},
+    True: {"base": 21, "title": 30, "subtitle": 22, "note": 18, "hover": 19, "label": 18, "line": 4.5,
+           "marker": 10, "programme": 18, "shape": 3.5, "outline": 1.8, "wrap": 95, "title_wrap": 55, "row": 46},
+}
+_FRAME_NAMES = ("dpa-subtitle", "dpa-footnote", "dpa-source")
+_CARTESIAN_TYPES = {"scatter", "bar", "scattergl", "histogram", "box"}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Numbers and text: one formatting helper for hover text, labels and the text summaries.
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN and pd.NA (and anything else pandas treats as missing)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values, not missing
+        return False
+
+
+def is_rate_unit(unit: str | None) -> bool:
+    """Rates, ages and indices get one decimal; everything else is a count with thousands separators."""
+    return bool(re.search(r"\bper\b|\byears\b|%|\bindex\b", (unit or "").lower()))
+
+
+def format_value(value: Any, unit: str | None) -> str:
+    """'3,256' for counts, '81.8' for rates; 'no value' when missing."""
+    if is_missing(value):
+        return "no value"
+    number = float(value)
+    return f"{number:,.1f}" if is_rate_unit(unit) else f"{round(number):,}"
+
+
+def format_change(change: Any, change_pct: Any, unit: str | None) -> str:
+    """'+12 (+5.3%)' or '-2.7 (-3.2%)'; the percentage is left out when there is none (previous value 0)."""
+    if is_missing(change):
+        return "no change available"
+    number = float(change)
+    text = f"{number:+,.1f}" if is_rate_unit(unit) else f"{round(number):+,}"
+    if not is_missing(change_pct):
+        text += f" ({float(change_pct):+.1f}%)"
+    return text
+
+
+def join_names(names: Iterable[str], limit: int = 12) -> str:
+    """'A', 'A and B', 'A, B and C'; long lists end '... and 7 more'."""
+    items = [str(name) for name in names]
+    if len(items) > limit:
+        rest = len(items) - limit + 1
+        items = items[: limit - 1] + [f"{rest} more"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _esc(text: Any) -> str:
+    """Escape free text for Plotly's HTML-like labels."""
+    return html.escape("" if is_missing(text) else str(text), quote=False)
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """Wrap plain text into lines of at most `width` characters (never splitting words)."""
+    return textwrap.wrap(text, width=int(width), break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _wrap_html(text: Any, width: float = 60) -> str:
+    """Escaped and wrapped with <br> for hover labels."""
+    return "<br>".join(_esc(line) for line in _wrap("" if is_missing(text) else str(text), width))
+
+
+def _truncate(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _year(value: Any) -> int | None:
+    """A year as int, or None when missing or not a number ('~2022' -> 2022)."""
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        match = re.search(r"\d{4}", value)
+        return int(match.group()) if match else None
+    return int(value)
+
+
+def source_line_for(sources: Iterable[Any], extra: Sequence[str] = ()) -> str:
+    """'Source: A; B. extra' from the distinct, non-empty source attributions in order of first appearance."""
+    seen: list[str] = []
+    for source in sources:
+        if not is_missing(source) and str(source).strip() and str(source).strip() not in seen:
+            seen.append(str(source).strip())
+    text = ("Source: " + "; ".join(s.rstrip(".") for s in seen) + ".") if seen else "Source: not recorded."
+    return " ".join([text, *extra])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Layout and frame
+
+
+def base_layout(projector: bool = False) -> dict[str, Any]:
+    """White background, dark text, large type: readable on a laptop and from the back of a room."""
+    size = SIZES[projector]
+    return {
+        "font": {"family": FONT_FAMILY, "size": size["base"], "color": TEXT_COLOUR},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": size["hover"], "color": TEXT_COLOUR},
+                       "bgcolor": "#ffffff", "bordercolor": "#333333", "align": "left"},
+        "legend": {"font": {"size": size["base"] - 1}, "bgcolor": "rgba(255,255,255,0.9)",
+                   "bordercolor": "#cccccc", "borderwidth": 0},
+        "colorway": list(OKABE_ITO),
+    }
+
+
+def _axis_style(projector: bool) -> dict[str, Any]:
+    size = SIZES[projector]
+    return {"showline": True, "linecolor": "#333333", "linewidth": 1, "ticks": "outside", "tickcolor": "#333333",
+            "gridcolor": GRID_COLOUR, "zeroline": False, "tickfont": {"size": size["base"]},
+            "title": {"font": {"size": size["base"]}}}
+
+
+def _has_cartesian_axes(fig: go.Figure) -> bool:
+    return any(trace.type in _CARTESIAN_TYPES for trace in fig.data)
+
+
+def _style_traces(fig: go.Figure, projector: bool) -> None:
+    """Line widths and marker sizes by the role a builder gave each trace (idempotent: absolute values)."""
+    size = SIZES[projector]
+    for trace in fig.data:
+        role = trace.meta.get("role") if isinstance(trace.meta, dict) else None
+        if role == "series":
+            trace.update(line={"width": size["line"]}, marker={"size": size["marker"]})
+        elif role == "programme":
+            trace.update(marker={"size": size["programme"], "line": {"width": size["outline"]}})
+        elif role == "programme-halo":
+            trace.update(marker={"size": size["programme"] + 6})
+        elif role == "timeline-marker":
+            trace.update(marker={"size": size["programme"], "line": {"width": size["outline"]}})
+    for shape in fig.layout.shapes:
+        if shape.name and shape.name.startswith("hat-line"):
+            shape.line.width = size["shape"]
+    for annotation in fig.layout.annotations:
+        if annotation.name and annotation.name.startswith("hat-label"):
+            annotation.font.size = size["label"]
+
+
+def apply_frame(fig: go.Figure, *, title: str, subtitle: str, source_line: str, footnote: str | None = None,
+                projector: bool = False) -> go.Figure:
+    """Bold title, subtitle (the active filters) under it, footnote and source line at the bottom left.
+
+    Calling it again replaces the frame (the UI re-frames a builder's figure with its own subtitle). footnote=None
+    keeps the footnote the figure already has (the builder's data caveats); pass "" to remove it. The texts are
+    kept in fig.layout.meta['frame'] so they can be reused. projector=True: larger type, thicker lines.
+    """
+    size = SIZES[projector]
+    meta = fig.layout.meta if isinstance(fig.layout.meta, Mapping) else {}
+    if footnote is None:
+        footnote = (meta.get("frame") or {}).get("footnote")
+    fig.update_layout(**base_layout(projector))
+    cartesian = _has_cartesian_axes(fig)
+    if cartesian:
+        fig.update_xaxes(**_axis_style(projector))
+        fig.update_yaxes(**_axis_style(projector))
+    _style_traces(fig, projector)
+
+    line_height = 1.3
+    title_lines = _wrap(title, size["title_wrap"]) if title else []
+    subtitle_lines = _wrap(subtitle, size["wrap"]) if subtitle else []
+    footnote_lines = [line for part in (footnote or "").split("\n") if part.strip()
+                      for line in _wrap(part, size["wrap"])]
+    source_lines = _wrap(source_line, size["wrap"]) if source_line else []
+
+    top_pad, gap, edge = 14, 8, 12
+    # A builder may reserve a strip of this many pixels between the subtitle and the plot (trend labels).
+    strip_px = float(meta.get("label_strip_px", 0))
+    title_px = len(title_lines) * size["title"] * line_height
+    subtitle_px = len(subtitle_lines) * size["subtitle"] * line_height
+    margin_top = top_pad + title_px + (gap + subtitle_px if subtitle_lines else 0) + gap + strip_px + 6
+    # Title, subtitle and notes start at the figure's left edge, wherever the plot area starts.
+    margin_left = fig.layout.margin.l if fig.layout.margin.l is not None else 80
+    # Below a cartesian plot the tick labels come first; the map and other subplots have nothing below.
+    axis_px = size["base"] * 1.6 + 10 if cartesian else 6
+    footnote_px = len(footnote_lines) * size["note"] * line_height
+    source_px = len(source_lines) * size["note"] * line_height
+    margin_bottom = axis_px + footnote_px + (4 if footnote_lines else 0) + source_px + 12
+
+    fig.update_layout(
+        title={"text": "<br>".join(f"<b>{_esc(line)}</b>" for line in title_lines),
+               "x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+               "pad": {"t": top_pad, "l": edge}, "font": {"size": size["title"], "color": TEXT_COLOUR}},
+        margin={"t": math.ceil(margin_top), "b": math.ceil(margin_bottom), "l": margin_left},
+    )
+    kept = [a for a in fig.layout.annotations if a.name not in _FRAME_NAMES]
+    common = {"xref": "paper", "x": 0, "xanchor": "left", "xshift": edge - margin_left, "yref": "paper",
+              "align": "left", "showarrow": False}
+    if subtitle_lines:
+        kept.append(go.layout.Annotation(
+            name="dpa-subtitle", text="<br>".join(_esc(line) for line in subtitle_lines), y=1, yanchor="bottom",
+            yshift=gap + strip_px, font={"size": size["subtitle"], "color": MUTED_TEXT_COLOUR}, **common))
+    if footnote_lines:
+        kept.append(go.layout.Annotation(
+            name="dpa-footnote", text="<br>".join(_esc(line) for line in footnote_lines), y=0, yanchor="top",
+            yshift=-axis_px, font={"size": size["note"], "color": MUTED_TEXT_COLOUR}, **common))
+    if source_lines:
+        kept.append(go.layout.Annotation(
+            name="dpa-source", text="<br>".join(_esc(line) for line in source_lines), y=0, yanchor="top",
+            yshift=-(axis_px + footnote_px + (4 if footnote_lines else 0)),
+            font={"size": size["note"], "color": MUTED_TEXT_COLOUR}, **common))
+    fig.layout.annotations = kept
+    _set_meta(fig, frame={"title": title, "subtitle": subtitle, "source_line": source_line,
+                          "footnote": footnote, "projector": projector})
+    return fig
+
+
+def _add_empty_message(fig: go.Figure, text: str, size: Mapping[str, float]) -> None:
+    """Say so in the middle of the plot instead of showing empty axes."""
+    fig.add_annotation(name="dpa-empty", text=_esc(text), xref="paper", yref="paper", x=0.5, y=0.5,
+                       showarrow=False, font={"size": size["subtitle"], "color": MUTED_TEXT_COLOUR})
+
+
+def _set_meta(fig: go.Figure, **entries: Any) -> None:
+    meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, Mapping) else {}
+    meta.update(entries)
+    fig.layout.meta = meta
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Countries and programmes
+
+
+def country_styles(iso3_codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Colour and dash per country: the i-th country in sorted ISO-3 order gets palette colour i (then dashes)."""
+    styles = {}
+    for index, iso3 in enumerate(sorted(set(iso3_codes))):
+        styles[iso3] = {"colour": OKABE_ITO[index % len(OKABE_ITO)],
+                        "dash": LINE_DASHES[(index // len(OKABE_ITO)) % len(LINE_DASHES)]}
+    return styles
+
+
+def programme_phase(programme_type: Any, status: Any) -> str:
+    """Group a programme by its free-text type and status, for its colour and symbol.
+
+    First match wins: 'never implemented', 'proposed' or 'vetoed' -> 'planned/never implemented'; a status that
+    says 'ended', 'closed', 'discontinued', 'stopped' or 'terminated' -> 'ended'; a type starting 'regular' ->
+    'regular'; 'pilot' in the type -> 'pilot'; 'trial' in the type -> 'trial'. Anything else -> 'pilot', the
+    weakest claim (a time-limited project) rather than a guess that it is regular treatment.
+    """
+    kind = "" if is_missing(programme_type) else str(programme_type).lower()
+    state = "" if is_missing(status) else str(status).lower()
+    if re.search(r"never implemented|\bproposed\b|\bvetoed\b", f"{kind} {state}"):
+        return "planned/never implemented"
+    if re.search(r"\b(ended|closed|discontinued|stopped|terminated)\b", state):
+        return "ended"
+    if kind.startswith("regular"):
+        return "regular"
+    if "pilot" in kind:
+        return "pilot"
+    if "trial" in kind:
+        return "trial"
+    return "pilot"
+
+
+def _is_regular_type(programme_type: Any) -> bool:
+    return not is_missing(programme_type) and str(programme_type).lower().startswith("regular")
+
+
+def _project_word(programme_type: Any) -> str:
+    """'pilot' or 'trial', for band labels of time-limited programmes."""
+    return "pilot" if "pilot" in ("" if is_missing(programme_type) else str(programme_type).lower()) else "trial"
+
+
+def programme_years_text(start_year: Any, end_year: Any) -> str:
+    """'2002–2006', 'since 2022', 'year not established' or 'start year not established, until 1997'."""
+    start, end = _year(start_year), _year(end_year)
+    if start is not None and end is not None:
+        return f"{start}–{end}" if end != start else str(start)
+    if start is not None:
+        return f"since {start}"
+    if end is not None:
+        return f"start year not established, until {end}"
+    return "year not established"
+
+
+def _short_name(name: Any, length: int = 30) -> str:
+    """The part of a programme name before its explanation: 'PROVE', 'German heroin model project'."""
+    text = "" if is_missing(name) else str(name)
+    text = re.split(r" \(| - | / ", text, maxsplit=1)[0].strip()
+    return _truncate(text, length)
+
+
+def _split_sources(source_titles: Any) -> list[str]:
+    """Split '; '-separated titles, ignoring separators inside parentheses."""
+    text = "" if is_missing(source_titles) else str(source_titles)
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth <= 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [part for part in parts if part]
+
+
+def _patients_text(row: Mapping[str, Any]) -> str:
+    number = row.get("patients_numeric")
+    if not is_missing(number):
+        details = [str(row[key]) for key in ("patients_numeric_basis", "patients_numeric_year")
+                   if not is_missing(row.get(key))]
+        return f"{int(number):,}" + (f" ({'; '.join(details)})" if details else "")
+    if not is_missing(row.get("patients")):
+        return f"as reported: {row['patients']}"
+    return "not reported"
+
+
+def _programme_hover(row: Mapping[str, Any], phase: str) -> str:
+    status = _esc(row.get("status"))
+    if not is_missing(row.get("status_as_of")):
+        status += f" (as of {_esc(row['status_as_of'])})"
+    sources = _split_sources(row.get("source_titles"))
+    lines = [
+        f"<b>{_wrap_html(row.get('programme_name'), 60)}</b>",
+        f"{_esc(row.get('country'))}: {_wrap_html(_truncate(str(row.get('city_or_sites') or ''), 140), 60)}",
+        f"Years: {_esc(programme_years_text(row.get('start_year'), row.get('end_year')))}",
+        f"Status: {_wrap_html(str(status), 70)}",
+        f"Group: {PHASE_STYLES[phase]['label']}",
+        f"Patients: {_wrap_html(_patients_text(row), 70)}",
+        f"Source: {_wrap_html(sources[0], 70) if sources else 'not recorded'}"
+        + (f" (+{len(sources) - 1} more)" if len(sources) > 1 else ""),
+    ]
+    if not is_missing(row.get("conflict_flag")) and str(row["conflict_flag"]).strip():
+        lines.append(f"⚠ Sources disagree: {_wrap_html(_truncate(str(row['conflict_flag']), 240), 70)}")
+    return "<br>".join(lines)
+
+
+def _feature_ids(geojson: Mapping[str, Any]) -> list[str]:
+    return [str(feature.get("id")) for feature in geojson.get("features", []) if feature.get("id") is not None]
+
+
+def programmes_outside_map(programmes_df: pd.DataFrame, geojson: Mapping[str, Any]) -> pd.DataFrame:
+    """Programmes the map cannot place: no centroid, or a country that is not in the map's GeoJSON."""
+    if programmes_df is None or programmes_df.empty:
+        return pd.DataFrame(columns=getattr(programmes_df, "columns", []))
+    ids = set(_feature_ids(geojson))
+    outside = (programmes_df["centroid_lat"].isna() | programmes_df["centroid_lon"].isna()
+               | ~programmes_df["iso3"].isin(ids))
+    return programmes_df[outside]
+
+
+def _offset_positions(programmes: pd.DataFrame) -> list[tuple[float, float]]:
+    """Centroid per programme; several in one country sit on a small circle so no marker hides another."""
+    positions = []
+    order = {pid: i for i, pid in enumerate(programmes["programme_id"])}
+    for _, row in programmes.iterrows():
+        siblings = sorted(programmes.loc[programmes["iso3"] == row["iso3"], "programme_id"], key=order.get)
+        count, index = len(siblings), siblings.index(row["programme_id"])
+        lat, lon = float(row["centroid_lat"]), float(row["centroid_lon"])
+        if count > 1:
+            angle = math.pi / 2 + 2 * math.pi * index / count  # first one straight north of the centroid
+            lat += PROGRAMME_OFFSET_DEG * math.sin(angle)
+            lon += PROGRAMME_OFFSET_DEG * math.cos(angle) / max(math.cos(math.radians(lat)), 0.2)
+        positions.append((round(lat, 4), round(lon, 4)))
+    return positions
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Map
+
+
+def _subset_geojson(geojson: Mapping[str, Any], ids: Iterable[str]) -> dict[str, Any]:
+    """Only the features a trace draws, so the figure does not carry the whole GeoJSON once per trace."""
+    wanted = set(ids)
+    return {"type": "FeatureCollection",
+            "features": [f for f in geojson.get("features", []) if str(f.get("id")) in wanted]}
+
+
+def _flat_choropleth(geojson: Mapping[str, Any], ids: list[str], colour: str, **kwargs: Any) -> go.Choropleth:
+    return go.Choropleth(
+        geojson=_subset_geojson(geojson, ids), featureidkey="id", locations=ids, z=[0] * len(ids),
+        colorscale=[[0, colour], [1, colour]], zmin=0, zmax=1, showscale=False, customdata=ids,
+        marker={"line": {"color": BORDER_COLOUR, "width": 0.8}}, **kwargs)
+
+
+def _map_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
+    name = f"<b>{_esc(row['country'])}</b>"
+    if is_missing(row.get("value")):
+        return f"{name}<br>No data reported for {year}"
+    lines = [name, f"{format_value(row['value'], unit)} {_esc(unit)}"]
+    if not is_missing(row.get("rank")):
+        lines.append(f"Rank {int(row['rank'])} of {int(row['ranked_countries'])} shown")
+    if is_missing(row.get("previous_value")):
+        lines.append(f"no value for {year - 1}")
+    else:
+        lines.append(f"{format_change(row.get('change'), row.get('change_pct'), unit)} vs {year - 1}")
+    lines.append(f"Source: {_wrap_html(row.get('source'), 60)}")
+    return "<br>".join(lines)
+
+
+def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicator_label: str, unit: str,
+                    year: int, programmes: pd.DataFrame | None = None, projector: bool = False,
+                    subtitle: str | None = None) -> go.Figure:
+    """Choropleth of one indicator in one year (queries/indicator_map.sql) with HAT programmes as markers.
+
+    Traces, in order: neighbouring countries that are not selected (very light; hover invites a click), selected countries with
+    no value ('No data reported', grey, in the legend), selected countries with a value (Viridis reversed), then
+    per programme group a white halo and the markers. Every choropleth point carries its ISO-3 as customdata.
+    fig.layout.meta: no_data (ISO-3 without a value), not_on_map (selected ISO-3 outside the GeoJSON),
+    programmes_outside_map (programme_ids not drawn), programmes_outside_map_count, frame.
+    """
+    ids_on_map = set(_feature_ids(geojson))
+    selected = set(map_df["iso3"])
+    on_map = map_df[map_df["iso3"].isin(ids_on_map)]
+    not_on_map = map_df[~map_df["iso3"].isin(ids_on_map)]
+    with_data = on_map[on_map["value"].notna()]
+    no_data = on_map[on_map["value"].isna()]
+    context_ids = [fid for fid in _feature_ids(geojson) if fid not in selected]
+
+    fig = go.Figure()
+    if context_ids:
+        # Hoverable so that a click on it reaches the app, which adds the country to the selection.
+        names = {str(f.get("id")): (f.get("properties") or {}).get("name", f.get("id"))
+                 for f in geojson.get("features", [])}
+        fig.add_trace(_flat_choropleth(
+            geojson, context_ids, CONTEXT_COLOUR, name="Not selected", showlegend=False,
+            hovertext=[f"<b>{_esc(names[fid])}</b><br>Not in the selection (click to add)" for fid in context_ids],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    if not no_data.empty:
+        ids = list(no_data["iso3"])
+        fig.add_trace(_flat_choropleth(
+            geojson, ids, NO_DATA_COLOUR, name="No data reported", showlegend=True, legendrank=1,
+            hovertext=[_map_hover(row, unit, year) for row in no_data.to_dict("records")],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    if not with_data.empty:
+        ids = list(with_data["iso3"])
+        values = [float(v) for v in with_data["value"]]
+        low, high = min(values), max(values)
+        fig.add_trace(go.Choropleth(
+            geojson=_subset_geojson(geojson, ids), featureidkey="id", locations=ids, z=values, customdata=ids,
+            zmin=low, zmax=high if high > low else low + 1, colorscale=SEQUENTIAL_SCALE,
+            reversescale=SEQUENTIAL_REVERSED, name=indicator_label, showlegend=False,
+            marker={"line": {"color": BORDER_COLOUR, "width": 0.8}},
+            hovertext=[_map_hover(row, unit, year) for row in with_data.to_dict("records")],
+            hovertemplate="%{hovertext}<extra></extra>",
+            colorbar={"title": {"text": "<br>".join(_esc(line) for line in _wrap(unit, 16)), "side": "top"},
+                      "tickformat": ",.1f" if high - low < 10 else ",.0f", "thickness": 18, "len": 0.75,
+                      "outlinewidth": 0, "x": 1.0, "xanchor": "left"}))
+
+    outside = pd.DataFrame()
+    if programmes is not None and not programmes.empty:
+        outside = programmes_outside_map(programmes, geojson)
+        placed = programmes.drop(index=outside.index)
+        _add_programme_markers(fig, placed)
+
+    footnotes = []
+    off_map_with_data = not_on_map[not_on_map["value"].notna()]
+    if not off_map_with_data.empty:
+        footnotes.append("Outside the map area: " + join_names(
+            f"{row['country']} ({format_value(row['value'], unit)})" for row in off_map_with_data.to_dict("records")))
+    if not outside.empty:
+        footnotes.append(f"{len(outside)} HAT programme{'s' if len(outside) != 1 else ''} outside the map area not "
+                         f"shown ({join_names(sorted(set(outside['country'])))}).")
+    fig.update_geos(
+        visible=False, showframe=False, showcoastlines=False, showcountries=False, showland=False,
+        showocean=False, showlakes=False, showrivers=False, bgcolor="rgba(0,0,0,0)", resolution=50,
+        projection={"type": MAP_PROJECTION}, lonaxis={"range": list(MAP_LON_RANGE)},
+        lataxis={"range": list(MAP_LAT_RANGE)})
+    fig.update_layout(
+        height=800 if projector else 720, margin={"l": 12, "r": 12},
+        legend={"x": 0.01, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "bordercolor": "#cccccc",
+                "borderwidth": 1, "title": {"text": ""}},
+    )
+    extra = ["Boundaries: Natural Earth."]
+    if programmes is not None and not programmes.empty:
+        extra.append("HAT programmes: Drug Policy Atlas compilation (sources per programme in the hover).")
+    apply_frame(fig, title=f"{indicator_label}, {year}",
+                subtitle=subtitle if subtitle is not None else f"{unit}; rank among the {len(with_data)} "
+                                                               f"countries with a value",
+                source_line=source_line_for(with_data["source"] if not with_data.empty else map_df["source"], extra),
+                footnote="\n".join(footnotes) or None,
+                projector=projector)
+    _set_meta(fig, no_data=list(no_data["iso3"]), not_on_map=list(not_on_map["iso3"]),
+              programmes_outside_map=list(outside["programme_id"]) if not outside.empty else [],
+              programmes_outside_map_count=len(outside))
+    return fig
+
+
+def _add_programme_markers(fig: go.Figure, programmes: pd.DataFrame) -> None:
+    """One white halo trace (visible on dark and pale fills) and one marker trace per programme group."""
+    if programmes.empty:
+        return
+    programmes = programmes.reset_index(drop=True)
+    positions = _offset_positions(programmes)
+    phases = [programme_phase(t, s) for t, s in zip(programmes["programme_type"], programmes["status"], strict=True)]
+    fig.add_trace(go.Scattergeo(
+        lat=[p[0] for p in positions], lon=[p[1] for p in positions], mode="markers", hoverinfo="skip",
+        showlegend=False, name="halo", meta={"role": "programme-halo"},
+        marker={"color": "#ffffff", "symbol": [PHASE_STYLES[p]["symbol"] for p in phases], "opacity": 0.95}))
+    for phase in PHASES:
+        rows = [i for i, p in enumerate(phases) if p == phase]
+        if not rows:
+            continue
+        style = PHASE_STYLES[phase]
+        records = programmes.iloc[rows].to_dict("records")
+        fig.add_trace(go.Scattergeo(
+            lat=[positions[i][0] for i in rows], lon=[positions[i][1] for i in rows], mode="markers",
+            name=f"HAT: {style['label'].lower()}", legendgroup=phase, meta={"role": "programme", "phase": phase},
+            customdata=[r["programme_id"] for r in records],
+            hovertext=[_programme_hover(r, phase) for r in records], hovertemplate="%{hovertext}<extra></extra>",
+            marker={"color": style["colour"], "symbol": style["symbol"], "line": {"color": TEXT_COLOUR}}))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Trend
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    colour = colour.lstrip("#")
+    red, green, blue = (int(colour[i: i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _trend_hover(row: Mapping[str, Any], unit: str, index_base_year: int | None) -> str:
+    name = f"<b>{_esc(row['country'])}</b>"
+    if is_missing(row.get("value")):
+        return f"{name}<br>{int(row['year'])}: no value reported"
+    lines = [name, f"{int(row['year'])}: {format_value(row['value'], unit)} {_esc(unit)}"]
+    if index_base_year is not None and not is_missing(row.get("plotted")):
+        lines.append(f"Index {float(row['plotted']):,.1f} ({index_base_year} = 100)")
+    if row.get("country_note") is True:
+        lines.append("The source has a country-specific note")
+    if not is_missing(row.get("flag")):
+        lines.append(f"Flag in the source: {_esc(row['flag'])}")
+    lines.append(f"Source: {_wrap_html(row.get('source'), 60)}")
+    return "<br>".join(lines)
+
+
+def _log_ticks(values: pd.Series) -> list[float]:
+    """1-2-5 ticks covering the values, for a log axis that reads '20, 50, 100' rather than bare digits."""
+    positive = values[values > 0]
+    if positive.empty:
+        return []
+    low, high = float(positive.min()), float(positive.max())
+    ticks = [m * 10.0 ** e for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1)
+             for m in (1, 2, 5)]
+    below = [t for t in ticks if t <= low]
+    above = [t for t in ticks if t >= high]
+    start, stop = (below[-1] if below else ticks[0]), (above[0] if above else ticks[-1])
+    return [round(t, 10) for t in ticks if start <= t <= stop]
+
+
+def _place_labels(labels: list[dict[str, Any]], first: int, last: int, size: Mapping[str, float]) -> int:
+    """Give each label a row in the strip above the plot so that labels in one row do not overlap (greedy by x).
+
+    Label widths are estimated for a narrow plot (700 px), so the estimate errs towards an extra row rather than
+    an overlap. A label that would run past the right edge is right-aligned to it. Returns the number of rows.
+    """
+    years_per_px = (last - first + 1) / 700.0
+    right_edge = last + 0.5
+    for label in labels:
+        width = (len(label["text"]) * size["label"] * 0.55 + 14) * years_per_px
+        if label["x"] + width > right_edge:
+            label.update(anchor="right", left=right_edge - width, right=right_edge, x=right_edge)
+        else:
+            label.update(anchor="left", left=label["x"], right=label["x"] + width)
+    level_ends: list[float] = []
+    for label in sorted(labels, key=lambda item: item["left"]):
+        level = next((i for i, end in enumerate(level_ends) if end <= label["left"]), len(level_ends))
+        if level == len(level_ends):
+            level_ends.append(label["right"])
+        level_ends[level] = label["right"]
+        label["level"] = level
+    return len(level_ends)
+
+
+def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str,
+                      programmes: pd.DataFrame | None = None, log_y: bool = False, index_base_year: int | None = None,
+                      projector: bool = False, subtitle: str | None = None) -> go.Figure:
+    """One line per country over the years of queries/indicator_trend.sql; unreported years are gaps.
+
+    index_base_year: each country divided by its own base-year value x 100 (countries without one are dropped).
+    log_y: logarithmic y axis; values of zero or below are dropped. HAT programmes of the countries shown are drawn
+    as shaded bands (trials and pilots, start to end or to the last year) and dotted lines (regular treatment from
+    its start year); programmes outside the years shown are not drawn and are named in the footnote.
+    fig.layout.meta: country_styles, no_values (ISO-3 without a value in the years), dropped_no_base,
+    dropped_non_positive ('Country year'), programmes_drawn, programmes_outside_years, programmes_unknown_start,
+    programmes_not_drawn (never implemented), label_strip_px, frame.
+    """
+    size = SIZES[projector]
+    frame = trend_df.copy()
+    frame["plotted"] = frame["value"].astype("float64")
+    notes: list[str] = []
+    dropped_no_base: list[str] = []
+    dropped_non_positive: list[str] = []
+    years = sorted(int(y) for y in frame["year"].unique())
+    first, last = (years[0], years[-1]) if years else (index_base_year or 0, index_base_year or 0)
+
+    if index_base_year is not None:
+        base = frame[frame["year"] == index_base_year].set_index("iso3")["value"]
+        base = base[base.notna() & (base != 0)]
+        missing = frame.loc[~frame["iso3"].isin(base.index), ["iso3", "country"]].drop_duplicates()
+        dropped_no_base = list(missing["iso3"])
+        if dropped_no_base:
+            notes.append(f"No {index_base_year} value to index on, not shown: {join_names(missing['country'])}.")
+        frame = frame[frame["iso3"].isin(base.index)].copy()
+        frame["plotted"] = frame["plotted"] / frame["iso3"].map(base).astype("float64") * 100
+    if log_y:
+        bad = frame["plotted"].notna() & (frame["plotted"] <= 0)
+        dropped_non_positive = [f"{c} {int(y)}" for c, y in zip(frame.loc[bad, "country"], frame.loc[bad, "year"],
+                                                                 strict=True)]
+        frame.loc[bad, "plotted"] = float("nan")
+        if dropped_non_positive:
+            notes.append(f"Log scale: {len(dropped_non_positive)} value(s) of zero or below not shown "
+                         f"({join_names(dropped_non_positive, limit=6)}).")
+
+    reported = trend_df.groupby("iso3", sort=False)["value"].count()
+    silent = trend_df.loc[trend_df["iso3"].isin(reported[reported == 0].index), "country"].drop_duplicates()
+    no_values = list(trend_df.loc[trend_df["iso3"].isin(reported[reported == 0].index), "iso3"].drop_duplicates())
+    if no_values:
+        notes.append(f"No values reported in {first}–{last}: {join_names(sorted(silent))}.")
+
+    styles = country_styles(trend_df["iso3"])  # from all countries asked for, so dropping one keeps the others
+    fig = go.Figure()
+    countries = frame[["iso3", "country"]].drop_duplicates().sort_values("country")
+    for iso3, country in zip(countries["iso3"], countries["country"], strict=True):
+        rows = frame[frame["iso3"] == iso3].sort_values("year")
+        style = styles[iso3]
+        fig.add_trace(go.Scatter(
+            x=[int(y) for y in rows["year"]], y=[None if is_missing(v) else float(v) for v in rows["plotted"]],
+            mode="lines+markers", connectgaps=False, name=country, legendgroup=iso3, customdata=[iso3] * len(rows),
+            meta={"role": "series", "iso3": iso3},
+            line={"color": style["colour"], "dash": style["dash"]}, marker={"color": style["colour"]},
+            hovertext=[_trend_hover(r, unit, index_base_year) for r in rows.to_dict("records")],
+            hovertemplate="%{hovertext}<extra></extra>"))
+
+    programme_meta = _add_programme_periods(fig, programmes, countries, styles, first, last, size)
+    notes.extend(programme_meta.pop("notes"))
+    _set_meta(fig, label_strip_px=programme_meta["label_strip_px"])  # apply_frame keeps this strip free
+
+    span = max(last - first, 1)
+    fig.update_xaxes(range=[first - 0.5, last + 0.5], tickformat="d", dtick=1 if span <= 10 else 2 if span <= 20 else 5,
+                     showgrid=False)
+    y_title = f"Index ({index_base_year} = 100)" if index_base_year is not None else unit
+    tick_unit = "index" if index_base_year is not None else unit
+    fig.update_yaxes(title={"text": _esc(y_title)}, type="log" if log_y else "linear",
+                     rangemode="tozero" if not log_y else "normal",
+                     tickformat="" if (is_rate_unit(tick_unit) or log_y) else ",")
+    if log_y:
+        ticks = _log_ticks(frame["plotted"].dropna())
+        fig.update_yaxes(tickvals=ticks, ticktext=[f"{t:,.10g}" for t in ticks])
+    fig.update_layout(
+        height=(640 if projector else 560) + programme_meta["label_strip_px"], hovermode="closest",
+        margin={"l": 96 if projector else 80, "r": 20},
+        legend={"title": {"text": "Country"}, "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
+                "yanchor": "top", "traceorder": "normal"},
+    )
+    title = (indicator_label if not years else f"{indicator_label}, {first}–{last}" if first != last
+             else f"{indicator_label}, {first}")
+    if not years or countries.empty:
+        _add_empty_message(fig, "No values to show for the countries and years selected.", size)
+    if index_base_year is not None:
+        title += f" (index, {index_base_year} = 100)"
+    if log_y:
+        title += ", log scale"
+    extra = []
+    if programme_meta["programmes_drawn"]:
+        extra.append("HAT programmes: Drug Policy Atlas compilation (sources in the programme table).")
+    apply_frame(fig, title=title, subtitle=subtitle if subtitle is not None else unit,
+                source_line=source_line_for(trend_df.loc[trend_df["value"].notna(), "source"], extra),
+                footnote="\n".join(notes) or None, projector=projector)
+    _set_meta(fig, country_styles=styles, no_values=no_values, dropped_no_base=dropped_no_base,
+              dropped_non_positive=dropped_non_positive, **programme_meta)
+    return fig
+
+
+def _add_programme_periods(fig: go.Figure, programmes: pd.DataFrame | None, countries: pd.DataFrame,
+                           styles: Mapping[str, Mapping[str, str]], first: int, last: int,
+                           size: Mapping[str, float]) -> dict[str, Any]:
+    """Bands for trials and pilots, dotted lines for regular treatment; returns meta lists and footnote lines."""
+    result: dict[str, Any] = {"programmes_drawn": [], "programmes_outside_years": [], "programmes_unknown_start": [],
+                              "programmes_not_drawn": [], "label_strip_px": 0, "notes": []}
+    if programmes is None or programmes.empty or countries.empty:
+        return result
+    names = dict(zip(countries["iso3"], countries["country"], strict=True))
+    shown = programmes[programmes["iso3"].isin(names)]
+    labels: list[dict[str, Any]] = []
+    outside_text: list[str] = []
+    for row in shown.to_dict("records"):
+        pid, iso3 = row["programme_id"], row["iso3"]
+        phase = programme_phase(row.get("programme_type"), row.get("status"))
+        start, end = _year(row.get("start_year")), _year(row.get("end_year"))
+        colour = styles[iso3]["colour"]
+        if phase == "planned/never implemented":
+            result["programmes_not_drawn"].append(pid)
+            continue
+        if start is None:
+            result["programmes_unknown_start"].append(pid)
+            continue
+        if _is_regular_type(row.get("programme_type")):
+            if not first <= start <= last:
+                result["programmes_outside_years"].append(pid)
+                outside_text.append(f"{pid} ({names[iso3]}, {programme_years_text(start, end)})")
+                continue
+            fig.add_shape(type="line", name=f"hat-line-{pid}", xref="x", yref="paper", x0=start, x1=start, y0=0,
+                          y1=1, layer="above", line={"color": colour, "dash": "dot", "width": size["shape"]})
+            labels.append({"x": start, "text": f"HAT regular: {names[iso3]} {start}", "colour": colour, "pid": pid})
+        else:
+            stop = end if end is not None else last
+            if start > last or stop < first:
+                result["programmes_outside_years"].append(pid)
+                outside_text.append(f"{pid} ({names[iso3]}, {programme_years_text(start, end)})")
+                continue
+            x0, x1 = max(start - 0.5, first - 0.5), min(stop + 0.5, last + 0.5)
+            fig.add_shape(type="rect", name=f"hat-band-{pid}", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1,
+                          layer="below", line={"width": 0}, fillcolor=_rgba(colour, 0.14))
+            labels.append({"x": x0, "text": f"HAT {_project_word(row.get('programme_type'))}: {names[iso3]} "
+                                            f"{programme_years_text(start, end)}", "colour": colour, "pid": pid})
+        result["programmes_drawn"].append(pid)
+    rows = _place_labels(labels, first, last, size)
+    row_px = size["label"] * 1.9
+    for label in labels:  # in the strip above the plot, row 0 nearest to it: labels never cover the data
+        fig.add_annotation(
+            name=f"hat-label-{label['pid']}", text=_esc(label["text"]), x=label["x"], xref="x",
+            xanchor=label["anchor"], y=1, yref="paper", yanchor="bottom", yshift=4 + label["level"] * row_px,
+            showarrow=False, font={"size": size["label"], "color": TEXT_COLOUR}, bgcolor="#ffffff",
+            bordercolor=label["colour"], borderwidth=2, borderpad=2)
+    result["label_strip_px"] = math.ceil(rows * row_px + 6) if rows else 0
+    if result["programmes_unknown_start"]:
+        result["notes"].append("HAT programme start year not established, not drawn: "
+                               + join_names(result["programmes_unknown_start"]) + ".")
+    if outside_text:
+        result["notes"].append(f"HAT programmes outside {first}–{last}, not drawn: {join_names(outside_text)}.")
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Timeline
+
+
+def _timeline_labels(programmes: pd.DataFrame) -> list[str]:
+    """'Germany: German heroin model project' (+ ' ⚠' when sources conflict); unique per row."""
+    labels: list[str] = []
+    for row in programmes.to_dict("records"):
+        label = f"{row['country']}: {_short_name(row.get('programme_name'))}"
+        if label in labels:
+            label += f" [{row['programme_id']}]"
+        if not is_missing(row.get("conflict_flag")) and str(row["conflict_flag"]).strip():
+            label += " ⚠"
+        labels.append(label)
+    return labels
+
+
+def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False, current_year: int = CURRENT_YEAR,
+                         first_year: int = TIMELINE_FIRST_YEAR, subtitle: str | None = None) -> go.Figure:
+    """Gantt-like timeline of HAT programmes (queries/programmes.sql): one row per programme, coloured by group.
+
+    A bar runs from start to end year; an ongoing programme runs to current_year and ends in an arrow. With no
+    start year, a diamond marks the one year known (end year, else the year of the status) and the hover says
+    'start year not established'. Rows whose sources conflict end in '⚠' and give the conflict in the hover.
+    fig.layout.meta: bars (programme_ids drawn as bars), ongoing, start_unknown_markers, not_drawn (no year at all),
+    clipped (started before first_year), frame.
+    """
+    size = SIZES[projector]
+    frame = programmes_df.copy()
+    frame["_start"] = pd.array([_year(v) for v in frame["start_year"]], dtype="Int64")
+    frame = frame.sort_values(["country", "_start", "programme_id"], na_position="last", kind="stable")
+    frame = frame.reset_index(drop=True)
+    frame["_label"] = _timeline_labels(frame)
+    frame["_phase"] = [programme_phase(t, s) for t, s in zip(frame["programme_type"], frame["status"], strict=True)]
+
+    bars: dict[str, list[dict[str, Any]]] = {phase: [] for phase in PHASES}
+    ongoing: list[dict[str, Any]] = []
+    markers: list[dict[str, Any]] = []
+    not_drawn: list[str] = []
+    clipped: list[dict[str, Any]] = []
+    for row in frame.to_dict("records"):
+        start, end = _year(row["_start"]), _year(row.get("end_year"))
+        phase = row["_phase"]
+        hover = _programme_hover(row, phase)
+        if start is not None and (end is not None or phase not in ("ended", "planned/never implemented")):
+            is_ongoing = end is None
+            stop = current_year if is_ongoing else end
+            bars[phase].append({**row, "_x0": start, "_width": max(stop - start, 0.4),
+                                "_hover": hover + ("<br>Ongoing: bar drawn to " + str(current_year)
+                                                   if is_ongoing else "")})
+            if is_ongoing:
+                ongoing.append(row)
+            if start < first_year:
+                clipped.append({**row, "_start": start})
+            continue
+        known = start if start is not None else end if end is not None else _year(row.get("status_as_of"))
+        if known is None:
+            not_drawn.append(row["programme_id"])
+            continue
+        why = ("start year not established" if start is None else "end year not established")
+        markers.append({**row, "_x": known, "_hover": f"{hover}<br><i>{why}; marker at {known}</i>"})
+
+    fig = go.Figure()
+    for phase in PHASES:
+        phase_markers = [m for m in markers if m["_phase"] == phase]
+        style = PHASE_STYLES[phase]
+        if bars[phase]:
+            fig.add_trace(go.Bar(
+                orientation="h", y=[b["_label"] for b in bars[phase]], x=[b["_width"] for b in bars[phase]],
+                base=[b["_x0"] for b in bars[phase]], name=style["label"], legendgroup=phase, width=0.6,
+                marker={"color": style["colour"], "line": {"color": TEXT_COLOUR, "width": 1}},
+                customdata=[b["programme_id"] for b in bars[phase]], meta={"role": "timeline-bar", "phase": phase},
+                hovertext=[b["_hover"] for b in bars[phase]], hovertemplate="%{hovertext}<extra></extra>"))
+        if phase_markers:  # a group with markers only gets its legend entry here
+            fig.add_trace(go.Scatter(
+                x=[m["_x"] for m in phase_markers], y=[m["_label"] for m in phase_markers], mode="markers",
+                name=style["label"], legendgroup=phase, showlegend=not bars[phase],
+                meta={"role": "timeline-marker", "phase": phase},
+                marker={"symbol": "diamond", "color": style["colour"], "line": {"color": TEXT_COLOUR}},
+                customdata=[m["programme_id"] for m in phase_markers],
+                hovertext=[m["_hover"] for m in phase_markers], hovertemplate="%{hovertext}<extra></extra>"))
+    if ongoing:
+        fig.add_trace(go.Scatter(
+            x=[current_year] * len(ongoing), y=[r["_label"] for r in ongoing], mode="markers",
+            name=f"Ongoing (drawn to {current_year})", meta={"role": "timeline-marker"},
+            marker={"symbol": "triangle-right", "color": TEXT_COLOUR, "line": {"color": "#ffffff"}},
+            customdata=[r["programme_id"] for r in ongoing], hoverinfo="skip"))
+    if markers:  # legend entry only: the diamonds themselves are drawn in their group's colour above
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name="Start year not established", hoverinfo="skip",
+            meta={"role": "timeline-marker"},
+            marker={"symbol": "diamond", "color": "#ffffff", "line": {"color": TEXT_COLOUR}}))
+    for row in clipped:
+        fig.add_annotation(name=f"hat-label-clipped-{row['programme_id']}", text=f"<b>◀ from {row['_start']}</b>",
+                           x=first_year - 0.5, xref="x", xanchor="left", y=row["_label"], yref="y",
+                           showarrow=False, xshift=4, font={"size": size["label"], "color": "#ffffff"})
+
+    order = list(frame["_label"])
+    if frame.empty:
+        _add_empty_message(fig, "No heroin-assisted treatment programmes recorded for the selected countries.", size)
+    footnotes = []
+    if not_drawn:
+        footnotes.append(f"No year established, not drawn: {join_names(not_drawn)}.")
+    if clipped:
+        footnotes.append(f"Axis starts in {first_year}; earlier starts are marked '◀ from <year>'.")
+    if any(label.endswith("⚠") for label in order):
+        footnotes.append("⚠ sources disagree about this programme (details in the hover).")
+    fig.update_xaxes(range=[first_year - 0.5, current_year + 1], tickformat="d", dtick=10 if projector else 5,
+                     tickangle=0, showgrid=True)
+    label_px = max((len(label) for label in order), default=10) * size["base"] * 0.56 + 16
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", showgrid=False,
+                     ticks="", automargin=True)
+    fig.update_layout(margin={"l": math.ceil(label_px), "r": 20})
+    fig.update_layout(barmode="overlay", hovermode="closest", bargap=0.35,
+                      legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                              "title": {"text": "Programme"}})
+    countries = frame["country"].nunique()
+    apply_frame(fig, title="Heroin-assisted treatment programmes",
+                subtitle=subtitle if subtitle is not None else f"{len(frame)} programmes in {countries} countries",
+                source_line="Source: Drug Policy Atlas compilation of heroin-assisted treatment programmes "
+                            "(sources per programme in the hover and the programme table).",
+                footnote="\n".join(footnotes), projector=projector)
+    fig.update_layout(height=int(fig.layout.margin.t + fig.layout.margin.b + 40 + size["row"] * max(len(frame), 3)))
+    _set_meta(fig, bars=[b["programme_id"] for phase in PHASES for b in bars[phase]],
+              ongoing=[r["programme_id"] for r in ongoing], start_unknown_markers=[m["programme_id"] for m in markers],
+              not_drawn=not_drawn, clipped=[r["programme_id"] for r in clipped])
+    return fig

@@ -1,0 +1,102 @@
+"""Plain-text summaries of the figures: the alt text and the caption under each chart.
+
+Numbers are formatted by dashboard.figures.format_value, so a caption reads exactly like the hover it summarises.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.figures import PHASES, format_value, join_names, programme_phase
+
+_ALL = 1000  # list every name in a summary: alt text must not hide countries behind "and 7 more"
+
+
+def _extremes(frame: pd.DataFrame, column: str, largest: bool) -> pd.DataFrame:
+    """All rows that share the highest (or lowest) value, so ties are named rather than picked at random."""
+    target = frame[column].max() if largest else frame[column].min()
+    return frame[frame[column] == target]
+
+
+def summarise_map(map_df: pd.DataFrame, indicator_label: str, unit: str, year: int) -> str:
+    """'Map of <indicator> in <year> for N countries; highest: X (v), lowest: Y (v); no data for K countries: ...'."""
+    if map_df.empty:
+        return f"Map of {indicator_label} in {year}: no countries selected."
+    with_data = map_df[map_df["value"].notna()]
+    no_data = sorted(map_df.loc[map_df["value"].isna(), "country"])
+    if with_data.empty:
+        return (f"Map of {indicator_label} in {year}: no data reported for any of the {len(map_df)} selected "
+                f"countries" + (f" ({join_names(no_data, _ALL)})." if no_data else "."))
+    text = f"Map of {indicator_label} in {year} for {len(with_data)} {_countries(len(with_data))}"
+    if len(with_data) > 1:
+        parts = []
+        for word, largest in (("highest", True), ("lowest", False)):
+            rows = _extremes(with_data, "value", largest).sort_values("country")
+            value = format_value(rows["value"].iloc[0], unit)
+            parts.append(f"{word}: {join_names(rows['country'], _ALL)} ({value} {unit})")
+        text += "; " + ", ".join(parts)
+    else:
+        row = with_data.iloc[0]
+        text += f": {row['country']} ({format_value(row['value'], unit)} {unit})"
+    if no_data:
+        text += f"; no data for {len(no_data)} {_countries(len(no_data))}: {join_names(no_data, _ALL)}"
+    return text + "."
+
+
+def summarise_trend(trend_df: pd.DataFrame, indicator_label: str, unit: str) -> str:
+    """Years covered, each country's first and last reported value, and the highest and lowest with year."""
+    if trend_df.empty:
+        return f"{indicator_label}: no countries selected."
+    first, last = int(trend_df["year"].min()), int(trend_df["year"].max())
+    countries = trend_df[["iso3", "country"]].drop_duplicates().sort_values("country")
+    reported = trend_df[trend_df["value"].notna()]
+    years = f"{first}–{last}" if last != first else str(first)
+    text = f"{indicator_label} ({unit}), {years}, {len(countries)} {_countries(len(countries))}."
+    if reported.empty:
+        return text + " No values reported in these years."
+    per_country = []
+    for country, rows in reported.sort_values("year").groupby("country", sort=True):
+        start, end = rows.iloc[0], rows.iloc[-1]
+        if len(rows) == 1:
+            per_country.append(f"{country}: {format_value(start['value'], unit)} in {int(start['year'])} only")
+        else:
+            per_country.append(f"{country}: {format_value(start['value'], unit)} in {int(start['year'])} to "
+                               f"{format_value(end['value'], unit)} in {int(end['year'])}")
+    text += " " + "; ".join(per_country) + "."
+    for word, largest in (("Highest", True), ("Lowest", False)):
+        rows = _extremes(reported, "value", largest).sort_values(["country", "year"])
+        value = format_value(rows["value"].iloc[0], unit)
+        where = join_names([f"{c} in {int(y)}" for c, y in zip(rows["country"], rows["year"], strict=True)], _ALL)
+        text += f" {word}: {value} ({where})."
+    silent = sorted(set(countries["country"]) - set(reported["country"]))
+    if silent:
+        text += f" No values reported: {join_names(silent, _ALL)}."
+    return text
+
+
+def summarise_programmes(programmes_df: pd.DataFrame) -> str:
+    """Counts by programme group and by country, and the earliest start."""
+    if programmes_df.empty:
+        return "No heroin-assisted treatment programmes recorded for the selected countries."
+    phases = [programme_phase(t, s) for t, s in zip(programmes_df["programme_type"], programmes_df["status"],
+                                                       strict=True)]
+    counts = pd.Series(phases).value_counts()
+    by_phase = [f"{counts[p]} {p}" for p in PHASES if p in counts.index]
+    by_country = programmes_df["country"].value_counts().sort_index()
+    total, n_countries = len(programmes_df), len(by_country)
+    text = (f"{total} heroin-assisted treatment programme{'s' if total != 1 else ''} in {n_countries} "
+            f"{_countries(n_countries)}. By group: {join_names(by_phase, _ALL)}. By country: "
+            + ", ".join(f"{country} {count}" for country, count in by_country.items()) + ".")
+    starts = pd.to_numeric(programmes_df["start_year"], errors="coerce")
+    if starts.notna().any():
+        earliest = programmes_df[starts == starts.min()].sort_values("programme_id")
+        names = [f"{row['programme_name']} ({row['country']})" for row in earliest.to_dict("records")]
+        text += f" Earliest start: {int(starts.min())}, {join_names(names, _ALL)}."
+    unknown = sorted(programmes_df.loc[starts.isna(), "programme_id"])
+    if unknown:
+        text += f" Start year not established for {len(unknown)}: {join_names(unknown, _ALL)}."
+    return text
+
+
+def _countries(count: int) -> str:
+    return "country" if count == 1 else "countries"
