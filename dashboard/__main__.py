@@ -4,17 +4,101 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from pathlib import Path
 
 from dashboard import build
+
+EXPORT_EXAMPLES = """examples:
+  python -m dashboard export --view "page=trends&preset=nordic&scale=log" --format png -o trend.png
+  python -m dashboard export --view "page=map&year=2015" --format xlsx
+  python -m dashboard export --deck deck.json --format pptx -o deck.pptx
+"""
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--view", metavar="QUERY", help="the view's URL query string (or the whole app URL)")
+    source.add_argument("--deck", metavar="FILE", type=Path, help="a meeting deck saved as JSON")
+    # Formats and sizes are checked by hand so a bad value gets one clear line, not argparse's usage dump.
+    parser.add_argument("--format", dest="fmt", metavar="FORMAT",
+                        help="view: png, svg, pdf, html, csv, xlsx or pptx; deck: pptx, pdf or html "
+                             "(default: from the output file's extension)")
+    parser.add_argument("-o", "--output", type=Path, help="file to write (default: a descriptive name here)")
+    parser.add_argument("--scale", default="slide", metavar="SIZE",
+                        help="png/svg/pdf size: slide (1600x900 px) or print (3300x2550 px, letter at 300 dpi)")
+    parser.add_argument("--projector", action="store_true", help="large type and thick lines for a projector")
+    parser.add_argument("--base-url", help="the app's public address for the reopen link "
+                                           "(default: $DPA_PUBLIC_URL or http://localhost:8501/)")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    # Imported here so `build` runs without the plotting and browser stack.
+    from dashboard import catalog, db, deck, export, views
+    from dashboard.state import from_query_string
+
+    started = time.perf_counter()
+    formats = export.DECK_FORMATS if args.deck else export.VIEW_FORMATS
+    fmt = (args.fmt or (args.output.suffix.lstrip(".") if args.output else "")).lower()
+    if fmt not in formats:
+        what = "a deck" if args.deck else "a view"
+        shown = repr(fmt) if fmt else "none given"
+        return _fail(f"unknown format {shown} for {what}; choose one of {', '.join(formats)}")
+    if args.scale not in export.IMAGE_SIZES:
+        return _fail(f"unknown size {args.scale!r}; choose {' or '.join(export.IMAGE_SIZES)}")
+    saved = None
+    if args.deck:
+        try:
+            saved = deck.from_json(args.deck.read_bytes())
+        except OSError as error:
+            return _fail(f"cannot read deck file {args.deck}: {error.strerror or error}")
+        except ValueError as error:
+            return _fail(f"{args.deck}: {error}")
+        if not saved.items:
+            return _fail(f"{args.deck}: the deck has no slides")
+    try:
+        connection = db.connect()
+        known = catalog.load_catalog(connection)
+        if saved is not None:
+            slides, notices = deck.views_for_deck(connection, known, saved, projector=args.projector)
+        else:
+            state, notices = from_query_string(args.view, known)
+            slides = [(views.chart_for_state(connection, known, state, projector=args.projector), "")]
+        for notice in notices:
+            print(f"notice: {notice}", file=sys.stderr)
+        if saved is not None:
+            content = export.export_deck(slides, fmt, title=saved.title, base_url=args.base_url)
+            output = args.output or Path(export.deck_file_name(saved.title, fmt))
+        else:
+            view = slides[0][0]
+            content = export.export_view(view, fmt, scale=args.scale, base_url=args.base_url)
+            output = args.output or Path(export.file_name(view, fmt))
+        output.write_bytes(content)
+    except (db.DataUnavailable, export.ExportUnavailable, ValueError) as error:
+        return _fail(str(error).splitlines()[0] if str(error) else type(error).__name__)
+    except OSError as error:
+        return _fail(f"cannot write {error.filename or args.output}: {error.strerror or error}")
+    print(f"wrote {output} ({len(content) / 1000:.0f} kB) in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build.add_arguments(commands.add_parser("build", help="rebuild data/extracts from the raw sources"))
+    add_export_arguments(commands.add_parser(
+        "export", help="export a view or a meeting deck to a file", epilog=EXPORT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter))
     args = parser.parse_args(argv)
     if args.command == "build":
         return build.main(args)
+    if args.command == "export":
+        return run_export(args)
     return 2
 
 

@@ -319,7 +319,9 @@ def read_ihme(folder: Path, known_iso3: set[str]):
 EUROSTAT_SEX = {"T": "total", "M": "male", "F": "female"}
 EUROSTAT_AGE = {"TOTAL": "total", "Y_LT15": "<15", "Y15-29": "15-29", "Y30-44": "30-44",
                 "Y45-64": "45-64", "Y_GE65": "65+"}
-_EUROSTAT_CELL = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]+)?|:)\s*(?P<flag>[a-z]*)$")
+# Flags are Eurostat's documented letters (before and after its January 2025 recoding); any other letter is a typo
+# such as '12x', not a flag.
+_EUROSTAT_CELL = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]+)?|:)\s*(?P<flag>[bcdefimnprsuz]*)$")
 
 
 def read_eurostat_toxico(path: Path, iso3_by_eurostat: dict[str, str]):

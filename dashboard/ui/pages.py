@@ -52,8 +52,11 @@ def map_page() -> None:
 def _on_map_select() -> None:
     event = st.session_state.get("map_chart")
     for point in (event or {}).get("selection", {}).get("points", []):
-        if point.get("location"):
-            filters.add_country("map", point["location"])
+        code = point.get("location") or point.get("customdata")
+        if isinstance(code, list):
+            code = code[0] if code else None
+        if isinstance(code, str):
+            filters.add_country("map", code)
 
 
 def _with_year(state: ViewState, year: int) -> ViewState:
