@@ -102,8 +102,13 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     facts: list[tuple] = []  # iso3, year, indicator_id, sex, age_group, value, source_id, country_note, flag
     edition = inputs.emcdda_edition
     emcdda_tables: dict[str, str] = {}
+    table_files: dict[str, Path] = {}
 
-    def emcdda_source(table_id: str) -> str:
+    def emcdda_source(table_id: str, path: Path) -> str:
+        """The source ID of an EMCDDA table; two workbooks claiming one table ID means a mix-up."""
+        if table_files.setdefault(table_id, path) != path:
+            raise SourceError(path, f"sheet {table_id!r} is also the table in {table_files[table_id]}",
+                              sheet=table_id)
         source_id = f"EMCDDA-SB{edition}-{table_id}"
         emcdda_tables[source_id] = table_id
         return source_id
@@ -111,7 +116,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     sex_tables: dict[str, dict[tuple[str, int], float | None]] = {}
     for relative, (indicator_id, sex, age_group) in EMCDDA_WIDE_TABLES.items():
         sheet = sources.read_emcdda_wide(inputs.emcdda_dir / relative, by_emcdda)
-        source_id = emcdda_source(sheet.table_id)
+        source_id = emcdda_source(sheet.table_id, inputs.emcdda_dir / relative)
         for iso3, year, value, has_note in sheet.rows:
             facts.append((iso3, year, indicator_id, sex, age_group, value, source_id, has_note, None))
         if indicator_id == "drd_deaths" and age_group == "total":
@@ -121,7 +126,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
 
     ost_table, ost_rows = sources.read_emcdda_ost_by_medication(inputs.emcdda_dir / EMCDDA_OST_BY_MEDICATION,
                                                                 by_emcdda)
-    ost_source = emcdda_source(ost_table)
+    ost_source = emcdda_source(ost_table, inputs.emcdda_dir / EMCDDA_OST_BY_MEDICATION)
     for iso3, year, medication, value, has_note in ost_rows:
         facts.append((iso3, year, f"ost_clients_{medication}", "total", "total", value, ost_source, has_note, None))
 

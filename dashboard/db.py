@@ -135,7 +135,7 @@ def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:
     cursor = connection.duck.cursor()  # one cursor per query: safe across Streamlit's threads
     try:
         result = cursor.execute(sql, params).fetch_df()
-    except duckdb.IOException as error:
+    except (duckdb.IOException, duckdb.InvalidInputException) as error:  # unreadable or corrupt Parquet
         raise DataUnavailable(f"reading the extracts in {connection.data_dir} failed: "
                               f"{str(error).splitlines()[0]}. Rebuild with `{settings.REBUILD_COMMAND}`.") from None
     finally:

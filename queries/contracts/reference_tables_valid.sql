@@ -26,3 +26,11 @@ union all
 select 'claim without source: ' || claim_id from programme_claims where coalesce(trim(source_title), '') = ''
 union all
 select 'duplicate source ' || source_id from sources group by source_id having count(*) > 1
+union all
+select 'duplicate indicator ' || indicator_id from indicators group by indicator_id having count(*) > 1
+union all
+select 'population row without a known source: ' || p.iso3 || ' ' || p.year
+from population p anti join sources s on p.source_id = s.source_id
+union all
+select 'programme without a known source id: ' || p.programme_id
+from programmes p anti join sources s on p.source_id = s.source_id

@@ -1,0 +1,276 @@
+"""The build: published figures come out right, a rebuild gives the same bytes, and the contracts catch bad data."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import shutil
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard import __main__, build, contracts, db, settings
+
+# The committed extracts (settings.DATA_DIR may point elsewhere through DPA_DATA_DIR).
+SHIPPED = settings.REPO_ROOT / "data" / "extracts"
+
+
+def require_raw_sources(what: str) -> Path:
+    """The raw sources, or a loud skip: a warning in the summary as well as the skip reason."""
+    if not settings.SHARED_DATA_DIR.is_dir():
+        reason = f"RAW SOURCES MISSING: {what} NOT checked ({settings.SHARED_DATA_DIR} does not exist)"
+        warnings.warn(reason, stacklevel=2)
+        pytest.skip(reason)
+    return settings.SHARED_DATA_DIR
+
+
+def one_value(connection: db.Connection, indicator: str, iso3: str, year: int) -> float:
+    frame = db.run_query(connection, "indicator_trend", indicator=indicator, countries=[iso3], year_from=year,
+                         year_to=year, sex="total", age_group="total")
+    assert len(frame) == 1
+    return frame["value"].iloc[0]
+
+
+# --- figures quoted in the news, reproduced from the extracts --------------------------------------------------------
+
+@pytest.mark.parametrize(("iso3", "year", "deaths"), [("NOR", 2014, 266), ("NLD", 2016, 235), ("NOR", 2013, 234),
+                                                      ("EST", 2017, 110)])
+def test_published_death_counts(connection, iso3, year, deaths):
+    assert one_value(connection, "drd_deaths", iso3, year) == deaths
+
+
+@pytest.mark.parametrize(("iso3", "year", "rate"), [("NOR", 2013, 69.8), ("EST", 2017, 130.9)])
+def test_published_rates_per_million_aged_15_64(connection, iso3, year, rate):
+    assert one_value(connection, "drd_deaths_per_million_15_64", iso3, year) == pytest.approx(rate, abs=0.5)
+
+
+def test_map_shows_the_published_count_and_its_change(connection):
+    frame = db.run_query(connection, "indicator_map", indicator="drd_deaths", countries=["NOR"], year=2014,
+                         sex="total", age_group="total")
+    row = frame.iloc[0]
+    assert (row["value"], row["previous_value"], row["change"]) == (266, 234, 32)
+
+
+def test_total_is_male_plus_female(connection):
+    totals = connection.duck.execute("""
+        select m.value + f.value, t.value
+        from facts t
+        join facts m using (iso3, year, indicator_id, age_group)
+        join facts f using (iso3, year, indicator_id, age_group)
+        where t.indicator_id = 'drd_deaths' and t.age_group = 'total'
+          and t.sex = 'total' and m.sex = 'male' and f.sex = 'female'
+    """).fetchall()
+    assert len(totals) == 690
+    assert all(both == total for both, total in totals)
+
+
+def test_not_reported_stays_null(connection):
+    """Belgium reported no deaths for 2015-2017: the facts keep a NULL row, never a 0."""
+    rows = connection.duck.execute("""
+        select indicator_id, sex, value from facts
+        where iso3 = 'BEL' and year = 2016 and age_group = 'total'
+          and indicator_id in ('drd_deaths', 'drd_deaths_per_million_15_64')
+        order by all
+    """).fetchall()
+    assert rows == [("drd_deaths", "female", None), ("drd_deaths", "male", None), ("drd_deaths", "total", None),
+                    ("drd_deaths_per_million_15_64", "total", None)]
+    assert pd.isna(one_value(connection, "drd_deaths", "BEL", 2016))
+
+
+# --- reproducibility and the newer edition ----------------------------------------------------------------------------
+
+def test_rebuild_is_byte_identical_to_the_committed_extracts(tmp_path):
+    source_dir = require_raw_sources("rebuild reproducibility")
+    counts = build.run(build.BuildInputs.from_source_dir(source_dir), tmp_path / "extracts")
+    assert sorted(path.name for path in SHIPPED.iterdir()) == sorted(build.EXTRACT_FILES)
+    assert sorted(path.name for path in (tmp_path / "extracts").iterdir()) == sorted(build.EXTRACT_FILES)
+    different = [name for name in build.EXTRACT_FILES
+                 if (tmp_path / "extracts" / name).read_bytes() != (SHIPPED / name).read_bytes()]
+    assert different == [], "rebuilt extracts differ from data/extracts: run `python -m dashboard build`"
+    assert counts["facts.parquet"] == pq.read_metadata(SHIPPED / "facts.parquet").num_rows
+
+
+def test_newer_edition_is_attributed_to_that_edition(tmp_path, capsys):
+    source_dir = require_raw_sources("building another EMCDDA edition")
+    emcdda = tmp_path / "emcdda_2020"
+    shutil.copytree(source_dir / "emcdda_statistical_bulletin_2019" / "raw", emcdda, copy_function=shutil.copyfile)
+    for folder in [emcdda, *emcdda.iterdir()]:
+        folder.chmod(0o755)
+    out = tmp_path / "extracts"
+    status = __main__.main(["build", "--source-dir", str(source_dir), "--emcdda-dir", str(emcdda),
+                            "--emcdda-edition", "2020", "--out", str(out)])
+    assert status == 0, capsys.readouterr().out
+
+    sources = pq.read_table(out / "sources.parquet").to_pandas().set_index("source_id")
+    emcdda_sources = sources[sources.index.str.startswith("EMCDDA-")]
+    assert len(emcdda_sources) == 28
+    assert emcdda_sources.index.str.startswith("EMCDDA-SB2020-").all()
+    assert emcdda_sources["attribution"].str.startswith("EMCDDA, Statistical Bulletin 2020, table ").all()
+    assert (emcdda_sources["url"] == "https://www.emcdda.europa.eu/data/stats2020").all()
+    assert "Statistical Bulletin 2020" in sources.loc["DPA-SB2020-DRD-RATE", "attribution"]
+    fact_sources = set(pq.read_table(out / "facts.parquet", columns=["source_id"])["source_id"].to_pylist())
+    assert not [source for source in fact_sources if "SB2019" in source]
+    assert {"DPA-SB2020-DRD-TOTAL", "EMCDDA-SB2020-HSR-3-3", "IHME-GBD2019"} <= fact_sources
+    frame = db.run_query(db.connect(out), "indicator_trend", indicator="drd_deaths", countries=["NOR"],
+                         year_from=2014, year_to=2014, sex="male", age_group="total")
+    assert frame["value"].iloc[0] == 202
+    assert frame["source"].iloc[0] == "EMCDDA, Statistical Bulletin 2020, table DRD-31."
+
+
+# --- data contracts ---------------------------------------------------------------------------------------------------
+
+def test_contracts_pass_on_the_shipped_extracts():
+    assert contracts.check(settings.DATA_DIR) == []
+
+
+Change = Callable[[pa.Table], pa.Table]
+
+
+def _row_index(table: pa.Table, where: dict) -> int:
+    mask = functools.reduce(pc.and_, [pc.equal(table[column], value) for column, value in where.items()])
+    index = pc.index(mask, True).as_py()
+    assert index >= 0, f"no row matching {where}"
+    return index
+
+
+def change_row(where: dict, **changes) -> Change:
+    """Replace the first row matching `where` by a copy with `changes`."""
+    def apply(table: pa.Table) -> pa.Table:
+        index = _row_index(table, where)
+        row = table.slice(index, 1).to_pylist()[0] | changes
+        return pa.concat_tables([table.slice(0, index), pa.Table.from_pylist([row], schema=table.schema),
+                                 table.slice(index + 1)])
+    return apply
+
+
+def add_row(where: dict, **changes) -> Change:
+    """Append a copy of the first row matching `where`, with `changes`."""
+    def apply(table: pa.Table) -> pa.Table:
+        index = _row_index(table, where)
+        row = table.slice(index, 1).to_pylist()[0] | changes
+        return pa.concat_tables([table, pa.Table.from_pylist([row], schema=table.schema)])
+    return apply
+
+
+NOR_2014 = {"iso3": "NOR", "year": 2014, "indicator_id": "drd_deaths", "sex": "total", "age_group": "total"}
+NOR_2014_RATE = NOR_2014 | {"indicator_id": "drd_deaths_per_million_15_64"}
+NOR_2014_MEAN_AGE = NOR_2014 | {"indicator_id": "drd_mean_age_at_death"}
+PILOT = {"programme_id": "NO-HAB-PILOT"}
+CLAIM = {"claim_id": "NO-START-2020"}
+
+# (contract, extract, change, the problem it must report)
+VIOLATIONS = {
+    "duplicate-fact": ("facts_unique_key", "facts.parquet", add_row(NOR_2014),
+                       "duplicate fact NOR 2014 drd_deaths total total (2 rows)"),
+    "unknown-iso3": ("facts_known_keys", "facts.parquet", change_row(NOR_2014, iso3="XXX"),
+                     "fact with unknown country XXX"),
+    "unknown-indicator": ("facts_known_keys", "facts.parquet", change_row(NOR_2014, indicator_id="drd_overdoses"),
+                          "fact with unknown indicator drd_overdoses"),
+    "unknown-source": ("facts_known_keys", "facts.parquet", change_row(NOR_2014, source_id="EMCDDA-SB1999-X"),
+                       "fact without a known source: NOR 2014 drd_deaths"),
+    "year-1800": ("facts_known_keys", "facts.parquet", change_row(NOR_2014, year=1800),
+                  "fact year out of range: NOR 1800 drd_deaths"),
+    "unknown-sex": ("facts_known_keys", "facts.parquet", change_row(NOR_2014, sex="other"),
+                    "fact with unknown sex or age group: other / total"),
+    "negative-count": ("facts_plausible_values", "facts.parquet", change_row(NOR_2014, value=-1.0),
+                       "implausible value -1.0 for NOR 2014 drd_deaths total total"),
+    "fractional-count": ("facts_plausible_values", "facts.parquet", change_row(NOR_2014, value=266.5),
+                         "implausible value 266.5 for NOR 2014 drd_deaths total total"),
+    "rate-5000": ("facts_plausible_values", "facts.parquet", change_row(NOR_2014_RATE, value=5000.0),
+                  "implausible value 5000.0 for NOR 2014 drd_deaths_per_million_15_64"),
+    "mean-age-150": ("facts_plausible_values", "facts.parquet", change_row(NOR_2014_MEAN_AGE, value=150.0),
+                     "implausible value 150.0 for NOR 2014 drd_mean_age_at_death"),
+    "indicator-without-data": ("indicators_have_data", "indicators.parquet",
+                               add_row({"indicator_id": "drd_deaths"}, indicator_id="drd_hospital_admissions"),
+                               "indicator without data: drd_hospital_admissions"),
+    "indicator-without-source": ("indicators_have_data", "indicators.parquet",
+                                 change_row({"indicator_id": "drd_deaths"}, source_id=None),
+                                 "indicator without a source: drd_deaths"),
+    "duplicate-country": ("reference_tables_valid", "countries.parquet", add_row({"iso3": "NOR"}),
+                          "duplicate country NOR"),
+    "country-without-iso2": ("reference_tables_valid", "countries.parquet", change_row({"iso3": "NOR"}, iso2=None),
+                             "country without name or ISO-2 code: NOR"),
+    "duplicate-population": ("reference_tables_valid", "population.parquet",
+                             add_row({"iso3": "NOR", "year": 2014}), "duplicate population row NOR 2014"),
+    "population-zero": ("reference_tables_valid", "population.parquet",
+                        change_row({"iso3": "NOR", "year": 2014}, pop_15_64=0.0), "population not positive: NOR 2014"),
+    "population-unknown-country": ("reference_tables_valid", "population.parquet",
+                                   change_row({"iso3": "NOR", "year": 2014}, iso3="XXX"),
+                                   "population for unknown country XXX"),
+    "duplicate-programme": ("reference_tables_valid", "programmes.parquet", add_row(PILOT),
+                            "duplicate programme NO-HAB-PILOT"),
+    "programme-unknown-country": ("reference_tables_valid", "programmes.parquet", change_row(PILOT, iso3="XXX"),
+                                  "programme with unknown country: NO-HAB-PILOT"),
+    "programme-without-sources": ("reference_tables_valid", "programmes.parquet",
+                                  change_row(PILOT, source_urls="  "), "programme without sources: NO-HAB-PILOT"),
+    "programme-ends-before-start": ("reference_tables_valid", "programmes.parquet", change_row(PILOT, end_year=2020),
+                                    "programme ends before it starts: NO-HAB-PILOT"),
+    "claim-unknown-programme": ("reference_tables_valid", "programme_claims.parquet",
+                                change_row(CLAIM, programme_id="NO-NONE"),
+                                "claim for unknown programme: NO-START-2020"),
+    "claim-without-source": ("reference_tables_valid", "programme_claims.parquet",
+                             change_row(CLAIM, source_title=None), "claim without source: NO-START-2020"),
+    "duplicate-source": ("reference_tables_valid", "sources.parquet", add_row({"source_id": "UNWPP2017"}),
+                         "duplicate source UNWPP2017"),
+}
+
+
+def broken_copy(tmp_path: Path, file_name: str, change: Change) -> Path:
+    """A copy of the shipped extracts with one table changed."""
+    folder = tmp_path / "extracts"
+    shutil.copytree(SHIPPED, folder)
+    pq.write_table(change(pq.read_table(folder / file_name)), folder / file_name)
+    return folder
+
+
+@pytest.mark.parametrize("violation", list(VIOLATIONS))
+def test_contract_catches_violation(tmp_path, violation):
+    contract, file_name, change, problem = VIOLATIONS[violation]
+    problems = contracts.check(broken_copy(tmp_path, file_name, change))
+    assert any(found.startswith(f"contracts/{contract}: {problem}") for found in problems), problems
+    assert all(found.startswith(f"contracts/{contract}: ") for found in problems), "only that contract complains"
+
+
+def test_every_contract_is_shown_to_catch_something():
+    exercised = {f"contracts/{contract}" for contract, *_ in VIOLATIONS.values()}
+    assert exercised == set(contracts.contract_names())
+
+
+def test_contracts_report_an_unreadable_extract(tmp_path):
+    folder = tmp_path / "extracts"
+    shutil.copytree(SHIPPED, folder)
+    (folder / "facts.parquet").unlink()
+    assert contracts.check(folder) == [f"{folder.resolve() / 'facts.parquet'}: file is missing"]
+
+
+# --- query files document themselves ----------------------------------------------------------------------------------
+
+QUERY_FILES = sorted(settings.QUERIES_DIR.glob("*.sql")) + sorted((settings.QUERIES_DIR / "contracts").glob("*.sql"))
+
+
+def test_there_are_query_and_contract_files():
+    assert len([path for path in QUERY_FILES if path.parent.name == "contracts"]) >= 5
+    assert len(QUERY_FILES) >= 12
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda path: path.relative_to(settings.QUERIES_DIR).as_posix())
+def test_query_file_opens_with_its_params_and_returns(path: Path):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = list(itertools.takewhile(lambda line: line.startswith("--"), lines))
+    assert header and header[0].startswith(f"-- {path.stem}:"), "first line names the query"
+    params = [line for line in header if line.startswith("-- params:")]
+    returns = [line for line in header if line.startswith("-- returns:")]
+    assert len(params) == 1 and len(returns) == 1 and returns[0].removeprefix("-- returns:").strip()
+    # The header declares exactly the $parameters the SQL binds.
+    declared = set(re.findall(r"\$(\w+)", "\n".join(header)))
+    used = set(re.findall(r"\$(\w+)", "\n".join(lines[len(header):])))
+    assert declared == used
+    if not used:
+        assert params[0].removeprefix("-- params:").strip() == "none"
