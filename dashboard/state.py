@@ -40,9 +40,14 @@ class ViewState:
     index_base: int | None = None
 
 
+# Characters that would make a value active in the Markdown the notices are rendered with: links and images
+# ([...](...)), HTML and autolinks (<...>), code spans, LaTeX ($...$), Streamlit directives (:red[...]), escapes.
+_MARKUP = frozenset("[]<>`$\\")
+
+
 def shown(text: str, limit: int = 24) -> str:
-    """A user-supplied value made safe and short for a notice."""
-    cleaned = "".join(ch if ch.isprintable() else "?" for ch in text)
+    """A user-supplied value made safe and short for a notice: printable, no Markdown markup, quoted."""
+    cleaned = "".join(ch if ch.isprintable() and ch not in _MARKUP else "?" for ch in text)
     return repr(cleaned if len(cleaned) <= limit else cleaned[:limit] + "…")
 
 
