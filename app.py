@@ -5,12 +5,12 @@ import logging
 import streamlit as st
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-st.set_page_config(page_title="Drug Policy Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Drug Policy Atlas", page_icon=":material/public:", layout="wide")
 
 navigation = st.navigation([
-    st.Page("app_pages/map.py", title="Map", icon="🗺️", url_path="map", default=True),
-    st.Page("app_pages/trends.py", title="Trends", icon="📈", url_path="trends"),
-    st.Page("app_pages/programmes.py", title="Programmes", icon="💊", url_path="programmes"),
-    st.Page("app_pages/data.py", title="Data & sources", icon="📚", url_path="data"),
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map", default=True),
+    st.Page("app_pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
+    st.Page("app_pages/programmes.py", title="Programmes", icon=":material/medication:", url_path="programmes"),
+    st.Page("app_pages/data.py", title="Data & sources", icon=":material/table_view:", url_path="data"),
 ])
 navigation.run()

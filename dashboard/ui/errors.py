@@ -24,10 +24,10 @@ def guarded(page: Callable[[], None]) -> Callable[[], None]:
             log.warning("data unavailable on %s: %s", page.__name__, error)
             st.error(f"**This page needs data that is missing or damaged.**\n\n{error}\n\n"
                      f"Other pages that do not need this file keep working. To repair it, run "
-                     f"`{settings.REBUILD_COMMAND}` in the project folder and reload.", icon="🚫")
+                     f"`{settings.REBUILD_COMMAND}` in the project folder and reload.", icon=":material/error:")
         except Exception:
             log.exception("page %s failed", page.__name__)
             st.error("Something went wrong while drawing this page. The error was logged for the maintainers; "
-                     "try other filters or reload the page.", icon="🚫")
+                     "try other filters or reload the page.", icon=":material/error:")
 
     return run

@@ -100,7 +100,7 @@ def current_state(page: str, needs_statistics: bool = True) -> ViewState:
     if notices:
         st.warning("**Some of the link's settings could not be used:**\n\n"
                    + "\n".join(f"- {notice}" for notice in notices[:8])
-                   + ("\n- …" if len(notices) > 8 else ""), icon="⚠️")
+                   + ("\n- …" if len(notices) > 8 else ""), icon=":material/warning:")
     canonical = view_state.to_query_string(replace(state, page=page), catalog)
     if st.session_state.get(SYNCED) != canonical:
         _load_widgets(state, catalog)

@@ -35,9 +35,13 @@ def show_chart(view: ChartView, *, key: str, on_select=None) -> object:
 def map_page() -> None:
     state = filters.current_state("map")
     st.title("Where are drug-induced deaths highest?")
-    filters.year_control("map", state)
+    slider_column, play_column = st.columns([6, 1], vertical_alignment="bottom")
+    with slider_column:
+        filters.year_control("map", state)
+    play = play_column.button("Play years", icon=":material/play_arrow:",
+                              help="Animate the map through the selected years")
     placeholder = st.empty()
-    if st.button("▶ Play years", help="Animate the map through the selected years"):
+    if play:
         for year in range(state.year_from, state.year_to + 1):
             frame = data.chart("map", _with_year(state, year), _projector())
             placeholder.plotly_chart(frame.figure, config=PLOTLY_CONFIG, alt=frame.summary, key=f"play_{year}")
@@ -84,7 +88,7 @@ def programmes_page() -> None:
         st.info("No conflicting claims recorded for the selected countries.")
     for (programme, field), group in claims.groupby(["programme_name", "field"], sort=False):
         values = " vs ".join(f"**{v}**" for v in group["claimed_value"].unique())
-        with st.expander(f"⚠ {programme}: {field.replace('_', ' ')} — {values}"):
+        with st.expander(f"Sources disagree — {programme}: {field.replace('_', ' ')} — {values}"):
             for claim in group.itertuples():
                 link = f"[{claim.source_title}]({claim.source_url})" if claim.source_url else claim.source_title
                 st.markdown(f"- **{claim.claimed_value}** ({claim.claim_status}) — {link}. {claim.note or ''}")
