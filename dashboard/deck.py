@@ -122,7 +122,9 @@ def from_dict(document: object) -> Deck:
     if unknown:
         raise ValueError(f"Unknown deck field(s) {', '.join(map(repr, unknown[:5]))}; "
                          f"expected {', '.join(sorted(_DECK_KEYS))}.")
-    version = document.get("version")
+    if "version" not in document:
+        raise ValueError(f"The deck has no 'version' field (this app reads version {SCHEMA_VERSION}).")
+    version = document["version"]
     if version != SCHEMA_VERSION or isinstance(version, bool):
         raise ValueError(f"Unsupported deck version {version!r}; this app reads version {SCHEMA_VERSION}.")
     title = _check_text(document.get("title", DEFAULT_TITLE), "The deck title", MAX_TITLE_LENGTH)

@@ -18,6 +18,8 @@ SCALES = ("linear", "log")
 DEFAULT_PAGE = "map"
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 DEFAULT_PRESET = "emcdda"
+# The programme timeline is about every HAT country (Switzerland and Canada are outside the EMCDDA set).
+PAGE_DEFAULT_PRESET = {"programmes": "hat"}
 KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index")
 MAX_VALUE_LENGTH = 4000
 MAX_COUNTRIES = 100
@@ -52,11 +54,12 @@ def shown(text: str, limit: int = 24) -> str:
 
 
 def default_state(catalog: Catalog, page: str = DEFAULT_PAGE) -> ViewState:
+    preset = PAGE_DEFAULT_PRESET.get(page, DEFAULT_PRESET)
     if not catalog.indicators:  # statistics unavailable: a countries-only state for the programme pages
-        return ViewState(page=page, indicator="", countries=catalog.preset(DEFAULT_PRESET), year_from=0,
+        return ViewState(page=page, indicator="", countries=catalog.preset(preset), year_from=0,
                          year_to=0, year=0)
     indicator = catalog.indicators.get(DEFAULT_INDICATOR) or next(iter(catalog.indicators.values()))
-    return ViewState(page=page, indicator=indicator.indicator_id, countries=catalog.preset(DEFAULT_PRESET),
+    return ViewState(page=page, indicator=indicator.indicator_id, countries=catalog.preset(preset),
                      year_from=indicator.year_min, year_to=indicator.year_max, year=indicator.year_max)
 
 
@@ -112,13 +115,12 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     for key in params:
         if key not in KNOWN_KEYS:
             notices.append(f"Unknown parameter {shown(str(key), 20)} ignored.")
-    base = default_state(catalog)
-
     page_value = _single(params, "page", notices)
     if page_value is not None and page_value not in PAGES:
-        notices.append(f"Unknown page {shown(page_value)}; showing the {page or 'map'} page.")
+        notices.append(f"Unknown page {shown(page_value)}; showing the {page or DEFAULT_PAGE} page.")
         page_value = None
-    page_value = page or page_value or base.page  # in the app the page comes from the URL path
+    page_value = page or page_value or DEFAULT_PAGE  # in the app the page comes from the URL path
+    base = default_state(catalog, page_value)
 
     countries: tuple[str, ...] = ()
     countries_value = _single(params, "countries", notices)

@@ -51,7 +51,7 @@ def _load_widgets(state: ViewState, catalog: Catalog) -> None:
 def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
     """Read the widgets into a state, correcting combinations the data does not have."""
     get = st.session_state.get
-    countries = tuple(get("w_countries") or ()) or view_state.default_state(catalog).countries
+    countries = tuple(get("w_countries") or ()) or view_state.default_state(catalog, page).countries
     if not catalog.indicators:
         return replace(view_state.default_state(catalog, page), countries=countries)
     indicator = catalog.indicators[get("w_indicator")]

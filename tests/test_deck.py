@@ -1,0 +1,203 @@
+"""The meeting deck: edits, JSON and URL tokens (round trips and garbage), building its views, and the CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from dashboard import catalog as catalog_module
+from dashboard import deck, export, settings
+from dashboard.deck import Deck, DeckItem
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = Deck("Board meeting, 12 May", (
+    DeckItem("page=map&preset=eu27&year=2016", "Estonia still tops the map."),
+    DeckItem("page=trends&preset=nordic&scale=log", "Nordic rates: note the log axis.\nSecond line, «quoted» ✓"),
+    DeckItem("page=programmes&preset=hat"),
+))
+
+
+def token_of(document: object) -> str:
+    packed = zlib.compress(json.dumps(document).encode())
+    return base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+# --- editing ------------------------------------------------------------------------------------------------------
+
+
+def test_edits_return_new_decks_and_leave_the_old_one_alone():
+    empty = Deck("Mine")
+    one = empty.add("page=map", "first")
+    two = one.add("page=trends")
+    assert empty.items == () and len(one.items) == 1 and len(two.items) == 2
+    assert two.move_down(0).items == (two.items[1], two.items[0])
+    assert two.move_up(1).items == (two.items[1], two.items[0])
+    assert two.move_up(0) == two and two.move_down(1) == two  # the ends stay put
+    assert two.remove(0).items == (DeckItem("page=trends"),)
+    assert two.update_note(1, "second").items[1].note == "second" and two.items[1].note == ""
+    assert two.retitle("Other").title == "Other"
+    with pytest.raises(IndexError, match="No slide 5"):
+        two.remove(5)
+
+
+def test_limits_are_enforced_with_clear_messages():
+    full = Deck("Full", tuple(DeckItem(f"page=map&year={2000 + i % 18}") for i in range(deck.MAX_ITEMS)))
+    with pytest.raises(ValueError, match="at most 50 slides"):
+        full.add("page=map")
+    with pytest.raises(ValueError, match="speaker note is too long"):
+        Deck("x").add("page=map", "n" * (deck.MAX_NOTE_LENGTH + 1))
+    with pytest.raises(ValueError, match="must be text"):
+        DeckItem(42)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="title is too long"):
+        Deck("t" * 201)
+
+
+# --- JSON and URL tokens --------------------------------------------------------------------------------------------
+
+
+def test_json_round_trip():
+    text = deck.to_json(SAMPLE)
+    assert json.loads(text)["version"] == deck.SCHEMA_VERSION
+    assert deck.from_json(text) == SAMPLE
+    assert deck.from_json(text.encode("utf-8")) == SAMPLE
+
+
+def test_url_token_round_trip_is_url_safe_and_compact():
+    token = deck.to_url_token(SAMPLE)
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert deck.from_url_token(token) == SAMPLE
+    assert deck.from_url_token(f"  {token}\n") == SAMPLE
+    big = Deck("Big", tuple(DeckItem("page=trends&preset=eu27&from=2000&to=2015", "Same words again. " * 20)
+                            for _ in range(deck.MAX_ITEMS)))
+    assert deck.from_url_token(deck.to_url_token(big)) == big
+    assert len(deck.to_url_token(big)) < len(deck.to_json(big)) / 5
+
+
+@pytest.mark.parametrize("text, message", [
+    ("not json", "not valid JSON"),
+    ("", "not valid JSON"),
+    ("[]", "must be a JSON object, not a list"),
+    ('{"version": 2, "title": "x", "items": []}', "Unsupported deck version 2"),
+    ('{"title": "x", "items": []}', "no 'version' field"),
+    ('{"version": true, "items": []}', "Unsupported deck version True"),
+    ('{"version": 1, "items": [], "owner": "me"}', "Unknown deck field.*'owner'"),
+    ('{"version": 1, "title": 5, "items": []}', "title must be text, not a number"),
+    ('{"version": 1, "items": {}}', "'items' must be a list, not an object"),
+    ('{"version": 1, "items": ["page=map"]}', "Slide 1 must be an object, not text"),
+    ('{"version": 1, "items": [{"note": "x"}]}', "Slide 1 has no 'query_string'"),
+    ('{"version": 1, "items": [{"query_string": "page=map", "colour": "red"}]}', "Slide 1 has unknown field"),
+    ('{"version": 1, "items": [{"query_string": ["page=map"]}]}', "query_string must be text, not a list"),
+    ('{"version": 1, "items": [{"query_string": "page=map", "note": null}]}', "note must be text, not null"),
+    (json.dumps({"version": 1, "items": [{"query_string": "page=map", "note": "n" * 2001}]}),
+     r"Slide 1's note is too long \(2001 characters; at most 2000\)"),
+    (json.dumps({"version": 1, "items": [{"query_string": "page=map"}] * 51}), "at most 50 slides; this one has 51"),
+])
+def test_bad_json_is_refused_with_a_reason(text, message):
+    with pytest.raises(ValueError, match=message):
+        deck.from_json(text)
+
+
+def test_non_utf8_and_huge_files_are_refused():
+    with pytest.raises(ValueError, match="not UTF-8"):
+        deck.from_json(b"\xff\xfe{}")
+    with pytest.raises(ValueError, match="too large"):
+        deck.from_json(" " * (deck.MAX_JSON_BYTES + 1))
+
+
+@pytest.mark.parametrize("token, message", [
+    ("", "empty"),
+    ("   ", "empty"),
+    ("abc$%^", "characters a deck link never has"),
+    ("deck=abc", "characters a deck link never has"),
+    ("AAAA", "damaged or incomplete"),
+    ("hello-world_", "damaged or incomplete"),
+    ("A" * (deck.MAX_TOKEN_LENGTH + 1), "too long"),
+    (token_of([1, 2]), "must be a JSON object"),
+    (token_of({"version": 1, "items": [{"query_string": 3}]}), "query_string must be text"),
+])
+def test_bad_tokens_are_refused_with_a_reason(token, message):
+    with pytest.raises(ValueError, match=message):
+        deck.from_url_token(token)
+
+
+def test_truncated_token_and_compression_bomb_are_refused():
+    token = deck.to_url_token(SAMPLE)
+    with pytest.raises(ValueError, match="damaged or incomplete"):
+        deck.from_url_token(token[: len(token) // 2])
+    bomb = base64.urlsafe_b64encode(zlib.compress(b"[" + b" " * 20_000_000 + b"]", 9)).decode().rstrip("=")
+    assert len(bomb) < deck.MAX_TOKEN_LENGTH
+    with pytest.raises(ValueError, match="too large"):
+        deck.from_url_token(bomb)
+    with pytest.raises(ValueError, match="must be text"):
+        deck.from_url_token(None)  # type: ignore[arg-type]
+
+
+# --- building the deck's charts -------------------------------------------------------------------------------------
+
+
+def test_views_for_deck_builds_each_slide_and_numbers_the_notices(connection):
+    catalog = catalog_module.load_catalog(connection)
+    saved = SAMPLE.add("page=trends&countries=NOR,ATLANTIS&scale=sideways", "corrected")
+    slides, notices = deck.views_for_deck(connection, catalog, saved)
+    assert [view.kind for view, _ in slides] == ["map", "trend", "timeline", "trend"]
+    assert [note for _, note in slides] == [item.note for item in saved.items]
+    assert slides[0][0].params["year"] == 2016 and set(slides[0][0].params["countries"]) == set(catalog.preset("eu27"))
+    assert slides[3][0].params["countries"] == ["NOR"]
+    assert notices and all(notice.startswith("Slide 4: ") for notice in notices)
+    assert any("ATLANTIS" in notice for notice in notices) and any("sideways" in notice for notice in notices)
+
+
+# --- command line ---------------------------------------------------------------------------------------------------
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "DPA_DATA_DIR": str(settings.DATA_DIR)}
+    return subprocess.run([sys.executable, "-m", "dashboard", "export", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(not export.browser_available(), reason="Chromium is not installed")
+def test_cli_exports_a_deck_as_pptx(tmp_path):
+    from pptx import Presentation
+
+    saved = SAMPLE.add("page=map&year=1066", "bad year")
+    (tmp_path / "deck.json").write_text(deck.to_json(saved), encoding="utf-8")
+    result = run_cli("--deck", "deck.json", "--format", "pptx", "-o", "deck.pptx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "notice: Slide 4: Map year 1066" in result.stderr
+    presentation = Presentation(str(tmp_path / "deck.pptx"))
+    assert len(presentation.slides) == 4
+    assert [slide.notes_slide.notes_text_frame.text for slide in presentation.slides] == [
+        item.note for item in saved.items]
+
+
+def test_cli_exports_a_deck_as_html_without_a_browser(tmp_path):
+    (tmp_path / "deck.json").write_text(deck.to_json(SAMPLE), encoding="utf-8")
+    result = run_cli("--deck", "deck.json", "--format", "html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "board-meeting-12-may.html"
+    assert written.is_file() and "Estonia still tops the map." in written.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("content, args, message", [
+    ("{not json", ["--format", "pptx"], "deck.json: The deck file is not valid JSON"),
+    ('{"version": 1, "items": []}', ["--format", "pptx"], "the deck has no slides"),
+    ('{"version": 9, "items": []}', ["--format", "pdf"], "Unsupported deck version 9"),
+    (None, ["--format", "pptx"], "cannot read deck file deck.json"),
+    (deck.to_json(SAMPLE), ["--format", "csv"], "unknown format 'csv' for a deck"),
+])
+def test_cli_bad_deck_fails_with_one_line(tmp_path, content, args, message):
+    if content is not None:
+        (tmp_path / "deck.json").write_text(content, encoding="utf-8")
+    result = run_cli("--deck", "deck.json", *args, "-o", "out.bin", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and message in result.stderr
+    assert not (tmp_path / "out.bin").exists()

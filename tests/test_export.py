@@ -1,0 +1,440 @@
+"""Exports: every file is opened again and checked for what it must say and hold."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+import struct
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from plotly.offline import get_plotlyjs
+
+from dashboard import catalog as catalog_module
+from dashboard import db, export, settings, views
+from dashboard.state import from_query_string
+
+EXPORTED_ON = date(2024, 5, 6)
+BASE_URL = "https://atlas.example.org/"
+STAMP = "Exported 2024-05-06 from Drug Policy Atlas"
+QUERIES = {
+    "map": "page=map",
+    "trend": "page=trends&preset=nordic",
+    "timeline": "page=programmes&preset=hat",
+    "trend_log": "page=trends&countries=DEU,NLD,CHE,NOR&from=2000&to=2015&scale=log",
+    "map_2010": "page=map&preset=eu27&year=2010",
+}
+needs_browser = pytest.mark.skipif(not export.browser_available(), reason="Chromium is not installed")
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def catalog(connection):
+    return catalog_module.load_catalog(connection)
+
+
+@pytest.fixture(scope="module")
+def chart_views(connection, catalog) -> dict[str, views.ChartView]:
+    built = {}
+    for name, query in QUERIES.items():
+        state, notices = from_query_string(query, catalog)
+        assert notices == [], (name, notices)
+        built[name] = views.chart_for_state(connection, catalog, state)
+    return built
+
+
+@pytest.fixture(scope="module")
+def warm_exporter():
+    """One browser for the whole module: the first image pays the start-up, the others ~0.3 s."""
+    export.ensure_exporter()
+    yield
+
+
+def png_size(content: bytes) -> tuple[int, int]:
+    assert content[:8] == b"\x89PNG\r\n\x1a\n" and content[12:16] == b"IHDR"
+    return struct.unpack(">II", content[16:24])
+
+
+def squashed(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def plain_rows(frame: pd.DataFrame) -> list[tuple]:
+    """Cell values compared by meaning: missing -> None, numbers -> float, flags -> bool, the rest as text."""
+    def cell(value):
+        if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+            return None
+        if isinstance(value, bool) or str(value) in ("True", "False"):
+            return str(value) == "True"
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return str(value)
+    return [tuple(cell(v) for v in row) for row in frame.itertuples(index=False)]
+
+
+def assert_same_table(found: pd.DataFrame, expected: pd.DataFrame, rel_tol: float = 0.0) -> None:
+    assert list(found.columns) == list(expected.columns)
+    assert len(found) == len(expected)
+    if not rel_tol:
+        assert plain_rows(found) == plain_rows(expected)
+        return
+    for got, want in zip(plain_rows(found), plain_rows(expected), strict=True):
+        assert len(got) == len(want)
+        for a, b in zip(got, want, strict=True):
+            assert (math.isclose(a, b, rel_tol=rel_tol) if isinstance(b, float) and isinstance(a, float)
+                    else a == b), (got, want)
+
+
+# --- names, links and the stamp -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, kind, countries, years", [
+    ("map", "map", "30-countries", "2017"),
+    ("trend", "trend", "5-countries", "1995-2017"),
+    ("trend_log", "trend", "DEU-NLD-CHE-NOR", "2000-2015"),
+    ("map_2010", "map", "27-countries", "2010"),
+])
+def test_file_names_say_chart_indicator_countries_years(chart_views, name, kind, countries, years):
+    result = export.file_name(chart_views[name], "png")
+    assert result == f"{kind}_drd_deaths_per_million_15_64_{countries}_{years}.png"
+
+
+def test_file_names_are_sanitised(chart_views):
+    odd = replace(chart_views["map"], file_stem="../map é/<x>?*: y")
+    name = export.file_name(odd, "p/ng")
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", name) and not name.startswith(".") and name.endswith(".png")
+
+
+def test_view_url_uses_argument_then_environment_then_default(chart_views, monkeypatch):
+    view = chart_views["trend"]
+    monkeypatch.delenv(export.PUBLIC_URL_ENV, raising=False)
+    assert export.view_url(view) == f"http://localhost:8501/?{view.query_string}"
+    monkeypatch.setenv(export.PUBLIC_URL_ENV, "https://dpa.example.net/app")
+    assert export.view_url(view) == f"https://dpa.example.net/app?{view.query_string}"
+    assert export.view_url(view, BASE_URL) == f"{BASE_URL}?{view.query_string}"
+
+
+def test_stamp_figure_carries_frame_stamp_and_link_without_touching_the_view(chart_views):
+    view = chart_views["trend"]
+    before = view.figure.to_json()
+    url = export.view_url(view, BASE_URL)
+    figure = export.stamp_figure(view, exported_on=EXPORTED_ON, view_url=url)
+    texts = squashed(" ".join([figure.layout.title.text or ""] + [a.text or "" for a in figure.layout.annotations]))
+    for expected in (view.title, view.subtitle, STAMP, url):
+        assert squashed(expected.replace("&", "&amp;")) in texts or squashed(expected) in texts, expected
+    assert "Source:" in texts
+    assert view.figure.to_json() == before
+
+
+# --- data -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_csv_is_the_query_result(connection, chart_views, name):
+    view = chart_views[name]
+    found = pd.read_csv(io.BytesIO(export.to_csv(view)))
+    assert_same_table(found, db.run_query(connection, view.query_name, **view.params))
+
+
+@pytest.mark.parametrize("name", ["map", "trend_log", "timeline"])
+def test_xlsx_holds_the_query_result_and_where_it_came_from(connection, chart_views, name):
+    view = chart_views[name]
+    content = export.to_xlsx(view, exported_on=EXPORTED_ON, base_url=BASE_URL)
+    sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, header=None)
+    assert list(sheets) == ["data", "about"]
+    found = pd.read_excel(io.BytesIO(content), sheet_name="data")
+    # Excel keeps 15-16 significant digits of a double (the CSV keeps them all).
+    assert_same_table(found, db.run_query(connection, view.query_name, **view.params), rel_tol=1e-15)
+    about = dict(zip(sheets["about"][0], sheets["about"][1], strict=True))
+    assert about["Title"] == view.title and about["Filters"] == view.subtitle
+    assert about["Source"] == view.source_line
+    assert about["Exported"] == f"{EXPORTED_ON.isoformat()} from Drug Policy Atlas"
+    assert about["View link"] == f"{BASE_URL}?{view.query_string}"
+    assert about["Query file"] == f"queries/{view.query_name}.sql"
+    assert (REPO / about["Query file"]).is_file()
+    assert json.loads(about["Query parameters"]) == view.params
+
+
+# --- HTML -------------------------------------------------------------------------------------------------------
+
+
+def fetched_urls(page: str) -> list[str]:
+    """External addresses the page would load: script/img/iframe src, link href, url(), fetch/import calls."""
+    outside = page.replace(get_plotlyjs(), "")  # the bundle's own string constants are never requested here
+    patterns = [r"""<(?:script|img|iframe|source|video|audio|embed)\b[^>]*\bsrc\s*=\s*["']?\s*(?:https?:)?//""",
+                r"""<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//""", r"""url\(\s*["']?\s*(?:https?:)?//""",
+                r"""(?:fetch|import)\(\s*["'](?:https?:)?//""", r"@import\s+[\"']?(?:https?:)?//"]
+    found = [match.group(0) for pattern in patterns for match in re.finditer(pattern, outside, re.IGNORECASE)]
+    if "cdn.plot.ly" in outside or "cdn.jsdelivr" in outside:
+        found.append("CDN reference")
+    return found
+
+
+def test_html_is_self_contained_and_holds_the_data(chart_views):
+    view = chart_views["map"]
+    page = export.to_html(view, exported_on=EXPORTED_ON, base_url=BASE_URL).decode("utf-8")
+    assert fetched_urls(page) == []
+    assert page.count(get_plotlyjs()) == 1
+    assert "window.PlotlyGeoAssets" in page and '"world_50m":' in page
+    assert page.index("window.PlotlyGeoAssets") < page.index(get_plotlyjs()[:200])
+    for row in view.data.dropna(subset=["value"]).head(5).itertuples():
+        assert f"<td>{row.country}</td>" in page and f"<td>{row.value!r}</td>" in page
+    assert view.title in page and STAMP in page
+    assert f'href="{BASE_URL}?{view.query_string.replace("&", "&amp;")}"' in page
+
+
+def test_html_without_maps_embeds_no_base_map(chart_views):
+    page = export.to_html(chart_views["trend"], exported_on=EXPORTED_ON).decode("utf-8")
+    assert "<script>window.PlotlyGeoAssets" not in page and fetched_urls(page) == []
+
+
+def test_deck_html_inlines_plotly_and_each_base_map_once(chart_views):
+    slides = [(chart_views[name], f"Say this about {name}.") for name in QUERIES]
+    page = export.deck_to_html(slides, title="Board meeting", exported_on=EXPORTED_ON).decode("utf-8")
+    assert page.count(get_plotlyjs()) == 1 and page.count('"world_50m":') == 1
+    assert fetched_urls(page) == []
+    assert page.count('class="js-plotly-plot"') + page.count('class="plotly-graph-div"') >= len(slides)
+    for view, note in slides:
+        assert view.title in page and note in page
+    assert "<h1>Board meeting</h1>" in page
+
+
+def test_html_escapes_notes(chart_views):
+    page = export.deck_to_html([(chart_views["trend"], "<script>alert(1)</script>")]).decode("utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.fixture(scope="module")
+def offline_browser():
+    """Headless Chromium via Playwright, shared by the offline-rendering tests."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=export.browser_path(),
+                                             args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def render_offline(browser, tmp_path: Path, content: bytes) -> dict:
+    """Open the page with every non-file request refused; report what was drawn and what was refused."""
+    path = tmp_path / "page.html"
+    path.write_bytes(content)
+    refused, errors = [], []
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+
+        def route(request_route):
+            url = request_route.request.url
+            if url.startswith(("file:", "data:", "blob:")):
+                request_route.continue_()
+            else:
+                refused.append(url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0")
+        page.wait_for_timeout(500)
+        drawn = {"countries": page.locator("path.choroplethlocation").count(),
+                 "plots": page.locator(".js-plotly-plot").count(),
+                 "lines": page.locator("g.trace.scatter").count()}
+    finally:
+        context.close()
+    return {**drawn, "refused": refused, "errors": errors}
+
+
+@pytest.mark.browser
+@needs_browser
+def test_offline_html_map_renders_with_network_blocked(offline_browser, chart_views, tmp_path):
+    drawn = render_offline(offline_browser, tmp_path, export.to_html(chart_views["map"], exported_on=EXPORTED_ON))
+    assert drawn["refused"] == [] and drawn["errors"] == []
+    assert drawn["countries"] > 10
+
+
+@pytest.mark.browser
+@needs_browser
+def test_offline_deck_html_renders_every_chart(offline_browser, chart_views, tmp_path):
+    slides = [(chart_views[name], "") for name in QUERIES]
+    drawn = render_offline(offline_browser, tmp_path, export.deck_to_html(slides, exported_on=EXPORTED_ON))
+    assert drawn["refused"] == [] and drawn["errors"] == []
+    assert drawn["plots"] == len(slides) and drawn["countries"] > 20 and drawn["lines"] >= 5
+
+
+# --- static images ----------------------------------------------------------------------------------------------
+
+
+@needs_browser
+@pytest.mark.parametrize("scale, pixels", [("slide", (1600, 900)), ("print", (3300, 2550))])
+def test_png_has_the_documented_size(warm_exporter, chart_views, scale, pixels):
+    assert png_size(export.to_png(chart_views["trend"], scale, exported_on=EXPORTED_ON)) == pixels
+    assert export.IMAGE_SIZES[scale].pixels == pixels
+
+
+@needs_browser
+@pytest.mark.parametrize("name", ["map", "timeline", "trend_log"])
+def test_svg_text_has_title_source_stamp_and_link(warm_exporter, chart_views, name):
+    view = chart_views[name]
+    root = ET.fromstring(export.to_svg(view, exported_on=EXPORTED_ON, base_url=BASE_URL))
+    text = squashed(" ".join(root.itertext()))
+    for expected in (view.title, view.subtitle, view.source_line, STAMP, export.view_url(view, BASE_URL)):
+        assert squashed(expected) in text, expected
+
+
+@needs_browser
+def test_pdf_text_has_title_source_and_stamp(warm_exporter, chart_views):
+    from pypdf import PdfReader
+
+    view = chart_views["map_2010"]
+    reader = PdfReader(io.BytesIO(export.to_pdf(view, exported_on=EXPORTED_ON)))
+    assert len(reader.pages) == 1
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert width > height  # landscape
+    text = squashed(reader.pages[0].extract_text())
+    for expected in (view.title, view.source_line, STAMP):
+        assert squashed(expected) in text, expected
+
+
+@needs_browser
+def test_deck_pptx_has_a_slide_per_view_with_title_picture_and_note(warm_exporter, chart_views):
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    slides = [(chart_views[name], f"Point {number}: the {name} chart.") for number, name in enumerate(QUERIES)]
+    deck = Presentation(io.BytesIO(export.deck_to_pptx(slides, title="Board", exported_on=EXPORTED_ON,
+                                                       base_url=BASE_URL)))
+    assert len(deck.slides) == len(slides)
+    assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.01
+    assert deck.core_properties.title == "Board"
+    for slide, (view, note) in zip(deck.slides, slides, strict=True):
+        assert slide.shapes.title.text == view.title
+        pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
+        assert pictures[0].left + pictures[0].width <= deck.slide_width
+        assert pictures[0].top + pictures[0].height <= deck.slide_height
+        words = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        for expected in (view.subtitle, view.source_line, STAMP, export.view_url(view, BASE_URL)):
+            assert expected in words
+        assert slide.notes_slide.notes_text_frame.text == note
+
+
+@needs_browser
+def test_deck_pdf_has_a_page_per_view_with_title_source_and_note(warm_exporter, chart_views):
+    from pypdf import PdfReader
+
+    slides = [(chart_views["trend"], "Nordic rates rose after 2010."), (chart_views["map"], ""),
+              (chart_views["timeline"], "Long note. " * 80)]
+    reader = PdfReader(io.BytesIO(export.deck_to_pdf(slides, title="Board", exported_on=EXPORTED_ON)))
+    assert len(reader.pages) == len(slides)
+    assert reader.metadata.title == "Board"
+    assert [item.title for item in reader.outline] == [view.title for view, _ in slides]
+    for page, (view, note) in zip(reader.pages, slides, strict=True):
+        text = squashed(page.extract_text())
+        assert squashed(view.title) in text and squashed(view.source_line) in text and STAMP in text
+        if note:
+            assert squashed(note) in text
+
+
+@needs_browser
+def test_concurrent_exports_each_get_their_own_image(warm_exporter, chart_views):
+    results: dict[str, tuple[int, int]] = {}
+
+    def work(scale: str) -> None:
+        results[scale] = png_size(export.to_png(chart_views["timeline"], scale))
+
+    threads = [threading.Thread(target=work, args=(scale,)) for scale in ("print", "slide", "print", "slide")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {"slide": (1600, 900), "print": (3300, 2550)}
+
+
+# --- without a browser, and with a base map we do not ship --------------------------------------------------------
+
+
+def test_without_chromium_images_fail_clearly_and_the_rest_works(chart_views, monkeypatch):
+    monkeypatch.setattr(export, "browser_path", lambda: None)
+    monkeypatch.setattr(export, "_renderer", None)
+    assert not export.browser_available()
+    view = chart_views["trend"]
+    for make in (export.to_png, export.to_svg, export.to_pdf):
+        with pytest.raises(export.ExportUnavailable, match="apt-get install chromium"):
+            make(view)
+    with pytest.raises(export.ExportUnavailable, match="HTML, CSV and XLSX"):
+        export.deck_to_pptx([(view, "")])
+    assert export.to_html(view).startswith(b"<!DOCTYPE html>")
+    assert export.to_csv(view).startswith(b"iso3,")
+    assert export.to_xlsx(view)[:2] == b"PK"
+
+
+def test_a_base_map_that_is_not_shipped_is_named(chart_views):
+    figure = go.Figure(go.Choropleth(locations=["NOR"], z=[1]))
+    figure.update_geos(scope="europe", resolution=110)
+    assert export.topojson_names(figure) == ["europe_110m"]
+    odd = replace(chart_views["map"], figure=figure)
+    with pytest.raises(export.ExportUnavailable, match="europe_110m"):
+        export.to_html(odd)
+    assert export.topojson_names(chart_views["map"].figure) == ["world_50m"]
+    assert (settings.TOPOJSON_DIR / "world_50m.json").is_file()
+
+
+def test_unknown_formats_and_sizes_are_refused(chart_views):
+    with pytest.raises(ValueError, match="choose one of"):
+        export.export_view(chart_views["trend"], "gif")
+    with pytest.raises(ValueError, match="slide or print"):
+        export.to_png(chart_views["trend"], "poster")
+    with pytest.raises(ValueError, match="choose one of"):
+        export.export_deck([], "csv")
+
+
+# --- command line ---------------------------------------------------------------------------------------------
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "DPA_DATA_DIR": str(settings.DATA_DIR), "DPA_PUBLIC_URL": BASE_URL}
+    return subprocess.run([sys.executable, "-m", "dashboard", "export", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_exports_a_view_as_offline_html(tmp_path):
+    result = run_cli("--view", "page=trends&preset=nordic", "-o", str(tmp_path / "trend.html"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "" and "wrote" in result.stdout
+    page = (tmp_path / "trend.html").read_text(encoding="utf-8")
+    assert "Nordic countries (5 countries)" in page and f'href="{BASE_URL}?page=trends' in page
+
+
+def test_cli_corrects_bad_view_parameters_and_still_exports(connection, catalog, tmp_path):
+    result = run_cli("--view", "http://x/?page=map&countries=NOR,SWE,XXX&year=abc", "--format", "csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "notice: Unknown country code 'XXX'" in result.stderr and "'year' must be a year" in result.stderr
+    written = list(tmp_path.glob("*.csv"))
+    assert [path.name for path in written] == ["map_drd_deaths_per_million_15_64_NOR-SWE_2017.csv"]
+    assert set(pd.read_csv(written[0])["iso3"]) == {"NOR", "SWE"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--view", "page=map", "--format", "gif"], "unknown format 'gif'"),
+    (["--view", "page=map", "--format", "png", "--scale", "poster"], "unknown size 'poster'"),
+    (["--view", "page=map", "-o", "out.docx"], "unknown format 'docx'"),
+])
+def test_cli_bad_input_fails_with_one_line(tmp_path, args, message):
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and message in result.stderr
+    assert list(tmp_path.iterdir()) == []
