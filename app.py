@@ -12,5 +12,6 @@ navigation = st.navigation([
     st.Page("app_pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
     st.Page("app_pages/programmes.py", title="Programmes", icon=":material/medication:", url_path="programmes"),
     st.Page("app_pages/data.py", title="Data & sources", icon=":material/table_view:", url_path="data"),
+    st.Page("app_pages/meeting.py", title="Meeting mode", icon=":material/co_present:", url_path="meeting"),
 ])
 navigation.run()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import kaleido
 import pandas as pd
@@ -91,9 +92,12 @@ def public_url(base_url: str | None = None) -> str:
 
 
 def view_url(view: ChartView, base_url: str | None = None) -> str:
-    """The link that reopens the view in the app."""
-    base = public_url(base_url).split("?", 1)[0]
-    return f"{base}?{view.query_string}" if view.query_string else base
+    """The link that reopens the view in the app: the page in the path, the filters in the query string."""
+    base = public_url(base_url).split("?", 1)[0].rstrip("/")
+    params = parse_qsl(view.query_string, keep_blank_values=True)
+    page = next((value for key, value in params if key == "page"), "")
+    rest = urlencode([(key, value) for key, value in params if key != "page"], safe=",")
+    return f"{base}/{page}?{rest}" if rest else f"{base}/{page}"
 
 
 def export_stamp(exported_on: date) -> str:

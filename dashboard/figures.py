@@ -463,8 +463,8 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
                     subtitle: str | None = None) -> go.Figure:
     """Choropleth of one indicator in one year (queries/indicator_map.sql) with HAT programmes as markers.
 
-    Traces, in order: neighbouring countries that are not selected (very light; hover invites a click), selected countries with
-    no value ('No data reported', grey, in the legend), selected countries with a value (Viridis reversed), then
+    Traces, in order: neighbouring countries that are not selected (very light; hover invites a click), selected
+    countries with no value ('No data reported', grey, in the legend), selected countries with a value (Viridis reversed), then
     per programme group a white halo and the markers. Every choropleth point carries its ISO-3 as customdata.
     fig.layout.meta: no_data (ISO-3 without a value), not_on_map (selected ISO-3 outside the GeoJSON),
     programmes_outside_map (programme_ids not drawn), programmes_outside_map_count, frame.

@@ -21,6 +21,8 @@ DEFAULT_PRESET = "emcdda"
 # The programme timeline is about every HAT country (Switzerland and Canada are outside the EMCDDA set).
 PAGE_DEFAULT_PRESET = {"programmes": "hat"}
 KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index")
+# Keys other pages own (the meeting page's deck link); the view state leaves them alone.
+OTHER_KEYS = ("deck",)
 MAX_VALUE_LENGTH = 4000
 MAX_COUNTRIES = 100
 _YEAR = re.compile(r"^\s*([0-9]{1,4})\s*$")
@@ -113,7 +115,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     """A valid state from URL query parameters, and the notices to show about what was corrected."""
     notices: list[str] = []
     for key in params:
-        if key not in KNOWN_KEYS:
+        if key not in KNOWN_KEYS + OTHER_KEYS:
             notices.append(f"Unknown parameter {shown(str(key), 20)} ignored.")
     page_value = _single(params, "page", notices)
     if page_value is not None and page_value not in PAGES:

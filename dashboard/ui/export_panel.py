@@ -1,13 +1,61 @@
-"""Download buttons under every chart: the data now, figures and packs once export is wired in."""
+"""Under every chart: downloads in every format (made only when clicked) and 'add to meeting deck'."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import deck as meeting_deck
+from dashboard import export
 from dashboard.views import ChartView
+
+DECK_KEY = "deck"
+# (label, format, scale, needs a browser)
+DOWNLOADS = [
+    ("PNG for slides", "png", "slide", True),
+    ("PNG for print (300 dpi)", "png", "print", True),
+    ("SVG", "svg", "slide", True),
+    ("PDF", "pdf", "print", True),
+    ("Interactive HTML (offline)", "html", "slide", False),
+    ("Data (CSV)", "csv", "slide", False),
+    ("Data and sources (XLSX)", "xlsx", "slide", False),
+]
+
+
+def current_deck() -> meeting_deck.Deck:
+    return st.session_state.setdefault(DECK_KEY, meeting_deck.Deck())
+
+
+def _exporter(view: ChartView, fmt: str, scale: str):
+    """A zero-argument callable: Streamlit runs it only when the button is clicked."""
+    return lambda: export.export_view(view, fmt, scale=scale)
+
+
+def _add_to_deck(view: ChartView, note_key: str) -> None:
+    try:
+        st.session_state[DECK_KEY] = current_deck().add(view.query_string, st.session_state.get(note_key, ""))
+        st.session_state[note_key] = ""
+        st.toast(f"Added to the meeting deck ({len(current_deck().items)} slides).")
+    except ValueError as error:
+        st.toast(str(error))
 
 
 def render(view: ChartView) -> None:
-    with st.expander("Export this chart"):
-        st.download_button("Data (CSV)", data=view.data.to_csv(index=False).encode(),
-                           file_name=f"{view.file_stem}.csv", mime="text/csv", key=f"csv_{view.kind}")
+    browser = export.browser_available()
+    with st.expander("Export this chart or add it to a meeting"):
+        st.caption(f"Files carry the title, filters, source, export date and a link back to this view. "
+                   f"Data exports hold exactly the rows of `queries/{view.query_name}.sql` behind the chart.")
+        columns = st.columns(4)
+        for number, (label, fmt, scale, needs_browser) in enumerate(DOWNLOADS):
+            ext = fmt
+            name = export.file_name(view, ext) if scale == "slide" else export.file_name(view, f"{scale}.{ext}")
+            columns[number % 4].download_button(
+                label, data=_exporter(view, fmt, scale), file_name=name, mime=export.MEDIA_TYPES[fmt],
+                disabled=needs_browser and not browser, key=f"download_{view.kind}_{fmt}_{scale}",
+                on_click="ignore")
+        if not browser:
+            st.info("PNG, SVG and PDF need Chromium, which is not installed on this server "
+                    "(`apt-get install chromium`). HTML, CSV and XLSX work without it.")
+        note_key = f"note_{view.kind}"
+        st.text_area("Speaker note for the meeting deck (optional)", key=note_key, max_chars=2000, height=80)
+        st.button("Add this view to the meeting deck", key=f"add_{view.kind}", icon=":material/playlist_add:",
+                  on_click=_add_to_deck, args=(view, note_key))

@@ -17,6 +17,7 @@ from dashboard.state import ViewState
 from dashboard.ui import data
 
 SYNCED = "_synced_query"
+PAGE_SCRIPTS = {page: f"app_pages/{page}.py" for page in ("map", "trends", "programmes", "data", "meeting")}
 CUSTOM = "custom"
 
 
@@ -96,7 +97,18 @@ def current_state(page: str, needs_statistics: bool = True) -> ViewState:
     catalog = data.load_catalog()
     if needs_statistics and not catalog.indicators:
         raise db.DataUnavailable(catalog.indicators_problem)
-    state, notices = view_state.parse_state(_url_params(), catalog, page=page)
+    params = _url_params()
+    requested = (params.get("page") or [None])[-1]
+    if requested in PAGE_SCRIPTS and requested != page:
+        # Links from exports and decks name the page in the query string; open that page with the same filters.
+        st.switch_page(PAGE_SCRIPTS[requested], query_params={k: v for k, v in params.items() if k != "page"})
+    if SYNCED in st.session_state and not set(params) & set(view_state.KNOWN_KEYS):
+        # A page reached without filters in its URL (e.g. back from the meeting page) keeps the session's filters.
+        previous, _ = view_state.from_query_string(st.session_state[SYNCED], catalog)
+        restored = {key: [value] for key, value in view_state.to_params(previous, catalog).items() if key != "page"}
+        params = {**restored, **params}
+        st.query_params.from_dict(params)
+    state, notices = view_state.parse_state(params, catalog, page=page)
     if notices:
         st.warning("**Some of the link's settings could not be used:**\n\n"
                    + "\n".join(f"- {notice}" for notice in notices[:8])

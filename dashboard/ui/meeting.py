@@ -1,0 +1,184 @@
+"""Meeting mode: collect views into a deck, annotate and order them, present them, save and export the deck."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import deck as meeting_deck
+from dashboard import export
+from dashboard import state as view_state
+from dashboard.ui import data
+from dashboard.ui.export_panel import DECK_KEY, current_deck
+from dashboard.views import CHART_FOR_PAGE
+
+SLIDE_KEY = "slide"
+PROJECTOR_CSS = """
+<style>
+  .stMainBlockContainer { max-width: 100% !important; padding-top: 1rem; }
+  .stMainBlockContainer h1 { font-size: 3.2rem; }
+  .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.6rem; line-height: 1.45; }
+</style>
+"""
+
+
+def _set_deck(deck: meeting_deck.Deck) -> None:
+    """Keep the deck in the session and in the URL, so the address bar is always a link to it."""
+    if deck.items != current_deck().items:
+        _reset_note_widgets()
+    st.session_state[DECK_KEY] = deck
+    st.query_params.from_dict({"deck": meeting_deck.to_url_token(deck)} if deck.items else {})
+
+
+def _reset_note_widgets() -> None:
+    """Note boxes are keyed by position; after a reorder they must reload from the deck."""
+    for key in [key for key in st.session_state if str(key).startswith("deck_note_")]:
+        del st.session_state[key]
+
+
+def _load_from_url() -> None:
+    """A deck link (?deck=<token>) opens that deck; a damaged link says so and keeps the current deck."""
+    token = st.query_params.get("deck")
+    if token is None or st.session_state.get("_deck_token") == token:
+        return
+    st.session_state["_deck_token"] = token
+    try:
+        deck = meeting_deck.from_url_token(token)
+        _reset_note_widgets()
+        st.session_state[DECK_KEY] = deck
+    except ValueError as error:
+        st.warning(f"The deck in this link could not be opened: {error}", icon=":material/warning:")
+
+
+def _edit(deck: meeting_deck.Deck, action: str, index: int) -> None:
+    changed = {"up": deck.move_up, "down": deck.move_down, "remove": deck.remove}[action](index)
+    st.session_state[SLIDE_KEY] = 0
+    _set_deck(changed)
+
+
+def _save_note(index: int) -> None:
+    _set_deck(current_deck().update_note(index, st.session_state[f"deck_note_{index}"]))
+
+
+def _add_link() -> None:
+    text = st.session_state.get("deck_new_view", "").strip()
+    if text:
+        try:
+            _set_deck(current_deck().add(text.split("?", 1)[-1]))
+            st.session_state["deck_new_view"] = ""
+        except ValueError as error:
+            st.session_state["deck_error"] = str(error)
+
+
+def _open_file() -> None:
+    uploaded = st.session_state.get("deck_file")
+    if uploaded is None:
+        return
+    try:
+        _set_deck(meeting_deck.from_json(uploaded.getvalue()))
+        st.session_state[SLIDE_KEY] = 0
+    except ValueError as error:
+        st.session_state["deck_error"] = f"{uploaded.name}: {error}"
+
+
+def _step(delta: int, count: int) -> None:
+    st.session_state[SLIDE_KEY] = min(max(st.session_state.get(SLIDE_KEY, 0) + delta, 0), count - 1)
+
+
+def meeting_page() -> None:
+    _load_from_url()
+    deck = current_deck()
+    projector = st.sidebar.toggle("Projector theme (large type, high contrast)", key="projector")
+    presenting = st.sidebar.toggle("Present", key="presenting", disabled=not deck.items,
+                                   help="Show one slide at a time, full width; arrow keys move between slides.")
+    if error := st.session_state.pop("deck_error", None):
+        st.error(error, icon=":material/error:")
+    if presenting and deck.items:
+        _present(deck, projector)
+    else:
+        _prepare(deck)
+
+
+def _present(deck: meeting_deck.Deck, projector: bool) -> None:
+    if projector:
+        st.html(PROJECTOR_CSS)
+    count = len(deck.items)
+    index = min(st.session_state.get(SLIDE_KEY, 0), count - 1)
+    item = deck.items[index]
+    catalog = data.load_catalog()
+    state, notices = view_state.from_query_string(item.query_string, catalog)
+    view = data.chart(_chart_kind(state), state, projector)
+    st.title(view.title)
+    st.markdown(view.subtitle)
+    st.plotly_chart(view.figure, config={"topojsonURL": "/app/static/topojson/", "displaylogo": False},
+                    alt=view.summary, key=f"present_{index}")
+    st.caption(view.source_line)
+    if notices:
+        st.caption("Adjusted: " + " ".join(notices))
+    if item.note:
+        with st.expander("Speaker note", expanded=True):
+            st.markdown(item.note)
+    back, position, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    back.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0,
+                on_click=_step, args=(-1, count), width="stretch")
+    position.markdown(f"<div style='text-align:center'>Slide {index + 1} of {count}</div>", unsafe_allow_html=True)
+    forward.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=index == count - 1,
+                   on_click=_step, args=(1, count), width="stretch")
+
+
+def _chart_kind(state: view_state.ViewState) -> str:
+    return CHART_FOR_PAGE.get(state.page, "map")
+
+
+def _prepare(deck: meeting_deck.Deck) -> None:
+    st.title("Meeting mode")
+    st.markdown("Collect views with **Add this view to the meeting deck** under any chart, or paste a link below. "
+                "Order them, add speaker notes, then switch on **Present** in the sidebar.")
+    st.text_input("Add a view by its link", key="deck_new_view", on_change=_add_link,
+                  placeholder="http://localhost:8501/trends?indicator=drd_deaths&countries=NOR,SWE")
+    if not deck.items:
+        st.info("The deck is empty.")
+    catalog = data.load_catalog()
+    for index, item in enumerate(deck.items):
+        state, notices = view_state.from_query_string(item.query_string, catalog)
+        view = data.chart(_chart_kind(state), state)
+        with st.container(border=True):
+            heading, up, down, remove = st.columns([8, 1, 1, 1], vertical_alignment="center")
+            heading.markdown(f"**{index + 1}. {view.title}**  \n{view.subtitle}")
+            up.button("", icon=":material/arrow_upward:", key=f"deck_up_{index}", help="Move up",
+                      on_click=_edit, args=(deck, "up", index), disabled=index == 0)
+            down.button("", icon=":material/arrow_downward:", key=f"deck_down_{index}", help="Move down",
+                        on_click=_edit, args=(deck, "down", index), disabled=index == len(deck.items) - 1)
+            remove.button("", icon=":material/delete:", key=f"deck_remove_{index}", help="Remove",
+                          on_click=_edit, args=(deck, "remove", index))
+            st.session_state.setdefault(f"deck_note_{index}", item.note)
+            st.text_area("Speaker note", key=f"deck_note_{index}", max_chars=2000, height=80,
+                         on_change=_save_note, args=(index,))
+            if notices:
+                st.caption("Adjusted: " + " ".join(notices))
+    _save_and_export(deck)
+
+
+def _save_and_export(deck: meeting_deck.Deck) -> None:
+    st.subheader("Save, reopen and export")
+    left, right = st.columns(2)
+    left.download_button("Save deck (JSON file)", data=meeting_deck.to_json(deck).encode(),
+                         file_name=export.deck_file_name(deck.title, "json"), mime="application/json",
+                         disabled=not deck.items, on_click="ignore")
+    right.file_uploader("Open a saved deck", type=["json"], key="deck_file", on_change=_open_file)
+    if deck.items:
+        st.markdown("Link to this deck (bookmark it or send it; it holds the whole deck): the address bar "
+                    "of this page.")
+    browser = export.browser_available()
+    columns = st.columns(3)
+    for column, fmt, label in zip(columns, ["pptx", "pdf", "html"],
+                                  ["PowerPoint (PPTX)", "PDF", "Offline HTML"], strict=True):
+        column.download_button(label, data=_deck_exporter(deck, fmt), on_click="ignore",
+                               file_name=export.deck_file_name(deck.title, fmt), mime=export.MEDIA_TYPES[fmt],
+                               disabled=not deck.items or (fmt != "html" and not browser), key=f"deck_{fmt}")
+
+
+def _deck_exporter(deck: meeting_deck.Deck, fmt: str):
+    def make() -> bytes:
+        slides, _ = meeting_deck.views_for_deck(data.connection(), data.load_catalog(), deck)
+        return export.export_deck(slides, fmt, title=deck.title)
+    return make
