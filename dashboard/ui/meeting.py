@@ -26,7 +26,9 @@ def _set_deck(deck: meeting_deck.Deck) -> None:
     if deck.items != current_deck().items:
         _reset_note_widgets()
     st.session_state[DECK_KEY] = deck
-    st.query_params.from_dict({"deck": meeting_deck.to_url_token(deck)} if deck.items else {})
+    token = meeting_deck.to_url_token(deck)
+    st.session_state["_deck_token"] = token  # our own link: no need to load it back
+    st.query_params.from_dict({"deck": token} if deck.items else {})
 
 
 def _reset_note_widgets() -> None:
@@ -87,6 +89,8 @@ def _step(delta: int, count: int) -> None:
 def meeting_page() -> None:
     _load_from_url()
     deck = current_deck()
+    if deck.items and st.query_params.get("deck") != meeting_deck.to_url_token(deck):
+        _set_deck(deck)  # decks collected on other pages get their link too
     projector = st.sidebar.toggle("Projector theme (large type, high contrast)", key="projector")
     presenting = st.sidebar.toggle("Present", key="presenting", disabled=not deck.items,
                                    help="Show one slide at a time, full width; arrow keys move between slides.")

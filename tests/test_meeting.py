@@ -1,0 +1,94 @@
+"""Meeting mode and the export panel, driven through AppTest: collect, annotate, reorder, present, save."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import deck as meeting_deck
+
+PAGES = {"map": "app_pages/map.py", "trends": "app_pages/trends.py", "meeting": "app_pages/meeting.py"}
+
+
+def open_page(page: str, app: AppTest | None = None, **params) -> AppTest:
+    if app is None:
+        app = AppTest.from_file("../app.py", default_timeout=60)
+        app.run()
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page(PAGES[page]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def add_current_view(app: AppTest, kind: str, note: str) -> None:
+    app.text_area(key=f"note_{kind}").input(note)
+    app.button(key=f"add_{kind}").click().run()
+    assert not app.exception
+
+
+def test_views_collected_from_pages_appear_in_the_deck_with_notes():
+    app = open_page("trends", countries="NOR,SWE", indicator="drd_deaths")
+    add_current_view(app, "trend", "Norway's peak")
+    app = open_page("map", app, countries="EST,LVA", year="2015")
+    add_current_view(app, "map", "Baltic states")
+    app = open_page("meeting", app)
+    deck = app.session_state["deck"]
+    assert [item.note for item in deck.items] == ["Norway's peak", "Baltic states"]
+    assert "countries=NOR%2CSWE" in deck.items[0].query_string or "countries=NOR,SWE" in deck.items[0].query_string
+    headings = [m.value for m in app.markdown if m.value.startswith(("**1.", "**2."))]
+    assert headings[0].startswith("**1. Drug-induced deaths, 1995-2017") and "Norway, Sweden" in headings[0]
+    assert headings[1].startswith("**2. Drug-induced deaths, 2015")
+    assert "deck" in app.query_params  # the address bar is a link to the deck
+
+
+@pytest.fixture
+def three_slide_app():
+    deck = (meeting_deck.Deck(title="Council briefing")
+            .add("page=trends&indicator=drd_deaths&countries=NOR", "one")
+            .add("page=map&year=2012", "two")
+            .add("page=programmes&preset=hat", "three"))
+    return open_page("meeting", deck=meeting_deck.to_url_token(deck))
+
+
+def test_a_deck_link_opens_the_deck(three_slide_app):
+    deck = three_slide_app.session_state["deck"]
+    assert deck.title == "Council briefing" and [i.note for i in deck.items] == ["one", "two", "three"]
+
+
+def test_reorder_remove_and_edit_notes(three_slide_app):
+    app = three_slide_app
+    app.button(key="deck_down_0").click().run()
+    assert [i.note for i in app.session_state["deck"].items] == ["two", "one", "three"]
+    app.button(key="deck_remove_2").click().run()
+    assert [i.note for i in app.session_state["deck"].items] == ["two", "one"]
+    app.text_area(key="deck_note_1").input("the Norwegian story").run()
+    assert [i.note for i in app.session_state["deck"].items] == ["two", "the Norwegian story"]
+    assert not app.exception
+
+
+def test_present_mode_walks_through_slides(three_slide_app):
+    app = three_slide_app
+    app.sidebar.toggle(key="presenting").set_value(True).run()
+    assert app.title[0].value == "Drug-induced deaths, 1995-2017"
+    assert any("Slide 1 of 3" in m.value for m in app.markdown)
+    next_button = [b for b in app.button if b.label == "Next"][0]
+    next_button.click().run()
+    assert app.title[0].value.startswith("Drug-induced deaths per million aged 15-64, 2012")
+    [b for b in app.button if b.label == "Next"][0].click().run()
+    assert app.title[0].value == "Heroin-assisted treatment programmes"
+    assert any(e.label == "Speaker note" for e in app.expander)
+    assert [b for b in app.button if b.label == "Next"][0].disabled
+
+
+def test_a_damaged_deck_link_says_so_and_keeps_the_page():
+    app = open_page("meeting", deck="not-a-real-deck-token")
+    assert any("could not be opened" in w.value for w in app.warning)
+    assert not app.exception and not app.error
+
+
+def test_export_panel_offers_every_format():
+    app = open_page("trends", countries="NOR")
+    labels = {button.proto.label for button in app.get("download_button")}
+    assert {"PNG for slides", "PNG for print (300 dpi)", "SVG", "PDF", "Interactive HTML (offline)",
+            "Data (CSV)", "Data and sources (XLSX)"} <= labels
