@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-st.set_page_config(page_title="Drug Policy Atlas", page_icon=":material/public:", layout="wide")
+st.set_page_config(page_title="Drug Policy Atlas", page_icon="static/favicon.png", layout="wide")
 
 navigation = st.navigation([
     st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map", default=True),

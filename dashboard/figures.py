@@ -463,9 +463,9 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
                     subtitle: str | None = None) -> go.Figure:
     """Choropleth of one indicator in one year (queries/indicator_map.sql) with HAT programmes as markers.
 
-    Traces, in order: neighbouring countries that are not selected (very light; hover invites a click), selected
-    countries with no value ('No data reported', grey, in the legend), selected countries with a value (Viridis reversed), then
-    per programme group a white halo and the markers. Every choropleth point carries its ISO-3 as customdata.
+    Traces, in order: unselected neighbours (very light; hover invites a click), selected countries with no
+    value ('No data reported', grey, in the legend), selected countries with a value (Viridis reversed), then per
+    programme group a white halo and the markers. Every choropleth point carries its ISO-3 as customdata.
     fig.layout.meta: no_data (ISO-3 without a value), not_on_map (selected ISO-3 outside the GeoJSON),
     programmes_outside_map (programme_ids not drawn), programmes_outside_map_count, frame.
     """
@@ -505,7 +505,9 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
             hovertemplate="%{hovertext}<extra></extra>",
             colorbar={"title": {"text": "<br>".join(_esc(line) for line in _wrap(unit, 16)), "side": "top"},
                       "tickformat": ",.1f" if high - low < 10 else ",.0f", "thickness": 18, "len": 0.75,
-                      "outlinewidth": 0, "x": 1.0, "xanchor": "left"}))
+                      "outlinewidth": 0, "x": 1.0, "xanchor": "left",
+                      # One value has no range: show just that value rather than invented ticks around it.
+                      **({"tickvals": [low], "ticktext": [format_value(low, unit)]} if high == low else {})}))
 
     outside = pd.DataFrame()
     if programmes is not None and not programmes.empty:
@@ -523,7 +525,7 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
                          f"shown ({join_names(sorted(set(outside['country'])))}).")
     fig.update_geos(
         visible=False, showframe=False, showcoastlines=False, showcountries=False, showland=False,
-        showocean=False, showlakes=False, showrivers=False, bgcolor="rgba(0,0,0,0)", resolution=50,
+        showocean=False, showlakes=False, showrivers=False, bgcolor="rgba(0,0,0,0)", resolution=110,
         projection={"type": MAP_PROJECTION}, lonaxis={"range": list(MAP_LON_RANGE)},
         lataxis={"range": list(MAP_LAT_RANGE)})
     fig.update_layout(
@@ -710,7 +712,7 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
         ticks = _log_ticks(frame["plotted"].dropna())
         fig.update_yaxes(tickvals=ticks, ticktext=[f"{t:,.10g}" for t in ticks])
     fig.update_layout(
-        height=(640 if projector else 560) + programme_meta["label_strip_px"], hovermode="closest",
+        height=(740 if projector else 660) + programme_meta["label_strip_px"], hovermode="closest",
         margin={"l": 96 if projector else 80, "r": 20},
         legend={"title": {"text": "Country"}, "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
                 "yanchor": "top", "traceorder": "normal"},
@@ -746,6 +748,7 @@ def _add_programme_periods(fig: go.Figure, programmes: pd.DataFrame | None, coun
     shown = programmes[programmes["iso3"].isin(names)]
     labels: list[dict[str, Any]] = []
     outside_text: list[str] = []
+    unknown_text: list[str] = []
     for row in shown.to_dict("records"):
         pid, iso3 = row["programme_id"], row["iso3"]
         phase = programme_phase(row.get("programme_type"), row.get("status"))
@@ -754,23 +757,24 @@ def _add_programme_periods(fig: go.Figure, programmes: pd.DataFrame | None, coun
         if phase == "planned/never implemented":
             result["programmes_not_drawn"].append(pid)
             continue
+        described = f"{names[iso3]}: {_short_name(row.get('programme_name'))}"
         if start is None:
             result["programmes_unknown_start"].append(pid)
+            unknown_text.append(described)
+            continue
+        if start > last or (end is not None and end < first):
+            result["programmes_outside_years"].append(pid)
+            outside_text.append(f"{described} ({programme_years_text(start, end)})")
             continue
         if _is_regular_type(row.get("programme_type")):
-            if not first <= start <= last:
-                result["programmes_outside_years"].append(pid)
-                outside_text.append(f"{pid} ({names[iso3]}, {programme_years_text(start, end)})")
-                continue
-            fig.add_shape(type="line", name=f"hat-line-{pid}", xref="x", yref="paper", x0=start, x1=start, y0=0,
+            # Regular treatment that began before the range is in effect throughout: mark it at the left edge.
+            x = max(start, first)
+            since = f"{start}" if start >= first else f"since {start}"
+            fig.add_shape(type="line", name=f"hat-line-{pid}", xref="x", yref="paper", x0=x, x1=x, y0=0,
                           y1=1, layer="above", line={"color": colour, "dash": "dot", "width": size["shape"]})
-            labels.append({"x": start, "text": f"HAT regular: {names[iso3]} {start}", "colour": colour, "pid": pid})
+            labels.append({"x": x, "text": f"HAT regular: {names[iso3]} {since}", "colour": colour, "pid": pid})
         else:
             stop = end if end is not None else last
-            if start > last or stop < first:
-                result["programmes_outside_years"].append(pid)
-                outside_text.append(f"{pid} ({names[iso3]}, {programme_years_text(start, end)})")
-                continue
             x0, x1 = max(start - 0.5, first - 0.5), min(stop + 0.5, last + 0.5)
             fig.add_shape(type="rect", name=f"hat-band-{pid}", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1,
                           layer="below", line={"width": 0}, fillcolor=_rgba(colour, 0.14))
@@ -788,7 +792,7 @@ def _add_programme_periods(fig: go.Figure, programmes: pd.DataFrame | None, coun
     result["label_strip_px"] = math.ceil(rows * row_px + 6) if rows else 0
     if result["programmes_unknown_start"]:
         result["notes"].append("HAT programme start year not established, not drawn: "
-                               + join_names(result["programmes_unknown_start"]) + ".")
+                               + join_names(unknown_text) + ".")
     if outside_text:
         result["notes"].append(f"HAT programmes outside {first}–{last}, not drawn: {join_names(outside_text)}.")
     return result
@@ -901,15 +905,17 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
         footnotes.append(f"Axis starts in {first_year}; earlier starts are marked '◀ from <year>'.")
     if any(label.endswith("⚠") for label in order):
         footnotes.append("⚠ sources disagree about this programme (details in the hover).")
-    fig.update_xaxes(range=[first_year - 0.5, current_year + 1], tickformat="d", dtick=10 if projector else 5,
+    fig.update_xaxes(range=[first_year - 0.5, current_year + 1], tickformat="d", dtick=10,
                      tickangle=0, showgrid=True)
     label_px = max((len(label) for label in order), default=10) * size["base"] * 0.56 + 16
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", showgrid=False,
                      ticks="", automargin=True)
     fig.update_layout(margin={"l": math.ceil(label_px), "r": 20})
     fig.update_layout(barmode="overlay", hovermode="closest", bargap=0.35,
-                      legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
-                              "title": {"text": "Programme"}})
+                      # In a strip above the bars (reserved via label_strip_px), so the years keep the full width.
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
+                              "title": {"text": ""}})
+    _set_meta(fig, label_strip_px=size["base"] * 4.2)
     countries = frame["country"].nunique()
     apply_frame(fig, title="Heroin-assisted treatment programmes",
                 subtitle=subtitle if subtitle is not None else f"{len(frame)} programmes in {countries} countries",

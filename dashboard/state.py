@@ -194,7 +194,8 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
 
 
 def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
-    """The shortest query string that reproduces the state (defaults left out)."""
+    """A short query string that reproduces the state: page, countries and indicator always, the other
+    filters only where they differ from the indicator's defaults."""
     params = {"page": state.page}
     preset = next((name for name in PRESET_LABELS if set(catalog.preset(name)) == set(state.countries)), None)
     if preset:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
@@ -120,10 +121,12 @@ def test_file_names_are_sanitised(chart_views):
 def test_view_url_uses_argument_then_environment_then_default(chart_views, monkeypatch):
     view = chart_views["trend"]
     monkeypatch.delenv(export.PUBLIC_URL_ENV, raising=False)
-    assert export.view_url(view) == f"http://localhost:8501/?{view.query_string}"
+    filters = view.query_string.replace("page=trends&", "")
+    assert export.view_url(view) == f"http://localhost:8501/trends?{filters}"
     monkeypatch.setenv(export.PUBLIC_URL_ENV, "https://dpa.example.net/app")
-    assert export.view_url(view) == f"https://dpa.example.net/app?{view.query_string}"
-    assert export.view_url(view, BASE_URL) == f"{BASE_URL}?{view.query_string}"
+    assert export.view_url(view) == f"https://dpa.example.net/app/trends?{filters}"
+    assert export.view_url(view, BASE_URL) == f"{BASE_URL}trends?{filters}"
+    assert export.view_url(chart_views["map"], BASE_URL).startswith(f"{BASE_URL}?")  # the map is the root page
 
 
 def test_stamp_figure_carries_frame_stamp_and_link_without_touching_the_view(chart_views):
@@ -161,7 +164,7 @@ def test_xlsx_holds_the_query_result_and_where_it_came_from(connection, chart_vi
     assert about["Title"] == view.title and about["Filters"] == view.subtitle
     assert about["Source"] == view.source_line
     assert about["Exported"] == f"{EXPORTED_ON.isoformat()} from Drug Policy Atlas"
-    assert about["View link"] == f"{BASE_URL}?{view.query_string}"
+    assert about["View link"] == export.view_url(view, BASE_URL)
     assert about["Query file"] == f"queries/{view.query_name}.sql"
     assert (REPO / about["Query file"]).is_file()
     assert json.loads(about["Query parameters"]) == view.params
@@ -187,12 +190,12 @@ def test_html_is_self_contained_and_holds_the_data(chart_views):
     page = export.to_html(view, exported_on=EXPORTED_ON, base_url=BASE_URL).decode("utf-8")
     assert fetched_urls(page) == []
     assert page.count(get_plotlyjs()) == 1
-    assert "window.PlotlyGeoAssets" in page and '"world_50m":' in page
+    assert "window.PlotlyGeoAssets" in page and '"world_110m":' in page
     assert page.index("window.PlotlyGeoAssets") < page.index(get_plotlyjs()[:200])
     for row in view.data.dropna(subset=["value"]).head(5).itertuples():
         assert f"<td>{row.country}</td>" in page and f"<td>{row.value!r}</td>" in page
     assert view.title in page and STAMP in page
-    assert f'href="{BASE_URL}?{view.query_string.replace("&", "&amp;")}"' in page
+    assert f'href="{html.escape(export.view_url(view, BASE_URL))}"' in page
 
 
 def test_html_without_maps_embeds_no_base_map(chart_views):
@@ -203,7 +206,7 @@ def test_html_without_maps_embeds_no_base_map(chart_views):
 def test_deck_html_inlines_plotly_and_each_base_map_once(chart_views):
     slides = [(chart_views[name], f"Say this about {name}.") for name in QUERIES]
     page = export.deck_to_html(slides, title="Board meeting", exported_on=EXPORTED_ON).decode("utf-8")
-    assert page.count(get_plotlyjs()) == 1 and page.count('"world_50m":') == 1
+    assert page.count(get_plotlyjs()) == 1 and page.count('"world_110m":') == 1
     assert fetched_urls(page) == []
     assert page.count('class="js-plotly-plot"') + page.count('class="plotly-graph-div"') >= len(slides)
     for view, note in slides:
@@ -388,8 +391,8 @@ def test_a_base_map_that_is_not_shipped_is_named(chart_views):
     odd = replace(chart_views["map"], figure=figure)
     with pytest.raises(export.ExportUnavailable, match="europe_110m"):
         export.to_html(odd)
-    assert export.topojson_names(chart_views["map"].figure) == ["world_50m"]
-    assert (settings.TOPOJSON_DIR / "world_50m.json").is_file()
+    assert export.topojson_names(chart_views["map"].figure) == ["world_110m"]
+    assert (settings.TOPOJSON_DIR / "world_110m.json").is_file()
 
 
 def test_unknown_formats_and_sizes_are_refused(chart_views):
@@ -416,7 +419,7 @@ def test_cli_exports_a_view_as_offline_html(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr == "" and "wrote" in result.stdout
     page = (tmp_path / "trend.html").read_text(encoding="utf-8")
-    assert "Nordic countries (5 countries)" in page and f'href="{BASE_URL}?page=trends' in page
+    assert "Nordic countries (5 countries)" in page and f'href="{BASE_URL}trends?' in page
 
 
 def test_cli_corrects_bad_view_parameters_and_still_exports(connection, catalog, tmp_path):

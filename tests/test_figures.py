@@ -307,7 +307,17 @@ def test_trend_programmes_outside_the_years_are_listed_not_drawn(connection, pro
                                     unit="x", programmes=programmes)
     assert shapes_named(fig, "hat-") == []
     assert sorted(fig.layout.meta["programmes_outside_years"]) == ["DE-MODELLPROJEKT", "DE-REGULAR", "NO-HAB-PILOT"]
-    assert "NO-HAB-PILOT (Norway, since 2022)" in annotation_text(fig, "dpa-footnote")
+    assert "Norway: Heroinassistert behandling" in annotation_text(fig, "dpa-footnote")
+    assert "(since 2022)" in annotation_text(fig, "dpa-footnote")
+
+
+def test_trend_regular_treatment_begun_before_the_range_is_marked_at_its_start(connection, programmes):
+    fig = figures.make_trend_figure(trend_query(connection, ["GBR"], 1995, 2017), indicator_label="a", unit="x",
+                                    programmes=programmes)
+    line = shapes_named(fig, "hat-line-UK-BRITISH-SYSTEM")
+    assert len(line) == 1 and line[0].x0 == 1995
+    assert annotation_text(fig, "hat-label-UK-BRITISH-SYSTEM") == "HAT regular: United Kingdom since 1926"
+    assert "UK-BRITISH-SYSTEM" not in fig.layout.meta["programmes_outside_years"]
 
 
 def test_trend_ongoing_pilot_runs_to_the_last_year(connection, programmes):
@@ -322,7 +332,8 @@ def test_trend_programme_without_start_year_in_footnote(connection, programmes):
     fig = figures.make_trend_figure(trend_query(connection, ["NLD"]), indicator_label="a", unit="x",
                                     programmes=programmes)
     assert fig.layout.meta["programmes_unknown_start"] == ["NL-REGULAR"]
-    assert "start year not established, not drawn: NL-REGULAR" in annotation_text(fig, "dpa-footnote")
+    assert "start year not established, not drawn: Netherlands: Heroin-assisted treatment" in annotation_text(
+        fig, "dpa-footnote")
     assert len(shapes_named(fig, "hat-band-NL-CCBH-TRIAL")) == 1
 
 

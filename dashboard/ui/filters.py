@@ -131,7 +131,7 @@ def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
         return
     indicator = catalog.indicators[state.indicator]
     sidebar.selectbox("Indicator", list(catalog.indicators), key="w_indicator",
-                      format_func=lambda i: f"{catalog.indicators[i].topic}: {catalog.indicators[i].label}",
+                      format_func=lambda i: catalog.indicators[i].label,
                       on_change=_on_change, args=(page,), help=indicator.definition)
     with sidebar.popover("What does this indicator measure?"):
         st.markdown(f"**{indicator.label}** ({indicator.unit})\n\n{indicator.definition}\n\n"

@@ -1,0 +1,282 @@
+"""End-to-end tests in headless Chromium against the real app (`streamlit run app.py`), fully offline.
+
+One Streamlit server per session and one browser per module. Most tests walk one tab from address to address (a
+new tab costs seconds more); the copied-link test opens a new, empty browser context. Every request is routed through
+a guard that lets only the app's own host and port through; each test checks its page raised no error, and the last
+test checks the whole walk made no request to any other host. Screenshots go to artifacts/screenshots/, timings to
+artifacts/browser_timings.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAIN_PLOT,
+    TOPOJSON_PATH,
+    VIEWPORT,
+    AppServer,
+    NetworkGuard,
+    choropleth_paths,
+    legend,
+    median,
+    open_app,
+    page_problems,
+    screenshot,
+    selected_countries,
+    trace_names,
+    traces,
+    type_country,
+    wait_for_map,
+    wait_for_trace,
+    wait_for_trace_names,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+
+# The map is the default page, and Streamlit serves the default page at "/" whatever its url_path: "/map" shows a
+# "Page not found" dialog and redirects to "/" (reported as a bug in app.py). The sidebar's own link to the map is
+# "/", so that is the address tested here; switch to "/map" once app.py serves it.
+MAP_PATH = "/"
+PAGES = {"map": MAP_PATH, "trends": "/trends", "programmes": "/programmes", "data": "/data"}
+READY = {"map": MAIN_PLOT, "trends": MAIN_PLOT, "programmes": MAIN_PLOT, "data": '[data-testid="stDataFrame"]'}
+TITLES = {"map": "Where are drug-induced deaths highest?", "trends": "How have the numbers moved?",
+          "programmes": "Heroin-assisted treatment programmes", "data": "Data and sources"}
+MAP_LOADS = 5
+FILTER_CHANGES = ["Denmark", "Finland", "Germany", "Ireland", "Portugal", "Austria", "Belgium", "Estonia", "Latvia",
+                  "Greece"]
+TIMINGS: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    server = AppServer(ARTIFACTS / "browser_server.log")
+    try:
+        server.start()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def net(app_server) -> NetworkGuard:
+    return NetworkGuard(port=app_server.port)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium; Playwright gives each launch a fresh temporary user-data-dir and removes it after."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def new_page(chromium, net):
+    """Factory: a page in a new, empty browser context whose every request goes through the guard."""
+    contexts = []
+
+    def make():
+        context = chromium.new_context(viewport=VIEWPORT, service_workers="block")
+        net.attach(context)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def walker(new_page):
+    """The tab most tests walk with, one address after another: a load in a tab that already ran the app takes
+    about 2-4 s here, in a new tab 5-8 s (the 4.7 MB Plotly bundle is compiled again): this keeps the module quick.
+    """
+    return new_page()
+
+
+@pytest.fixture
+def url(app_server):
+    return lambda path: app_server.base_url + path
+
+
+def query(page_url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page_url).query)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_loads_without_an_error(name, walker, url, net):
+    mark = net.checkpoint()
+    page = walker
+    started = time.perf_counter()
+    open_app(page, url(PAGES[name]), ready=READY[name])
+    if name == "map":
+        wait_for_map(page)
+        TIMINGS["first_map_open_to_painted_seconds_new_tab_cold_server"] = round(time.perf_counter() - started, 3)
+    assert page_problems(page) == []
+    assert TITLES[name] in page.locator("h1").all_inner_texts()
+    assert urlsplit(page.url).path == PAGES[name], "the app kept the page's address"
+    if name == "data":
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 3, "a table behind every chart"
+    else:
+        assert any(trace["y"] or trace["type"] == "choropleth" for trace in traces(page)), "the chart has data"
+    screenshot(page, name)
+    assert page_problems(page) == []
+    net.assert_no_errors(since=mark)
+
+
+def test_map_paints_country_shapes_from_the_apps_own_topojson(walker, url, net):
+    mark = net.checkpoint()
+    page = walker
+    open_app(page, url(MAP_PATH))
+    wait_for_map(page)
+    assert choropleth_paths(page) >= 25
+    kinds = {trace["type"] for trace in traces(page)}
+    assert "choropleth" in kinds
+    assert any(path.startswith(TOPOJSON_PATH) and path.endswith(".json") for path in net.own_paths()), \
+        "the base map's topojson came from the app's static folder"
+    assert not [request for request in net.foreign + net.own if "cdn.plot.ly" in request]
+    net.assert_no_errors(since=mark)
+
+
+@dataclass
+class CountryChange:
+    page: object
+    url_before: str
+    traces_before: list[dict]
+    url_after: str
+    traces_after: list[dict]
+    legend_after: list[str]
+
+
+@pytest.fixture(scope="module")
+def country_change(walker, app_server) -> CountryChange:
+    """/trends?countries=NOR, then Sweden added with the keyboard in the sidebar's Countries multiselect.
+    The back-button test goes back from here on the same tab, so it must follow before others navigate it."""
+    page = walker
+    open_app(page, app_server.base_url + "/trends?countries=NOR")
+    before = (page.url, traces(page))
+    type_country(page, "Sweden")
+    page.keyboard.press("Enter")
+    wait_for_trace(page, "Sweden")
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    return CountryChange(page, *before, page.url, traces(page), legend(page))
+
+
+def test_country_filter_changes_the_url_and_the_chart(country_change):
+    assert [trace["name"] for trace in country_change.traces_before] == ["Norway"]
+    assert query(country_change.url_after)["countries"] == ["NOR,SWE"]
+    assert urlsplit(country_change.url_after).path == "/trends"
+    assert [trace["name"] for trace in country_change.traces_after] == ["Norway", "Sweden"]
+    assert country_change.legend_after == ["Norway", "Sweden"]
+    assert country_change.traces_after[0] == country_change.traces_before[0], "Norway's line is unchanged"
+    assert selected_countries(country_change.page) == ["Norway", "Sweden"]
+
+
+def test_copied_url_reopens_the_same_view(country_change, new_page, net):
+    mark = net.checkpoint()
+    page = new_page()  # a new browser context: no session, no history, only the address
+    open_app(page, country_change.url_after)
+    assert traces(page) == country_change.traces_after
+    assert legend(page) == ["Norway", "Sweden"]
+    assert selected_countries(page) == ["Norway", "Sweden"]
+    assert query(page.url) == query(country_change.url_after)
+    assert page_problems(page) == []
+    net.assert_no_errors(since=mark)
+
+
+def test_back_button_restores_the_previous_view(country_change, net):
+    mark = net.checkpoint()
+    page = country_change.page
+    page.go_back()
+    wait_for_trace_names(page, ["Norway"])
+    wait_idle(page)
+    assert query(page.url)["countries"] == ["NOR"]
+    assert urlsplit(page.url).path == "/trends"
+    assert traces(page) == country_change.traces_before
+    assert selected_countries(page) == ["Norway"], "the sidebar follows the URL"
+    page.go_forward()
+    wait_for_trace_names(page, ["Norway", "Sweden"])
+    assert query(page.url)["countries"] == ["NOR,SWE"]
+    net.assert_no_errors(since=mark)
+
+
+def test_invalid_link_shows_a_notice_and_still_a_chart(walker, url, net):
+    mark = net.checkpoint()
+    page = walker
+    open_app(page, url("/trends?countries=XXX&from=abc"))
+    warnings = " ".join(page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts())
+    assert "Unknown country" in warnings
+    assert "must be a year" in warnings
+    assert any(trace["y"] for trace in traces(page)), "the default countries are drawn instead"
+    assert page_problems(page) == []
+    net.assert_no_errors(since=mark)
+
+
+def test_timings(walker, url, net):
+    """Measured, not asserted: page open to map painted (warm server, same tab) and a filter change to the chart
+    redrawn (a country picked in the sidebar; each one a new, uncached chart)."""
+    mark = net.checkpoint()
+    page = walker
+    map_runs = []
+    for _ in range(MAP_LOADS):
+        started = time.perf_counter()
+        page.goto(url(MAP_PATH))
+        wait_for_map(page)
+        map_runs.append(round(time.perf_counter() - started, 3))
+        wait_idle(page)
+
+    open_app(page, url("/trends?countries=NOR"))
+    change_runs = []
+    for country in FILTER_CHANGES:
+        option = type_country(page, country)
+        started = time.perf_counter()
+        option.click()
+        wait_for_trace(page, country)
+        change_runs.append(round(time.perf_counter() - started, 3))
+        page.keyboard.press("Escape")
+        wait_idle(page)
+    assert sorted(trace_names(page)) == sorted(["Norway", *FILTER_CHANGES])
+
+    TIMINGS.update({
+        "machine": {"cpus": os.cpu_count(), "load_average_1m_after": round(os.getloadavg()[0], 2)},
+        "map_open_to_painted_seconds": {"median": median(map_runs), "runs": map_runs,
+                                        "how": "page.goto('/') to >= 25 choropleth paths, same tab, warm server; "
+                                               "request routing turns Chromium's HTTP cache off, so every load "
+                                               "fetches all scripts again"},
+        "filter_change_to_repainted_seconds": {"median": median(change_runs), "runs": change_runs,
+                                               "how": "click a country in the sidebar multiselect to its trace "
+                                                      "in the chart's data and legend (uncached chart)"},
+    })
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "browser_timings.json").write_text(json.dumps(TIMINGS, indent=2) + "\n")
+    print("\nbrowser timings:", json.dumps(TIMINGS))
+    net.assert_no_errors(since=mark)
+
+
+def test_the_walk_used_no_host_but_the_apps_own(net):
+    """Runs last: everything above went through the guard; nothing left for any other host."""
+    if not net.own:
+        pytest.skip("no other browser test ran in this session")
+    assert net.websockets and all(ws.endswith("/_stcore/stream") for ws in net.websockets)
+    net.assert_no_errors()
+    foreign = sorted(set(net.foreign))
+    assert foreign == [], f"{len(net.foreign)} requests to other hosts were blocked: {foreign}"
