@@ -22,6 +22,7 @@ class Indicator:
     breakdowns: frozenset[str]  # 'sex/age_group' pairs that have data
     year_min: int
     year_max: int
+    map_year: int  # the map's default year: the latest with near-full reporting
 
 
 @dataclass(frozen=True)
@@ -87,5 +88,5 @@ def load_catalog(connection: db.Connection) -> Catalog:
             definition=row.definition, caveat=row.caveat, attribution=row.attribution or "",
             sexes=tuple(sorted(row.sexes, key=["total", "male", "female"].index)), age_groups=tuple(ages),
             breakdowns=frozenset(row.breakdowns),
-            year_min=int(row.year_min), year_max=int(row.year_max))
+            year_min=int(row.year_min), year_max=int(row.year_max), map_year=int(row.map_year))
     return Catalog(indicators=indicators, countries=countries)

@@ -62,7 +62,7 @@ def default_state(catalog: Catalog, page: str = DEFAULT_PAGE) -> ViewState:
                          year_to=0, year=0)
     indicator = catalog.indicators.get(DEFAULT_INDICATOR) or next(iter(catalog.indicators.values()))
     return ViewState(page=page, indicator=indicator.indicator_id, countries=catalog.preset(preset),
-                     year_from=indicator.year_min, year_to=indicator.year_max, year=indicator.year_max)
+                     year_from=indicator.year_min, year_to=indicator.year_max, year=indicator.map_year)
 
 
 def _single(params: Mapping[str, str | Sequence[str]], key: str, notices: list[str]) -> str | None:
@@ -164,7 +164,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     if year is not None and not clamped_from <= year <= clamped_to:
         notices.append(f"Map year {year} is outside {clamped_from}-{clamped_to}; showing {clamped_to}.")
         year = None
-    year = year if year is not None else clamped_to
+    year = year if year is not None else min(max(indicator.map_year, clamped_from), clamped_to)
 
     sex = _single(params, "sex", notices) or "total"
     if sex not in indicator.sexes:
@@ -210,7 +210,7 @@ def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
         params["from"] = str(state.year_from)
     if state.year_to != indicator.year_max:
         params["to"] = str(state.year_to)
-    if state.year != state.year_to:
+    if state.year != min(max(indicator.map_year, state.year_from), state.year_to):
         params["year"] = str(state.year)
     if state.sex != "total":
         params["sex"] = state.sex
@@ -240,7 +240,7 @@ def with_indicator(state: ViewState, indicator_id: str, catalog: Catalog) -> Vie
     year_to = max(min(state.year_to, indicator.year_max), year_from)
     return replace(
         state, indicator=indicator_id, year_from=year_from, year_to=year_to,
-        year=state.year if year_from <= state.year <= year_to else year_to,
+        year=state.year if year_from <= state.year <= year_to else min(max(indicator.map_year, year_from), year_to),
         sex=state.sex if state.sex in indicator.sexes else "total",
         age_group=state.age_group if f"{state.sex}/{state.age_group}" in indicator.breakdowns else "total",
         index_base=state.index_base if state.index_base and year_from <= state.index_base <= year_to else None)

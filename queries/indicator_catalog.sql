@@ -2,26 +2,49 @@
 -- params:  none
 -- returns: one row per indicator: indicator_id, label, topic, unit, kind, definition, caveat, source_id,
 --          attribution, sexes varchar[], age_groups varchar[], breakdowns varchar[] ('sex/age_group' pairs
---          that have data), year_min, year_max
-with coverage as (
+--          that have data), year_min, year_max, map_year (latest year in which at least 80% of the best
+--          year's number of countries report: the map's default, so it does not open on a half-empty year)
+with combos as (
+    -- one row per indicator x breakdown first: the list aggregates below then see a few rows, not every fact
+    select indicator_id, sex, age_group, min(year) as year_min, max(year) as year_max
+    from facts
+    where value is not null
+    group by indicator_id, sex, age_group
+),
+
+coverage as (
     select
         indicator_id,
         list(distinct sex order by sex) as sexes,
         list(distinct age_group order by age_group) as age_groups,
         list(distinct sex || '/' || age_group order by sex || '/' || age_group) as breakdowns,
-        min(year) as year_min,
-        max(year) as year_max
+        min(year_min) as year_min,
+        max(year_max) as year_max
+    from combos
+    group by indicator_id
+),
+
+reporting as (
+    select indicator_id, year, count(*) as countries_reporting
     from facts
-    where value is not null
+    where value is not null and sex = 'total' and age_group = 'total'
+    group by indicator_id, year
+),
+
+map_years as (
+    select indicator_id, max(year) filter (where countries_reporting >= 0.8 * best) as map_year
+    from (select *, max(countries_reporting) over (partition by indicator_id) as best from reporting)
     group by indicator_id
 ),
 
 final as (
     select
         i.indicator_id, i.label, i.topic, i.unit, i.kind, i.definition, i.caveat, i.source_id,
-        s.attribution, c.sexes, c.age_groups, c.breakdowns, c.year_min, c.year_max
+        s.attribution, c.sexes, c.age_groups, c.breakdowns, c.year_min, c.year_max,
+        coalesce(m.map_year, c.year_max) as map_year
     from indicators i
     join coverage c using (indicator_id)
+    left join map_years m using (indicator_id)
     left join sources s using (source_id)
 )
 

@@ -102,7 +102,7 @@ def assert_same_table(found: pd.DataFrame, expected: pd.DataFrame, rel_tol: floa
 
 
 @pytest.mark.parametrize("name, kind, countries, years", [
-    ("map", "map", "30-countries", "2017"),
+    ("map", "map", "30-countries", "2016"),
     ("trend", "trend", "5-countries", "1995-2017"),
     ("trend_log", "trend", "DEU-NLD-CHE-NOR", "2000-2015"),
     ("map_2010", "map", "27-countries", "2010"),
@@ -427,7 +427,7 @@ def test_cli_corrects_bad_view_parameters_and_still_exports(connection, catalog,
     assert result.returncode == 0, result.stderr
     assert "notice: Unknown country code 'XXX'" in result.stderr and "'year' must be a year" in result.stderr
     written = list(tmp_path.glob("*.csv"))
-    assert [path.name for path in written] == ["map_drd_deaths_per_million_15_64_NOR-SWE_2017.csv"]
+    assert [path.name for path in written] == ["map_drd_deaths_per_million_15_64_NOR-SWE_2016.csv"]
     assert set(pd.read_csv(written[0])["iso3"]) == {"NOR", "SWE"}
 
 
