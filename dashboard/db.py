@@ -61,6 +61,8 @@ class Connection:
     data_dir: Path
     broken: dict[str, str] = field(default_factory=dict)  # view name -> problem
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # view name -> (file's (mtime, size) when last checked, whether it was read in full then)
+    checked: dict[str, tuple[tuple[int, int] | None, bool]] = field(default_factory=dict)
 
 
 def _sql_string(text: str) -> str:
@@ -79,33 +81,78 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
     paths = {view: str(data_dir / file_name) for view, (file_name, _) in EXTRACTS.items()}
     duck.execute("SET allowed_paths = [" + ", ".join(_sql_string(p) for p in paths.values()) + "]")
     duck.execute("SET enable_external_access = false")
+    # Keep each file's Parquet footer (schema, per-row-group min/max statistics) in memory instead of reading and
+    # parsing it again for every query; DuckDB reads it anew when the file's modification time changes.
+    duck.execute("SET parquet_metadata_cache = true")
+    # DuckDB 2.0's partitioned_execution rewrites a GROUP BY over the sorted facts into one branch per range of
+    # indicator_id, but leaves each range as a filter above a full scan: the catalog query read all 100 M rows
+    # nine times (35 s instead of 3 s). None of our queries gains from it (benchmarks/README.md).
+    duck.execute("SET disabled_optimizers = 'partitioned_execution'")
     broken: dict[str, str] = {}
+    checked: dict[str, tuple[tuple[int, int] | None, bool]] = {}
     for view, (file_name, columns) in EXTRACTS.items():
+        checked[view] = (_stamp(Path(paths[view])), False)
         problem = _register_view(duck, view, Path(paths[view]), columns)
         if problem:
             broken[view] = f"{data_dir / file_name}: {problem}"
     duck.execute("SET lock_configuration = true")
-    return Connection(duck=duck, data_dir=data_dir, broken=broken)
+    return Connection(duck=duck, data_dir=data_dir, broken=broken, checked=checked)
 
 
-def _register_view(duck: duckdb.DuckDBPyConnection, view: str, path: Path, columns: dict[str, str]) -> str | None:
-    """Create the view over one Parquet file; return a problem description instead of raising."""
-    if not path.is_file():
-        return "file is missing"
-    if path.stat().st_size == 0:
-        return "file is empty"
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size, to notice that it changed on disk (None when it is missing)."""
     try:
-        duck.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_sql_string(str(path))})")
-        found = {name: kind for name, kind, *_ in duck.execute(f"DESCRIBE {view}").fetchall()}
-    except duckdb.Error as error:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _register_view(duck: duckdb.DuckDBPyConnection, view: str, path: Path, columns: dict[str, str],
+                   scan: bool = False) -> str | None:
+    """Create (or replace) the view over one Parquet file; return a problem description instead of raising.
+
+    With scan=True every column is also read once, which finds damage inside the data pages."""
+    problem = None
+    if not path.is_file():
+        problem = "file is missing"
+    elif path.stat().st_size == 0:
+        problem = "file is empty"
+    else:
+        try:
+            duck.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet({_sql_string(str(path))})")
+            found = {name: kind for name, kind, *_ in duck.execute(f"DESCRIBE {view}").fetchall()}
+            problem = next((f"column {name!r} is missing" if name not in found
+                            else f"column {name!r} has type {found[name]}, expected {kind}"
+                            for name, kind in columns.items() if found.get(name) != kind), None)
+            if problem is None and scan:
+                duck.execute(f"SELECT count(COLUMNS(*)) FROM {view}").fetchall()
+        except duckdb.Error as error:
+            problem = f"cannot be read as Parquet ({str(error).splitlines()[0]})"
+    if problem:
         duck.execute(f"DROP VIEW IF EXISTS {view}")
-        return f"cannot be read as Parquet ({str(error).splitlines()[0]})"
-    for name, kind in columns.items():
-        if found.get(name) != kind:
-            duck.execute(f"DROP VIEW {view}")
-            return (f"column {name!r} is missing" if name not in found
-                    else f"column {name!r} has type {found[name]}, expected {kind}")
-    return None
+    return problem
+
+
+def _recheck(connection: Connection, views: set[str], scan: bool = False) -> list[str]:
+    """Check again the extracts that changed on disk since they were last checked (a rebuild, or a file damaged
+    while the app runs) and, with scan=True (a query failed), read each in full once; return the problems of the
+    broken ones. A repaired file is registered again, so a rebuild needs no restart of the server."""
+    with connection.lock:
+        for view in sorted(views):
+            file_name, columns = EXTRACTS[view]
+            path = connection.data_dir / file_name
+            stamp = _stamp(path)
+            last_stamp, was_scanned = connection.checked.get(view, (None, False))
+            if stamp == last_stamp and (was_scanned or not scan or view in connection.broken):
+                continue
+            problem = _register_view(connection.duck, view, path, columns, scan=scan)
+            connection.checked[view] = (stamp, scan)
+            if problem:
+                connection.broken[view] = f"{path}: {problem}"
+            else:
+                connection.broken.pop(view, None)
+        return [connection.broken[view] for view in sorted(views) if view in connection.broken]
 
 
 @cache
@@ -127,17 +174,23 @@ def query_views(name: str) -> set[str]:
 
 def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:
     """Run queries/<name>.sql with its $parameters bound; returns a DataFrame."""
-    missing = sorted(view for view in query_views(name) if view in connection.broken)
-    if missing:
-        details = "; ".join(connection.broken[view] for view in missing)
-        raise DataUnavailable(f"{details}. Rebuild the extracts with `{settings.REBUILD_COMMAND}`.")
+    views = query_views(name)
+    problems = _recheck(connection, views)
+    if problems:
+        raise DataUnavailable(f"{'; '.join(problems)}. Rebuild the extracts with `{settings.REBUILD_COMMAND}`.")
     sql = load_query(name)
     cursor = connection.duck.cursor()  # one cursor per query: safe across Streamlit's threads
     try:
         result = cursor.execute(sql, params).fetch_df()
-    except (duckdb.IOException, duckdb.InvalidInputException) as error:  # unreadable or corrupt Parquet
-        raise DataUnavailable(f"reading the extracts in {connection.data_dir} failed: "
-                              f"{str(error).splitlines()[0]}. Rebuild with `{settings.REBUILD_COMMAND}`.") from None
+    except duckdb.Error as error:
+        problems = _recheck(connection, views, scan=True)  # an extract damaged or replaced while the app runs?
+        if problems:
+            raise DataUnavailable(f"{'; '.join(problems)}. Rebuild the extracts with "
+                                  f"`{settings.REBUILD_COMMAND}`.") from None
+        if isinstance(error, duckdb.IOException | duckdb.InvalidInputException):  # unreadable or corrupt Parquet
+            raise DataUnavailable(f"reading the extracts in {connection.data_dir} failed: "
+                                  f"{str(error).splitlines()[0]}. Rebuild with `{settings.REBUILD_COMMAND}`.") from None
+        raise
     finally:
         cursor.close()
     if len(result) > MAX_ROWS:
