@@ -172,6 +172,12 @@ def query_views(name: str) -> set[str]:
     return {view for view in EXTRACTS if re.search(rf"\b(from|join)\s+{view}\b", sql, re.IGNORECASE)}
 
 
+def data_version(connection: Connection) -> tuple:
+    """The extract files' modification times and sizes: changes when the extracts are rebuilt or damaged."""
+    names = [file_name for file_name, _ in EXTRACTS.values()] + ["europe.geojson"]
+    return tuple((name, _stamp(connection.data_dir / name)) for name in names)
+
+
 def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:
     """Run queries/<name>.sql with its $parameters bound; returns a DataFrame."""
     views = query_views(name)

@@ -40,6 +40,41 @@ class ChartView:
     file_stem: str = ""
 
 
+@dataclass(frozen=True)
+class ChartQuery:
+    """Which query a chart runs, with which parameters, and how it is titled: no I/O, no figure."""
+
+    kind: str
+    query_name: str
+    params: dict
+    title: str
+    subtitle: str
+    source_line: str
+
+
+def chart_query(kind: str, catalog: Catalog, state: ViewState) -> ChartQuery:
+    """The query behind a chart (the Data page shows its table without drawing the chart)."""
+    countries = describe_countries(state.countries, catalog)
+    if kind == "timeline":
+        return ChartQuery(kind, "programmes", {"countries": list(state.countries)},
+                          "Heroin-assisted treatment programmes", countries, f"Source: {PROGRAMME_SOURCE}")
+    indicator = catalog.indicators[state.indicator]
+    breakdown = {"sex": state.sex, "age_group": state.age_group}
+    source_line = f"Source: {indicator.attribution}"
+    if kind == "map":
+        return ChartQuery(kind, "indicator_map", {"indicator": state.indicator, "countries": list(state.countries),
+                                                  "year": state.year, **breakdown},
+                          f"{indicator.label}, {state.year}", f"{countries} · {describe_breakdown(state)}",
+                          source_line)
+    scale = ", log scale" if state.scale == "log" else ""
+    index = f", index {state.index_base} = 100" if state.index_base else ""
+    return ChartQuery(kind, "indicator_trend", {"indicator": state.indicator, "countries": list(state.countries),
+                                                "year_from": state.year_from, "year_to": state.year_to,
+                                                **breakdown},
+                      f"{indicator.label}, {state.year_from}-{state.year_to}",
+                      f"{countries} · {describe_breakdown(state)}{scale}{index}", source_line)
+
+
 @lru_cache(maxsize=4)
 def _read_geojson(path: Path, modified: float) -> str:
     return path.read_text(encoding="utf-8")
@@ -50,8 +85,8 @@ def load_geojson(connection: db.Connection) -> dict:
     path = connection.data_dir / "europe.geojson"
     try:
         document = json.loads(_read_geojson(path, path.stat().st_mtime))
-        if not document.get("features"):
-            raise ValueError("no features")
+        if not isinstance(document, dict) or not document.get("features"):
+            raise ValueError("not a GeoJSON FeatureCollection with features")
     except (OSError, ValueError) as error:
         raise db.DataUnavailable(f"{path}: map shapes cannot be read ({error}). "
                                  f"Rebuild the extracts with `python -m dashboard build`.") from None
@@ -74,6 +109,14 @@ def describe_breakdown(state: ViewState) -> str:
     return f"{SEX_LABEL.get(state.sex, state.sex)}, {age}"
 
 
+def _programmes_or_none(connection: db.Connection, state: ViewState) -> tuple[pd.DataFrame | None, str]:
+    """The programmes for the chart's markers and bands; the statistics still draw when that extract is broken."""
+    try:
+        return db.run_query(connection, "programmes", countries=list(state.countries)), PROGRAMME_SOURCE
+    except db.DataUnavailable as error:
+        return None, f"HAT programmes not shown: {error}"
+
+
 def _file_stem(kind: str, state: ViewState, years: str) -> str:
     countries = "-".join(state.countries) if len(state.countries) <= 4 else f"{len(state.countries)}-countries"
     return f"{kind}_{state.indicator}_{countries}_{years}"
@@ -81,19 +124,17 @@ def _file_stem(kind: str, state: ViewState, years: str) -> str:
 
 def map_view(connection: db.Connection, catalog: Catalog, state: ViewState, projector: bool = False) -> ChartView:
     indicator = catalog.indicators[state.indicator]
-    params = {"indicator": state.indicator, "countries": list(state.countries), "year": state.year,
-              "sex": state.sex, "age_group": state.age_group}
-    data = db.run_query(connection, "indicator_map", **params)
-    programmes = db.run_query(connection, "programmes", countries=list(state.countries))
+    spec = chart_query("map", catalog, state)
+    data = db.run_query(connection, spec.query_name, **spec.params)
+    programmes, programme_line = _programmes_or_none(connection, state)
     figure = figures.make_map_figure(data, load_geojson(connection), indicator_label=indicator.label,
                                      unit=indicator.unit, year=state.year, programmes=programmes,
                                      projector=projector)
-    title = f"{indicator.label}, {state.year}"
-    subtitle = f"{describe_countries(state.countries, catalog)} · {describe_breakdown(state)}"
-    source_line = f"Source: {indicator.attribution} {PROGRAMME_SOURCE}"
-    figures.apply_frame(figure, title=title, subtitle=subtitle, source_line=source_line, projector=projector)
-    return ChartView(kind="map", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
-                     data=data, query_name="indicator_map", params=params,
+    source_line = f"{spec.source_line} {programme_line}"
+    figures.apply_frame(figure, title=spec.title, subtitle=spec.subtitle, source_line=source_line,
+                        projector=projector)
+    return ChartView(kind="map", title=spec.title, subtitle=spec.subtitle, source_line=source_line, figure=figure,
+                     data=data, query_name=spec.query_name, params=spec.params,
                      summary=summaries.summarise_map(data, indicator.label, indicator.unit, state.year),
                      query_string=to_query_string(state, catalog),
                      file_stem=_file_stem("map", state, str(state.year)))
@@ -101,21 +142,17 @@ def map_view(connection: db.Connection, catalog: Catalog, state: ViewState, proj
 
 def trend_view(connection: db.Connection, catalog: Catalog, state: ViewState, projector: bool = False) -> ChartView:
     indicator = catalog.indicators[state.indicator]
-    params = {"indicator": state.indicator, "countries": list(state.countries), "year_from": state.year_from,
-              "year_to": state.year_to, "sex": state.sex, "age_group": state.age_group}
-    data = db.run_query(connection, "indicator_trend", **params)
-    programmes = db.run_query(connection, "programmes", countries=list(state.countries))
+    spec = chart_query("trend", catalog, state)
+    data = db.run_query(connection, spec.query_name, **spec.params)
+    programmes, programme_line = _programmes_or_none(connection, state)
     figure = figures.make_trend_figure(data, indicator_label=indicator.label, unit=indicator.unit,
                                        programmes=programmes, log_y=state.scale == "log",
                                        index_base_year=state.index_base, projector=projector)
-    title = f"{indicator.label}, {state.year_from}-{state.year_to}"
-    scale = ", log scale" if state.scale == "log" else ""
-    index = f", index {state.index_base} = 100" if state.index_base else ""
-    subtitle = f"{describe_countries(state.countries, catalog)} · {describe_breakdown(state)}{scale}{index}"
-    source_line = f"Source: {indicator.attribution} {PROGRAMME_SOURCE}"
-    figures.apply_frame(figure, title=title, subtitle=subtitle, source_line=source_line, projector=projector)
-    return ChartView(kind="trend", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
-                     data=data, query_name="indicator_trend", params=params,
+    source_line = f"{spec.source_line} {programme_line}"
+    figures.apply_frame(figure, title=spec.title, subtitle=spec.subtitle, source_line=source_line,
+                        projector=projector)
+    return ChartView(kind="trend", title=spec.title, subtitle=spec.subtitle, source_line=source_line,
+                     figure=figure, data=data, query_name=spec.query_name, params=spec.params,
                      summary=summaries.summarise_trend(data, indicator.label, indicator.unit),
                      query_string=to_query_string(state, catalog),
                      file_stem=_file_stem("trend", state, f"{state.year_from}-{state.year_to}"))
@@ -123,15 +160,13 @@ def trend_view(connection: db.Connection, catalog: Catalog, state: ViewState, pr
 
 def timeline_view(connection: db.Connection, catalog: Catalog, state: ViewState,
                   projector: bool = False) -> ChartView:
-    params = {"countries": list(state.countries)}
-    data = db.run_query(connection, "programmes", **params)
+    spec = chart_query("timeline", catalog, state)
+    data = db.run_query(connection, spec.query_name, **spec.params)
     figure = figures.make_timeline_figure(data, projector=projector)
-    title = "Heroin-assisted treatment programmes"
-    subtitle = describe_countries(state.countries, catalog)
-    source_line = f"Source: {PROGRAMME_SOURCE}"
-    figures.apply_frame(figure, title=title, subtitle=subtitle, source_line=source_line, projector=projector)
-    return ChartView(kind="timeline", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
-                     data=data, query_name="programmes", params=params,
+    figures.apply_frame(figure, title=spec.title, subtitle=spec.subtitle, source_line=spec.source_line,
+                        projector=projector)
+    return ChartView(kind="timeline", title=spec.title, subtitle=spec.subtitle, source_line=spec.source_line,
+                     figure=figure, data=data, query_name=spec.query_name, params=spec.params,
                      summary=summaries.summarise_programmes(data), query_string=to_query_string(state, catalog),
                      file_stem=_file_stem("timeline", state, "all-years"))
 

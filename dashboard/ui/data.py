@@ -22,19 +22,33 @@ def connection() -> db.Connection:
     return db.connect()
 
 
-@st.cache_resource(show_spinner=False)
 def load_catalog() -> catalog.Catalog:
-    """The indicators and countries (immutable dataclasses); built once per server process."""
+    """The indicators and countries (immutable dataclasses), rebuilt when the extracts change on disk."""
+    return _catalog(db.data_version(connection()))
+
+
+def chart(kind: str, state: ViewState, projector: bool = False) -> views.ChartView:
+    """A finished chart, cached on the chart kind, the bound filter state and the extracts' version."""
+    return _chart(kind, state, projector, db.data_version(connection()))
+
+
+def query(name: str, **params) -> object:
+    """Any query in queries/, cached on its name, bound parameters and the extracts' version."""
+    return _query(name, db.data_version(connection()), **params)
+
+
+# The version argument (the extract files' modification times and sizes) is part of each cache key, so a
+# rebuild while the server runs is picked up at once, and a catalog made from broken files is not kept.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _catalog(version: tuple) -> catalog.Catalog:
     return catalog.load_catalog(connection())
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
-def chart(kind: str, state: ViewState, projector: bool = False) -> views.ChartView:
-    """A finished chart, cached on the chart kind and the bound filter state; shared, so read-only."""
+def _chart(kind: str, state: ViewState, projector: bool, version: tuple) -> views.ChartView:
     return views.VIEW_BUILDERS[kind](connection(), load_catalog(), state, projector=projector)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def query(name: str, **params) -> object:
-    """Any query in queries/, cached on its name and bound parameters (a copy per call: small tables)."""
+def _query(name: str, version: tuple, **params) -> object:
     return db.run_query(connection(), name, **params)

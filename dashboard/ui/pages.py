@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import db, settings
+from dashboard import db, settings, views
 from dashboard.state import ViewState
 from dashboard.ui import data, export_panel, filters
 from dashboard.views import ChartView
@@ -140,18 +140,18 @@ def data_page() -> None:
     st.title("Data and sources")
     st.markdown("Every chart's data as a table, with the SQL file and the parameters that produced it.")
     tabs = st.tabs(["Map data", "Trend data", "Programme data", "Definitions", "Sources and licences"])
+    catalog = data.load_catalog()
     for tab, kind in zip(tabs[:3], ["map", "trend", "timeline"], strict=True):
         with tab:
-            view = data.chart(kind, state)
-            st.markdown(f"**{view.title}** — {view.subtitle}")
-            st.dataframe(view.data, hide_index=True)
-            st.markdown(f"Query file: `queries/{view.query_name}.sql`; bound parameters:")
-            st.json(view.params, expanded=False)
+            spec = views.chart_query(kind, catalog, state)  # the chart's own query, without drawing the chart
+            st.markdown(f"**{spec.title}** — {spec.subtitle}")
+            st.dataframe(data.query(spec.query_name, **spec.params), hide_index=True)
+            st.markdown(f"Query file: `queries/{spec.query_name}.sql`; bound parameters:")
+            st.json(spec.params, expanded=False)
             with st.expander("SQL"):
-                st.code(db.load_query(view.query_name), language="sql")
-            st.caption(view.source_line)
+                st.code(db.load_query(spec.query_name), language="sql")
+            st.caption(spec.source_line)
     with tabs[3]:
-        catalog = data.load_catalog()
         st.markdown("- National definitions of drug-induced deaths differ; the EMCDDA warns that absolute numbers "
                     "are not directly comparable between countries.\n"
                     "- Rates per million aged 15-64 are computed by us with UN World Population Prospects 2017 "
