@@ -460,7 +460,8 @@ def _map_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
 
 def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicator_label: str, unit: str,
                     year: int, programmes: pd.DataFrame | None = None, projector: bool = False,
-                    subtitle: str | None = None) -> go.Figure:
+                    title: str | None = None, subtitle: str | None = None,
+                    source_line: str | None = None) -> go.Figure:
     """Choropleth of one indicator in one year (queries/indicator_map.sql) with HAT programmes as markers.
 
     Traces, in order: unselected neighbours (very light; hover invites a click), selected countries with no
@@ -536,10 +537,11 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     extra = ["Boundaries: Natural Earth."]
     if programmes is not None and not programmes.empty:
         extra.append("HAT programmes: Drug Policy Atlas compilation (sources per programme in the hover).")
-    apply_frame(fig, title=f"{indicator_label}, {year}",
+    apply_frame(fig, title=title or f"{indicator_label}, {year}",
                 subtitle=subtitle if subtitle is not None else f"{unit}; rank among the {len(with_data)} "
                                                                f"countries with a value",
-                source_line=source_line_for(with_data["source"] if not with_data.empty else map_df["source"], extra),
+                source_line=source_line or source_line_for(
+                    with_data["source"] if not with_data.empty else map_df["source"], extra),
                 footnote="\n".join(footnotes) or None,
                 projector=projector)
     _set_meta(fig, no_data=list(no_data["iso3"]), not_on_map=list(not_on_map["iso3"]),
@@ -638,7 +640,8 @@ def _place_labels(labels: list[dict[str, Any]], first: int, last: int, size: Map
 
 def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str,
                       programmes: pd.DataFrame | None = None, log_y: bool = False, index_base_year: int | None = None,
-                      projector: bool = False, subtitle: str | None = None) -> go.Figure:
+                      projector: bool = False, title: str | None = None, subtitle: str | None = None,
+                      source_line: str | None = None) -> go.Figure:
     """One line per country over the years of queries/indicator_trend.sql; unreported years are gaps.
 
     index_base_year: each country divided by its own base-year value x 100 (countries without one are dropped).
@@ -717,19 +720,19 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
         legend={"title": {"text": "Country"}, "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
                 "yanchor": "top", "traceorder": "normal"},
     )
-    title = (indicator_label if not years else f"{indicator_label}, {first}–{last}" if first != last
-             else f"{indicator_label}, {first}")
+    default_title = (indicator_label if not years else f"{indicator_label}, {first}–{last}" if first != last
+                     else f"{indicator_label}, {first}")
     if not years or countries.empty:
         _add_empty_message(fig, "No values to show for the countries and years selected.", size)
     if index_base_year is not None:
-        title += f" (index, {index_base_year} = 100)"
+        default_title += f" (index, {index_base_year} = 100)"
     if log_y:
-        title += ", log scale"
+        default_title += ", log scale"
     extra = []
     if programme_meta["programmes_drawn"]:
         extra.append("HAT programmes: Drug Policy Atlas compilation (sources in the programme table).")
-    apply_frame(fig, title=title, subtitle=subtitle if subtitle is not None else unit,
-                source_line=source_line_for(trend_df.loc[trend_df["value"].notna(), "source"], extra),
+    apply_frame(fig, title=title or default_title, subtitle=subtitle if subtitle is not None else unit,
+                source_line=source_line or source_line_for(trend_df.loc[trend_df["value"].notna(), "source"], extra),
                 footnote="\n".join(notes) or None, projector=projector)
     _set_meta(fig, country_styles=styles, no_values=no_values, dropped_no_base=dropped_no_base,
               dropped_non_positive=dropped_non_positive, **programme_meta)
@@ -816,7 +819,8 @@ def _timeline_labels(programmes: pd.DataFrame) -> list[str]:
 
 
 def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False, current_year: int = CURRENT_YEAR,
-                         first_year: int = TIMELINE_FIRST_YEAR, subtitle: str | None = None) -> go.Figure:
+                         first_year: int = TIMELINE_FIRST_YEAR, title: str | None = None,
+                         subtitle: str | None = None, source_line: str | None = None) -> go.Figure:
     """Gantt-like timeline of HAT programmes (queries/programmes.sql): one row per programme, coloured by group.
 
     A bar runs from start to end year; an ongoing programme runs to current_year and ends in an arrow. With no
@@ -917,10 +921,10 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
                               "title": {"text": ""}})
     _set_meta(fig, label_strip_px=size["base"] * 4.2)
     countries = frame["country"].nunique()
-    apply_frame(fig, title="Heroin-assisted treatment programmes",
+    apply_frame(fig, title=title or "Heroin-assisted treatment programmes",
                 subtitle=subtitle if subtitle is not None else f"{len(frame)} programmes in {countries} countries",
-                source_line="Source: Drug Policy Atlas compilation of heroin-assisted treatment programmes "
-                            "(sources per programme in the hover and the programme table).",
+                source_line=source_line or "Source: Drug Policy Atlas compilation of heroin-assisted treatment "
+                                           "programmes (sources per programme in the hover and the programme table).",
                 footnote="\n".join(footnotes), projector=projector)
     fig.update_layout(height=int(fig.layout.margin.t + fig.layout.margin.b + 40 + size["row"] * max(len(frame), 3)))
     _set_meta(fig, bars=[b["programme_id"] for phase in PHASES for b in bars[phase]],

@@ -127,12 +127,11 @@ def map_view(connection: db.Connection, catalog: Catalog, state: ViewState, proj
     spec = chart_query("map", catalog, state)
     data = db.run_query(connection, spec.query_name, **spec.params)
     programmes, programme_line = _programmes_or_none(connection, state)
+    source_line = f"{spec.source_line} {programme_line}"
     figure = figures.make_map_figure(data, load_geojson(connection), indicator_label=indicator.label,
                                      unit=indicator.unit, year=state.year, programmes=programmes,
-                                     projector=projector)
-    source_line = f"{spec.source_line} {programme_line}"
-    figures.apply_frame(figure, title=spec.title, subtitle=spec.subtitle, source_line=source_line,
-                        projector=projector)
+                                     projector=projector, title=spec.title, subtitle=spec.subtitle,
+                                     source_line=source_line)
     return ChartView(kind="map", title=spec.title, subtitle=spec.subtitle, source_line=source_line, figure=figure,
                      data=data, query_name=spec.query_name, params=spec.params,
                      summary=summaries.summarise_map(data, indicator.label, indicator.unit, state.year),
@@ -145,12 +144,11 @@ def trend_view(connection: db.Connection, catalog: Catalog, state: ViewState, pr
     spec = chart_query("trend", catalog, state)
     data = db.run_query(connection, spec.query_name, **spec.params)
     programmes, programme_line = _programmes_or_none(connection, state)
+    source_line = f"{spec.source_line} {programme_line}"
     figure = figures.make_trend_figure(data, indicator_label=indicator.label, unit=indicator.unit,
                                        programmes=programmes, log_y=state.scale == "log",
-                                       index_base_year=state.index_base, projector=projector)
-    source_line = f"{spec.source_line} {programme_line}"
-    figures.apply_frame(figure, title=spec.title, subtitle=spec.subtitle, source_line=source_line,
-                        projector=projector)
+                                       index_base_year=state.index_base, projector=projector, title=spec.title,
+                                       subtitle=spec.subtitle, source_line=source_line)
     return ChartView(kind="trend", title=spec.title, subtitle=spec.subtitle, source_line=source_line,
                      figure=figure, data=data, query_name=spec.query_name, params=spec.params,
                      summary=summaries.summarise_trend(data, indicator.label, indicator.unit),
@@ -162,9 +160,8 @@ def timeline_view(connection: db.Connection, catalog: Catalog, state: ViewState,
                   projector: bool = False) -> ChartView:
     spec = chart_query("timeline", catalog, state)
     data = db.run_query(connection, spec.query_name, **spec.params)
-    figure = figures.make_timeline_figure(data, projector=projector)
-    figures.apply_frame(figure, title=spec.title, subtitle=spec.subtitle, source_line=spec.source_line,
-                        projector=projector)
+    figure = figures.make_timeline_figure(data, projector=projector, title=spec.title, subtitle=spec.subtitle,
+                                          source_line=spec.source_line)
     return ChartView(kind="timeline", title=spec.title, subtitle=spec.subtitle, source_line=spec.source_line,
                      figure=figure, data=data, query_name=spec.query_name, params=spec.params,
                      summary=summaries.summarise_programmes(data), query_string=to_query_string(state, catalog),
