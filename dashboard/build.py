@@ -39,6 +39,7 @@ EMCDDA_WIDE_TABLES = {
 }
 EMCDDA_OST_BY_MEDICATION = "socialResponses/opioidSubstitutionTreatment.xlsx"
 POPULATION_YEARS = range(1990, 2031)
+ROW_GROUP_SIZE = 262_144
 EXTRACT_FILES = ["facts.parquet", "indicators.parquet", "countries.parquet", "population.parquet",
                  "programmes.parquet", "programme_claims.parquet", "sources.parquet", "europe.geojson"]
 
@@ -283,8 +284,11 @@ def write_tables(tables: dict[str, pa.Table | dict], folder: Path) -> None:
         if name.endswith(".geojson"):
             path.write_text(json.dumps(table, separators=(",", ":"), sort_keys=True), encoding="utf-8")
         else:
-            # No pandas metadata and fixed settings, so the same inputs give the same bytes.
-            pq.write_table(table, path, compression="zstd", row_group_size=64_000, write_statistics=True)
+            # No pandas metadata and fixed settings, so the same inputs give the same bytes. Row groups of 256 Ki
+            # rows: facts is sorted by indicator_id and iso3, so min/max statistics skip most groups, and DuckDB
+            # pays a fixed cost per row group per filtered column, which made 64 K-row groups about 2x slower per
+            # query at 100 M rows (benchmarks/README.md). Today's facts (25 K rows) fit in one group either way.
+            pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP_SIZE, write_statistics=True)
 
 
 _RENAME_EXCHANGE = 2

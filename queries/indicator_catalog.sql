@@ -5,11 +5,12 @@
 --          that have data), year_min, year_max, map_year (latest year in which at least 80% of the best
 --          year's number of countries report: the map's default, so it does not open on a half-empty year)
 with combos as (
-    -- one row per indicator x breakdown first: the list aggregates below then see a few rows, not every fact
-    select indicator_id, sex, age_group, min(year) as year_min, max(year) as year_max
+    -- one scan: reports per indicator, breakdown and year (one fact per country, so a count of countries);
+    -- the lists and the map year below then read these few rows, not every fact
+    select indicator_id, sex, age_group, year, count(*) as reports
     from facts
     where value is not null
-    group by indicator_id, sex, age_group
+    group by indicator_id, sex, age_group, year
 ),
 
 coverage as (
@@ -18,17 +19,16 @@ coverage as (
         list(distinct sex order by sex) as sexes,
         list(distinct age_group order by age_group) as age_groups,
         list(distinct sex || '/' || age_group order by sex || '/' || age_group) as breakdowns,
-        min(year_min) as year_min,
-        max(year_max) as year_max
+        min(year) as year_min,
+        max(year) as year_max
     from combos
     group by indicator_id
 ),
 
 reporting as (
-    select indicator_id, year, count(*) as countries_reporting
-    from facts
-    where value is not null and sex = 'total' and age_group = 'total'
-    group by indicator_id, year
+    select indicator_id, year, reports as countries_reporting
+    from combos
+    where sex = 'total' and age_group = 'total'
 ),
 
 map_years as (

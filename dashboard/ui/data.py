@@ -1,8 +1,9 @@
 """Cached access to the extracts for the UI: one shared connection, cached catalog and charts.
 
-The catalog and the finished charts are kept as live objects (st.cache_resource), shared read-only by every
-session: st.cache_data would unpickle a fresh copy on every rerun, and unpickling a Plotly figure re-validates
-all of it (about as slow as building it again; see benchmarks/README.md). Never mutate what these return.
+The catalog, the finished charts and the query tables are kept as live objects (st.cache_resource), shared by
+every session: st.cache_data would unpickle a fresh copy on every rerun, and unpickling a Plotly figure
+re-validates all of it (about as slow as building it again; see benchmarks/README.md). Charts and the catalog
+are read-only: never mutate what chart() or load_catalog() return. query() hands out copy-on-write copies.
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ def chart(kind: str, state: ViewState, projector: bool = False) -> views.ChartVi
 
 
 def query(name: str, **params) -> object:
-    """Any query in queries/, cached on its name, bound parameters and the extracts' version."""
-    return _query(name, db.data_version(connection()), **params)
+    """Any query in queries/, cached on its name, bound parameters and the extracts' version.
+
+    A shallow copy of the cached table: no data is copied, and with pandas' copy-on-write a caller that changes
+    it changes only its own copy."""
+    return _query(name, db.data_version(connection()), **params).copy(deep=False)
 
 
 # The version argument (the extract files' modification times and sizes) is part of each cache key, so a
@@ -49,6 +53,6 @@ def _chart(kind: str, state: ViewState, projector: bool, version: tuple) -> view
     return views.VIEW_BUILDERS[kind](connection(), load_catalog(), state, projector=projector)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _query(name: str, version: tuple, **params) -> object:
     return db.run_query(connection(), name, **params)

@@ -1,0 +1,281 @@
+"""Page rerun time after a filter change, every page, with AppTest; the same for the FLOOR app, side by side.
+
+Run in its own process per data folder (settings.DATA_DIR and Streamlit's caches are per process):
+
+    DPA_DATA_DIR=benchmarks/scaled/100m python -m benchmarks.apptest_bench --reps 20 --json out.json
+
+For each page: one fresh AppTest of the real app and one of benchmarks/floor_app.py, both warmed, then
+--reps reruns each, interleaved (app, floor, app, floor, ...), alternating between two filter states A and B
+(after the warm-up both states are in the app's chart cache, as after a user's first two clicks). Then
+--fresh-reps reruns of the app with a filter state it has not seen yet (a cache miss: the queries run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from benchmarks.common import PAGES, REPO, summarise
+
+APP = str(REPO / "app.py")
+FLOOR = str(REPO / "benchmarks" / "floor_app.py")
+
+
+def _page_states(catalog) -> dict[str, dict[str, object]]:
+    """The two filter states per page, as the app computes them after the widget change."""
+    from dashboard import state as view_state
+
+    def fix(state):
+        return view_state.with_indicator(state, state.indicator, catalog)
+
+    states = {}
+    for page in PAGES:
+        base = view_state.default_state(catalog, page=page)
+        if page == "map":
+            other = fix(replace(base, year=base.year - 1 if base.year > base.year_from else base.year + 1))
+        elif page == "trends":
+            other = fix(replace(base, year_from=min(base.year_from + 5, base.year_to)))
+        elif page == "data":
+            year_to = max(base.year_to - 5, base.year_from)
+            other = fix(replace(base, year_to=year_to, year=min(base.year, year_to)))
+        else:
+            other = replace(base, countries=catalog.preset("hat"))
+        states[page] = {"A": base, "B": other}
+    return states
+
+
+def _actions(page: str, states: dict) -> dict[str, object]:
+    """How the user moves the app to state A or B: one widget change each."""
+    a, b = states["A"], states["B"]
+    if page == "map":
+        return {"A": lambda app: app.slider(key="w_year").set_value(a.year),
+                "B": lambda app: app.slider(key="w_year").set_value(b.year)}
+    if page in ("trends", "data"):
+        return {"A": lambda app: app.sidebar.slider(key="w_years").set_range(a.year_from, a.year_to),
+                "B": lambda app: app.sidebar.slider(key="w_years").set_range(b.year_from, b.year_to)}
+    return {"A": lambda app: app.sidebar.selectbox(key="w_preset").set_value("emcdda"),
+            "B": lambda app: app.sidebar.selectbox(key="w_preset").set_value("hat")}
+
+
+def _fresh_actions(page: str, states: dict, catalog, count: int) -> list:
+    """count widget changes to states the app has not drawn yet (so its chart cache misses)."""
+    base = states["A"]
+    if page == "map":
+        used = {states["A"].year, states["B"].year}
+        years = [y for y in range(base.year_to, base.year_from - 1, -1) if y not in used]
+        return [lambda app, y=y: app.slider(key="w_year").set_value(y) for y in years[:count]]
+    if page in ("trends", "data"):
+        used = {(states["A"].year_from, states["A"].year_to), (states["B"].year_from, states["B"].year_to)}
+        pairs = sorted(((base.year_from + lo, base.year_to - hi) for lo in range(0, 25) for hi in range(0, 25)
+                        if base.year_from + lo < base.year_to - hi), key=lambda p: (p[0] - p[1], p))
+        pairs = [p for p in pairs if p not in used]
+        if page == "data":
+            pairs = [(lo, hi) for lo, hi in pairs[::-1]]
+        return [lambda app, p=p: app.sidebar.slider(key="w_years").set_range(*p) for p in pairs[:count]]
+    countries = list(base.countries)
+    subsets = [[c for c in countries if c != drop] for drop in countries]
+    return [lambda app, s=s: app.sidebar.multiselect(key="w_countries").set_value(s) for s in subsets[:count]]
+
+
+def floor_content(connection, catalog, states: dict) -> dict:
+    """Everything the real pages draw for each state, computed once with the app's own view builders."""
+    import pandas as pd
+
+    from dashboard import db, views
+    from dashboard.ui.pages import _years
+
+    def chart(kind, state):
+        view = views.VIEW_BUILDERS[kind](connection, catalog, state)
+        return {"view": view}
+
+    content: dict[str, dict] = {page: {} for page in PAGES}
+    for choice in ("A", "B"):
+        content["map"][choice] = {
+            "title": "Where are drug-induced deaths highest?", "chart": chart("map", states["map"][choice]),
+            "note": "Grey countries reported no data for this year; that is not the same as a low value. Markers "
+                    "show heroin-assisted treatment programmes. Click a country to add it to the selection."}
+        content["trends"][choice] = {
+            "title": "How have the numbers moved?", "chart": chart("trend", states["trends"][choice]),
+            "note": "Gaps are years a country did not report; lines are never drawn across them. Shaded bands "
+                    "mark heroin-assisted treatment trials and pilots; dotted lines mark the start of regular "
+                    "treatment."}
+        state = states["programmes"][choice]
+        timeline = chart("timeline", state)
+        programmes = timeline["view"].data
+        table = pd.DataFrame({
+            "Country": programmes["country"], "Programme": programmes["programme_name"],
+            "City or sites": programmes["city_or_sites"], "Type": programmes["programme_type"],
+            "Years": [_years(s, e) for s, e in zip(programmes["start_year"], programmes["end_year"], strict=True)],
+            "Status": programmes["status"], "Patients": programmes["patients"],
+            "Eligibility": programmes["eligibility"], "Medication": programmes["medication_form"],
+            "Sources disagree": programmes["conflict_flag"].fillna(""),
+            "First source": programmes["source_urls"].str.split(" ; ").str[0]})
+        per_programme = []
+        for row in programmes.itertuples():
+            titles = [t.strip() for t in (row.source_titles or "").split(";")]
+            urls = [u.strip() for u in (row.source_urls or "").split(" ; ")]
+            per_programme.append((f"{row.country}: {row.programme_name}",
+                                  "\n".join(f"- [{url}]({url})" for url in urls if url),
+                                  "Titles: " + "; ".join(t for t in titles if t)))
+        claims = db.run_query(connection, "programme_claims", countries=list(state.countries))
+        claim_items = []
+        for (name, field), group in claims.groupby(["programme_name", "field"], sort=False):
+            values = " vs ".join(f"**{v}**" for v in group["claimed_value"].unique())
+            lines = [f"- **{c.claimed_value}** ({c.claim_status}) — "
+                     f"{f'[{c.source_title}]({c.source_url})' if c.source_url else c.source_title}. {c.note or ''}"
+                     for c in group.itertuples()]
+            claim_items.append((f"⚠ {name}: {field.replace('_', ' ')} — {values}", lines))
+        content["programmes"][choice] = {"title": "Heroin-assisted treatment programmes", "chart": timeline,
+                                         "table": table, "programmes": per_programme, "claims": claim_items}
+        state = states["data"][choice]
+        items = []
+        for kind in ("map", "trend", "timeline"):
+            if hasattr(views, "chart_query"):  # the Data page shows each chart's table without drawing the chart
+                spec = views.chart_query(kind, catalog, state)
+                title, subtitle, name, params, source_line = (spec.title, spec.subtitle, spec.query_name,
+                                                              spec.params, spec.source_line)
+                frame = db.run_query(connection, name, **params)
+            else:
+                view = views.VIEW_BUILDERS[kind](connection, catalog, state)
+                title, subtitle, name, params, source_line, frame = (view.title, view.subtitle, view.query_name,
+                                                                     view.params, view.source_line, view.data)
+            items.append({"heading": f"**{title}** — {subtitle}", "data": frame,
+                          "query_line": f"Query file: `queries/{name}.sql`; bound parameters:",
+                          "params": params, "sql": db.load_query(name), "source_line": source_line})
+        content["data"][choice] = {
+            "title": "Data and sources",
+            "intro": "Every chart's data as a table, with the SQL file and the parameters that produced it.",
+            "charts": items,
+            "definitions_note": "- National definitions of drug-induced deaths differ (floor copy of the note).",
+            "definitions": pd.DataFrame([{"Indicator": i.label, "Unit": i.unit, "Kind": i.kind,
+                                          "Years": f"{i.year_min}-{i.year_max}", "Definition": i.definition,
+                                          "Caveat": i.caveat} for i in catalog.indicators.values()]),
+            "sources": db.run_query(connection, "source_list"),
+            "maps_note": "Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); base-map TopoJSON "
+                         "from plotly.js 2.35.3 (MIT), served by this app so maps work offline."}
+    return content
+
+
+def _check(app, what: str) -> None:
+    """A page that failed must not be timed as a fast page: exceptions and the pages' error boxes both count."""
+    if app.exception:
+        raise RuntimeError(f"{what}: {[e.value for e in app.exception]}")
+    if app.error:
+        raise RuntimeError(f"{what}: the page shows an error: {[e.value[:300] for e in app.error]}")
+
+
+def _timed_run(app, timeout: float) -> float:
+    started = time.perf_counter()
+    app.run(timeout=timeout)
+    return time.perf_counter() - started
+
+
+def measure(reps: int, fresh_reps: int, pages: list[str], timeout: float, floor: bool = True) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import catalog as catalog_module
+    from dashboard import db, settings
+
+    result: dict = {"data_dir": str(settings.DATA_DIR), "pages": {}}
+    started = time.perf_counter()
+    first = AppTest.from_file(APP, default_timeout=timeout)
+    first.run()
+    _check(first, "first run")
+    result["first_run_s"] = round(time.perf_counter() - started, 3)  # includes the catalog query on a cold process
+
+    connection = db.connect()
+    catalog = catalog_module.load_catalog(connection)
+    states = {page: s for page, s in _page_states(catalog).items()}
+    floor_file = None
+    if floor:
+        content = floor_content(connection, catalog, states)
+        handle = tempfile.NamedTemporaryFile(prefix="dpa-floor-", suffix=".pkl", delete=False)
+        with handle:
+            pickle.dump(content, handle)
+        floor_file = handle.name
+        os.environ["DPA_FLOOR_DATA"] = floor_file
+    try:
+        for page in pages:
+            result["pages"][page] = _measure_page(AppTest, page, states[page], catalog, reps, fresh_reps, timeout,
+                                                  floor)
+    finally:
+        if floor_file:
+            os.unlink(floor_file)
+    return result
+
+
+def _measure_page(AppTest, page, states, catalog, reps, fresh_reps, timeout, floor) -> dict:  # noqa: N803
+    app = AppTest.from_file(APP, default_timeout=timeout)
+    app.run()
+    app.switch_page(PAGES[page])
+    first_visit = _timed_run(app, timeout)
+    _check(app, f"{page}: first visit")
+    floor_app = None
+    if floor:
+        floor_app = AppTest.from_file(FLOOR, default_timeout=timeout)
+        floor_app.query_params["page"] = page
+        floor_app.run()
+        _check(floor_app, f"{page}: floor")
+    actions = _actions(page, states)
+    for choice in ("B", "A"):  # warm both states: module imports, caches, AppTest internals
+        actions[choice](app)
+        _timed_run(app, timeout)
+        _check(app, f"{page}: warm {choice}")
+        if floor_app:
+            floor_app.sidebar.radio(key="floor_state").set_value(choice)
+            _timed_run(floor_app, timeout)
+    app_times, floor_times = [], []
+    for i in range(reps):
+        choice = "B" if i % 2 == 0 else "A"
+        actions[choice](app)
+        app_times.append(_timed_run(app, timeout))
+        _check(app, f"{page}: rerun {choice}")
+        if floor_app:
+            floor_app.sidebar.radio(key="floor_state").set_value(choice)
+            floor_times.append(_timed_run(floor_app, timeout))
+    charts = len(app.get("plotly_chart"))
+    fresh_times = []
+    fresh = _fresh_actions(page, states, catalog, fresh_reps + 1)
+    for i, action in enumerate(fresh):
+        action(app)
+        seconds = _timed_run(app, timeout)
+        _check(app, f"{page}: fresh state {i}")
+        if i > 0:  # the first one warms the new widget path
+            fresh_times.append(seconds)
+    entry = {"first_visit_ms": round(first_visit * 1000, 1), "app": summarise(app_times),
+             "fresh": summarise(fresh_times), "charts_drawn": charts, "url_after": dict(app.query_params)}
+    if floor_app:
+        entry["floor"] = summarise(floor_times)
+        entry["floor_charts_drawn"] = len(floor_app.get("plotly_chart"))
+        entry["ratio_median"] = round(entry["app"]["median_ms"] / entry["floor"]["median_ms"], 2)
+    return entry
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--fresh-reps", type=int, default=20)
+    parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the result here (default: stdout)")
+    args = parser.parse_args(argv)
+    os.chdir(REPO)
+    result = measure(args.reps, args.fresh_reps, args.pages.split(","), args.timeout, floor=not args.no_floor)
+    text = json.dumps(result, indent=2, default=str)
+    if args.json:
+        args.json.write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""The real app in headless Chromium: cold start, filter change to repaint, and the app's peak RSS over a walk.
+
+    python -m benchmarks.browser_bench [--data-dir DIR] [--repaints 10] [--json out.json]
+
+cold start: from starting `streamlit run app.py` (Chromium already open) to the first map painted
+            (choropleth paths in the DOM).
+repaint:    on the map page, the sidebar's country group switched between two presets (a click on the option);
+            timed from the click to the new subtitle drawn in the chart's SVG, then one animation frame.
+walk:       map, a filter change, trends, programmes, data & sources, map again, by the sidebar links in one
+            browser session; the RSS of the app process and its children is sampled every 20 ms throughout.
+Only 127.0.0.1 is contacted: the app serves everything itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, REPO, RssSampler, free_port, summarise
+
+MAIN_PLOT = '[data-testid="stMain"] [data-testid="stPlotlyChart"] .js-plotly-plot'
+JS_MAP_PAINTED = """() => Array.from(document.querySelectorAll('path.choroplethlocation'))
+  .filter(p => (p.getAttribute('d') || '').length > 20).length > 0"""
+JS_IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.dataset.testConnectionState === 'CONNECTED' && app.dataset.testScriptState === 'notRunning';
+}"""
+JS_SVG_TEXT_HAS = """(needle) => Array.from(document.querySelectorAll('MAIN_PLOT .annotation-text'))
+  .some(e => (e.textContent || '').includes(needle))""".replace("MAIN_PLOT", MAIN_PLOT)
+JS_COUNT_ABOVE_ZERO = "(selector) => document.querySelectorAll(selector).length > 0"
+JS_TITLE_IS = """(title) => Array.from(document.querySelectorAll('[data-testid="stMain"] h1'))
+  .some(e => (e.textContent || '').includes(title))"""
+# The walk after the first map: (step, sidebar link text, page title, element that shows the page is drawn).
+WALK = [("trends", "Trends", "How have the numbers moved?", MAIN_PLOT),
+        ("programmes", "Programmes", "Heroin-assisted treatment programmes", MAIN_PLOT),
+        ("data", "Data & sources", "Data and sources", '[data-testid="stMain"] [data-testid="stDataFrame"]'),
+        ("map", "Map", "Where are drug-induced deaths highest?", MAIN_PLOT)]
+PRESETS = [("nordic", "Nordic countries"), ("eu27", "EU-27")]
+
+
+class Server:
+    """`streamlit run app.py` on a free loopback port, optionally on another extracts folder."""
+
+    def __init__(self, data_dir: Path | None = None, log: Path | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.log = log or Path(os.devnull)
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> float:
+        env = dict(os.environ)
+        if self.data_dir:
+            env["DPA_DATA_DIR"] = str(self.data_dir)
+        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+                   "--server.headless", "true", "--server.address", "127.0.0.1",
+                   "--browser.gatherUsageStats", "false"]
+        started = time.perf_counter()
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        return started
+
+    def wait_healthy(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.02)
+        raise RuntimeError("streamlit did not become healthy")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def _new_page(browser, server: Server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # Nothing but the app itself: any other request is refused (the app must work offline).
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
+                  else route.abort())
+    return context.new_page()
+
+
+def _wait_idle(page, timeout_ms: float) -> None:
+    page.wait_for_function(JS_IDLE, timeout=timeout_ms, polling=20)
+
+
+def _choose_preset(page, label: str) -> None:
+    """Open the sidebar's 'Country group' select and click an option (the click is what gets timed)."""
+    page.locator('[data-testid="stSidebar"] .st-key-w_preset input[aria-label="Country group"]').click()
+    option = page.get_by_role("option", name=label, exact=True)
+    option.wait_for(timeout=10_000)
+    return option
+
+
+def cold_start_and_repaint(data_dir: Path | None, repaints: int, timeout_s: float) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    server = Server(data_dir)
+    result: dict = {}
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)  # already open, like a user's browser
+        try:
+            started = server.start()
+            server.wait_healthy(timeout_s)
+            result["server_ready_s"] = round(time.perf_counter() - started, 3)
+            page = _new_page(browser, server)
+            page.goto(server.url + "/", wait_until="commit", timeout=timeout_s * 1000)
+            page.wait_for_function(JS_MAP_PAINTED, timeout=timeout_s * 1000, polling="raf")
+            result["first_map_painted_s"] = round(time.perf_counter() - started, 3)
+            _wait_idle(page, timeout_s * 1000)
+            times, first = [], []
+            for i in range(repaints + 2):
+                _, label = PRESETS[i % 2]
+                option = _choose_preset(page, label)
+                t0 = time.perf_counter()
+                option.click()
+                page.wait_for_function(JS_SVG_TEXT_HAS, arg=f"{label} (", timeout=timeout_s * 1000, polling="raf")
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+                seconds = time.perf_counter() - t0
+                (first if i < 2 else times).append(seconds)
+                _wait_idle(page, timeout_s * 1000)
+            result["repaint"] = summarise(times)
+            result["repaint_first_two_ms"] = [round(s * 1000, 1) for s in first]  # chart not yet cached
+            result["how"] = "sidebar 'Country group' option click -> chart subtitle in SVG + 1 animation frame"
+        finally:
+            browser.close()
+            server.stop()
+    return result
+
+
+def walk_rss(data_dir: Path | None, timeout_s: float) -> dict:
+    """Peak RSS of the app (process + children) while Chromium visits every page in one session."""
+    from playwright.sync_api import sync_playwright
+
+    server = Server(data_dir)
+    steps: dict[str, float] = {}
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        try:
+            started = server.start()
+            sampler = RssSampler(server.process.pid).start()
+            server.wait_healthy(timeout_s)
+            idle_rss = sampler.current_mb
+            page = _new_page(browser, server)
+            t0 = time.perf_counter()
+            page.goto(server.url + "/", wait_until="commit", timeout=timeout_s * 1000)
+            page.wait_for_function(JS_MAP_PAINTED, timeout=timeout_s * 1000, polling=50)
+            _wait_idle(page, timeout_s * 1000)
+            steps["map_first_s"] = time.perf_counter() - t0
+            steps["cold_start_to_map_s"] = time.perf_counter() - started
+            t0 = time.perf_counter()
+            _choose_preset(page, PRESETS[0][1]).click()
+            page.wait_for_function(JS_SVG_TEXT_HAS, arg=f"{PRESETS[0][1]} (", timeout=timeout_s * 1000, polling=50)
+            _wait_idle(page, timeout_s * 1000)
+            steps["filter_change_s"] = time.perf_counter() - t0
+            for name, link, title, selector in WALK:
+                t0 = time.perf_counter()
+                page.locator('[data-testid="stSidebarNav"] a').filter(has_text=link).first.click()
+                page.wait_for_function(JS_TITLE_IS, arg=title, timeout=timeout_s * 1000, polling=50)
+                page.wait_for_function(JS_COUNT_ABOVE_ZERO, arg=selector, timeout=timeout_s * 1000, polling=50)
+                _wait_idle(page, timeout_s * 1000)
+                steps[f"{name}_s"] = time.perf_counter() - t0
+            time.sleep(0.5)
+            sampler.stop()
+            result = {"peak_rss_mb": sampler.peak_mb, "idle_rss_mb": idle_rss, "end_rss_mb": sampler.current_mb,
+                      "samples": sampler.samples, "steps_s": {k: round(v, 3) for k, v in steps.items()}}
+        finally:
+            browser.close()
+            server.stop()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["cold", "walk"])
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--repaints", type=int, default=10)
+    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir.resolve() if args.data_dir else None
+    if args.mode == "cold":
+        result = cold_start_and_repaint(data_dir, args.repaints, args.timeout)
+    else:
+        result = walk_rss(data_dir, args.timeout)
+    text = json.dumps(result, indent=2)
+    if args.json:
+        args.json.write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
