@@ -13,7 +13,6 @@ For each page: one fresh AppTest of the real app and one of benchmarks/floor_app
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 import sys
@@ -22,7 +21,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from benchmarks.common import PAGES, REPO, summarise
+from benchmarks.common import PAGES, REPO, emit, summarise
 
 APP = str(REPO / "app.py")
 FLOOR = str(REPO / "benchmarks" / "floor_app.py")
@@ -269,11 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.chdir(REPO)
     result = measure(args.reps, args.fresh_reps, args.pages.split(","), args.timeout, floor=not args.no_floor)
-    text = json.dumps(result, indent=2, default=str)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
-    else:
-        print(text)
+    emit(result, args.json, default=str)
     return 0
 
 

@@ -14,7 +14,6 @@ Only 127.0.0.1 is contacted: the app serves everything itself.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, REPO, RssSampler, free_port, summarise
+from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, REPO, RssSampler, emit, free_port, summarise
 
 MAIN_PLOT = '[data-testid="stMain"] [data-testid="stPlotlyChart"] .js-plotly-plot'
 JS_MAP_PAINTED = """() => Array.from(document.querySelectorAll('path.choroplethlocation'))
@@ -206,11 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         result = cold_start_and_repaint(data_dir, args.repaints, args.timeout)
     else:
         result = walk_rss(data_dir, args.timeout)
-    text = json.dumps(result, indent=2)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
-    else:
-        print(text)
+    emit(result, args.json)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -158,3 +159,12 @@ def load_average() -> list[float]:
         return [round(x, 2) for x in os.getloadavg()]
     except OSError:
         return []
+
+
+def emit(result: dict, path: Path | None, default=None) -> None:
+    """Write a section's result as JSON to path (for benchmarks.run), or print it."""
+    text = json.dumps(result, indent=2, default=default)
+    if path:
+        path.write_text(text, encoding="utf-8")
+    else:
+        print(text)

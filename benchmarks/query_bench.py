@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import QUERY_NAMES, RssSampler, max_rss_mb, realistic_params, repeat, summarise
+from benchmarks.common import QUERY_NAMES, RssSampler, emit, max_rss_mb, realistic_params, repeat, summarise
 
 FACTS_QUERIES = ("indicator_map", "indicator_trend", "indicator_catalog")
 
@@ -274,11 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         result = compare(data_dir, args.reps, args.budget)
     else:
         result = memory(args.engine, data_dir, args.params)
-    text = json.dumps(result, indent=2)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
-    else:
-        print(text)
+    emit(result, args.json)
     return 0
 
 

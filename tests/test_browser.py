@@ -15,8 +15,10 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+import pandas as pd
 import pytest
 
+from dashboard import db
 from tests.browser_support import (
     ARTIFACTS,
     CHROMIUM,
@@ -229,6 +231,22 @@ def test_invalid_link_shows_a_notice_and_still_a_chart(walker, url, net):
     assert any(trace["y"] for trace in traces(page)), "the default countries are drawn instead"
     assert page_problems(page) == []
     net.assert_no_errors(since=mark)
+
+
+def test_a_download_in_chromium_delivers_the_filtered_data(walker, url, net, connection):
+    """Click 'Data (CSV)' under the trend chart: the browser receives the file, and it is the query result."""
+    open_app(walker, url("/trends?countries=NOR,SWE&indicator=drd_deaths"))
+    walker.get_by_text("Export this chart or add it to a meeting").first.click()
+    with walker.expect_download(timeout=60_000) as download_info:
+        walker.get_by_role("button", name="Data (CSV)").first.click()
+    download = download_info.value
+    assert download.suggested_filename == "trend_drd_deaths_NOR-SWE_1995-2017.csv"
+    received = pd.read_csv(download.path())
+    expected = db.run_query(connection, "indicator_trend", indicator="drd_deaths", countries=["NOR", "SWE"],
+                            year_from=1995, year_to=2017, sex="total", age_group="total")
+    assert list(received.columns) == list(expected.columns) and len(received) == len(expected) == 46
+    pd.testing.assert_series_equal(received["value"], expected["value"], check_dtype=False)
+    assert received.loc[(received["iso3"] == "NOR") & (received["year"] == 2014), "value"].item() == 266
 
 
 def test_timings(walker, url, net):
