@@ -9,6 +9,7 @@ from dashboard import export
 from dashboard import state as view_state
 from dashboard.ui import data
 from dashboard.ui.export_panel import DECK_KEY, current_deck
+from dashboard.ui.pages import PLOTLY_CONFIG
 from dashboard.views import CHART_FOR_PAGE
 
 SLIDE_KEY = "slide"
@@ -113,8 +114,7 @@ def _present(deck: meeting_deck.Deck, projector: bool) -> None:
     view = data.chart(_chart_kind(state), state, projector)
     st.title(view.title)
     st.markdown(view.subtitle)
-    st.plotly_chart(view.figure, config={"topojsonURL": "/app/static/topojson/", "displaylogo": False},
-                    alt=view.summary, key=f"present_{index}")
+    st.plotly_chart(view.figure, config=PLOTLY_CONFIG, alt=view.summary, key=f"present_{index}")
     st.caption(view.source_line)
     if notices:
         st.caption("Adjusted: " + " ".join(notices))
