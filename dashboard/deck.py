@@ -114,14 +114,17 @@ def to_dict(deck: Deck) -> dict:
             "items": [{"query_string": item.query_string, "note": item.note} for item in deck.items]}
 
 
+def _reject_unknown(document: dict, allowed: set[str], what: str) -> None:
+    unknown = sorted(str(key) for key in document if key not in allowed)
+    if unknown:
+        raise ValueError(f"{what} {', '.join(map(repr, unknown[:5]))}; expected {', '.join(sorted(allowed))}.")
+
+
 def from_dict(document: object) -> Deck:
     """A deck from its parsed JSON form; ValueError saying what is wrong otherwise."""
     if not isinstance(document, dict):
         raise ValueError(f"A deck must be a JSON object, not {_kind(document)}.")
-    unknown = sorted(str(key) for key in document if key not in _DECK_KEYS)
-    if unknown:
-        raise ValueError(f"Unknown deck field(s) {', '.join(map(repr, unknown[:5]))}; "
-                         f"expected {', '.join(sorted(_DECK_KEYS))}.")
+    _reject_unknown(document, _DECK_KEYS, "Unknown deck field(s)")
     if "version" not in document:
         raise ValueError(f"The deck has no 'version' field (this app reads version {SCHEMA_VERSION}).")
     version = document["version"]
@@ -137,10 +140,7 @@ def from_dict(document: object) -> Deck:
     for number, raw in enumerate(raw_items, start=1):
         if not isinstance(raw, dict):
             raise ValueError(f"Slide {number} must be an object, not {_kind(raw)}.")
-        unknown = sorted(str(key) for key in raw if key not in _ITEM_KEYS)
-        if unknown:
-            raise ValueError(f"Slide {number} has unknown field(s) {', '.join(map(repr, unknown[:5]))}; "
-                             f"expected query_string and note.")
+        _reject_unknown(raw, _ITEM_KEYS, f"Slide {number} has unknown field(s)")
         if "query_string" not in raw:
             raise ValueError(f"Slide {number} has no 'query_string'.")
         query = _check_text(raw["query_string"], f"Slide {number}'s query_string", MAX_QUERY_LENGTH)

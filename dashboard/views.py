@@ -168,6 +168,24 @@ def timeline_view(connection: db.Connection, catalog: Catalog, state: ViewState,
                      file_stem=_file_stem("timeline", state, "all-years"))
 
 
+def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
+    """The programme table shown under the timeline: one row per programme, in words."""
+    return pd.DataFrame({
+        "Country": programmes["country"],
+        "Programme": programmes["programme_name"],
+        "City or sites": programmes["city_or_sites"],
+        "Type": programmes["programme_type"],
+        "Years": [figures.programme_years_text(start, end)
+                  for start, end in zip(programmes["start_year"], programmes["end_year"], strict=True)],
+        "Status": programmes["status"],
+        "Patients": programmes["patients"],
+        "Eligibility": programmes["eligibility"],
+        "Medication": programmes["medication_form"],
+        "Sources disagree": programmes["conflict_flag"].fillna(""),
+        "First source": programmes["source_urls"].str.split(" ; ").str[0],
+    })
+
+
 VIEW_BUILDERS = {"map": map_view, "trend": trend_view, "timeline": timeline_view}
 
 

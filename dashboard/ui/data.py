@@ -41,6 +41,11 @@ def query(name: str, **params) -> object:
     return _query(name, db.data_version(connection()), **params).copy(deep=False)
 
 
+def programme_table(state: ViewState) -> object:
+    """The programme table for the timeline's countries, built once per filter state rather than every rerun."""
+    return _programme_table(state, db.data_version(connection()))
+
+
 # The version argument (the extract files' modification times and sizes) is part of each cache key, so a
 # rebuild while the server runs is picked up at once, and a catalog made from broken files is not kept.
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -56,3 +61,8 @@ def _chart(kind: str, state: ViewState, projector: bool, version: tuple) -> view
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _query(name: str, version: tuple, **params) -> object:
     return db.run_query(connection(), name, **params)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _programme_table(state: ViewState, version: tuple) -> object:
+    return views.programme_table(chart("timeline", state).data)

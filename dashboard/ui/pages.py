@@ -81,7 +81,7 @@ def programmes_page() -> None:
     st.title("Heroin-assisted treatment programmes")
     view = data.chart("timeline", state, _projector())
     show_chart(view, key="timeline_chart")
-    programmes_table(view.data)
+    programmes_table(view.data, state)
     claims = data.query("programme_claims", countries=list(state.countries))
     st.subheader("Where sources disagree")
     if claims.empty:
@@ -94,25 +94,11 @@ def programmes_page() -> None:
                 st.markdown(f"- **{claim.claimed_value}** ({claim.claim_status}) — {link}. {claim.note or ''}")
 
 
-def programmes_table(programmes: pd.DataFrame) -> None:
+def programmes_table(programmes: pd.DataFrame, state: ViewState) -> None:
     if programmes.empty:
         st.info("No heroin-assisted treatment programme recorded for the selected countries.")
         return
-    table = pd.DataFrame({
-        "Country": programmes["country"],
-        "Programme": programmes["programme_name"],
-        "City or sites": programmes["city_or_sites"],
-        "Type": programmes["programme_type"],
-        "Years": [_years(start, end) for start, end in zip(programmes["start_year"], programmes["end_year"],
-                                                            strict=True)],
-        "Status": programmes["status"],
-        "Patients": programmes["patients"],
-        "Eligibility": programmes["eligibility"],
-        "Medication": programmes["medication_form"],
-        "Sources disagree": programmes["conflict_flag"].fillna(""),
-        "First source": programmes["source_urls"].str.split(" ; ").str[0],
-    })
-    st.dataframe(table, hide_index=True, column_config={
+    st.dataframe(data.programme_table(state), hide_index=True, column_config={
         "First source": st.column_config.LinkColumn("First source")})
     st.subheader("Sources per programme")
     for row in programmes.itertuples():
@@ -121,18 +107,6 @@ def programmes_table(programmes: pd.DataFrame) -> None:
         with st.expander(f"{row.country}: {row.programme_name}"):
             st.markdown("\n".join(f"- [{url}]({url})" for url in urls if url))
             st.caption("Titles: " + "; ".join(t for t in titles if t))
-
-
-def _years(start, end) -> str:
-    start = None if pd.isna(start) else int(start)
-    end = None if pd.isna(end) else int(end)
-    if start and end:
-        return f"{start}–{end}"
-    if start:
-        return f"since {start}"
-    if end:
-        return f"until {end} (start not established)"
-    return "not established"
 
 
 def data_page() -> None:
