@@ -88,7 +88,6 @@ def floor_content(connection, catalog, states: dict) -> dict:
     import pandas as pd
 
     from dashboard import db, views
-    from dashboard.ui.pages import _years
 
     def chart(kind, state):
         view = views.VIEW_BUILDERS[kind](connection, catalog, state)
@@ -108,14 +107,7 @@ def floor_content(connection, catalog, states: dict) -> dict:
         state = states["programmes"][choice]
         timeline = chart("timeline", state)
         programmes = timeline["view"].data
-        table = pd.DataFrame({
-            "Country": programmes["country"], "Programme": programmes["programme_name"],
-            "City or sites": programmes["city_or_sites"], "Type": programmes["programme_type"],
-            "Years": [_years(s, e) for s, e in zip(programmes["start_year"], programmes["end_year"], strict=True)],
-            "Status": programmes["status"], "Patients": programmes["patients"],
-            "Eligibility": programmes["eligibility"], "Medication": programmes["medication_form"],
-            "Sources disagree": programmes["conflict_flag"].fillna(""),
-            "First source": programmes["source_urls"].str.split(" ; ").str[0]})
+        table = views.programme_table(programmes)
         per_programme = []
         for row in programmes.itertuples():
             titles = [t.strip() for t in (row.source_titles or "").split(";")]
