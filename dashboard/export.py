@@ -123,14 +123,12 @@ def stamp_figure(view: ChartView, *, exported_on: date, view_url: str, note: str
     Footnotes already on the figure (data caveats) stay, then the note if given, then the stamp. Laptop or
     projector sizing is kept as the view was built.
     """
-    figure = go.Figure(view.figure)
-    frame = _frame(figure)
+    frame = _frame(view.figure)
     note_line = f"Note: {note.strip()}" if note.strip() else ""
     footnote = "\n".join(part for part in (frame.get("footnote"), note_line, stamp_lines(exported_on, view_url))
                          if part)
-    figures.apply_frame(figure, title=view.title, subtitle=view.subtitle, source_line=view.source_line,
-                        footnote=footnote, projector=bool(frame.get("projector", False)))
-    return figure
+    return figures.apply_frame(view.figure, title=view.title, subtitle=view.subtitle, source_line=view.source_line,
+                               footnote=footnote, projector=bool(frame.get("projector", False)))
 
 
 def _stamped(view: ChartView, exported_on: date | None, base_url: str | None) -> go.Figure:
@@ -397,10 +395,9 @@ def bare_figure(view: ChartView) -> go.Figure:
 
     Data caveats in the figure's footnote stay with the chart.
     """
-    figure = go.Figure(view.figure)
-    frame = _frame(figure)
-    figures.apply_frame(figure, title="", subtitle="", source_line="", footnote=frame.get("footnote"),
-                        projector=bool(frame.get("projector", False)))
+    frame = _frame(view.figure)
+    figure = figures.apply_frame(view.figure, title="", subtitle="", source_line="", footnote=frame.get("footnote"),
+                                 projector=bool(frame.get("projector", False)))
     meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
     figure.update_layout(title_text="", margin_t=int(20 + float(meta.get("label_strip_px", 0))))
     return figure

@@ -1,8 +1,9 @@
 """Chart styling, titles, source lines and the figure builders: pure functions from query results to go.Figure.
 
-Every figure is framed by `apply_frame` (bold title, subtitle, footnote, source line) and styled from the tables
-below, so that the map, the trend and the timeline look alike on a laptop and on a projector. The builders read
-nothing but their arguments and record what they had to leave out in `fig.layout.meta`.
+Every figure is framed the same way (bold title, subtitle, footnote, source line; `apply_frame` re-frames a
+finished one) and styled from the tables below, so that the map, the trend and the timeline look alike on a
+laptop and on a projector. The builders read nothing but their arguments, assemble a plain figure dict, and
+record what they had to leave out in `fig.layout.meta`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import math
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
 # Okabe & Ito (2008), colour-blind safe; their yellow (#F0E442) is left out because it is too pale on white.
@@ -23,7 +26,7 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 LINE_DASHES = ("solid", "dash", "dot", "dashdot")
 # Sequential, colour-blind safe, perceptually uniform and without grey anywhere (unlike Cividis, whose middle is
 # grey and could be mistaken for "no data"); reversed so that low is pale yellow and high is dark purple.
-SEQUENTIAL_SCALE = "Viridis"
+SEQUENTIAL_SCALE = plotly.colors.get_colorscale("Viridis")  # as [[position, colour], ...], the form in the figure
 SEQUENTIAL_REVERSED = True
 NO_DATA_COLOUR = "#c4c4c4"  # selected country without a value: mid grey, never part of the colour scale
 CONTEXT_COLOUR = "#f0f0f0"  # neighbouring country that is not selected: barely there, only shows the coast
@@ -120,9 +123,12 @@ def _esc(text: Any) -> str:
     return html.escape("" if is_missing(text) else str(text), quote=False)
 
 
-def _wrap(text: str, width: float) -> list[str]:
-    """Wrap plain text into lines of at most `width` characters (never splitting words)."""
-    return textwrap.wrap(text, width=int(width), break_long_words=False, break_on_hyphens=False) or [""]
+@lru_cache(maxsize=8192)
+def _wrap(text: str, width: float) -> tuple[str, ...]:
+    """Wrap plain text into lines of at most `width` characters (never splitting words).
+
+    Cached: the same source citation is wrapped for every point of a chart's hover text."""
+    return tuple(textwrap.wrap(text, width=int(width), break_long_words=False, break_on_hyphens=False)) or ("",)
 
 
 def _wrap_html(text: Any, width: float = 60) -> str:
@@ -156,6 +162,35 @@ def source_line_for(sources: Iterable[Any], extra: Sequence[str] = ()) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Layout and frame
+#
+# The builders assemble a plain figure dict ({"data": [...], "layout": {...}}) and make the go.Figure once at the
+# end: every add_trace/update_layout on a go.Figure re-validates, which made building a chart several times
+# slower than validating the finished dict once (benchmarks/figure_bench.py).
+
+Spec = dict[str, Any]
+
+
+def _merge(target: dict[str, Any], updates: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge `updates` into `target` the way update_layout does: nested dicts merge, other values replace."""
+    for key, value in updates.items():
+        if isinstance(value, Mapping) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = _merge({}, value) if isinstance(value, Mapping) else value
+    return target
+
+
+def _new_spec() -> Spec:
+    return {"data": [], "layout": {}}
+
+
+def _to_figure(spec: Spec) -> go.Figure:
+    """The one place a builder's dict becomes a go.Figure.
+
+    Without Plotly's per-property validation, which cost as much as building the dict: the builders' output is
+    validated in the tests instead (tests/test_figures.py builds each one again with validation and compares).
+    """
+    return go.Figure(spec, _validate=False)
 
 
 def base_layout(projector: bool = False) -> dict[str, Any]:
@@ -180,49 +215,61 @@ def _axis_style(projector: bool) -> dict[str, Any]:
             "title": {"font": {"size": size["base"]}}}
 
 
-def _has_cartesian_axes(fig: go.Figure) -> bool:
-    return any(trace.type in _CARTESIAN_TYPES for trace in fig.data)
+def _has_cartesian_axes(spec: Spec) -> bool:
+    return any(trace.get("type", "scatter") in _CARTESIAN_TYPES for trace in spec["data"])
 
 
-def _style_traces(fig: go.Figure, projector: bool) -> None:
+def _style_traces(spec: Spec, projector: bool) -> None:
     """Line widths and marker sizes by the role a builder gave each trace (idempotent: absolute values)."""
     size = SIZES[projector]
-    for trace in fig.data:
-        role = trace.meta.get("role") if isinstance(trace.meta, dict) else None
-        if role == "series":
-            trace.update(line={"width": size["line"]}, marker={"size": size["marker"]})
-        elif role == "programme":
-            trace.update(marker={"size": size["programme"], "line": {"width": size["outline"]}})
-        elif role == "programme-halo":
-            trace.update(marker={"size": size["programme"] + 6})
-        elif role == "timeline-marker":
-            trace.update(marker={"size": size["programme"], "line": {"width": size["outline"]}})
-    for shape in fig.layout.shapes:
-        if shape.name and shape.name.startswith("hat-line"):
-            shape.line.width = size["shape"]
-    for annotation in fig.layout.annotations:
-        if annotation.name and annotation.name.startswith("hat-label"):
-            annotation.font.size = size["label"]
+    styles = {
+        "series": {"line": {"width": size["line"]}, "marker": {"size": size["marker"]}},
+        "programme": {"marker": {"size": size["programme"], "line": {"width": size["outline"]}}},
+        "programme-halo": {"marker": {"size": size["programme"] + 6}},
+        "timeline-marker": {"marker": {"size": size["programme"], "line": {"width": size["outline"]}}},
+    }
+    for trace in spec["data"]:
+        meta = trace.get("meta")
+        role = meta.get("role") if isinstance(meta, Mapping) else None
+        if role in styles:
+            _merge(trace, styles[role])
+    layout = spec["layout"]
+    for shape in layout.get("shapes", []):
+        if str(shape.get("name") or "").startswith("hat-line"):
+            _merge(shape, {"line": {"width": size["shape"]}})
+    for annotation in layout.get("annotations", []):
+        if str(annotation.get("name") or "").startswith("hat-label"):
+            _merge(annotation, {"font": {"size": size["label"]}})
 
 
-def apply_frame(fig: go.Figure, *, title: str, subtitle: str, source_line: str, footnote: str | None = None,
+def apply_frame(figure: go.Figure, *, title: str, subtitle: str, source_line: str, footnote: str | None = None,
                 projector: bool = False) -> go.Figure:
-    """Bold title, subtitle (the active filters) under it, footnote and source line at the bottom left.
+    """A copy of the figure with a bold title, the subtitle (the active filters) under it, footnote and source line.
 
-    Calling it again replaces the frame (the UI re-frames a builder's figure with its own subtitle). footnote=None
-    keeps the footnote the figure already has (the builder's data caveats); pass "" to remove it. The texts are
-    kept in fig.layout.meta['frame'] so they can be reused. projector=True: larger type, thicker lines.
+    Framing again replaces the frame (exports re-frame a view's figure with their stamp). footnote=None keeps the
+    footnote the figure already has (the builder's data caveats); pass "" to remove it. The texts are kept in
+    fig.layout.meta['frame'] so they can be reused. projector=True: larger type, thicker lines. The figure passed
+    in is not changed (cached charts are shared).
     """
+    spec = figure.to_dict()
+    _frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote=footnote,
+                projector=projector)
+    return _to_figure(spec)
+
+
+def _frame_spec(spec: Spec, *, title: str, subtitle: str, source_line: str, footnote: str | None,
+                projector: bool) -> None:
     size = SIZES[projector]
-    meta = fig.layout.meta if isinstance(fig.layout.meta, Mapping) else {}
+    layout = spec.setdefault("layout", {})
+    meta = layout.get("meta") if isinstance(layout.get("meta"), Mapping) else {}
     if footnote is None:
         footnote = (meta.get("frame") or {}).get("footnote")
-    fig.update_layout(**base_layout(projector))
-    cartesian = _has_cartesian_axes(fig)
+    _merge(layout, base_layout(projector))
+    cartesian = _has_cartesian_axes(spec)
     if cartesian:
-        fig.update_xaxes(**_axis_style(projector))
-        fig.update_yaxes(**_axis_style(projector))
-    _style_traces(fig, projector)
+        _merge(layout.setdefault("xaxis", {}), _axis_style(projector))
+        _merge(layout.setdefault("yaxis", {}), _axis_style(projector))
+    _style_traces(spec, projector)
 
     line_height = 1.3
     title_lines = _wrap(title, size["title_wrap"]) if title else []
@@ -238,51 +285,50 @@ def apply_frame(fig: go.Figure, *, title: str, subtitle: str, source_line: str, 
     subtitle_px = len(subtitle_lines) * size["subtitle"] * line_height
     margin_top = top_pad + title_px + (gap + subtitle_px if subtitle_lines else 0) + gap + strip_px + 6
     # Title, subtitle and notes start at the figure's left edge, wherever the plot area starts.
-    margin_left = fig.layout.margin.l if fig.layout.margin.l is not None else 80
+    margin_left = (layout.get("margin") or {}).get("l")
+    margin_left = 80 if margin_left is None else margin_left
     # Below a cartesian plot the tick labels come first; the map and other subplots have nothing below.
     axis_px = size["base"] * 1.6 + 10 if cartesian else 6
     footnote_px = len(footnote_lines) * size["note"] * line_height
     source_px = len(source_lines) * size["note"] * line_height
     margin_bottom = axis_px + footnote_px + (4 if footnote_lines else 0) + source_px + 12
 
-    fig.update_layout(
-        title={"text": "<br>".join(f"<b>{_esc(line)}</b>" for line in title_lines),
-               "x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
-               "pad": {"t": top_pad, "l": edge}, "font": {"size": size["title"], "color": TEXT_COLOUR}},
-        margin={"t": math.ceil(margin_top), "b": math.ceil(margin_bottom), "l": margin_left},
-    )
-    kept = [a for a in fig.layout.annotations if a.name not in _FRAME_NAMES]
+    _merge(layout, {
+        "title": {"text": "<br>".join(f"<b>{_esc(line)}</b>" for line in title_lines),
+                  "x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+                  "pad": {"t": top_pad, "l": edge}, "font": {"size": size["title"], "color": TEXT_COLOUR}},
+        "margin": {"t": math.ceil(margin_top), "b": math.ceil(margin_bottom), "l": margin_left},
+    })
+    kept = [a for a in layout.get("annotations", []) if a.get("name") not in _FRAME_NAMES]
     common = {"xref": "paper", "x": 0, "xanchor": "left", "xshift": edge - margin_left, "yref": "paper",
               "align": "left", "showarrow": False}
     if subtitle_lines:
-        kept.append(go.layout.Annotation(
-            name="dpa-subtitle", text="<br>".join(_esc(line) for line in subtitle_lines), y=1, yanchor="bottom",
-            yshift=gap + strip_px, font={"size": size["subtitle"], "color": MUTED_TEXT_COLOUR}, **common))
+        kept.append({"name": "dpa-subtitle", "text": "<br>".join(_esc(line) for line in subtitle_lines), "y": 1,
+                     "yanchor": "bottom", "yshift": gap + strip_px,
+                     "font": {"size": size["subtitle"], "color": MUTED_TEXT_COLOUR}, **common})
     if footnote_lines:
-        kept.append(go.layout.Annotation(
-            name="dpa-footnote", text="<br>".join(_esc(line) for line in footnote_lines), y=0, yanchor="top",
-            yshift=-axis_px, font={"size": size["note"], "color": MUTED_TEXT_COLOUR}, **common))
+        kept.append({"name": "dpa-footnote", "text": "<br>".join(_esc(line) for line in footnote_lines), "y": 0,
+                     "yanchor": "top", "yshift": -axis_px,
+                     "font": {"size": size["note"], "color": MUTED_TEXT_COLOUR}, **common})
     if source_lines:
-        kept.append(go.layout.Annotation(
-            name="dpa-source", text="<br>".join(_esc(line) for line in source_lines), y=0, yanchor="top",
-            yshift=-(axis_px + footnote_px + (4 if footnote_lines else 0)),
-            font={"size": size["note"], "color": MUTED_TEXT_COLOUR}, **common))
-    fig.layout.annotations = kept
-    _set_meta(fig, frame={"title": title, "subtitle": subtitle, "source_line": source_line,
-                          "footnote": footnote, "projector": projector})
-    return fig
+        kept.append({"name": "dpa-source", "text": "<br>".join(_esc(line) for line in source_lines), "y": 0,
+                     "yanchor": "top", "yshift": -(axis_px + footnote_px + (4 if footnote_lines else 0)),
+                     "font": {"size": size["note"], "color": MUTED_TEXT_COLOUR}, **common})
+    layout["annotations"] = kept
+    _set_meta(spec, frame={"title": title, "subtitle": subtitle, "source_line": source_line,
+                           "footnote": footnote, "projector": projector})
 
 
-def _add_empty_message(fig: go.Figure, text: str, size: Mapping[str, float]) -> None:
+def _add_empty_message(spec: Spec, text: str, size: Mapping[str, float]) -> None:
     """Say so in the middle of the plot instead of showing empty axes."""
-    fig.add_annotation(name="dpa-empty", text=_esc(text), xref="paper", yref="paper", x=0.5, y=0.5,
-                       showarrow=False, font={"size": size["subtitle"], "color": MUTED_TEXT_COLOUR})
+    spec["layout"].setdefault("annotations", []).append(
+        {"name": "dpa-empty", "text": _esc(text), "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+         "showarrow": False, "font": {"size": size["subtitle"], "color": MUTED_TEXT_COLOUR}})
 
 
-def _set_meta(fig: go.Figure, **entries: Any) -> None:
-    meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, Mapping) else {}
-    meta.update(entries)
-    fig.layout.meta = meta
+def _set_meta(spec: Spec, **entries: Any) -> None:
+    meta = spec["layout"].get("meta")
+    spec["layout"]["meta"] = {**(meta if isinstance(meta, Mapping) else {}), **entries}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -411,11 +457,14 @@ def programmes_outside_map(programmes_df: pd.DataFrame, geojson: Mapping[str, An
 
 def _offset_positions(programmes: pd.DataFrame) -> list[tuple[float, float]]:
     """Centroid per programme; several in one country sit on a small circle so no marker hides another."""
+    records = programmes[["programme_id", "iso3", "centroid_lat", "centroid_lon"]].to_dict("records")
+    siblings: dict[str, list[Any]] = {}
+    for row in records:
+        siblings.setdefault(row["iso3"], []).append(row["programme_id"])
     positions = []
-    order = {pid: i for i, pid in enumerate(programmes["programme_id"])}
-    for _, row in programmes.iterrows():
-        siblings = sorted(programmes.loc[programmes["iso3"] == row["iso3"], "programme_id"], key=order.get)
-        count, index = len(siblings), siblings.index(row["programme_id"])
+    for row in records:
+        same_country = siblings[row["iso3"]]
+        count, index = len(same_country), same_country.index(row["programme_id"])
         lat, lon = float(row["centroid_lat"]), float(row["centroid_lon"])
         if count > 1:
             angle = math.pi / 2 + 2 * math.pi * index / count  # first one straight north of the centroid
@@ -436,11 +485,10 @@ def _subset_geojson(geojson: Mapping[str, Any], ids: Iterable[str]) -> dict[str,
             "features": [f for f in geojson.get("features", []) if str(f.get("id")) in wanted]}
 
 
-def _flat_choropleth(geojson: Mapping[str, Any], ids: list[str], colour: str, **kwargs: Any) -> go.Choropleth:
-    return go.Choropleth(
-        geojson=_subset_geojson(geojson, ids), featureidkey="id", locations=ids, z=[0] * len(ids),
-        colorscale=[[0, colour], [1, colour]], zmin=0, zmax=1, showscale=False, customdata=ids,
-        marker={"line": {"color": BORDER_COLOUR, "width": 0.8}}, **kwargs)
+def _flat_choropleth(geojson: Mapping[str, Any], ids: list[str], colour: str, **kwargs: Any) -> dict[str, Any]:
+    return {"type": "choropleth", "geojson": _subset_geojson(geojson, ids), "featureidkey": "id", "locations": ids,
+            "z": [0] * len(ids), "colorscale": [[0, colour], [1, colour]], "zmin": 0, "zmax": 1, "showscale": False,
+            "customdata": ids, "marker": {"line": {"color": BORDER_COLOUR, "width": 0.8}}, **kwargs}
 
 
 def _map_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
@@ -470,109 +518,111 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     fig.layout.meta: no_data (ISO-3 without a value), not_on_map (selected ISO-3 outside the GeoJSON),
     programmes_outside_map (programme_ids not drawn), programmes_outside_map_count, frame.
     """
-    ids_on_map = set(_feature_ids(geojson))
-    selected = set(map_df["iso3"])
-    on_map = map_df[map_df["iso3"].isin(ids_on_map)]
-    not_on_map = map_df[~map_df["iso3"].isin(ids_on_map)]
-    with_data = on_map[on_map["value"].notna()]
-    no_data = on_map[on_map["value"].isna()]
-    context_ids = [fid for fid in _feature_ids(geojson) if fid not in selected]
+    feature_ids = _feature_ids(geojson)
+    ids_on_map = set(feature_ids)
+    records = map_df.to_dict("records")
+    selected = {row["iso3"] for row in records}
+    not_on_map = [row for row in records if row["iso3"] not in ids_on_map]
+    with_data = [row for row in records if row["iso3"] in ids_on_map and not is_missing(row["value"])]
+    no_data = [row for row in records if row["iso3"] in ids_on_map and is_missing(row["value"])]
+    context_ids = [fid for fid in feature_ids if fid not in selected]
 
-    fig = go.Figure()
+    spec = _new_spec()
     if context_ids:
         # Hoverable so that a click on it reaches the app, which adds the country to the selection.
         names = {str(f.get("id")): (f.get("properties") or {}).get("name", f.get("id"))
                  for f in geojson.get("features", [])}
-        fig.add_trace(_flat_choropleth(
+        spec["data"].append(_flat_choropleth(
             geojson, context_ids, CONTEXT_COLOUR, name="Not selected", showlegend=False,
             hovertext=[f"<b>{_esc(names[fid])}</b><br>Not in the selection (click to add)" for fid in context_ids],
             hovertemplate="%{hovertext}<extra></extra>"))
-    if not no_data.empty:
-        ids = list(no_data["iso3"])
-        fig.add_trace(_flat_choropleth(
-            geojson, ids, NO_DATA_COLOUR, name="No data reported", showlegend=True, legendrank=1,
-            hovertext=[_map_hover(row, unit, year) for row in no_data.to_dict("records")],
+    if no_data:
+        spec["data"].append(_flat_choropleth(
+            geojson, [row["iso3"] for row in no_data], NO_DATA_COLOUR, name="No data reported", showlegend=True,
+            legendrank=1, hovertext=[_map_hover(row, unit, year) for row in no_data],
             hovertemplate="%{hovertext}<extra></extra>"))
-    if not with_data.empty:
-        ids = list(with_data["iso3"])
-        values = [float(v) for v in with_data["value"]]
+    if with_data:
+        ids = [row["iso3"] for row in with_data]
+        values = [float(row["value"]) for row in with_data]
         low, high = min(values), max(values)
-        fig.add_trace(go.Choropleth(
-            geojson=_subset_geojson(geojson, ids), featureidkey="id", locations=ids, z=values, customdata=ids,
-            zmin=low, zmax=high if high > low else low + 1, colorscale=SEQUENTIAL_SCALE,
-            reversescale=SEQUENTIAL_REVERSED, name=indicator_label, showlegend=False,
-            marker={"line": {"color": BORDER_COLOUR, "width": 0.8}},
-            hovertext=[_map_hover(row, unit, year) for row in with_data.to_dict("records")],
-            hovertemplate="%{hovertext}<extra></extra>",
-            colorbar={"title": {"text": "<br>".join(_esc(line) for line in _wrap(unit, 16)), "side": "top"},
-                      "tickformat": ",.1f" if high - low < 10 else ",.0f", "thickness": 18, "len": 0.75,
-                      "outlinewidth": 0, "x": 1.0, "xanchor": "left",
-                      # One value has no range: show just that value rather than invented ticks around it.
-                      **({"tickvals": [low], "ticktext": [format_value(low, unit)]} if high == low else {})}))
+        spec["data"].append({
+            "type": "choropleth", "geojson": _subset_geojson(geojson, ids), "featureidkey": "id", "locations": ids,
+            "z": values, "customdata": ids, "zmin": low, "zmax": high if high > low else low + 1,
+            "colorscale": SEQUENTIAL_SCALE, "reversescale": SEQUENTIAL_REVERSED, "name": indicator_label,
+            "showlegend": False, "marker": {"line": {"color": BORDER_COLOUR, "width": 0.8}},
+            "hovertext": [_map_hover(row, unit, year) for row in with_data],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "colorbar": {"title": {"text": "<br>".join(_esc(line) for line in _wrap(unit, 16)), "side": "top"},
+                         "tickformat": ",.1f" if high - low < 10 else ",.0f", "thickness": 18, "len": 0.75,
+                         "outlinewidth": 0, "x": 1.0, "xanchor": "left",
+                         # One value has no range: show just that value rather than invented ticks around it.
+                         **({"tickvals": [low], "ticktext": [format_value(low, unit)]} if high == low else {})}})
 
     outside = pd.DataFrame()
     if programmes is not None and not programmes.empty:
         outside = programmes_outside_map(programmes, geojson)
         placed = programmes.drop(index=outside.index)
-        _add_programme_markers(fig, placed)
+        _add_programme_markers(spec, placed)
 
     footnotes = []
-    off_map_with_data = not_on_map[not_on_map["value"].notna()]
-    if not off_map_with_data.empty:
+    off_map_with_data = [row for row in not_on_map if not is_missing(row["value"])]
+    if off_map_with_data:
         footnotes.append("Outside the map area: " + join_names(
-            f"{row['country']} ({format_value(row['value'], unit)})" for row in off_map_with_data.to_dict("records")))
+            f"{row['country']} ({format_value(row['value'], unit)})" for row in off_map_with_data))
     if not outside.empty:
         footnotes.append(f"{len(outside)} HAT programme{'s' if len(outside) != 1 else ''} outside the map area not "
                          f"shown ({join_names(sorted(set(outside['country'])))}).")
-    fig.update_geos(
-        visible=False, showframe=False, showcoastlines=False, showcountries=False, showland=False,
-        showocean=False, showlakes=False, showrivers=False, bgcolor="rgba(0,0,0,0)", resolution=110,
-        projection={"type": MAP_PROJECTION}, lonaxis={"range": list(MAP_LON_RANGE)},
-        lataxis={"range": list(MAP_LAT_RANGE)})
-    fig.update_layout(
-        height=800 if projector else 720, margin={"l": 12, "r": 12},
-        legend={"x": 0.01, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "bordercolor": "#cccccc",
-                "borderwidth": 1, "title": {"text": ""}},
-    )
+    _merge(spec["layout"], {
+        "geo": {"visible": False, "showframe": False, "showcoastlines": False, "showcountries": False,
+                "showland": False, "showocean": False, "showlakes": False, "showrivers": False,
+                "bgcolor": "rgba(0,0,0,0)", "resolution": 110, "projection": {"type": MAP_PROJECTION},
+                "lonaxis": {"range": list(MAP_LON_RANGE)}, "lataxis": {"range": list(MAP_LAT_RANGE)}},
+        "height": 800 if projector else 720, "margin": {"l": 12, "r": 12},
+        "legend": {"x": 0.01, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "bordercolor": "#cccccc",
+                   "borderwidth": 1, "title": {"text": ""}},
+    })
     extra = ["Boundaries: Natural Earth."]
     if programmes is not None and not programmes.empty:
         extra.append("HAT programmes: Drug Policy Atlas compilation (sources per programme in the hover).")
-    apply_frame(fig, title=title or f"{indicator_label}, {year}",
+    _frame_spec(spec, title=title or f"{indicator_label}, {year}",
                 subtitle=subtitle if subtitle is not None else f"{unit}; rank among the {len(with_data)} "
                                                                f"countries with a value",
                 source_line=source_line or source_line_for(
-                    with_data["source"] if not with_data.empty else map_df["source"], extra),
+                    [row["source"] for row in (with_data or records)], extra),
                 footnote="\n".join(footnotes) or None,
                 projector=projector)
-    _set_meta(fig, no_data=list(no_data["iso3"]), not_on_map=list(not_on_map["iso3"]),
+    _set_meta(spec, no_data=[row["iso3"] for row in no_data], not_on_map=[row["iso3"] for row in not_on_map],
               programmes_outside_map=list(outside["programme_id"]) if not outside.empty else [],
               programmes_outside_map_count=len(outside))
-    return fig
+    return _to_figure(spec)
 
 
-def _add_programme_markers(fig: go.Figure, programmes: pd.DataFrame) -> None:
+def _add_programme_markers(spec: Spec, programmes: pd.DataFrame) -> None:
     """One white halo trace (visible on dark and pale fills) and one marker trace per programme group."""
     if programmes.empty:
         return
     programmes = programmes.reset_index(drop=True)
     positions = _offset_positions(programmes)
-    phases = [programme_phase(t, s) for t, s in zip(programmes["programme_type"], programmes["status"], strict=True)]
-    fig.add_trace(go.Scattergeo(
-        lat=[p[0] for p in positions], lon=[p[1] for p in positions], mode="markers", hoverinfo="skip",
-        showlegend=False, name="halo", meta={"role": "programme-halo"},
-        marker={"color": "#ffffff", "symbol": [PHASE_STYLES[p]["symbol"] for p in phases], "opacity": 0.95}))
+    records = programmes.to_dict("records")
+    phases = [programme_phase(row["programme_type"], row["status"]) for row in records]
+    spec["data"].append({
+        "type": "scattergeo", "lat": [p[0] for p in positions], "lon": [p[1] for p in positions],
+        "mode": "markers", "hoverinfo": "skip", "showlegend": False, "name": "halo",
+        "meta": {"role": "programme-halo"},
+        "marker": {"color": "#ffffff", "symbol": [PHASE_STYLES[p]["symbol"] for p in phases], "opacity": 0.95}})
     for phase in PHASES:
         rows = [i for i, p in enumerate(phases) if p == phase]
         if not rows:
             continue
         style = PHASE_STYLES[phase]
-        records = programmes.iloc[rows].to_dict("records")
-        fig.add_trace(go.Scattergeo(
-            lat=[positions[i][0] for i in rows], lon=[positions[i][1] for i in rows], mode="markers",
-            name=f"HAT: {style['label'].lower()}", legendgroup=phase, meta={"role": "programme", "phase": phase},
-            customdata=[r["programme_id"] for r in records],
-            hovertext=[_programme_hover(r, phase) for r in records], hovertemplate="%{hovertext}<extra></extra>",
-            marker={"color": style["colour"], "symbol": style["symbol"], "line": {"color": TEXT_COLOUR}}))
+        spec["data"].append({
+            "type": "scattergeo", "lat": [positions[i][0] for i in rows], "lon": [positions[i][1] for i in rows],
+            "mode": "markers", "name": f"HAT: {style['label'].lower()}", "legendgroup": phase,
+            "meta": {"role": "programme", "phase": phase},
+            "customdata": [records[i]["programme_id"] for i in rows],
+            "hovertext": [_programme_hover(records[i], phase) for i in rows],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "marker": {"color": style["colour"], "symbol": style["symbol"], "line": {"color": TEXT_COLOUR}}})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -686,44 +736,49 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
         notes.append(f"No values reported in {first}–{last}: {join_names(sorted(silent))}.")
 
     styles = country_styles(trend_df["iso3"])  # from all countries asked for, so dropping one keeps the others
-    fig = go.Figure()
+    spec = _new_spec()
     countries = frame[["iso3", "country"]].drop_duplicates().sort_values("country")
+    rows_by_country: dict[str, list[dict[str, Any]]] = {}
+    for row in frame.sort_values("year", kind="stable").to_dict("records"):
+        rows_by_country.setdefault(row["iso3"], []).append(row)
     for iso3, country in zip(countries["iso3"], countries["country"], strict=True):
-        rows = frame[frame["iso3"] == iso3].sort_values("year")
+        rows = rows_by_country[iso3]
         style = styles[iso3]
-        fig.add_trace(go.Scatter(
-            x=[int(y) for y in rows["year"]], y=[None if is_missing(v) else float(v) for v in rows["plotted"]],
-            mode="lines+markers", connectgaps=False, name=country, legendgroup=iso3, customdata=[iso3] * len(rows),
-            meta={"role": "series", "iso3": iso3},
-            line={"color": style["colour"], "dash": style["dash"]}, marker={"color": style["colour"]},
-            hovertext=[_trend_hover(r, unit, index_base_year) for r in rows.to_dict("records")],
-            hovertemplate="%{hovertext}<extra></extra>"))
+        spec["data"].append({
+            "type": "scatter", "x": [int(row["year"]) for row in rows],
+            "y": [None if is_missing(row["plotted"]) else float(row["plotted"]) for row in rows],
+            "mode": "lines+markers", "connectgaps": False, "name": country, "legendgroup": iso3,
+            "customdata": [iso3] * len(rows), "meta": {"role": "series", "iso3": iso3},
+            "line": {"color": style["colour"], "dash": style["dash"]}, "marker": {"color": style["colour"]},
+            "hovertext": [_trend_hover(row, unit, index_base_year) for row in rows],
+            "hovertemplate": "%{hovertext}<extra></extra>"})
 
-    programme_meta = _add_programme_periods(fig, programmes, countries, styles, first, last, size)
+    programme_meta = _add_programme_periods(spec, programmes, countries, styles, first, last, size)
     notes.extend(programme_meta.pop("notes"))
-    _set_meta(fig, label_strip_px=programme_meta["label_strip_px"])  # apply_frame keeps this strip free
+    _set_meta(spec, label_strip_px=programme_meta["label_strip_px"])  # the frame keeps this strip free
 
     span = max(last - first, 1)
-    fig.update_xaxes(range=[first - 0.5, last + 0.5], tickformat="d", dtick=1 if span <= 10 else 2 if span <= 20 else 5,
-                     showgrid=False)
     y_title = f"Index ({index_base_year} = 100)" if index_base_year is not None else unit
     tick_unit = "index" if index_base_year is not None else unit
-    fig.update_yaxes(title={"text": _esc(y_title)}, type="log" if log_y else "linear",
-                     rangemode="tozero" if not log_y else "normal",
-                     tickformat="" if (is_rate_unit(tick_unit) or log_y) else ",")
+    yaxis = {"title": {"text": _esc(y_title)}, "type": "log" if log_y else "linear",
+             "rangemode": "tozero" if not log_y else "normal",
+             "tickformat": "" if (is_rate_unit(tick_unit) or log_y) else ","}
     if log_y:
         ticks = _log_ticks(frame["plotted"].dropna())
-        fig.update_yaxes(tickvals=ticks, ticktext=[f"{t:,.10g}" for t in ticks])
-    fig.update_layout(
-        height=(740 if projector else 660) + programme_meta["label_strip_px"], hovermode="closest",
-        margin={"l": 96 if projector else 80, "r": 20},
-        legend={"title": {"text": "Country"}, "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
-                "yanchor": "top", "traceorder": "normal"},
-    )
+        yaxis.update(tickvals=ticks, ticktext=[f"{t:,.10g}" for t in ticks])
+    _merge(spec["layout"], {
+        "xaxis": {"range": [first - 0.5, last + 0.5], "tickformat": "d",
+                  "dtick": 1 if span <= 10 else 2 if span <= 20 else 5, "showgrid": False},
+        "yaxis": yaxis,
+        "height": (740 if projector else 660) + programme_meta["label_strip_px"], "hovermode": "closest",
+        "margin": {"l": 96 if projector else 80, "r": 20},
+        "legend": {"title": {"text": "Country"}, "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
+                   "yanchor": "top", "traceorder": "normal"},
+    })
     default_title = (indicator_label if not years else f"{indicator_label}, {first}–{last}" if first != last
                      else f"{indicator_label}, {first}")
     if not years or countries.empty:
-        _add_empty_message(fig, "No values to show for the countries and years selected.", size)
+        _add_empty_message(spec, "No values to show for the countries and years selected.", size)
     if index_base_year is not None:
         default_title += f" (index, {index_base_year} = 100)"
     if log_y:
@@ -731,15 +786,15 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
     extra = []
     if programme_meta["programmes_drawn"]:
         extra.append("HAT programmes: Drug Policy Atlas compilation (sources in the programme table).")
-    apply_frame(fig, title=title or default_title, subtitle=subtitle if subtitle is not None else unit,
+    _frame_spec(spec, title=title or default_title, subtitle=subtitle if subtitle is not None else unit,
                 source_line=source_line or source_line_for(trend_df.loc[trend_df["value"].notna(), "source"], extra),
                 footnote="\n".join(notes) or None, projector=projector)
-    _set_meta(fig, country_styles=styles, no_values=no_values, dropped_no_base=dropped_no_base,
+    _set_meta(spec, country_styles=styles, no_values=no_values, dropped_no_base=dropped_no_base,
               dropped_non_positive=dropped_non_positive, **programme_meta)
-    return fig
+    return _to_figure(spec)
 
 
-def _add_programme_periods(fig: go.Figure, programmes: pd.DataFrame | None, countries: pd.DataFrame,
+def _add_programme_periods(spec: Spec, programmes: pd.DataFrame | None, countries: pd.DataFrame,
                            styles: Mapping[str, Mapping[str, str]], first: int, last: int,
                            size: Mapping[str, float]) -> dict[str, Any]:
     """Bands for trials and pilots, dotted lines for regular treatment; returns meta lists and footnote lines."""
@@ -748,12 +803,14 @@ def _add_programme_periods(fig: go.Figure, programmes: pd.DataFrame | None, coun
     if programmes is None or programmes.empty or countries.empty:
         return result
     names = dict(zip(countries["iso3"], countries["country"], strict=True))
-    shown = programmes[programmes["iso3"].isin(names)]
+    shapes: list[dict[str, Any]] = []
     labels: list[dict[str, Any]] = []
     outside_text: list[str] = []
     unknown_text: list[str] = []
-    for row in shown.to_dict("records"):
+    for row in programmes.to_dict("records"):
         pid, iso3 = row["programme_id"], row["iso3"]
+        if iso3 not in names:
+            continue
         phase = programme_phase(row.get("programme_type"), row.get("status"))
         start, end = _year(row.get("start_year")), _year(row.get("end_year"))
         colour = styles[iso3]["colour"]
@@ -773,25 +830,31 @@ def _add_programme_periods(fig: go.Figure, programmes: pd.DataFrame | None, coun
             # Regular treatment that began before the range is in effect throughout: mark it at the left edge.
             x = max(start, first)
             since = f"{start}" if start >= first else f"since {start}"
-            fig.add_shape(type="line", name=f"hat-line-{pid}", xref="x", yref="paper", x0=x, x1=x, y0=0,
-                          y1=1, layer="above", line={"color": colour, "dash": "dot", "width": size["shape"]})
+            shapes.append({"type": "line", "name": f"hat-line-{pid}", "xref": "x", "yref": "paper", "x0": x, "x1": x,
+                           "y0": 0, "y1": 1, "layer": "above",
+                           "line": {"color": colour, "dash": "dot", "width": size["shape"]}})
             labels.append({"x": x, "text": f"HAT regular: {names[iso3]} {since}", "colour": colour, "pid": pid})
         else:
             stop = end if end is not None else last
             x0, x1 = max(start - 0.5, first - 0.5), min(stop + 0.5, last + 0.5)
-            fig.add_shape(type="rect", name=f"hat-band-{pid}", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1,
-                          layer="below", line={"width": 0}, fillcolor=_rgba(colour, 0.14))
+            shapes.append({"type": "rect", "name": f"hat-band-{pid}", "xref": "x", "yref": "paper", "x0": x0,
+                           "x1": x1, "y0": 0, "y1": 1, "layer": "below", "line": {"width": 0},
+                           "fillcolor": _rgba(colour, 0.14)})
             labels.append({"x": x0, "text": f"HAT {_project_word(row.get('programme_type'))}: {names[iso3]} "
                                             f"{programme_years_text(start, end)}", "colour": colour, "pid": pid})
         result["programmes_drawn"].append(pid)
+    if shapes:
+        spec["layout"].setdefault("shapes", []).extend(shapes)
     rows = _place_labels(labels, first, last, size)
     row_px = size["label"] * 1.9
+    annotations = spec["layout"].setdefault("annotations", [])
     for label in labels:  # in the strip above the plot, row 0 nearest to it: labels never cover the data
-        fig.add_annotation(
-            name=f"hat-label-{label['pid']}", text=_esc(label["text"]), x=label["x"], xref="x",
-            xanchor=label["anchor"], y=1, yref="paper", yanchor="bottom", yshift=4 + label["level"] * row_px,
-            showarrow=False, font={"size": size["label"], "color": TEXT_COLOUR}, bgcolor="#ffffff",
-            bordercolor=label["colour"], borderwidth=2, borderpad=2)
+        annotations.append({
+            "name": f"hat-label-{label['pid']}", "text": _esc(label["text"]), "x": label["x"], "xref": "x",
+            "xanchor": label["anchor"], "y": 1, "yref": "paper", "yanchor": "bottom",
+            "yshift": 4 + label["level"] * row_px, "showarrow": False,
+            "font": {"size": size["label"], "color": TEXT_COLOUR}, "bgcolor": "#ffffff",
+            "bordercolor": label["colour"], "borderwidth": 2, "borderpad": 2})
     result["label_strip_px"] = math.ceil(rows * row_px + 6) if rows else 0
     if result["programmes_unknown_start"]:
         result["notes"].append("HAT programme start year not established, not drawn: "
@@ -864,44 +927,48 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
         why = ("start year not established" if start is None else "end year not established")
         markers.append({**row, "_x": known, "_hover": f"{hover}<br><i>{why}; marker at {known}</i>"})
 
-    fig = go.Figure()
+    spec = _new_spec()
+    traces = spec["data"]
     for phase in PHASES:
         phase_markers = [m for m in markers if m["_phase"] == phase]
         style = PHASE_STYLES[phase]
         if bars[phase]:
-            fig.add_trace(go.Bar(
-                orientation="h", y=[b["_label"] for b in bars[phase]], x=[b["_width"] for b in bars[phase]],
-                base=[b["_x0"] for b in bars[phase]], name=style["label"], legendgroup=phase, width=0.6,
-                marker={"color": style["colour"], "line": {"color": TEXT_COLOUR, "width": 1}},
-                customdata=[b["programme_id"] for b in bars[phase]], meta={"role": "timeline-bar", "phase": phase},
-                hovertext=[b["_hover"] for b in bars[phase]], hovertemplate="%{hovertext}<extra></extra>"))
+            traces.append({
+                "type": "bar", "orientation": "h", "y": [b["_label"] for b in bars[phase]],
+                "x": [b["_width"] for b in bars[phase]], "base": [b["_x0"] for b in bars[phase]],
+                "name": style["label"], "legendgroup": phase, "width": 0.6,
+                "marker": {"color": style["colour"], "line": {"color": TEXT_COLOUR, "width": 1}},
+                "customdata": [b["programme_id"] for b in bars[phase]],
+                "meta": {"role": "timeline-bar", "phase": phase},
+                "hovertext": [b["_hover"] for b in bars[phase]], "hovertemplate": "%{hovertext}<extra></extra>"})
         if phase_markers:  # a group with markers only gets its legend entry here
-            fig.add_trace(go.Scatter(
-                x=[m["_x"] for m in phase_markers], y=[m["_label"] for m in phase_markers], mode="markers",
-                name=style["label"], legendgroup=phase, showlegend=not bars[phase],
-                meta={"role": "timeline-marker", "phase": phase},
-                marker={"symbol": "diamond", "color": style["colour"], "line": {"color": TEXT_COLOUR}},
-                customdata=[m["programme_id"] for m in phase_markers],
-                hovertext=[m["_hover"] for m in phase_markers], hovertemplate="%{hovertext}<extra></extra>"))
+            traces.append({
+                "type": "scatter", "x": [m["_x"] for m in phase_markers], "y": [m["_label"] for m in phase_markers],
+                "mode": "markers", "name": style["label"], "legendgroup": phase, "showlegend": not bars[phase],
+                "meta": {"role": "timeline-marker", "phase": phase},
+                "marker": {"symbol": "diamond", "color": style["colour"], "line": {"color": TEXT_COLOUR}},
+                "customdata": [m["programme_id"] for m in phase_markers],
+                "hovertext": [m["_hover"] for m in phase_markers], "hovertemplate": "%{hovertext}<extra></extra>"})
     if ongoing:
-        fig.add_trace(go.Scatter(
-            x=[current_year] * len(ongoing), y=[r["_label"] for r in ongoing], mode="markers",
-            name=f"Ongoing (drawn to {current_year})", meta={"role": "timeline-marker"},
-            marker={"symbol": "triangle-right", "color": TEXT_COLOUR, "line": {"color": "#ffffff"}},
-            customdata=[r["programme_id"] for r in ongoing], hoverinfo="skip"))
+        traces.append({
+            "type": "scatter", "x": [current_year] * len(ongoing), "y": [r["_label"] for r in ongoing],
+            "mode": "markers", "name": f"Ongoing (drawn to {current_year})", "meta": {"role": "timeline-marker"},
+            "marker": {"symbol": "triangle-right", "color": TEXT_COLOUR, "line": {"color": "#ffffff"}},
+            "customdata": [r["programme_id"] for r in ongoing], "hoverinfo": "skip"})
     if markers:  # legend entry only: the diamonds themselves are drawn in their group's colour above
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name="Start year not established", hoverinfo="skip",
-            meta={"role": "timeline-marker"},
-            marker={"symbol": "diamond", "color": "#ffffff", "line": {"color": TEXT_COLOUR}}))
-    for row in clipped:
-        fig.add_annotation(name=f"hat-label-clipped-{row['programme_id']}", text=f"<b>◀ from {row['_start']}</b>",
-                           x=first_year - 0.5, xref="x", xanchor="left", y=row["_label"], yref="y",
-                           showarrow=False, xshift=4, font={"size": size["label"], "color": "#ffffff"})
+        traces.append({
+            "type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": "Start year not established",
+            "hoverinfo": "skip", "meta": {"role": "timeline-marker"},
+            "marker": {"symbol": "diamond", "color": "#ffffff", "line": {"color": TEXT_COLOUR}}})
+    spec["layout"]["annotations"] = [
+        {"name": f"hat-label-clipped-{row['programme_id']}", "text": f"<b>◀ from {row['_start']}</b>",
+         "x": first_year - 0.5, "xref": "x", "xanchor": "left", "y": row["_label"], "yref": "y", "showarrow": False,
+         "xshift": 4, "font": {"size": size["label"], "color": "#ffffff"}} for row in clipped]
 
     order = list(frame["_label"])
     if frame.empty:
-        _add_empty_message(fig, "No heroin-assisted treatment programmes recorded for the selected countries.", size)
+        _add_empty_message(spec, "No heroin-assisted treatment programmes recorded for the selected countries.",
+                           size)
     footnotes = []
     if not_drawn:
         footnotes.append(f"No year established, not drawn: {join_names(not_drawn)}.")
@@ -909,25 +976,28 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
         footnotes.append(f"Axis starts in {first_year}; earlier starts are marked '◀ from <year>'.")
     if any(label.endswith("⚠") for label in order):
         footnotes.append("⚠ sources disagree about this programme (details in the hover).")
-    fig.update_xaxes(range=[first_year - 0.5, current_year + 1], tickformat="d", dtick=10,
-                     tickangle=0, showgrid=True)
     label_px = max((len(label) for label in order), default=10) * size["base"] * 0.56 + 16
-    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", showgrid=False,
-                     ticks="", automargin=True)
-    fig.update_layout(margin={"l": math.ceil(label_px), "r": 20})
-    fig.update_layout(barmode="overlay", hovermode="closest", bargap=0.35,
-                      # In a strip above the bars (reserved via label_strip_px), so the years keep the full width.
-                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
-                              "title": {"text": ""}})
-    _set_meta(fig, label_strip_px=size["base"] * 4.2)
+    _merge(spec["layout"], {
+        "xaxis": {"range": [first_year - 0.5, current_year + 1], "tickformat": "d", "dtick": 10, "tickangle": 0,
+                  "showgrid": True},
+        "yaxis": {"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "showgrid": False,
+                  "ticks": "", "automargin": True},
+        "margin": {"l": math.ceil(label_px), "r": 20},
+        "barmode": "overlay", "hovermode": "closest", "bargap": 0.35,
+        # In a strip above the bars (reserved via label_strip_px), so the years keep the full width.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
+                   "title": {"text": ""}},
+    })
+    _set_meta(spec, label_strip_px=size["base"] * 4.2)
     countries = frame["country"].nunique()
-    apply_frame(fig, title=title or "Heroin-assisted treatment programmes",
+    _frame_spec(spec, title=title or "Heroin-assisted treatment programmes",
                 subtitle=subtitle if subtitle is not None else f"{len(frame)} programmes in {countries} countries",
                 source_line=source_line or "Source: Drug Policy Atlas compilation of heroin-assisted treatment "
                                            "programmes (sources per programme in the hover and the programme table).",
                 footnote="\n".join(footnotes), projector=projector)
-    fig.update_layout(height=int(fig.layout.margin.t + fig.layout.margin.b + 40 + size["row"] * max(len(frame), 3)))
-    _set_meta(fig, bars=[b["programme_id"] for phase in PHASES for b in bars[phase]],
+    margin = spec["layout"]["margin"]
+    spec["layout"]["height"] = int(margin["t"] + margin["b"] + 40 + size["row"] * max(len(frame), 3))
+    _set_meta(spec, bars=[b["programme_id"] for phase in PHASES for b in bars[phase]],
               ongoing=[r["programme_id"] for r in ongoing], start_unknown_markers=[m["programme_id"] for m in markers],
               not_drawn=not_drawn, clipped=[r["programme_id"] for r in clipped])
-    return fig
+    return _to_figure(spec)

@@ -54,9 +54,13 @@ def summarise_trend(trend_df: pd.DataFrame, indicator_label: str, unit: str) -> 
     text = f"{indicator_label} ({unit}), {years}, {len(countries)} {_countries(len(countries))}."
     if reported.empty:
         return text + " No values reported in these years."
+    rows_by_country: dict[str, list[dict]] = {}
+    for row in reported.sort_values("year", kind="stable").to_dict("records"):
+        rows_by_country.setdefault(row["country"], []).append(row)
     per_country = []
-    for country, rows in reported.sort_values("year").groupby("country", sort=True):
-        start, end = rows.iloc[0], rows.iloc[-1]
+    for country in sorted(rows_by_country):
+        rows = rows_by_country[country]
+        start, end = rows[0], rows[-1]
         if len(rows) == 1:
             per_country.append(f"{country}: {format_value(start['value'], unit)} in {int(start['year'])} only")
         else:

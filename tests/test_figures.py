@@ -402,13 +402,47 @@ def test_timeline_early_start_is_clipped_and_labelled(programmes):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Validity: the builders skip Plotly's validation for speed, so it is done here
+
+
+def _validated_equal(fig: go.Figure) -> None:
+    """Plotly's own validation accepts every property and changes nothing (a typo'd key would raise here)."""
+    validated = go.Figure(fig.to_dict())
+    assert json.loads(validated.to_json()) == json.loads(fig.to_json())  # key order aside
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_every_builder_output_passes_plotly_validation(connection, all_countries, geojson, programmes, projector):
+    rate_map = map_query(connection, all_countries)
+    _validated_equal(figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2016,
+                                             programmes=programmes, projector=projector))
+    one = map_query(connection, ["NOR"])
+    _validated_equal(figures.make_map_figure(one, geojson, indicator_label=RATE_LABEL, unit="x", year=2016,
+                                             projector=projector))
+    trend = trend_query(connection, all_countries)
+    for log_y, base in ((False, None), (True, None), (False, 2000)):
+        _validated_equal(figures.make_trend_figure(trend, indicator_label=RATE_LABEL, unit="x", programmes=programmes,
+                                                   log_y=log_y, index_base_year=base, projector=projector))
+    _validated_equal(figures.make_trend_figure(trend.iloc[0:0], indicator_label=RATE_LABEL, unit="x",
+                                               projector=projector))
+    _validated_equal(figures.make_timeline_figure(programmes, projector=projector))
+    _validated_equal(figures.make_timeline_figure(programmes.iloc[0:0], projector=projector))
+
+
+def test_a_misspelt_property_would_be_caught():
+    with pytest.raises(ValueError):
+        _validated_equal(go.Figure({"data": [{"type": "scatter", "lne": {"width": 2}}], "layout": {}},
+                                   _validate=False))
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Frame
 
 
 def test_apply_frame_sets_title_subtitle_footnote_and_source():
     fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], meta={"role": "series"}))
-    figures.apply_frame(fig, title="Deaths & rates", subtitle="Sex: total · Age: total", source_line="Source: EMCDDA.",
-                        footnote="Belgium: no data.")
+    fig = figures.apply_frame(fig, title="Deaths & rates", subtitle="Sex: total · Age: total",
+                              source_line="Source: EMCDDA.", footnote="Belgium: no data.")
     assert fig.layout.title.text == "<b>Deaths &amp; rates</b>"
     assert annotation_text(fig, "dpa-subtitle") == "Sex: total · Age: total"
     assert annotation_text(fig, "dpa-source") == "Source: EMCDDA."
@@ -417,11 +451,19 @@ def test_apply_frame_sets_title_subtitle_footnote_and_source():
     assert fig.layout.meta["frame"]["subtitle"] == "Sex: total · Age: total"
 
 
+def test_apply_frame_leaves_the_figure_it_was_given_unchanged(rate_map_figure):
+    # Charts are cached and shared by every session: an export re-framing one must not change what others see.
+    before = rate_map_figure.to_json()
+    stamped = figures.apply_frame(rate_map_figure, title="Other", subtitle="s", source_line="S", projector=True)
+    assert rate_map_figure.to_json() == before
+    assert stamped.layout.title.text == "<b>Other</b>" and stamped.layout.font.size > rate_map_figure.layout.font.size
+
+
 def test_apply_frame_again_replaces_the_frame_and_projector_is_bigger():
     fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], meta={"role": "series"}))
-    figures.apply_frame(fig, title="T", subtitle="one", source_line="S")
+    fig = figures.apply_frame(fig, title="T", subtitle="one", source_line="S")
     normal = (fig.layout.font.size, fig.data[0].line.width, fig.layout.title.font.size)
-    figures.apply_frame(fig, title="T", subtitle="two", source_line="S", projector=True)
+    fig = figures.apply_frame(fig, title="T", subtitle="two", source_line="S", projector=True)
     assert [a.name for a in fig.layout.annotations].count("dpa-subtitle") == 1
     assert annotation_text(fig, "dpa-subtitle") == "two"
     projector = (fig.layout.font.size, fig.data[0].line.width, fig.layout.title.font.size)
@@ -431,9 +473,9 @@ def test_apply_frame_again_replaces_the_frame_and_projector_is_bigger():
 def test_reframing_keeps_the_builders_footnote_unless_replaced(trend_bel_deu_nor):
     fig = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="x", index_base_year=1995)
     caveat = annotation_text(fig, "dpa-footnote")
-    figures.apply_frame(fig, title="T", subtitle="Norway, Germany, Belgium · all ages", source_line="S")
+    fig = figures.apply_frame(fig, title="T", subtitle="Norway, Germany, Belgium · all ages", source_line="S")
     assert annotation_text(fig, "dpa-footnote") == caveat and "Norway" in caveat
-    figures.apply_frame(fig, title="T", subtitle="s", source_line="S", footnote="")
+    fig = figures.apply_frame(fig, title="T", subtitle="s", source_line="S", footnote="")
     assert [a for a in fig.layout.annotations if a.name == "dpa-footnote"] == []
 
 
