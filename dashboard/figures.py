@@ -478,11 +478,22 @@ def _offset_positions(programmes: pd.DataFrame) -> list[tuple[float, float]]:
 # Map
 
 
-def _subset_geojson(geojson: Mapping[str, Any], ids: Iterable[str]) -> dict[str, Any]:
+class SharedGeometry(dict):
+    """A GeoJSON FeatureCollection that figures share instead of copying: read-only by contract.
+
+    Plotly deep-copies a figure's dict when it makes the figure, and Streamlit deep-copies it again on every
+    display; the map's 15,000 coordinate pairs made those copies most of the cost of a map rerun under load.
+    """
+
+    def __deepcopy__(self, memo: dict) -> SharedGeometry:
+        return self
+
+
+def _subset_geojson(geojson: Mapping[str, Any], ids: Iterable[str]) -> SharedGeometry:
     """Only the features a trace draws, so the figure does not carry the whole GeoJSON once per trace."""
     wanted = set(ids)
-    return {"type": "FeatureCollection",
-            "features": [f for f in geojson.get("features", []) if str(f.get("id")) in wanted]}
+    return SharedGeometry(type="FeatureCollection",
+                          features=[f for f in geojson.get("features", []) if str(f.get("id")) in wanted])
 
 
 def _flat_choropleth(geojson: Mapping[str, Any], ids: list[str], colour: str, **kwargs: Any) -> dict[str, Any]:

@@ -167,6 +167,18 @@ def test_map_draws_unselected_neighbours_as_clickable_context(connection, geojso
     assert list(trace_named(fig, "No data reported").locations) == ["ISL"]
 
 
+def test_map_geometry_is_shared_between_figures_and_never_changed(rate_map, geojson, programmes):
+    before = json.dumps(geojson, sort_keys=True)
+    first = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2016)
+    framed = figures.apply_frame(first, title="T", subtitle="s", source_line="S", projector=True)
+    shapes = [trace.geojson for trace in framed.data if trace.type == "choropleth"]
+    assert shapes and all(isinstance(shape, figures.SharedGeometry) for shape in shapes)
+    # Copies of the figure (Plotly's, Streamlit's, an export's) point at the same features, not new ones.
+    feature = shapes[0]["features"][0]
+    assert any(feature is original for original in geojson["features"])
+    assert json.dumps(geojson, sort_keys=True) == before
+
+
 def test_every_choropleth_point_carries_its_iso3(rate_map_figure):
     choropleths = [t for t in rate_map_figure.data if t.type == "choropleth"]
     assert len(choropleths) == 3
