@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.figures import PHASES, format_value, join_names, programme_phase
+from dashboard.figures import PHASES, format_value, join_names, programme_phase, records
 
 _ALL = 1000  # list every name in a summary: alt text must not hide countries behind "and 7 more"
 
@@ -55,7 +55,7 @@ def summarise_trend(trend_df: pd.DataFrame, indicator_label: str, unit: str) -> 
     if reported.empty:
         return text + " No values reported in these years."
     rows_by_country: dict[str, list[dict]] = {}
-    for row in reported.sort_values("year", kind="stable").to_dict("records"):
+    for row in records(reported.sort_values("year", kind="stable")):
         rows_by_country.setdefault(row["country"], []).append(row)
     per_country = []
     for country in sorted(rows_by_country):
@@ -94,7 +94,7 @@ def summarise_programmes(programmes_df: pd.DataFrame) -> str:
     starts = pd.to_numeric(programmes_df["start_year"], errors="coerce")
     if starts.notna().any():
         earliest = programmes_df[starts == starts.min()].sort_values("programme_id")
-        names = [f"{row['programme_name']} ({row['country']})" for row in earliest.to_dict("records")]
+        names = [f"{row['programme_name']} ({row['country']})" for row in records(earliest)]
         text += f" Earliest start: {int(starts.min())}, {join_names(names, _ALL)}."
     unknown = sorted(programmes_df.loc[starts.isna(), "programme_id"])
     if unknown:

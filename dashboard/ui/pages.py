@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import db, settings, views
+from dashboard.figures import records
 from dashboard.state import ViewState
 from dashboard.ui import data, export_panel, filters
 from dashboard.views import ChartView
@@ -86,12 +87,16 @@ def programmes_page() -> None:
     st.subheader("Where sources disagree")
     if claims.empty:
         st.info("No conflicting claims recorded for the selected countries.")
-    for (programme, field), group in claims.groupby(["programme_name", "field"], sort=False):
-        values = " vs ".join(f"**{v}**" for v in group["claimed_value"].unique())
+    disagreements: dict[tuple[str, str], list[dict]] = {}
+    for claim in records(claims):
+        disagreements.setdefault((claim["programme_name"], claim["field"]), []).append(claim)
+    for (programme, field), group in disagreements.items():
+        values = " vs ".join(f"**{v}**" for v in dict.fromkeys(claim["claimed_value"] for claim in group))
         with st.expander(f"Sources disagree — {programme}: {field.replace('_', ' ')} — {values}"):
-            for claim in group.itertuples():
-                link = f"[{claim.source_title}]({claim.source_url})" if claim.source_url else claim.source_title
-                st.markdown(f"- **{claim.claimed_value}** ({claim.claim_status}) — {link}. {claim.note or ''}")
+            for claim in group:
+                title, url = claim["source_title"], claim["source_url"]
+                link = f"[{title}]({url})" if url else title
+                st.markdown(f"- **{claim['claimed_value']}** ({claim['claim_status']}) — {link}. {claim['note'] or ''}")
 
 
 def programmes_table(programmes: pd.DataFrame, state: ViewState) -> None:
@@ -101,10 +106,10 @@ def programmes_table(programmes: pd.DataFrame, state: ViewState) -> None:
     st.dataframe(data.programme_table(state), hide_index=True, column_config={
         "First source": st.column_config.LinkColumn("First source")})
     st.subheader("Sources per programme")
-    for row in programmes.itertuples():
-        titles = [t.strip() for t in (row.source_titles or "").split(";")]
-        urls = [u.strip() for u in (row.source_urls or "").split(" ; ")]
-        with st.expander(f"{row.country}: {row.programme_name}"):
+    for row in records(programmes):
+        titles = [t.strip() for t in (row["source_titles"] or "").split(";")]
+        urls = [u.strip() for u in (row["source_urls"] or "").split(" ; ")]
+        with st.expander(f"{row['country']}: {row['programme_name']}"):
             st.markdown("\n".join(f"- [{url}]({url})" for url in urls if url))
             st.caption("Titles: " + "; ".join(t for t in titles if t))
 
