@@ -31,7 +31,6 @@ import math
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -52,7 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from dashboard import db  # noqa: E402
+from dashboard import db, serve  # noqa: E402
 from dashboard import state as view_state  # noqa: E402
 from dashboard.catalog import PRESET_LABELS, Catalog, load_catalog  # noqa: E402
 
@@ -162,11 +161,16 @@ class MemorySampler(threading.Thread):
         self.stopped = threading.Event()
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU time of the app process and its children so far."""
+        """User + system CPU time of the app process and its live children (the workers behind serve) so far."""
         try:
             process = psutil.Process(self.pid)
-            times = process.cpu_times()
-            return times.user + times.system + times.children_user + times.children_system
+            total = sum(process.cpu_times()[:2])
+            for child in process.children(recursive=True):
+                try:
+                    total += sum(child.cpu_times()[:2])
+                except psutil.Error:
+                    pass
+            return total
         except psutil.Error:
             return None
 
@@ -214,13 +218,16 @@ def _slope(xs: list[float], ys: list[float]) -> float:
 # --- the Streamlit client ----------------------------------------------------------------------------------------
 
 
-def http_get(url: str, timeout: float = 5.0) -> tuple[int, str, str | None]:
-    """GET on loopback without any proxy: (status, body, the XSRF cookie 'name=value' if set)."""
+def http_get(url: str, timeout: float = 5.0) -> tuple[int, str, dict[str, str]]:
+    """GET on loopback without any proxy: (status, body, the cookies set, by name).
+
+    A browser sends them all back: the XSRF cookie, and behind `python -m dashboard serve` the cookie that keeps
+    it on one worker."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with opener.open(url, timeout=timeout) as response:
-        cookie = next((header.split(";", 1)[0] for header in response.headers.get_all("set-cookie") or []
-                       if header.startswith("_streamlit_xsrf=")), None)
-        return response.status, response.read().decode("utf-8", "replace"), cookie
+        pairs = (header.split(";", 1)[0].split("=", 1) for header in response.headers.get_all("set-cookie") or [])
+        cookies = {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
+        return response.status, response.read().decode("utf-8", "replace"), cookies
 
 
 class Session:
@@ -232,11 +239,12 @@ class Session:
         self.ws = None
 
     async def open(self) -> None:
-        _, _, cookie = await asyncio.to_thread(http_get, f"{self.base}/_stcore/health")
-        token = cookie.split("=", 1)[1] if cookie else "PLACEHOLDER_AUTH_TOKEN"
+        _, _, cookies = await asyncio.to_thread(http_get, f"{self.base}/_stcore/health")
+        token = cookies.get("_streamlit_xsrf", "PLACEHOLDER_AUTH_TOKEN")
+        header = "; ".join(f"{name}={value}" for name, value in cookies.items())
         parts = urlsplit(self.base)
         self.ws = await connect(f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit", token],
-                                origin=self.base, additional_headers={"Cookie": cookie} if cookie else None,
+                                origin=self.base, additional_headers={"Cookie": header} if header else None,
                                 proxy=None, max_size=None, compression=None, open_timeout=self.args.rerun_timeout)
         self.results.connections += 1
 
@@ -328,17 +336,11 @@ def arrival_spread(args: argparse.Namespace) -> float:
 # --- the app process ---------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_app(port: int, log_path: Path, data_dir: str | None) -> subprocess.Popen:
+def start_app(port: int, log_path: Path, data_dir: str | None, workers: int) -> subprocess.Popen:
+    """The app as the README starts it (`python -m dashboard serve`), on loopback."""
     python = REPO / ".venv" / "bin" / "python"
-    command = [str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py",
-               "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false"]
+    command = [str(python if python.exists() else sys.executable), "-m", "dashboard", "serve",
+               "--workers", str(workers), "--server.port", str(port), "--server.address", "127.0.0.1"]
     env = dict(os.environ) | ({"DPA_DATA_DIR": data_dir} if data_dir else {})
     log = log_path.open("w", encoding="utf-8")
     return subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -448,6 +450,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--url", help="attach to a running app at this loopback URL instead of starting one")
     parser.add_argument("--pid", type=int, help="the running app's process id (attach mode; found by port if omitted)")
     parser.add_argument("--data-dir", help="DPA_DATA_DIR for the app this script starts")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="Streamlit workers for the app this script starts (`python -m dashboard serve "
+                             "--workers`; default one per core, as the README's run command)")
     parser.add_argument("--think-min", type=float, default=1.0, help="seconds a user looks before the next change")
     parser.add_argument("--think-max", type=float, default=3.0)
     parser.add_argument("--rerun-timeout", type=float, default=30.0, help="seconds before a rerun counts as failed")
@@ -474,7 +479,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def print_table(report: dict) -> None:
-    print(f"\n{report['sessions']} sessions for {report['seconds']} s against {report['url']} "
+    workers = f" ({report['workers']} workers)" if report.get("workers") else ""
+    print(f"\n{report['sessions']} sessions for {report['seconds']} s against {report['url']}{workers} "
           f"({report['reruns']} reruns, {report['reruns_per_second']}/s, "
           f"{report['mb_received']} MB received)")
     print(f"{'page':<12}{'reruns':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
@@ -504,8 +510,8 @@ def main(argv: list[str] | None = None) -> int:
         base = args.url
         pid = args.pid or listening_pid(urlsplit(base).port)
     else:
-        base = f"http://127.0.0.1:{free_port()}"
-        process = start_app(urlsplit(base).port, log_path, args.data_dir)
+        base = f"http://127.0.0.1:{serve.free_port_block(args.workers)}"
+        process = start_app(urlsplit(base).port, log_path, args.data_dir, args.workers)
         pid = process.pid
     results, cold, idle_mb = Results(), {}, None
     sampler = None
@@ -537,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                                               args.think_max],
         "arrival_spread_seconds": arrival_spread(args), "rerun_timeout_seconds": args.rerun_timeout,
         "seed": args.seed, "started_app": process is not None, "app_pid": pid,
+        "workers": args.workers if process is not None else None,
         "reruns": results.reruns, "reruns_per_second": round(results.reruns / load_seconds, 2),
         "connections": results.connections, "mb_received": round(results.bytes_received / 2**20, 1),
         "app_cpu_seconds": round(cpu_after - cpu_before, 2) if cpu_before is not None and cpu_after else None,

@@ -1,4 +1,4 @@
-"""Command line: python -m dashboard build | export ..."""
+"""Command line: python -m dashboard build | export ... | serve ..."""
 
 from __future__ import annotations
 
@@ -88,8 +88,14 @@ def _fail(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:  # its unknown options are Streamlit's, passed through to the workers
+        from dashboard import serve
+        return serve.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the dashboard: a Streamlit worker per core behind nginx "
+                                      "(python -m dashboard serve --help)")
     build.add_arguments(commands.add_parser("build", help="rebuild data/extracts from the raw sources"))
     add_export_arguments(commands.add_parser(
         "export", help="export a view or a meeting deck to a file", epilog=EXPORT_EXAMPLES,

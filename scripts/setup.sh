@@ -20,13 +20,24 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-# Chromium: static image export (kaleido) and the browser tests. Never downloaded by Playwright.
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+# Debian packages: Chromium for static image export (kaleido) and the browser tests (never downloaded by
+# Playwright); nginx in front of the Streamlit workers (python -m dashboard serve).
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's chromium (for image exports and browser tests)..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+    echo "Installing Debian packages: ${missing[*]}..."
+    # Install without starting Debian's own nginx service: serve runs nginx with its own configuration.
+    created_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && created_policy=1
+    fi
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    [ -z "$created_policy" ] || rm -f /usr/sbin/policy-rc.d
   else
-    echo "Note: chromium is not installed; PNG/SVG/PDF/PPTX exports and browser tests need it" \
-         "(sudo apt-get install chromium). The dashboard, HTML, CSV and XLSX exports work without it." >&2
+    echo "Note: not installed: ${missing[*]} (sudo apt-get install ${missing[*]})." \
+         "Without chromium, PNG/SVG/PDF/PPTX exports and browser tests are unavailable; without nginx the" \
+         "dashboard runs as one Streamlit process." >&2
   fi
 fi

@@ -1,14 +1,14 @@
 """Helpers for the end-to-end browser tests: the app server, the offline network guard and page helpers.
 
 The tests drive Debian's /usr/bin/chromium through Playwright (never a downloaded browser) against the real app
-started with `streamlit run`. Every request the browser makes is routed: only the app's own host and port are let
-through, anything else is aborted and recorded, so a test walk proves the dashboard works with no other host.
+started with `python -m dashboard serve`. Every request the browser makes is routed: only the app's own host and
+port are let through, anything else is aborted and recorded, so a test walk proves the dashboard works with no
+other host.
 """
 
 from __future__ import annotations
 
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -18,6 +18,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from dashboard import serve
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts"
@@ -58,25 +60,22 @@ JS_TRACE_NAMES_ARE = """([selector, names]) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class AppServer:
-    """`streamlit run app.py` on a free local port, as a subprocess of the test session."""
+    """The app as the README runs it, `python -m dashboard serve` (two Streamlit workers behind nginx), on free
+    local ports, as a subprocess of the test session: the browser tests go through the proxy users go through."""
+
+    WORKERS = 2
 
     def __init__(self, log_path: Path) -> None:
-        self.port = free_port()
+        self.port = serve.free_port_block(self.WORKERS)
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> None:
+    def start(self, timeout: float = 120.0) -> None:
         python = REPO / ".venv" / "bin" / "python"
-        command = [str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py",
-                   "--server.port", str(self.port), "--server.headless", "true", "--server.address", "127.0.0.1"]
+        command = [str(python if python.exists() else sys.executable), "-m", "dashboard", "serve",
+                   "--workers", str(self.WORKERS), "--server.port", str(self.port), "--server.address", "127.0.0.1"]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)

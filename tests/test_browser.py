@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -247,6 +248,24 @@ def test_a_download_in_chromium_delivers_the_filtered_data(walker, url, net, con
     assert list(received.columns) == list(expected.columns) and len(received) == len(expected) == 46
     pd.testing.assert_series_equal(received["value"], expected["value"], check_dtype=False)
     assert received.loc[(received["iso3"] == "NOR") & (received["year"] == 2014), "value"].item() == 266
+
+
+def test_every_browser_keeps_its_worker_so_its_downloads_arrive(new_page, url, net, app_server):
+    """Behind serve, a download button's file lives in the worker that drew the page; nginx must send the file
+    request there too. Four fresh browsers (each a new random worker cookie) each download the data: with two
+    workers and no affinity, each download would fail half the time."""
+    assert app_server.WORKERS == 2
+    for countries in ("NOR", "SWE", "DNK", "FIN"):
+        page = new_page()
+        open_app(page, url(f"/trends?countries={countries}&indicator=drd_deaths"))
+        assert re.fullmatch(r"[0-9a-f]{32}", next(c["value"] for c in page.context.cookies()
+                                                  if c["name"] == "dpa_worker"))
+        page.get_by_text("Export this chart or add it to a meeting").first.click()
+        with page.expect_download(timeout=60_000) as download_info:
+            page.get_by_role("button", name="Data (CSV)").first.click()
+        received = pd.read_csv(download_info.value.path())
+        assert set(received["iso3"]) == {countries} and len(received) == 23
+        page.close()
 
 
 def test_timings(walker, url, net):

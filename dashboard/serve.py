@@ -1,0 +1,222 @@
+"""Serve the dashboard: one Streamlit process per core behind nginx, each browser kept on one process.
+
+    python -m dashboard serve                        # a worker per core on http://localhost:8501
+    python -m dashboard serve --workers 1            # one Streamlit process, no proxy
+    python -m dashboard serve --server.port 8600 --server.address 127.0.0.1   # other streamlit options pass through
+
+Why: Streamlit runs every session's script in one Python process, so one server uses one core however many the
+machine has. With 30 people changing filters at once a single process queued their reruns for seconds
+(benchmarks/load_test.py); N processes share the load. A browser session lives in the process it first reached
+(its websocket, and files for its download buttons), so nginx keeps each browser on one worker with a cookie
+(`dpa_worker`, a random id hashed onto the workers). The workers listen on loopback only and share one
+XSRF/cookie secret, made afresh at each start. Without nginx (or with --workers 1) the single-process server
+runs as before, and the reason is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard import settings
+
+DEFAULT_PORT = 8501
+MAX_WORKERS = 16
+HEALTH_TIMEOUT_SECONDS = 90.0
+COOKIE = "dpa_worker"
+
+
+@dataclass(frozen=True)
+class Plan:
+    address: str
+    port: int
+    worker_ports: tuple[int, ...]
+    streamlit_args: tuple[str, ...]
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="python -m dashboard serve", description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help=f"Streamlit processes (default: one per core, here {os.cpu_count()}; at most "
+                             f"{MAX_WORKERS})")
+    parser.add_argument("--server.port", dest="port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--server.address", dest="address", default="0.0.0.0")
+    args, rest = parser.parse_known_args(argv)
+    if not 1 <= args.workers <= MAX_WORKERS:
+        parser.error(f"--workers must be between 1 and {MAX_WORKERS}")
+    if not 1 <= args.port <= 65535 - MAX_WORKERS:
+        parser.error("--server.port out of range")
+    return args, rest
+
+
+def make_plan(args: argparse.Namespace, streamlit_args: list[str]) -> Plan:
+    """Workers on the ports just above the public one (8502, 8503, ... for 8501)."""
+    return Plan(address=args.address, port=args.port,
+                worker_ports=tuple(args.port + 1 + number for number in range(args.workers)),
+                streamlit_args=tuple(streamlit_args))
+
+
+def nginx_config(plan: Plan, prefix: Path) -> str:
+    """The proxy: websockets passed through, each browser pinned to a worker by a validated cookie."""
+    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in plan.worker_ports)
+    listen = f"[{plan.address}]:{plan.port}" if ":" in plan.address else f"{plan.address}:{plan.port}"
+    temp = "\n".join(f"    {kind}_temp_path {prefix / kind};" for kind in
+                     ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return f"""# Written by `python -m dashboard serve`; remade at every start.
+worker_processes 1;
+pid {prefix / 'nginx.pid'};
+error_log {prefix / 'error.log'} warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    server_tokens off;
+{temp}
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    # A browser keeps the worker it first reached: the cookie is a random id, used only if it looks like one.
+    map $cookie_{COOKIE} $dpa_worker {{ "~^[0-9a-f]{{32}}$" $cookie_{COOKIE}; default $request_id; }}
+    upstream streamlit_workers {{
+        hash $dpa_worker consistent;
+{servers}
+    }}
+    server {{
+        listen {listen};
+        client_max_body_size 1m;
+        location / {{
+            proxy_pass http://streamlit_workers;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $http_host;
+            proxy_buffering off;
+            proxy_read_timeout 1d;
+            proxy_send_timeout 1d;
+            add_header Set-Cookie "{COOKIE}=$dpa_worker; Path=/; HttpOnly; SameSite=Lax" always;
+        }}
+    }}
+}}
+"""
+
+
+def free_port_block(workers: int) -> int:
+    """A free loopback port whose `workers` ports above are free too: where serve can put the proxy and workers."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port + workers <= 65535 and all(_port_free(candidate) for candidate in range(port, port + workers + 1)):
+            return port
+    raise OSError(f"no {workers + 1} consecutive free loopback ports")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def streamlit_command(port: int, address: str, extra: tuple[str, ...] | list[str]) -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(settings.REPO_ROOT / "app.py"),
+            "--server.port", str(port), "--server.address", address, *extra]
+
+
+def _healthy(port: int) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def run(plan: Plan, nginx: str) -> int:
+    """Start the workers, wait until each is healthy, start nginx in front; stop everything if any one stops."""
+    prefix = Path(tempfile.mkdtemp(prefix="dpa-serve-"))
+    prefix.chmod(0o755)  # nginx's worker (an unprivileged user when started as root) reads below it
+    (prefix / "nginx.conf").write_text(nginx_config(plan, prefix), encoding="utf-8")
+    env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(32))
+    processes: list[subprocess.Popen] = []
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        for port in plan.worker_ports:
+            processes.append(subprocess.Popen(streamlit_command(port, "127.0.0.1", plan.streamlit_args),
+                                              cwd=settings.REPO_ROOT, env=env))
+        deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
+        waiting = set(plan.worker_ports)
+        while waiting and not stopping:
+            if any(process.poll() is not None for process in processes):
+                print("serve: a worker exited while starting; see its log above.", file=sys.stderr)
+                return 1
+            if time.monotonic() > deadline:
+                print(f"serve: workers on ports {sorted(waiting)} not healthy after {HEALTH_TIMEOUT_SECONDS:.0f} s.",
+                      file=sys.stderr)
+                return 1
+            waiting = {port for port in waiting if not _healthy(port)}
+            time.sleep(0.3)
+        if stopping:
+            return 0
+        config_test = subprocess.run([nginx, "-t", "-q", "-p", str(prefix), "-e", str(prefix / "error.log"),
+                                      "-c", str(prefix / "nginx.conf")], capture_output=True, text=True)
+        if config_test.returncode != 0:
+            print(f"serve: nginx rejected its configuration: {config_test.stderr.strip()}", file=sys.stderr)
+            return 1
+        processes.append(subprocess.Popen([nginx, "-p", str(prefix), "-e", str(prefix / "error.log"),
+                                           "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"]))
+        shown = "localhost" if plan.address in ("0.0.0.0", "::") else plan.address
+        print(f"\n  Drug Policy Atlas: http://{shown}:{plan.port}  ({len(plan.worker_ports)} Streamlit workers "
+              f"behind nginx; the worker addresses above are internal)\n", flush=True)
+        while not stopping:
+            if any(process.poll() is not None for process in processes):
+                print("serve: a worker or nginx stopped; stopping the others.", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        _stop(processes)
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    args, streamlit_args = parse_args(argv)
+    plan = make_plan(args, streamlit_args)
+    nginx = shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if os.access(path, os.X_OK)), None)
+    if args.workers > 1 and nginx is None:
+        print("serve: nginx is not installed (apt-get install nginx-light), so one Streamlit process serves "
+              "everyone; with many users at once, reruns will queue.", file=sys.stderr)
+    if args.workers == 1 or nginx is None:
+        command = streamlit_command(plan.port, plan.address, plan.streamlit_args)
+        os.execv(command[0], command)
+    return run(plan, nginx)

@@ -1,0 +1,155 @@
+"""`python -m dashboard serve`: Streamlit workers behind nginx, each browser kept on one worker.
+
+The browser tests (tests/test_browser.py) run the whole walk, downloads included, through this deployment; here
+are its own promises: the proxy's configuration, the cookie that pins a browser, and that stopping it (or losing
+a worker) leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+from dashboard import serve, settings
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
+needs_nginx = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (scripts/setup.sh installs it as root)")
+
+
+def plan(workers: int = 3, port: int = 8501, address: str = "0.0.0.0") -> serve.Plan:
+    args, rest = serve.parse_args(["--workers", str(workers), "--server.port", str(port), "--server.address", address,
+                                   "--theme.base", "dark"])
+    return serve.make_plan(args, rest)
+
+
+def test_workers_sit_on_the_ports_above_the_public_one_and_other_options_pass_through():
+    made = plan(workers=3, port=8600)
+    assert made.port == 8600 and made.worker_ports == (8601, 8602, 8603)
+    assert made.streamlit_args == ("--theme.base", "dark")
+
+
+def test_the_default_is_one_worker_per_core():
+    args, _ = serve.parse_args([])
+    assert args.workers == (os.cpu_count() or 1) and args.port == 8501
+
+
+@pytest.mark.parametrize("argv", [["--workers", "0"], ["--workers", "17"], ["--workers", "two"],
+                                  ["--server.port", "70000"]])
+def test_impossible_settings_are_refused(argv, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        serve.parse_args(argv)
+    assert stopped.value.code == 2 and "error" in capsys.readouterr().err
+
+
+def test_the_proxy_pins_a_browser_by_a_validated_cookie_and_passes_websockets(tmp_path):
+    config = serve.nginx_config(plan(workers=2, port=8600), tmp_path)
+    assert "server 127.0.0.1:8601" in config and "server 127.0.0.1:8602" in config
+    assert "listen 0.0.0.0:8600;" in config
+    assert "hash $dpa_worker consistent;" in config
+    # Only a 32-hex-digit cookie is used as the key; anything else gets a fresh random id.
+    assert '"~^[0-9a-f]{32}$" $cookie_dpa_worker; default $request_id;' in config
+    assert "proxy_set_header Upgrade $http_upgrade;" in config and "proxy_read_timeout 1d;" in config
+    assert "client_max_body_size 1m;" in config and "server_tokens off;" in config
+    assert str(tmp_path) in config and "/var/" not in config  # pid, logs and temp files stay in its own folder
+
+
+@needs_nginx
+def test_nginx_accepts_the_configuration(tmp_path):
+    (tmp_path / "nginx.conf").write_text(serve.nginx_config(plan(workers=2, port=8600, address="127.0.0.1"), tmp_path))
+    checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
+                              "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+
+# --- the running deployment ------------------------------------------------------------------------------------
+
+
+def get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=5) as response:
+        cookies = dict(header.split(";", 1)[0].split("=", 1) for header in response.headers.get_all("set-cookie"))
+        return response.status, cookies
+
+
+class Deployment:
+    def __init__(self, tmp_path: Path, workers: int = 2):
+        self.port = serve.free_port_block(workers)
+        self.log = (tmp_path / "serve.log").open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "dashboard", "serve", "--workers", str(workers), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1"], cwd=settings.REPO_ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "serve exited while starting"
+            try:
+                if get(f"{self.base}/_stcore/health")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise AssertionError("not ready in time")
+
+    def children(self) -> list[psutil.Process]:
+        return psutil.Process(self.process.pid).children(recursive=True)
+
+
+@pytest.mark.slow
+@needs_nginx
+def test_serve_runs_workers_behind_nginx_and_stops_them_all(tmp_path):
+    deployment = Deployment(tmp_path)
+    try:
+        deployment.wait_ready()
+        children = deployment.children()
+        commands = [" ".join(child.cmdline()) for child in children]
+        assert sum("streamlit run" in command for command in commands) == 2
+        assert any("nginx" in command for command in commands)
+        # Workers listen on loopback only, on the two ports above the proxy.
+        listening = {(conn.laddr.ip, conn.laddr.port) for child in children
+                     for conn in child.net_connections(kind="tcp") if conn.status == psutil.CONN_LISTEN}
+        assert {("127.0.0.1", deployment.port + 1), ("127.0.0.1", deployment.port + 2)} <= listening
+
+        status, cookies = get(f"{deployment.base}/_stcore/health")
+        assert status == 200 and re.fullmatch(r"[0-9a-f]{32}", cookies["dpa_worker"])
+        kept = cookies["dpa_worker"]
+        assert get(f"{deployment.base}/_stcore/health", f"dpa_worker={kept}")[1]["dpa_worker"] == kept
+        for hostile in ("../../etc", "x" * 5000, "1' or '1'='1", kept.upper()):
+            fresh = get(f"{deployment.base}/_stcore/health", f"dpa_worker={hostile}")[1]["dpa_worker"]
+            assert fresh != hostile and re.fullmatch(r"[0-9a-f]{32}", fresh)
+
+        deployment.process.send_signal(signal.SIGTERM)
+        assert deployment.process.wait(timeout=30) == 0
+        time.sleep(0.5)
+        assert not [child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]
+    finally:
+        if deployment.process.poll() is None:
+            deployment.process.kill()
+
+
+@pytest.mark.slow
+@needs_nginx
+def test_losing_a_worker_stops_the_deployment_instead_of_half_serving(tmp_path):
+    deployment = Deployment(tmp_path)
+    try:
+        deployment.wait_ready()
+        children = deployment.children()
+        worker = next(child for child in children if "streamlit" in " ".join(child.cmdline()))
+        worker.kill()
+        assert deployment.process.wait(timeout=30) == 1
+        time.sleep(0.5)
+        assert not [child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]
+    finally:
+        if deployment.process.poll() is None:
+            deployment.process.kill()
