@@ -105,13 +105,25 @@ class Deployment:
     def children(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children(recursive=True)
 
+    def __enter__(self) -> Deployment:
+        self.wait_ready()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def none_left(processes: list[psutil.Process]) -> bool:
+    time.sleep(0.5)
+    return not [process for process in processes if process.is_running() and process.status() != psutil.STATUS_ZOMBIE]
+
 
 @pytest.mark.slow
 @needs_nginx
 def test_serve_runs_workers_behind_nginx_and_stops_them_all(tmp_path):
-    deployment = Deployment(tmp_path)
-    try:
-        deployment.wait_ready()
+    with Deployment(tmp_path) as deployment:
         children = deployment.children()
         commands = [" ".join(child.cmdline()) for child in children]
         assert sum("streamlit run" in command for command in commands) == 2
@@ -131,25 +143,15 @@ def test_serve_runs_workers_behind_nginx_and_stops_them_all(tmp_path):
 
         deployment.process.send_signal(signal.SIGTERM)
         assert deployment.process.wait(timeout=30) == 0
-        time.sleep(0.5)
-        assert not [child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]
-    finally:
-        if deployment.process.poll() is None:
-            deployment.process.kill()
+        assert none_left(children)
 
 
 @pytest.mark.slow
 @needs_nginx
 def test_losing_a_worker_stops_the_deployment_instead_of_half_serving(tmp_path):
-    deployment = Deployment(tmp_path)
-    try:
-        deployment.wait_ready()
+    with Deployment(tmp_path) as deployment:
         children = deployment.children()
         worker = next(child for child in children if "streamlit" in " ".join(child.cmdline()))
         worker.kill()
         assert deployment.process.wait(timeout=30) == 1
-        time.sleep(0.5)
-        assert not [child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]
-    finally:
-        if deployment.process.poll() is None:
-            deployment.process.kill()
+        assert none_left(children)
