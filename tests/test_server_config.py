@@ -6,6 +6,7 @@ README.md must document every setting of the file in its '## Server settings' se
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -64,6 +65,12 @@ def test_static_serving_is_on_for_the_offline_map():
     assert (settings.STATIC_DIR / "topojson").is_dir(), "static/topojson is what the static server publishes"
 
 
+def test_no_full_garbage_collection_or_source_watching_on_every_rerun():
+    # Under load both cost most of the server's CPU (README "Performance", many users at once).
+    assert _settings()["runner"]["postScriptGC"] is False
+    assert _settings()["server"]["fileWatcherType"] == "none"
+
+
 def test_upload_size_is_small():
     upload = _settings()["server"]["maxUploadSize"]
     assert isinstance(upload, int) and 0 < upload <= MAX_UPLOAD_MB
@@ -96,11 +103,24 @@ def _effective_config() -> dict[str, str]:
     return values
 
 
+def _effective_hidden_option(option: str) -> object:
+    """What Streamlit uses for an option that `config show` leaves out (hidden ones, e.g. runner.postScriptGC)."""
+    code = ("import json; from streamlit import config; config.get_config_options(); "
+            f"print(json.dumps(config.get_option({option!r})))")
+    shown = subprocess.run([sys.executable, "-c", code], cwd=settings.REPO_ROOT, capture_output=True, text=True,
+                           timeout=120, check=True,
+                           env={"PATH": "/usr/bin:/bin", "HOME": str(settings.REPO_ROOT / ".no-home")}).stdout
+    return json.loads(shown)
+
+
 def test_streamlit_reads_the_settings_from_the_project_folder():
     effective = _effective_config()
     for option in _options():
         section, key = option.split(".", 1)
         if "." in key:  # nested tables ([theme.sidebar]) are printed differently; not server settings
+            continue
+        if st_config._config_options_template[option].visibility == "hidden":
+            assert _effective_hidden_option(option) == _settings()[section][key], option
             continue
         assert option in effective, f"streamlit config show does not list {option}"
         assert tomllib.loads(f"v = {effective[option]}")["v"] == _settings()[section][key], option
