@@ -85,7 +85,6 @@ def _fresh_actions(page: str, states: dict, catalog, count: int) -> list:
 
 def floor_content(connection, catalog, states: dict) -> dict:
     """Everything the real pages draw for each state, computed once with the app's own view builders."""
-    import pandas as pd
 
     from dashboard import db, views
 
@@ -145,9 +144,7 @@ def floor_content(connection, catalog, states: dict) -> dict:
             "intro": "Every chart's data as a table, with the SQL file and the parameters that produced it.",
             "charts": items,
             "definitions_note": "- National definitions of drug-induced deaths differ (floor copy of the note).",
-            "definitions": pd.DataFrame([{"Indicator": i.label, "Unit": i.unit, "Kind": i.kind,
-                                          "Years": f"{i.year_min}-{i.year_max}", "Definition": i.definition,
-                                          "Caveat": i.caveat} for i in catalog.indicators.values()]),
+            "definitions": views.definitions_table(catalog),
             "sources": db.run_query(connection, "source_list"),
             "maps_note": "Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); base-map TopoJSON "
                          "from plotly.js 2.35.3 (MIT), served by this app so maps work offline."}

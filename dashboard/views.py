@@ -188,6 +188,12 @@ def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def definitions_table(catalog: Catalog) -> pd.DataFrame:
+    """Every indicator's definition and caveat, one row each (the Data page's 'Definitions' tab)."""
+    return pd.DataFrame([{"Indicator": i.label, "Unit": i.unit, "Kind": i.kind, "Years": f"{i.year_min}-{i.year_max}",
+                          "Definition": i.definition, "Caveat": i.caveat} for i in catalog.indicators.values()])
+
+
 VIEW_BUILDERS = {"map": map_view, "trend": trend_view, "timeline": timeline_view}
 
 

@@ -46,6 +46,11 @@ def programme_table(state: ViewState) -> object:
     return _programme_table(state, db.data_version(connection()))
 
 
+def definitions_table() -> object:
+    """The indicators' definitions and caveats, built once per version of the extracts."""
+    return _definitions_table(db.data_version(connection()))
+
+
 # The version argument (the extract files' modification times and sizes) is part of each cache key, so a
 # rebuild while the server runs is picked up at once, and a catalog made from broken files is not kept.
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -66,3 +71,8 @@ def _query(name: str, version: tuple, **params) -> object:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _programme_table(state: ViewState, version: tuple) -> object:
     return views.programme_table(chart("timeline", state).data)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _definitions_table(version: tuple) -> object:
+    return views.definitions_table(load_catalog())

@@ -138,9 +138,7 @@ def data_page() -> None:
                     "- IHME GBD series are modelled estimates, not EMCDDA counts; Eurostat 'drug dependence' deaths "
                     "are a cause-of-death category far below drug-induced deaths. They are separate indicators.\n"
                     "- Empty cells mean 'not reported', never zero.")
-        st.dataframe(pd.DataFrame([{"Indicator": i.label, "Unit": i.unit, "Kind": i.kind,
-                                    "Years": f"{i.year_min}-{i.year_max}", "Definition": i.definition,
-                                    "Caveat": i.caveat} for i in catalog.indicators.values()]), hide_index=True)
+        st.dataframe(data.definitions_table(), hide_index=True)
     with tabs[4]:
         sources = data.query("source_list")
         st.dataframe(sources, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
