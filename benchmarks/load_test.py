@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import math
 import os
@@ -354,7 +355,7 @@ def wait_healthy(base: str, timeout: float, process: subprocess.Popen | None) ->
         try:
             if http_get(f"{base}/_stcore/health", timeout=2)[0] == 200:
                 return
-        except OSError:
+        except (OSError, http.client.HTTPException):
             pass
         time.sleep(0.3)
     raise SystemExit(f"{base} was not healthy within {timeout} s")

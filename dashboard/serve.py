@@ -16,7 +16,9 @@ runs as before, and the reason is printed.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -109,14 +111,21 @@ http {{
 
 
 def free_port_block(workers: int) -> int:
-    """A free loopback port whose `workers` ports above are free too: where serve can put the proxy and workers."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port + workers <= 65535 and all(_port_free(candidate) for candidate in range(port, port + workers + 1)):
+    """A free loopback port whose `workers` ports above are free too: where serve can put the proxy and workers.
+
+    Chosen below the kernel's ephemeral range: polling a port there before its server listens can make a
+    client socket connect to itself (TCP simultaneous open), which answers the request with the request.
+    """
+    try:
+        ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    low, high = 20000, max(ephemeral_low, 20000 + 2 * MAX_WORKERS) - workers - 1
+    for _ in range(200):
+        port = random.randint(low, high)
+        if all(_port_free(candidate) for candidate in range(port, port + workers + 1)):
             return port
-    raise OSError(f"no {workers + 1} consecutive free loopback ports")
+    raise OSError(f"no {workers + 1} consecutive free loopback ports between {low} and {high + workers}")
 
 
 def _port_free(port: int) -> bool:
@@ -138,7 +147,7 @@ def _healthy(port: int) -> bool:
     try:
         with opener.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
             return response.status == 200
-    except OSError:
+    except (OSError, http.client.HTTPException):  # not listening yet, or answering something else
         return False
 
 

@@ -8,6 +8,7 @@ other host.
 
 from __future__ import annotations
 
+import http.client
 import re
 import statistics
 import subprocess
@@ -93,7 +94,7 @@ class AppServer:
         try:
             with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=2) as response:
                 return response.status == 200 and response.read().strip() == b"ok"
-        except (urllib.error.URLError, OSError):
+        except (OSError, http.client.HTTPException):
             return False
 
     def stop(self) -> None:

@@ -7,6 +7,7 @@ a worker) leaves no process behind.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -36,6 +37,14 @@ def test_workers_sit_on_the_ports_above_the_public_one_and_other_options_pass_th
     made = plan(workers=3, port=8600)
     assert made.port == 8600 and made.worker_ports == (8601, 8602, 8603)
     assert made.streamlit_args == ("--theme.base", "dark")
+
+
+def test_test_ports_are_free_and_below_the_ephemeral_range():
+    # A poll of a not-yet-listening ephemeral port can connect a socket to itself (seen once under load).
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(20):
+        port = serve.free_port_block(3)
+        assert 20000 <= port and port + 3 < low
 
 
 def test_the_default_is_one_worker_per_core():
@@ -98,7 +107,7 @@ class Deployment:
             try:
                 if get(f"{self.base}/_stcore/health")[0] == 200:
                     return
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 time.sleep(0.3)
         raise AssertionError("not ready in time")
 
