@@ -48,7 +48,8 @@ class Plan:
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    parser = argparse.ArgumentParser(prog="python -m dashboard serve", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m dashboard serve", description=__doc__.split("\n")[0],
+                                     epilog="Any other option (e.g. --theme.base dark) is passed to every worker.")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help=f"Streamlit processes (default: one per core, here {os.cpu_count()}; at most "
                              f"{MAX_WORKERS})")
