@@ -18,11 +18,10 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, REPO, RssSampler, emit, free_port, summarise
+from dashboard import serve
 
 MAIN_PLOT = '[data-testid="stMain"] [data-testid="stPlotlyChart"] .js-plotly-plot'
 JS_MAP_PAINTED = """() => Array.from(document.querySelectorAll('path.choroplethlocation'))
@@ -68,26 +67,16 @@ class Server:
 
     def wait_healthy(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while not serve.is_healthy(self.url):
             if self.process.poll() is not None:
                 raise RuntimeError(f"streamlit exited with code {self.process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not become healthy")
             time.sleep(0.02)
-        raise RuntimeError("streamlit did not become healthy")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        if self.process:
+            serve.stop_processes([self.process])
 
 
 def _browser(playwright):

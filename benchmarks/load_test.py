@@ -26,12 +26,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.client
 import json
 import math
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -349,26 +347,12 @@ def start_app(port: int, log_path: Path, data_dir: str | None, workers: int) -> 
 
 def wait_healthy(base: str, timeout: float, process: subprocess.Popen | None) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while not serve.is_healthy(base):
         if process is not None and process.poll() is not None:
             raise SystemExit(f"the app exited with status {process.returncode} before it was ready")
-        try:
-            if http_get(f"{base}/_stcore/health", timeout=2)[0] == 200:
-                return
-        except (OSError, http.client.HTTPException):
-            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{base} was not healthy within {timeout} s")
         time.sleep(0.3)
-    raise SystemExit(f"{base} was not healthy within {timeout} s")
-
-
-def stop_app(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 def listening_pid(port: int) -> int | None:
@@ -534,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
             sampler.stopped.set()
             sampler.join(timeout=5)
         if process is not None:
-            stop_app(process)
+            serve.stop_processes([process])
     everything = [s for page in PAGES for s in results.latencies[page]]
     latency = {page: percentiles(results.latencies[page]) for page in PAGES} | {"all": percentiles(everything)}
     memory = memory_report(sampler.samples, args.flat_percent)

@@ -143,20 +143,22 @@ def streamlit_command(port: int, address: str, extra: tuple[str, ...] | list[str
             "--server.port", str(port), "--server.address", address, *extra]
 
 
-def _healthy(port: int) -> bool:
+def is_healthy(base_url: str) -> bool:
+    """True when the Streamlit (or nginx) at base_url answers /_stcore/health with 200; never raises."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+        with opener.open(f"{base_url}/_stcore/health", timeout=2) as response:
             return response.status == 200
     except (OSError, http.client.HTTPException):  # not listening yet, or answering something else
         return False
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
+def stop_processes(processes: list[subprocess.Popen], timeout: float = 15) -> None:
+    """SIGTERM each process still running, wait for them together, then SIGKILL whatever is left."""
     for process in processes:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + timeout
     for process in processes:
         try:
             process.wait(timeout=max(deadline - time.monotonic(), 0.1))
@@ -194,7 +196,7 @@ def run(plan: Plan, nginx: str) -> int:
                 print(f"serve: workers on ports {sorted(waiting)} not healthy after {HEALTH_TIMEOUT_SECONDS:.0f} s.",
                       file=sys.stderr)
                 return 1
-            waiting = {port for port in waiting if not _healthy(port)}
+            waiting = {port for port in waiting if not is_healthy(f"http://127.0.0.1:{port}")}
             time.sleep(0.3)
         if stopping:
             return 0
@@ -215,7 +217,7 @@ def run(plan: Plan, nginx: str) -> int:
             time.sleep(0.5)
         return 0
     finally:
-        _stop(processes)
+        stop_processes(processes)
         shutil.rmtree(prefix, ignore_errors=True)
 
 

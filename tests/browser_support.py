@@ -8,14 +8,11 @@ other host.
 
 from __future__ import annotations
 
-import http.client
 import re
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -91,21 +88,11 @@ class AppServer:
         raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout:.0f} s:\n{self.log_tail()}")
 
     def _healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=2) as response:
-                return response.status == 200 and response.read().strip() == b"ok"
-        except (OSError, http.client.HTTPException):
-            return False
+        return serve.is_healthy(self.base_url)
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        if self.process is not None:
+            serve.stop_processes([self.process])
 
     def log_tail(self, lines: int = 40) -> str:
         try:

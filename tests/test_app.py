@@ -8,20 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db
+from tests.apptest_support import EXPLORER_PAGES, open_page
 from tests.test_state import INVALID_CASES
 
-PAGES = {"map": "app_pages/map.py", "trends": "app_pages/trends.py", "programmes": "app_pages/programmes.py",
-         "data": "app_pages/data.py"}
-
-
-def open_page(page: str, **params) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    app.run()
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.switch_page(PAGES[page]).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+PAGES = EXPLORER_PAGES
 
 
 def figures_on(app: AppTest) -> list[dict]:
@@ -150,12 +140,7 @@ def test_programmes_page_shows_conflicting_claims_with_sources():
 
 @pytest.mark.parametrize(("params", "expected"), INVALID_CASES, ids=[str(i) for i in range(len(INVALID_CASES))])
 def test_invalid_link_shows_a_notice_and_the_page(params, expected):
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    app.run()
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.switch_page(PAGES["trends"]).run()
-    assert not app.exception
+    app = open_page("trends", **params)
     assert any(expected in w.value for w in app.warning), [w.value for w in app.warning]
     assert figures_on(app)
     assert "Traceback" not in str(app) and not app.error

@@ -32,6 +32,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import settings
 from dashboard import state as view_state
 from dashboard.catalog import load_catalog
+from tests.apptest_support import open_page
 
 PAGES = ("map", "trends", "programmes", "data")
 # A valid ?page= (links from exports and decks) opens that page with the same filters (dashboard/ui/filters.py).
@@ -194,20 +195,12 @@ def catalog(connection):
     return load_catalog(connection)
 
 
-def _open(page: str) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    app.run()
-    app.switch_page(f"app_pages/{page}.py").run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 @pytest.fixture(scope="module")
 def titles(extract_hashes) -> dict[str, str]:
     """What each page shows as its title for a clean link."""
     found = {}
     for page in REDIRECT_PAGES:
-        app = _open(page)
+        app = open_page(page)
         assert app.title, f"{page}: no title on a clean link"
         found[page] = app.title[0].value
     return found
@@ -217,7 +210,7 @@ def titles(extract_hashes) -> dict[str, str]:
 def session(request, titles):
     """One AppTest per page, reused across the corpus."""
     page = request.param
-    return {"page": page, "app": _open(page), "titles": titles}
+    return {"page": page, "app": open_page(page), "titles": titles}
 
 
 def shown_page(page: str, query: str) -> str:
@@ -306,14 +299,14 @@ def test_page_survives_hostile_link(session, name, query):
     title = session["titles"][expected]
     found = problems_on(run_case(session["app"], query), expected, title)
     if found:
-        fresh = problems_on(run_case(_open(page), query), expected, title)
-        session["app"] = _open(page)  # don't let a broken session spoil the next cases
+        fresh = problems_on(run_case(open_page(page), query), expected, title)
+        session["app"] = open_page(page)  # don't let a broken session spoil the next cases
         pytest.fail(f"{page} {name}: {found}; in a fresh session: {fresh or 'fine'}")
 
 
 def test_markup_in_a_link_stays_inert_in_the_notice(extract_hashes):
     """The notice is Markdown: a value from the URL must not become a link, an image, HTML, code or LaTeX."""
-    app = _open("trends")
+    app = open_page("trends")
     for name, query in CORPUS:
         if not name.startswith("markup-"):
             continue

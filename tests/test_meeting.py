@@ -6,19 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import deck as meeting_deck
-
-PAGES = {"map": "app_pages/map.py", "trends": "app_pages/trends.py", "meeting": "app_pages/meeting.py"}
-
-
-def open_page(page: str, app: AppTest | None = None, **params) -> AppTest:
-    if app is None:
-        app = AppTest.from_file("../app.py", default_timeout=60)
-        app.run()
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.switch_page(PAGES[page]).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+from tests.apptest_support import open_page
 
 
 def add_current_view(app: AppTest, kind: str, note: str) -> None:

@@ -28,9 +28,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db, settings
+from tests.apptest_support import EXPLORER_PAGES, new_app, open_page
 
-PAGES = {"map": "app_pages/map.py", "trends": "app_pages/trends.py", "programmes": "app_pages/programmes.py",
-         "data": "app_pages/data.py"}
+PAGES = EXPLORER_PAGES
 # The queries each page needs (dashboard/ui/pages.py, through dashboard/views.py and dashboard/catalog.py).
 # The programmes page also asks for indicator_catalog, but works without it (the catalog then has no indicators);
 # the map and trends pages draw without programme markers and bands when the programmes extract is broken.
@@ -140,7 +140,7 @@ def extracts(tmp_path, monkeypatch) -> Path:
 
 def open_pages(**params) -> dict[str, AppTest]:
     """Every page, opened in one session the way a user clicks through them (map is the default page)."""
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = new_app()
     app.query_params.update(params)
     opened = {}
     for page, script in PAGES.items():
@@ -205,9 +205,7 @@ def test_charts_say_when_programme_markers_are_missing(extracts):
     opened = open_pages()
     for page in ("map", "trends"):
         assert opened[page]["charts"] and not opened[page]["error"]
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    app.run()
-    app.switch_page(PAGES["trends"]).run()
+    app = open_page("trends")
     figure = app.get("plotly_chart")[0].proto.spec
     assert "HAT programmes not shown" in figure and "programmes.parquet" in figure
 
@@ -258,20 +256,12 @@ def test_map_shapes_deleted_while_the_app_runs(extracts):
     check_all_pages(open_pages(countries="DNK,FIN"), SHAPES)
 
 
-def test_repaired_extract_is_used_again_without_a_restart(extracts):
+@pytest.mark.parametrize("name", ["programmes.parquet", "facts.parquet"])
+def test_repaired_extract_is_used_again_without_a_restart(extracts, name):
     """After `python -m dashboard build` repairs a file, reloading the page is enough."""
-    intact = (extracts / "programmes.parquet").read_bytes()
-    truncated(extracts / "programmes.parquet")
-    check_all_pages(open_pages(), "programmes.parquet")
-    (extracts / "programmes.parquet").write_bytes(intact)
-    for page, seen in open_pages(countries="NLD,CHE").items():
-        assert_page_works(page, seen)
-
-
-def test_repaired_statistics_are_used_again_without_a_restart(extracts):
-    intact = (extracts / "facts.parquet").read_bytes()
-    truncated(extracts / "facts.parquet")
-    check_all_pages(open_pages(), "facts.parquet")
-    (extracts / "facts.parquet").write_bytes(intact)
+    intact = (extracts / name).read_bytes()
+    truncated(extracts / name)
+    check_all_pages(open_pages(), name)
+    (extracts / name).write_bytes(intact)
     for page, seen in open_pages(countries="NLD,CHE").items():
         assert_page_works(page, seen)

@@ -7,7 +7,6 @@ a worker) leaves no process behind.
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import shutil
@@ -102,14 +101,10 @@ class Deployment:
 
     def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while not serve.is_healthy(self.base):
             assert self.process.poll() is None, "serve exited while starting"
-            try:
-                if get(f"{self.base}/_stcore/health")[0] == 200:
-                    return
-            except (OSError, http.client.HTTPException):
-                time.sleep(0.3)
-        raise AssertionError("not ready in time")
+            assert time.monotonic() < deadline, "not ready in time"
+            time.sleep(0.3)
 
     def children(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children(recursive=True)
