@@ -4,6 +4,8 @@ import logging
 
 import streamlit as st
 
+from dashboard.ui.pages import edition_notice
+
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="Drug Policy Atlas", page_icon="static/favicon.png", layout="wide")
 
@@ -15,3 +17,4 @@ navigation = st.navigation([
     st.Page("app_pages/meeting.py", title="Meeting mode", icon=":material/co_present:", url_path="meeting"),
 ])
 navigation.run()
+edition_notice()  # on every page, below its filters: the EMCDDA edition, its last data year, newer figures

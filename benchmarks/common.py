@@ -83,9 +83,12 @@ def realistic_params(catalog, i: int) -> dict[str, dict]:
                             "year_to": year_to, "sex": sex, "age_group": age_group},
         "programmes": {"countries": countries},
         "programme_claims": {"countries": countries},
+        "programme_sources": {"countries": countries},
         "indicator_catalog": {},
         "country_catalog": {},
         "source_list": {},
+        "source_credits": {"source_ids": ["NATURAL-EARTH"]},
+        "data_editions": {},
     }
 
 

@@ -39,7 +39,8 @@ def pandas_indicator_map(data_dir: Path, indicator, countries, year, sex, age_gr
         columns={"name_en": "country"})
     two = facts[(facts["indicator_id"] == indicator) & (facts["sex"] == sex) & (facts["age_group"] == age_group)
                 & facts["year"].isin([year, year - 1]) & facts["iso3"].isin(countries)]
-    current = two.loc[two["year"] == year, ["iso3", "value", "source_id"]]
+    current = two.loc[two["year"] == year, ["iso3", "value", "numerator", "denominator", "source_id", "country_note",
+                                            "quality_flags", "value_note"]]
     previous = two.loc[two["year"] == year - 1, ["iso3", "value"]].rename(columns={"value": "previous_value"})
     joined = selected.merge(current, on="iso3", how="left").merge(previous, on="iso3", how="left")
     joined["change"] = joined["value"] - joined["previous_value"]
@@ -48,11 +49,13 @@ def pandas_indicator_map(data_dir: Path, indicator, countries, year, sex, age_gr
     joined["ranked_countries"] = joined["value"].count()
     units = indicators.loc[indicators["indicator_id"] == indicator, ["unit"]]
     joined = joined.merge(units, how="cross")
-    joined = joined.merge(sources[["source_id", "attribution"]], on="source_id", how="left").rename(
+    joined = joined.merge(sources[["source_id", "attribution", "full_credit"]], on="source_id", how="left").rename(
         columns={"attribution": "source"})
+    joined["year"] = year
     joined = joined.sort_values(["rank", "country"], na_position="last", kind="stable")
-    return joined[["iso3", "country", "value", "previous_value", "change", "change_pct", "rank",
-                   "ranked_countries", "unit", "source"]].reset_index(drop=True)
+    return joined[["iso3", "country", "year", "value", "numerator", "denominator", "previous_value", "change",
+                   "change_pct", "rank", "ranked_countries", "unit", "source", "full_credit", "country_note",
+                   "quality_flags", "value_note"]].reset_index(drop=True)
 
 
 def pandas_indicator_trend(data_dir: Path, indicator, countries, year_from, year_to, sex, age_group) -> pd.DataFrame:
@@ -63,14 +66,15 @@ def pandas_indicator_trend(data_dir: Path, indicator, countries, year_from, year
     years = pd.DataFrame({"year": np.arange(year_from, year_to + 1, dtype="int64")})
     values = facts[(facts["indicator_id"] == indicator) & (facts["sex"] == sex) & (facts["age_group"] == age_group)
                    & facts["year"].between(year_from, year_to) & facts["iso3"].isin(countries)]
-    values = values[["iso3", "year", "value", "source_id", "country_note", "flag"]].astype({"year": "int64"})
+    values = values[["iso3", "year", "value", "numerator", "denominator", "source_id", "country_note", "flag",
+                     "quality_flags", "value_note"]].astype({"year": "int64"})
     grid = selected.merge(years, how="cross").merge(values, on=["iso3", "year"], how="left")
     grid = grid.merge(indicators.loc[indicators["indicator_id"] == indicator, ["unit"]], how="cross")
-    grid = grid.merge(sources[["source_id", "attribution"]], on="source_id", how="left").rename(
+    grid = grid.merge(sources[["source_id", "attribution", "full_credit"]], on="source_id", how="left").rename(
         columns={"attribution": "source"})
     grid = grid.sort_values(["country", "year"], kind="stable")
-    return grid[["iso3", "country", "year", "value", "unit", "source_id", "source", "country_note",
-                 "flag"]].reset_index(drop=True)
+    return grid[["iso3", "country", "year", "value", "numerator", "denominator", "unit", "source_id", "source",
+                 "full_credit", "country_note", "flag", "quality_flags", "value_note"]].reset_index(drop=True)
 
 
 def pandas_indicator_catalog(data_dir: Path) -> pd.DataFrame:
@@ -101,7 +105,7 @@ def pandas_indicator_catalog(data_dir: Path) -> pd.DataFrame:
 def pandas_country_catalog(data_dir: Path) -> pd.DataFrame:
     countries = _read(data_dir, "countries")
     columns = ["iso3", "iso2", "eurostat_code", "name_en", "name_no", "eu27", "nordic", "emcdda_reporting",
-               "has_hat_programme", "region", "on_map", "centroid_lat", "centroid_lon"]
+               "has_hat_programme", "region", "part_of", "on_map", "centroid_lat", "centroid_lon"]
     return countries.sort_values("name_en", kind="stable")[columns].reset_index(drop=True)
 
 
@@ -111,8 +115,9 @@ def pandas_programmes(data_dir: Path, countries) -> pd.DataFrame:
     joined = joined[joined["iso3"].isin(countries)].copy()
     joined["_order"] = joined["start_year"].fillna(joined["end_year"])
     joined = joined.sort_values(["country", "_order", "programme_id"], kind="stable")
-    columns = ["programme_id", "iso3", "country", "city_or_sites", "programme_name", "programme_type", "start_year",
-               "end_year", "status", "status_as_of", "patients_numeric", "patients_numeric_year",
+    columns = ["programme_id", "iso3", "country", "city_or_sites", "programme_name", "programme_name_en",
+               "programme_type", "phase", "display_group", "treated_patients", "start_year", "start_date", "end_year",
+               "end_date", "status", "status_as_of", "patients_numeric", "patients_numeric_year",
                "patients_numeric_basis", "patients", "eligibility", "medication_form", "capacity_note",
                "conflict_flag", "notes", "source_titles", "source_urls", "centroid_lat", "centroid_lon"]
     return joined[columns].reset_index(drop=True)
@@ -124,7 +129,37 @@ def pandas_programme_claims(data_dir: Path, countries) -> pd.DataFrame:
     joined = joined[joined["iso3"].isin(countries)]
     joined = joined.sort_values(["country", "programme_id", "field", "claim_id"], kind="stable")
     return joined[["programme_id", "programme_name", "country", "field", "claimed_value", "claim_status",
-                   "source_title", "source_url", "note"]].reset_index(drop=True)
+                   "source_title", "source_url", "note", "no_url_reason"]].reset_index(drop=True)
+
+
+def pandas_programme_sources(data_dir: Path, countries) -> pd.DataFrame:
+    cited, programmes = _read(data_dir, "programme_sources"), _read(data_dir, "programmes")
+    joined = cited.merge(programmes[["programme_id", "programme_name", "country", "iso3", "start_year", "end_year"]],
+                         on="programme_id")
+    joined = joined[joined["iso3"].isin(countries)].copy()
+    joined["_order"] = joined["start_year"].fillna(joined["end_year"])
+    joined = joined.sort_values(["country", "_order", "programme_id", "field", "source_title", "source_url", "quote"],
+                                kind="stable")
+    return joined[["programme_id", "programme_name", "country", "field", "source_title", "source_url",
+                   "source_kind", "quote", "no_url_reason", "accessed"]].reset_index(drop=True)
+
+
+def pandas_source_credits(data_dir: Path, source_ids) -> pd.DataFrame:
+    sources = _read(data_dir, "sources")
+    chosen = sources[sources["source_id"].isin(source_ids)].sort_values("source_id", kind="stable")
+    return chosen[["source_id", "attribution", "full_credit"]].reset_index(drop=True)
+
+
+def pandas_data_editions(data_dir: Path) -> pd.DataFrame:
+    facts, sources = _read(data_dir, "facts"), _read(data_dir, "sources")
+    joined = facts[facts["value"].notna()].merge(sources, on="source_id")
+    emcdda = joined["publisher"].str.startswith("EMCDDA", na=False)
+    family = np.where(emcdda | joined["source_id"].str.startswith("DPA-SB"), "EMCDDA",
+                      np.where(joined["source_id"].str.startswith("NAT-"), "national", None))
+    joined = joined.assign(family=family, edition=joined["edition"].where(emcdda))
+    grouped = joined[joined["family"].notna()].groupby("family").agg(
+        edition=("edition", "max"), year_min=("year", "min"), year_max=("year", "max")).reset_index()
+    return grouped.sort_values("family", kind="stable").reset_index(drop=True)
 
 
 def pandas_source_list(data_dir: Path) -> pd.DataFrame:
@@ -137,6 +172,8 @@ PANDAS = {
     "indicator_map": pandas_indicator_map, "indicator_trend": pandas_indicator_trend,
     "indicator_catalog": pandas_indicator_catalog, "country_catalog": pandas_country_catalog,
     "programmes": pandas_programmes, "programme_claims": pandas_programme_claims, "source_list": pandas_source_list,
+    "programme_sources": pandas_programme_sources, "source_credits": pandas_source_credits,
+    "data_editions": pandas_data_editions,
 }
 assert set(PANDAS) == set(QUERY_NAMES), "every query in queries/ needs its pandas twin here"
 

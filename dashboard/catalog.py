@@ -35,6 +35,7 @@ class Country:
     emcdda_reporting: bool
     has_hat_programme: bool
     on_map: bool
+    part_of: str | None = None  # a part of a country (England and Wales): the state's ISO-3
 
 
 PRESET_LABELS = {
@@ -59,7 +60,7 @@ class Catalog:
     def preset(self, name: str) -> tuple[str, ...]:
         """The ISO-3 codes of a named country preset, in name order."""
         rules = {
-            "all": lambda c: True,
+            "all": lambda c: c.part_of is None,  # countries; their parts (England and Wales) are picked by name
             "emcdda": lambda c: c.emcdda_reporting,
             "eu27": lambda c: c.eu27,
             "nordic": lambda c: c.nordic,
@@ -73,7 +74,8 @@ def load_catalog(connection: db.Connection) -> Catalog:
     countries = {
         row.iso3: Country(iso3=row.iso3, name_en=row.name_en, name_no=row.name_no, eu27=bool(row.eu27),
                           nordic=bool(row.nordic), emcdda_reporting=bool(row.emcdda_reporting),
-                          has_hat_programme=bool(row.has_hat_programme), on_map=bool(row.on_map))
+                          has_hat_programme=bool(row.has_hat_programme), on_map=bool(row.on_map),
+                          part_of=row.part_of if isinstance(row.part_of, str) else None)
         for row in db.run_query(connection, "country_catalog").itertuples(index=False)
     }
     try:

@@ -18,30 +18,39 @@ EXTRACTS: dict[str, tuple[str, dict[str, str]]] = {
     "facts": ("facts.parquet", {
         "iso3": "VARCHAR", "year": "SMALLINT", "indicator_id": "VARCHAR", "sex": "VARCHAR",
         "age_group": "VARCHAR", "value": "DOUBLE", "source_id": "VARCHAR", "country_note": "BOOLEAN",
-        "flag": "VARCHAR"}),
+        "flag": "VARCHAR", "numerator": "DOUBLE", "denominator": "DOUBLE", "quality_flags": "VARCHAR",
+        "value_note": "VARCHAR"}),
     "indicators": ("indicators.parquet", {
         "indicator_id": "VARCHAR", "label": "VARCHAR", "topic": "VARCHAR", "unit": "VARCHAR", "kind": "VARCHAR",
         "definition": "VARCHAR", "caveat": "VARCHAR", "source_id": "VARCHAR"}),
     "countries": ("countries.parquet", {
         "iso3": "VARCHAR", "iso2": "VARCHAR", "eurostat_code": "VARCHAR", "name_en": "VARCHAR",
         "name_no": "VARCHAR", "eu27": "BOOLEAN", "nordic": "BOOLEAN", "emcdda_reporting": "BOOLEAN",
-        "has_hat_programme": "BOOLEAN", "region": "VARCHAR", "on_map": "BOOLEAN", "centroid_lat": "DOUBLE",
+        "has_hat_programme": "BOOLEAN", "region": "VARCHAR", "part_of": "VARCHAR", "on_map": "BOOLEAN",
+        "centroid_lat": "DOUBLE",
         "centroid_lon": "DOUBLE"}),
     "population": ("population.parquet", {
-        "iso3": "VARCHAR", "year": "SMALLINT", "pop_15_64": "DOUBLE", "is_projection": "BOOLEAN",
+        "iso3": "VARCHAR", "year": "SMALLINT", "pop_0_14": "DOUBLE", "pop_15_64": "DOUBLE",
+        "pop_65_plus": "DOUBLE", "is_projection": "BOOLEAN",
         "source_id": "VARCHAR"}),
     "programmes": ("programmes.parquet", {
         "programme_id": "VARCHAR", "country": "VARCHAR", "iso3": "VARCHAR", "city_or_sites": "VARCHAR",
         "programme_name": "VARCHAR", "programme_type": "VARCHAR", "start_year": "SMALLINT",
         "end_year": "SMALLINT", "status": "VARCHAR", "patients_numeric": "INTEGER", "eligibility": "VARCHAR",
         "medication_form": "VARCHAR", "conflict_flag": "VARCHAR", "source_titles": "VARCHAR",
-        "source_urls": "VARCHAR"}),
+        "source_urls": "VARCHAR", "programme_name_en": "VARCHAR", "phase": "VARCHAR", "treated_patients": "BOOLEAN",
+        "display_group": "VARCHAR", "start_date": "VARCHAR", "end_date": "VARCHAR"}),
     "programme_claims": ("programme_claims.parquet", {
         "claim_id": "VARCHAR", "programme_id": "VARCHAR", "field": "VARCHAR", "claimed_value": "VARCHAR",
-        "claim_status": "VARCHAR", "source_title": "VARCHAR", "source_url": "VARCHAR", "note": "VARCHAR"}),
+        "claim_status": "VARCHAR", "source_title": "VARCHAR", "source_url": "VARCHAR", "note": "VARCHAR",
+        "no_url_reason": "VARCHAR"}),
+    "programme_sources": ("programme_sources.parquet", {
+        "programme_id": "VARCHAR", "field": "VARCHAR", "source_title": "VARCHAR", "source_url": "VARCHAR",
+        "source_kind": "VARCHAR", "quote": "VARCHAR", "no_url_reason": "VARCHAR", "accessed": "VARCHAR"}),
     "sources": ("sources.parquet", {
         "source_id": "VARCHAR", "title": "VARCHAR", "publisher": "VARCHAR", "edition": "VARCHAR",
         "table_id": "VARCHAR", "url": "VARCHAR", "licence": "VARCHAR", "attribution": "VARCHAR",
+        "full_credit": "VARCHAR", "origin": "VARCHAR", "retrieved": "VARCHAR", "edition_inferred": "BOOLEAN",
         "kind": "VARCHAR"}),
 }
 _QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)?$")
@@ -153,6 +162,19 @@ def _recheck(connection: Connection, views: set[str], scan: bool = False) -> lis
             else:
                 connection.broken.pop(view, None)
         return [connection.broken[view] for view in sorted(views) if view in connection.broken]
+
+
+def run_on_tables(name: str, tables: dict[str, object]) -> list[dict]:
+    """Run queries/<name>.sql over in-memory Arrow tables (the build's derivations): no file is readable."""
+    duck = duckdb.connect(":memory:", config={"enable_external_access": False, "threads": 1,
+                                              "autoinstall_known_extensions": False,
+                                              "autoload_known_extensions": False})
+    try:
+        for view, table in tables.items():
+            duck.register(view, table)
+        return duck.sql(load_query(name)).to_arrow_table().to_pylist()
+    finally:
+        duck.close()
 
 
 @cache

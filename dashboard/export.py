@@ -125,8 +125,9 @@ def stamp_figure(view: ChartView, *, exported_on: date, view_url: str, note: str
     """
     frame = _frame(view.figure)
     note_line = f"Note: {note.strip()}" if note.strip() else ""
-    footnote = "\n".join(part for part in (frame.get("footnote"), note_line, stamp_lines(exported_on, view_url))
-                         if part)
+    credit_lines = "\n".join(f"Credit: {credit}" for credit in view.credits)
+    footnote = "\n".join(part for part in (frame.get("footnote"), note_line, credit_lines,
+                                            stamp_lines(exported_on, view_url)) if part)
     return figures.apply_frame(view.figure, title=view.title, subtitle=view.subtitle, source_line=view.source_line,
                                footnote=footnote, projector=bool(frame.get("projector", False)))
 
@@ -438,7 +439,9 @@ def _section(view: ChartView, figure: go.Figure, number: int, url: str, stamp: s
             f"<{heading}>{html.escape(view.title)}</{heading}>"
             f'<p class="subtitle">{html.escape(view.subtitle)}</p>'
             f"{_chart_div(figure, f'chart-{number}', stem)}"
-            f'<p class="source">{html.escape(view.source_line)}</p>{note_html}'
+            f'<p class="source">{html.escape(view.source_line)}</p>'
+            + "".join(f'<p class="source">Credit: {html.escape(credit)}</p>' for credit in view.credits)
+            + f'{note_html}'
             f'<p class="stamp">{html.escape(stamp)} · <a href="{html.escape(url)}">Reopen this view</a></p>'
             f"<details><summary>Data ({len(view.data)} rows)</summary>{table}</details></section>")
 
@@ -481,15 +484,29 @@ def deck_to_html(slides: Sequence[tuple[ChartView, str]], *, title: str = "Meeti
 # --- data -------------------------------------------------------------------------------------------------------
 
 
-def to_csv(view: ChartView) -> bytes:
-    """The query result exactly as the chart used it: same rows, same columns, no index; UTF-8."""
-    return view.data.to_csv(index=False, lineterminator="\n").encode("utf-8")
+def csv_stamp_lines(view: ChartView, exported_on: date, url: str) -> list[str]:
+    """The lines above the data in a CSV: what it is, its filters, sources, date and link (each starts '#')."""
+    rows = [("Title", view.title), ("Filters", view.subtitle), ("Source", view.source_line),
+            *(("Credit", credit) for credit in view.credits),
+            ("Exported", f"{exported_on.isoformat()} from {APP_NAME}"), ("View link", url),
+            ("Query", f"queries/{view.query_name}.sql")]
+    lines = [f"# {label}: {' '.join(str(value).split())}" for label, value in rows]
+    return [f"# {APP_NAME} export. The {len(lines) + 1} lines starting with '#' describe the data below them "
+            f"(pandas: read_csv(path, skiprows={len(lines) + 1}))", *lines]
+
+
+def to_csv(view: ChartView, *, exported_on: date | None = None, base_url: str | None = None) -> bytes:
+    """The query result exactly as the chart used it (same rows, same columns, no index; UTF-8), under its stamp."""
+    exported_on = exported_on or date.today()
+    stamp = "".join(f"{line}\n" for line in csv_stamp_lines(view, exported_on, view_url(view, base_url)))
+    return (stamp + view.data.to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
 
 def about_rows(view: ChartView, exported_on: date, url: str) -> list[tuple[str, str]]:
     """What the XLSX 'about' sheet says: where the numbers come from and how to get them again."""
     params = json.dumps(view.params, ensure_ascii=False, default=str)
     return [("Title", view.title), ("Filters", view.subtitle), ("Source", view.source_line),
+            *(("Credit", credit) for credit in view.credits),
             ("Exported", f"{exported_on.isoformat()} from {APP_NAME}"), ("View link", url),
             ("Query file", f"queries/{view.query_name}.sql"), ("Query parameters", params),
             ("Rows", str(len(view.data))), ("Summary", view.summary)]
@@ -585,6 +602,7 @@ def deck_to_pptx(slides: Sequence[tuple[ChartView, str]], *, title: str = "Meeti
         shape.name = f"Chart: {view.title}"
         shape._element.nvPicPr.cNvPr.set("descr", view.summary or view.title)  # alt text for screen readers
         text_box(slide, 6.72, 0.65, [(view.source_line, 10, False),
+                                     *((f"Credit: {credit}", 8, False) for credit in view.credits),
                                      (f"{export_stamp(exported_on)} · Reopen this view: {url}", 10, True)], url)
         slide.notes_slide.notes_text_frame.text = note
     buffer = io.BytesIO()
@@ -634,7 +652,7 @@ def export_view(view: ChartView, fmt: str, *, scale: str = "slide", exported_on:
     if fmt == "html":
         return to_html(view, exported_on=exported_on, base_url=base_url)
     if fmt == "csv":
-        return to_csv(view)
+        return to_csv(view, exported_on=exported_on, base_url=base_url)
     if fmt == "xlsx":
         return to_xlsx(view, exported_on=exported_on, base_url=base_url)
     if fmt == "pptx":

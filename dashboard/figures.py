@@ -50,12 +50,15 @@ CURRENT_YEAR = 2026
 # The timeline's axis starts here; earlier starts (the 1926 'British system') are drawn clipped and labelled.
 TIMELINE_FIRST_YEAR = 1990
 
-PHASES = ("trial", "pilot", "regular", "ended", "planned/never implemented")
+PHASES = ("trial", "pilot", "regular", "ended", "unsupervised prescribing", "planned/never implemented")
 PHASE_STYLES: dict[str, dict[str, str]] = {
     "trial": {"label": "Trial", "colour": "#56B4E9", "symbol": "circle"},
     "pilot": {"label": "Pilot", "colour": "#CC79A7", "symbol": "diamond"},
     "regular": {"label": "Regular treatment", "colour": "#009E73", "symbol": "square"},
     "ended": {"label": "Ended", "colour": "#E69F00", "symbol": "triangle-down"},
+    # The UK's 'British system' (since 1926): take-home prescribing by licensed doctors, not supervised HAT.
+    "unsupervised prescribing": {"label": "Unsupervised prescribing (not HAT)", "colour": "#D55E00",
+                                 "symbol": "star"},
     "planned/never implemented": {"label": "Planned, never implemented", "colour": "#999999", "symbol": "x"},
 }
 
@@ -354,36 +357,19 @@ def country_styles(iso3_codes: Iterable[str]) -> dict[str, dict[str, str]]:
     return styles
 
 
-def programme_phase(programme_type: Any, status: Any) -> str:
-    """Group a programme by its free-text type and status, for its colour and symbol.
-
-    First match wins: 'never implemented', 'proposed' or 'vetoed' -> 'planned/never implemented'; a status that
-    says 'ended', 'closed', 'discontinued', 'stopped' or 'terminated' -> 'ended'; a type starting 'regular' ->
-    'regular'; 'pilot' in the type -> 'pilot'; 'trial' in the type -> 'trial'. Anything else -> 'pilot', the
-    weakest claim (a time-limited project) rather than a guess that it is regular treatment.
-    """
-    kind = "" if is_missing(programme_type) else str(programme_type).lower()
-    state = "" if is_missing(status) else str(status).lower()
-    if re.search(r"never implemented|\bproposed\b|\bvetoed\b", f"{kind} {state}"):
-        return "planned/never implemented"
-    if re.search(r"\b(ended|closed|discontinued|stopped|terminated)\b", state):
-        return "ended"
-    if kind.startswith("regular"):
-        return "regular"
-    if "pilot" in kind:
-        return "pilot"
-    if "trial" in kind:
-        return "trial"
-    return "pilot"
+def programme_phase(programme: Mapping[str, Any]) -> str:
+    """The group a programme is drawn in: the build's `display_group` (dashboard/build.py, _display_group)."""
+    group = programme.get("display_group")
+    return group if isinstance(group, str) and group in PHASE_STYLES else "pilot"
 
 
-def _is_regular_type(programme_type: Any) -> bool:
-    return not is_missing(programme_type) and str(programme_type).lower().startswith("regular")
+def _is_regular(programme: Mapping[str, Any]) -> bool:
+    return programme.get("phase") == "regular"
 
 
-def _project_word(programme_type: Any) -> str:
+def _project_word(programme: Mapping[str, Any]) -> str:
     """'pilot' or 'trial', for band labels of time-limited programmes."""
-    return "pilot" if "pilot" in ("" if is_missing(programme_type) else str(programme_type).lower()) else "trial"
+    return "pilot" if programme.get("phase") == "pilot" else "trial"
 
 
 def programme_years_text(start_year: Any, end_year: Any) -> str:
@@ -512,11 +498,36 @@ def _flat_choropleth(geojson: Mapping[str, Any], ids: list[str], colour: str, **
             "customdata": ids, "marker": {"line": {"color": BORDER_COLOUR, "width": 0.8}}, **kwargs}
 
 
+def _population_words(unit: str) -> str:
+    """'people aged 15-64' from 'deaths per million aged 15-64'; 'inhabitants (all ages)' likewise."""
+    match = re.search(r"per (?:million|100,000|1,000)\s+(.*)$", unit or "")
+    words = match.group(1).strip() if match else "population"
+    return f"people {words}" if words.startswith("aged") else words
+
+
+def _value_detail_lines(row: Mapping[str, Any], unit: str) -> list[str]:
+    """What a value was computed from and what is flagged about it: the same lines in every hover."""
+    lines = []
+    if not is_missing(row.get("numerator")) and not is_missing(row.get("denominator")):
+        at_all_ages = "rate_from_all_ages_deaths" in str(row.get("quality_flags") or "")
+        deaths = "deaths at all ages" if at_all_ages else (
+            "deaths aged 15-64" if "aged 15-64" in (unit or "") else "deaths")
+        lines.append(f"from {round(float(row['numerator'])):,} {deaths} and "
+                     f"{round(float(row['denominator'])):,} {_esc(_population_words(unit))}")
+    if not is_missing(row.get("value_note")):
+        lines.extend(f"⚠ {_wrap_html(note, 60)}" for note in str(row["value_note"]).split("; "))
+    if row.get("country_note") is True:
+        lines.append("The EMCDDA has a country-specific note (*)")
+    if not is_missing(row.get("flag")):
+        lines.append(f"Flag in the source: {_esc(row['flag'])}")
+    return lines
+
+
 def _map_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
     name = f"<b>{_esc(row['country'])}</b>"
     if is_missing(row.get("value")):
         return f"{name}<br>No data reported for {year}"
-    lines = [name, f"{format_value(row['value'], unit)} {_esc(unit)}"]
+    lines = [name, f"{year}: {format_value(row['value'], unit)} {_esc(unit)}", *_value_detail_lines(row, unit)]
     if not is_missing(row.get("rank")):
         lines.append(f"Rank {int(row['rank'])} of {int(row['ranked_countries'])} shown")
     if is_missing(row.get("previous_value")):
@@ -625,7 +636,7 @@ def _add_programme_markers(spec: Spec, programmes: pd.DataFrame) -> None:
     programmes = programmes.reset_index(drop=True)
     positions = _offset_positions(programmes)
     programme_rows = records(programmes)
-    phases = [programme_phase(row["programme_type"], row["status"]) for row in programme_rows]
+    phases = [programme_phase(row) for row in programme_rows]
     spec["data"].append({
         "type": "scattergeo", "lat": [p[0] for p in positions], "lon": [p[1] for p in positions],
         "mode": "markers", "hoverinfo": "skip", "showlegend": False, "name": "halo",
@@ -663,10 +674,7 @@ def _trend_hover(row: Mapping[str, Any], unit: str, index_base_year: int | None)
     lines = [name, f"{int(row['year'])}: {format_value(row['value'], unit)} {_esc(unit)}"]
     if index_base_year is not None and not is_missing(row.get("plotted")):
         lines.append(f"Index {float(row['plotted']):,.1f} ({index_base_year} = 100)")
-    if row.get("country_note") is True:
-        lines.append("The source has a country-specific note")
-    if not is_missing(row.get("flag")):
-        lines.append(f"Flag in the source: {_esc(row['flag'])}")
+    lines.extend(_value_detail_lines(row, unit))
     lines.append(f"Source: {_wrap_html(row.get('source'), 60)}")
     return "<br>".join(lines)
 
@@ -832,10 +840,10 @@ def _add_programme_periods(spec: Spec, programmes: pd.DataFrame | None, countrie
         pid, iso3 = row["programme_id"], row["iso3"]
         if iso3 not in names:
             continue
-        phase = programme_phase(row.get("programme_type"), row.get("status"))
+        phase = programme_phase(row)
         start, end = _year(row.get("start_year")), _year(row.get("end_year"))
         colour = styles[iso3]["colour"]
-        if phase == "planned/never implemented":
+        if phase in ("planned/never implemented", "unsupervised prescribing"):  # no HAT to mark on a trend
             result["programmes_not_drawn"].append(pid)
             continue
         described = f"{names[iso3]}: {_short_name(row.get('programme_name'))}"
@@ -847,7 +855,7 @@ def _add_programme_periods(spec: Spec, programmes: pd.DataFrame | None, countrie
             result["programmes_outside_years"].append(pid)
             outside_text.append(f"{described} ({programme_years_text(start, end)})")
             continue
-        if _is_regular_type(row.get("programme_type")):
+        if _is_regular(row):
             # Regular treatment that began before the range is in effect throughout: mark it at the left edge.
             x = max(start, first)
             since = f"{start}" if start >= first else f"since {start}"
@@ -861,7 +869,7 @@ def _add_programme_periods(spec: Spec, programmes: pd.DataFrame | None, countrie
             shapes.append({"type": "rect", "name": f"hat-band-{pid}", "xref": "x", "yref": "paper", "x0": x0,
                            "x1": x1, "y0": 0, "y1": 1, "layer": "below", "line": {"width": 0},
                            "fillcolor": _rgba(colour, 0.14)})
-            labels.append({"x": x0, "text": f"HAT {_project_word(row.get('programme_type'))}: {names[iso3]} "
+            labels.append({"x": x0, "text": f"HAT {_project_word(row)}: {names[iso3]} "
                                             f"{programme_years_text(start, end)}", "colour": colour, "pid": pid})
         result["programmes_drawn"].append(pid)
     if shapes:
@@ -919,7 +927,7 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
     frame = frame.sort_values(["country", "_start", "programme_id"], na_position="last", kind="stable")
     frame = frame.reset_index(drop=True)
     frame["_label"] = _timeline_labels(frame)
-    frame["_phase"] = [programme_phase(t, s) for t, s in zip(frame["programme_type"], frame["status"], strict=True)]
+    frame["_phase"] = [programme_phase(row) for row in records(frame)]
 
     bars: dict[str, list[dict[str, Any]]] = {phase: [] for phase in PHASES}
     ongoing: list[dict[str, Any]] = []

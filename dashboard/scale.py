@@ -39,7 +39,7 @@ import duckdb
 from dashboard import settings
 
 SYNTHETIC = "SYNTHETIC"
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 YEARS = (1990, 2023)
 # Rows per Parquet row group. DuckDB 2.0 spends a fixed few microseconds per row group and filtered column even on
 # groups that its min/max statistics skip, so at 100 M rows 64 Ki-row groups (1,541 of them) made the app's map
@@ -47,7 +47,8 @@ YEARS = (1990, 2023)
 ROW_GROUP_SIZE = 262_144
 DEFAULT_ROOT = settings.REPO_ROOT / "benchmarks" / "scaled"
 SHIPPED_DIR = settings.REPO_ROOT / "data" / "extracts"  # the real extracts: read here, never written
-COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "population.parquet", "europe.geojson"]
+COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "programme_sources.parquet", "population.parquet",
+                "europe.geojson"]
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 # Real indicators first kept when a scale has fewer indicators than the shipped data (the default first).
 INDICATOR_PRIORITY = [DEFAULT_INDICATOR, "drd_deaths", "drd_mean_age_at_death", "ost_methadone_clients",
@@ -242,7 +243,11 @@ def _write_facts(duck: duckdb.DuckDBPyConnection, path: Path, regions: list[str]
             end as value,
             '{SYNTHETIC}' as source_id,
             noise % 50 = 1 as country_note,
-            case when noise % 100 = 2 then 'p' end as flag
+            case when noise % 100 = 2 then 'p' end as flag,
+            null::double as numerator,
+            null::double as denominator,
+            null::varchar as quality_flags,
+            null::varchar as value_note
         from valued
     ) to '{path}' (format parquet, compression zstd, row_group_size {row_group_size})
     """

@@ -82,21 +82,28 @@ def summarise_programmes(programmes_df: pd.DataFrame) -> str:
     """Counts by programme group and by country, and the earliest start."""
     if programmes_df.empty:
         return "No heroin-assisted treatment programmes recorded for the selected countries."
-    phases = [programme_phase(t, s) for t, s in zip(programmes_df["programme_type"], programmes_df["status"],
-                                                       strict=True)]
+    rows = records(programmes_df)
+    phases = [programme_phase(row) for row in rows]
     counts = pd.Series(phases).value_counts()
     by_phase = [f"{counts[p]} {p}" for p in PHASES if p in counts.index]
     by_country = programmes_df["country"].value_counts().sort_index()
     total, n_countries = len(programmes_df), len(by_country)
+    treated = [row for row in rows if row.get("treated_patients") is True]
+    treated_countries = len({row["country"] for row in treated})
+    never = [f"{row['programme_name']} ({row['country']})" for row in rows if row.get("treated_patients") is False]
     text = (f"{total} heroin-assisted treatment programme{'s' if total != 1 else ''} in {n_countries} "
-            f"{_countries(n_countries)}. By group: {join_names(by_phase, _ALL)}. By country: "
+            f"{_countries(n_countries)}; {len(treated)} treated patients, in {treated_countries} "
+            f"{_countries(treated_countries)}. By group: {join_names(by_phase, _ALL)}. By country: "
             + ", ".join(f"{country} {count}" for country, count in by_country.items()) + ".")
+    if never:
+        text += f" Not known to have treated anyone (vetoed, planned or not verified): {join_names(never, _ALL)}."
     starts = pd.to_numeric(programmes_df["start_year"], errors="coerce")
     if starts.notna().any():
         earliest = programmes_df[starts == starts.min()].sort_values("programme_id")
         names = [f"{row['programme_name']} ({row['country']})" for row in records(earliest)]
         text += f" Earliest start: {int(starts.min())}, {join_names(names, _ALL)}."
-    unknown = sorted(programmes_df.loc[starts.isna(), "programme_id"])
+    unknown = [f"{row['programme_name']} ({row['country']})" for row, start in zip(rows, starts, strict=True)
+               if pd.isna(start)]
     if unknown:
         text += f" Start year not established for {len(unknown)}: {join_names(unknown, _ALL)}."
     return text

@@ -21,6 +21,7 @@ from dashboard.state import ViewState, to_query_string
 CHART_FOR_PAGE = {"map": "map", "trends": "trend", "programmes": "timeline", "data": "trend"}
 SEX_LABEL = {"total": "all sexes", "male": "men", "female": "women"}
 PROGRAMME_SOURCE = "HAT programmes: Drug Policy Atlas compilation from the sources listed per programme."
+MAP_SOURCE_ID = "NATURAL-EARTH"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class ChartView:
     summary: str = ""
     query_string: str = ""
     file_stem: str = ""
+    credits: tuple[str, ...] = ()  # full credit lines the sources' licences ask for, printed on exports
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ def chart_query(kind: str, catalog: Catalog, state: ViewState) -> ChartQuery:
                           "Heroin-assisted treatment programmes", countries, f"Source: {PROGRAMME_SOURCE}")
     indicator = catalog.indicators[state.indicator]
     breakdown = {"sex": state.sex, "age_group": state.age_group}
+    # Until the query has run, the indicator's headline source; the views replace it with the sources drawn.
     source_line = f"Source: {indicator.attribution}"
     if kind == "map":
         return ChartQuery(kind, "indicator_map", {"indicator": state.indicator, "countries": list(state.countries),
@@ -119,6 +122,34 @@ def _programmes_or_none(connection: db.Connection, state: ViewState) -> tuple[pd
         return None, f"HAT programmes not shown: {error}"
 
 
+def drawn_source_line(data: pd.DataFrame, extra: tuple[str, ...] = ()) -> str:
+    """'Source: ...' naming the source of every value drawn (per breakdown and per row), in order of first use."""
+    drawn = data.loc[data["value"].notna(), "source"] if "value" in data else data.get("source", [])
+    return figures.source_line_for(drawn, extra)
+
+
+def drawn_credits(data: pd.DataFrame, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The full credit lines that the licences of the drawn values' sources ask for, where they say more than the
+    source line (IHME's, Natural Earth's); exports print them."""
+    if "full_credit" not in data or "source" not in data:
+        return tuple(extra)
+    drawn = figures.records(data.loc[data["value"].notna(), ["source", "full_credit"]])
+    lines = [str(row["full_credit"]) for row in drawn
+             if not figures.is_missing(row["full_credit"]) and row["full_credit"] != row["source"]]
+    return tuple(dict.fromkeys([*lines, *extra]))
+
+
+def _map_credit(connection: db.Connection) -> tuple[str, str]:
+    """The base map's short and full credit lines, from the sources table (NATURAL-EARTH)."""
+    try:
+        rows = figures.records(db.run_query(connection, "source_credits", source_ids=[MAP_SOURCE_ID]))
+    except db.DataUnavailable:
+        rows = []
+    if not rows:
+        return "Boundaries: Natural Earth.", "Made with Natural Earth."
+    return f"Boundaries: {rows[0]['attribution']}", rows[0]["full_credit"] or rows[0]["attribution"]
+
+
 def _file_stem(kind: str, state: ViewState, years: str) -> str:
     countries = "-".join(state.countries) if len(state.countries) <= 4 else f"{len(state.countries)}-countries"
     return f"{kind}_{state.indicator}_{countries}_{years}"
@@ -129,13 +160,15 @@ def map_view(connection: db.Connection, catalog: Catalog, state: ViewState, proj
     spec = chart_query("map", catalog, state)
     data = db.run_query(connection, spec.query_name, **spec.params)
     programmes, programme_line = _programmes_or_none(connection, state)
-    source_line = f"{spec.source_line} {programme_line}"
+    map_line, map_credit = _map_credit(connection)
+    line = drawn_source_line(data, (programme_line, map_line))
     figure = figures.make_map_figure(data, load_geojson(connection), indicator_label=indicator.label,
                                      unit=indicator.unit, year=state.year, programmes=programmes,
                                      projector=projector, title=spec.title, subtitle=spec.subtitle,
-                                     source_line=source_line)
-    return ChartView(kind="map", title=spec.title, subtitle=spec.subtitle, source_line=source_line, figure=figure,
+                                     source_line=line)
+    return ChartView(kind="map", title=spec.title, subtitle=spec.subtitle, source_line=line, figure=figure,
                      data=data, query_name=spec.query_name, params=spec.params,
+                     credits=drawn_credits(data, (map_credit,)),
                      summary=summaries.summarise_map(data, indicator.label, indicator.unit, state.year),
                      query_string=to_query_string(state, catalog),
                      file_stem=_file_stem("map", state, str(state.year)))
@@ -146,13 +179,14 @@ def trend_view(connection: db.Connection, catalog: Catalog, state: ViewState, pr
     spec = chart_query("trend", catalog, state)
     data = db.run_query(connection, spec.query_name, **spec.params)
     programmes, programme_line = _programmes_or_none(connection, state)
-    source_line = f"{spec.source_line} {programme_line}"
+    line = drawn_source_line(data, (programme_line,))
     figure = figures.make_trend_figure(data, indicator_label=indicator.label, unit=indicator.unit,
                                        programmes=programmes, log_y=state.scale == "log",
                                        index_base_year=state.index_base, projector=projector, title=spec.title,
-                                       subtitle=spec.subtitle, source_line=source_line)
-    return ChartView(kind="trend", title=spec.title, subtitle=spec.subtitle, source_line=source_line,
+                                       subtitle=spec.subtitle, source_line=line)
+    return ChartView(kind="trend", title=spec.title, subtitle=spec.subtitle, source_line=line,
                      figure=figure, data=data, query_name=spec.query_name, params=spec.params,
+                     credits=drawn_credits(data),
                      summary=summaries.summarise_trend(data, indicator.label, indicator.unit),
                      query_string=to_query_string(state, catalog),
                      file_stem=_file_stem("trend", state, f"{state.year_from}-{state.year_to}"))
@@ -177,9 +211,15 @@ def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
         "Programme": programmes["programme_name"],
         "City or sites": programmes["city_or_sites"],
         "Type": programmes["programme_type"],
+        "Drawn as": [figures.PHASE_STYLES[figures.programme_phase(row)]["label"]
+                     for row in figures.records(programmes)],
+        "Treated patients": programmes["treated_patients"].map({True: "yes", False: "no"}),
         "Years": [figures.programme_years_text(start, end)
                   for start, end in zip(programmes["start_year"], programmes["end_year"], strict=True)],
+        "Dates": [" to ".join(d for d in (start, end) if isinstance(d, str)) or ""
+                  for start, end in zip(programmes["start_date"], programmes["end_date"], strict=True)],
         "Status": programmes["status"],
+        "Status as of": programmes["status_as_of"],
         "Patients": programmes["patients"],
         "Eligibility": programmes["eligibility"],
         "Medication": programmes["medication_form"],

@@ -1,8 +1,10 @@
 -- indicator_map: one indicator for one year per selected country, with its rank among the shown countries
 --                and its change against the previous year.
 -- params:  $indicator varchar, $countries varchar[], $year integer, $sex varchar, $age_group varchar
--- returns: one row per selected country: iso3, country, value, previous_value, change, change_pct,
---          rank, ranked_countries, unit, source
+-- returns: one row per selected country: iso3, country, year, value, numerator, denominator (for rates: the
+--          deaths and the population the value came from), previous_value, change, change_pct, rank,
+--          ranked_countries, unit, source (this row's own source), full_credit, country_note, quality_flags,
+--          value_note (our flags in words)
 with selected_countries as (
     select iso3, name_en as country
     from countries
@@ -10,7 +12,7 @@ with selected_countries as (
 ),
 
 two_years as (
-    select iso3, year, value, source_id
+    select iso3, year, value, numerator, denominator, source_id, country_note, quality_flags, value_note
     from facts
     where indicator_id = $indicator
       and sex = $sex
@@ -22,9 +24,9 @@ two_years as (
 joined as (
     select
         c.iso3, c.country,
-        cur.value,
+        cur.value, cur.numerator, cur.denominator,
         prev.value as previous_value,
-        cur.source_id
+        cur.source_id, cur.country_note, cur.quality_flags, cur.value_note
     from selected_countries c
     left join two_years cur on cur.iso3 = c.iso3 and cur.year = $year
     left join two_years prev on prev.iso3 = c.iso3 and prev.year = $year - 1
@@ -32,13 +34,13 @@ joined as (
 
 final as (
     select
-        j.iso3, j.country, j.value, j.previous_value,
+        j.iso3, j.country, $year::integer as year, j.value, j.numerator, j.denominator, j.previous_value,
         j.value - j.previous_value as change,
         (j.value - j.previous_value) / nullif(j.previous_value, 0) * 100 as change_pct,
         case when j.value is not null then rank() over (order by j.value desc nulls last) end as rank,
         count(j.value) over () as ranked_countries,
         i.unit,
-        s.attribution as source
+        s.attribution as source, s.full_credit, j.country_note, j.quality_flags, j.value_note
     from joined j
     cross join (select unit from indicators where indicator_id = $indicator) i
     left join sources s on s.source_id = j.source_id

@@ -2,7 +2,10 @@
 --                  so that unreported years come back as NULL (drawn as gaps, never interpolated).
 -- params:  $indicator varchar, $countries varchar[], $year_from integer, $year_to integer,
 --          $sex varchar, $age_group varchar
--- returns: one row per country and year: iso3, country, year, value, unit, source_id, source, country_note, flag
+-- returns: one row per country and year: iso3, country, year, value, numerator, denominator (for rates: the
+--          deaths and the population the value came from), unit, source_id, source (the credit line of this
+--          row's own source), full_credit, country_note, flag (as published), quality_flags, value_note (our flags
+--          in words)
 with selected_countries as (
     select iso3, name_en as country
     from countries
@@ -14,7 +17,7 @@ years as (
 ),
 
 values_in_range as (
-    select iso3, year, value, source_id, country_note, flag
+    select iso3, year, value, numerator, denominator, source_id, country_note, flag, quality_flags, value_note
     from facts
     where indicator_id = $indicator
       and sex = $sex
@@ -25,8 +28,8 @@ values_in_range as (
 
 final as (
     select
-        c.iso3, c.country, y.year, v.value, i.unit, v.source_id,
-        s.attribution as source, v.country_note, v.flag
+        c.iso3, c.country, y.year, v.value, v.numerator, v.denominator, i.unit, v.source_id,
+        s.attribution as source, s.full_credit, v.country_note, v.flag, v.quality_flags, v.value_note
     from selected_countries c
     cross join years y
     left join values_in_range v on v.iso3 = c.iso3 and v.year = y.year

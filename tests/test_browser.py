@@ -44,6 +44,7 @@ from tests.browser_support import (
     wait_for_trace_names,
     wait_idle,
 )
+from tests.csv_support import read_exported_csv
 
 pytestmark = pytest.mark.browser
 
@@ -242,7 +243,7 @@ def test_a_download_in_chromium_delivers_the_filtered_data(walker, url, net, con
         walker.get_by_role("button", name="Data (CSV)").first.click()
     download = download_info.value
     assert download.suggested_filename == "trend_drd_deaths_NOR-SWE_1995-2017.csv"
-    received = pd.read_csv(download.path())
+    received = read_exported_csv(download.path())
     expected = db.run_query(connection, "indicator_trend", indicator="drd_deaths", countries=["NOR", "SWE"],
                             year_from=1995, year_to=2017, sex="total", age_group="total")
     assert list(received.columns) == list(expected.columns) and len(received) == len(expected) == 46
@@ -263,7 +264,7 @@ def test_every_browser_keeps_its_worker_so_its_downloads_arrive(new_page, url, n
         page.get_by_text("Export this chart or add it to a meeting").first.click()
         with page.expect_download(timeout=60_000) as download_info:
             page.get_by_role("button", name="Data (CSV)").first.click()
-        received = pd.read_csv(download_info.value.path())
+        received = read_exported_csv(download_info.value.path())
         assert set(received["iso3"]) == {countries} and len(received) == 23
         page.close()
 

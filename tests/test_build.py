@@ -46,11 +46,6 @@ def test_published_death_counts(connection, iso3, year, deaths):
     assert one_value(connection, "drd_deaths", iso3, year) == deaths
 
 
-@pytest.mark.parametrize(("iso3", "year", "rate"), [("NOR", 2013, 69.8), ("EST", 2017, 130.9)])
-def test_published_rates_per_million_aged_15_64(connection, iso3, year, rate):
-    assert one_value(connection, "drd_deaths_per_million_15_64", iso3, year) == pytest.approx(rate, abs=0.5)
-
-
 def test_map_shows_the_published_count_and_its_change(connection):
     frame = db.run_query(connection, "indicator_map", indicator="drd_deaths", countries=["NOR"], year=2014,
                          sex="total", age_group="total")
@@ -162,6 +157,8 @@ def add_row(where: dict, **changes) -> Change:
 NOR_2014 = {"iso3": "NOR", "year": 2014, "indicator_id": "drd_deaths", "sex": "total", "age_group": "total"}
 NOR_2014_RATE = NOR_2014 | {"indicator_id": "drd_deaths_per_million_15_64"}
 NOR_2014_MEAN_AGE = NOR_2014 | {"indicator_id": "drd_mean_age_at_death"}
+# Germany reported no age bands before 2003: its rate uses deaths at all ages and is flagged.
+DEU_2000_RATE = NOR_2014_RATE | {"iso3": "DEU", "year": 2000}
 PILOT = {"programme_id": "NO-HAB-PILOT"}
 CLAIM = {"claim_id": "NO-START-2020"}
 
@@ -185,6 +182,15 @@ VIOLATIONS = {
                          "implausible value 266.5 for NOR 2014 drd_deaths total total"),
     "rate-5000": ("facts_plausible_values", "facts.parquet", change_row(NOR_2014_RATE, value=5000.0),
                   "implausible value 5000.0 for NOR 2014 drd_deaths_per_million_15_64"),
+    "rate-all-ages-numerator": ("drd_rates_match_definition", "facts.parquet",
+                                change_row(NOR_2014_RATE, value=266 / 3386371 * 1e6),
+                                "rate drd_deaths_per_million_15_64 NOR 2014 is 78.5"),
+    "rate-states-wrong-deaths": ("drd_rates_match_definition", "facts.parquet",
+                                 change_row(NOR_2014_RATE, numerator=266.0),
+                                 "rate drd_deaths_per_million_15_64 NOR 2014 states numerator 266.0"),
+    "rate-fallback-unflagged": ("drd_rates_match_definition", "facts.parquet",
+                                change_row(DEU_2000_RATE, quality_flags=None),
+                                "rate drd_deaths_per_million_15_64 DEU 2000 uses deaths at all ages without the flag"),
     "mean-age-150": ("facts_plausible_values", "facts.parquet", change_row(NOR_2014_MEAN_AGE, value=150.0),
                      "implausible value 150.0 for NOR 2014 drd_mean_age_at_death"),
     "indicator-without-data": ("indicators_have_data", "indicators.parquet",
@@ -212,6 +218,15 @@ VIOLATIONS = {
                                   change_row(PILOT, source_urls="  "), "programme without sources: NO-HAB-PILOT"),
     "programme-ends-before-start": ("reference_tables_valid", "programmes.parquet", change_row(PILOT, end_year=2020),
                                     "programme ends before it starts: NO-HAB-PILOT"),
+    "programme-fact-without-source": ("programme_facts_have_sources", "programmes.parquet",
+                                      change_row({"programme_id": "CA-NATIONAL"}, patients_note="about 500"),
+                                      "programme CA-NATIONAL: field patients_note has no source"),
+    "vetoed-trial-counts-as-hat": ("programme_facts_have_sources", "countries.parquet",
+                                   change_row({"iso3": "AUS"}, has_hat_programme=True),
+                                   "country AUS is counted as having a HAT programme, but none treated patients"),
+    "claim-without-url-or-reason": ("reference_tables_valid", "programme_claims.parquet",
+                                    change_row(CLAIM, source_url=None, no_url_reason=None),
+                                    "claim without a URL or a reason why: NO-START-2020"),
     "claim-unknown-programme": ("reference_tables_valid", "programme_claims.parquet",
                                 change_row(CLAIM, programme_id="NO-NONE"),
                                 "claim for unknown programme: NO-START-2020"),
@@ -220,6 +235,12 @@ VIOLATIONS = {
     "duplicate-source": ("reference_tables_valid", "sources.parquet", add_row({"source_id": "UNWPP2017"}),
                          "duplicate source UNWPP2017"),
 }
+
+
+ALSO_BREAKS = {"rate-5000": "drd_rates_match_definition", "population-zero": "drd_rates_match_definition",
+               "population-unknown-country": "drd_rates_match_definition",
+               "programme-unknown-country": "programme_facts_have_sources",
+               "programme-ends-before-start": "programme_facts_have_sources"}
 
 
 def broken_copy(tmp_path: Path, file_name: str, change: Change) -> Path:
@@ -235,7 +256,12 @@ def test_contract_catches_violation(tmp_path, violation):
     contract, file_name, change, problem = VIOLATIONS[violation]
     problems = contracts.check(broken_copy(tmp_path, file_name, change))
     assert any(found.startswith(f"contracts/{contract}: {problem}") for found in problems), problems
-    assert all(found.startswith(f"contracts/{contract}: ") for found in problems), "only that contract complains"
+    others = {found for found in problems if not found.startswith(f"contracts/{contract}: ")}
+    # A rate of 5,000 is implausible and also breaks its definition, a rate's population is its denominator, and a
+    # programme moved to an unknown country leaves Norway without one; every other case breaks one contract only.
+    if violation in ALSO_BREAKS:
+        others = {found for found in others if not found.startswith(f"contracts/{ALSO_BREAKS[violation]}: ")}
+    assert not others, "only that contract complains"
 
 
 def test_every_contract_is_shown_to_catch_something():

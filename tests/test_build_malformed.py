@@ -47,7 +47,9 @@ POPULATION = ("src/population_owid_unwpp2017/raw/"
 IHME = "src/owid_ihme_gbd2019_drug_deaths/deaths-substance-disorders.csv"
 EUROSTAT = "src/eurostat_hlth_cd_aro_extract/raw/estat_hlth_cd_aro.csv"
 GEOJSON = "src/geo/europe_countries_50m_clipped.geojson"
-PROGRAMMES = "src/hat_programmes/hat_programmes.csv"
+PROGRAMMES = "reference/programmes.csv"
+PROGRAMME_SOURCES = "reference/programme_sources.csv"
+NATIONAL = "reference/national_figures.csv"
 COUNTRIES = "reference/countries.csv"
 INDICATORS = "reference/indicators.csv"
 SOURCES = "reference/sources.csv"
@@ -435,19 +437,37 @@ CASES = [
            "found text 'nineteen'"),
     source("programmes-fractional-start-year", PROGRAMMES, set_field(PROVE, "start_year", "1994.5"),
            "expected a whole number, found '1994.5'"),
-    source("programmes-missing-source-urls", PROGRAMMES, rename_header("source_urls", "urls"), "row 1",
-           "missing column 'source_urls'"),
-    source("programmes-wrong-field-count", PROGRAMMES, extra_field(PROVE), "expected 22 fields, found 23"),
+    source("programmes-missing-eligibility", PROGRAMMES, rename_header("eligibility", "criteria"), "row 1",
+           "missing column 'eligibility'"),
+    source("programmes-wrong-field-count", PROGRAMMES, extra_field(PROVE), "expected 25 fields, found 26"),
+    source("programmes-unknown-phase", PROGRAMMES, set_field(PROVE, "phase", "maybe"), "row 2", "column phase",
+           "phase must be one of trial, pilot"),
+    source("programmes-treated-patients-not-boolean", PROGRAMMES, set_field(PROVE, "treated_patients", "yes"),
+           "expected true or false, found 'yes'"),
+    source("programme-sources-missing-quote", PROGRAMME_SOURCES, rename_header("quote", "quotation"), "row 1",
+           "missing column 'quote'"),
+    contract("programme-source-of-unknown-kind", PROGRAMME_SOURCES,
+             set_field({"programme_id": "CH-PROVE", "field": "city_or_sites"}, "source_kind", "blog"),
+             "programme source of unknown kind: CH-PROVE city_or_sites"),
+    source("national-figure-unknown-geography", NATIONAL,
+           set_field({"geography": "Scotland", "year": "2017", "measure": "deaths"}, "geography", "Caledonia"),
+           "unknown geography 'Caledonia' of 'GBR'"),
+    source("national-figure-without-url", NATIONAL,
+           set_field({"iso3": "NOR", "year": "2017", "measure": "deaths"}, "source_url", "see FHI"),
+           "expected the URL of the page the figure was read from"),
+    source("national-figure-unknown-measure", NATIONAL,
+           set_field({"iso3": "NOR", "year": "2017", "measure": "deaths"}, "measure", "overdoses"),
+           "unknown measure 'overdoses'"),
     contract("programmes-duplicate-id", PROGRAMMES, set_field({"programme_id": "CH-HEGEBE"}, "programme_id",
                                                               "CH-PROVE"), "duplicate programme CH-PROVE"),
-    contract("cli-programmes-end-before-start", PROGRAMMES, set_field(PROVE, "end_year", "1980"),
-             "programme ends before it starts: CH-PROVE", cli=True),
+    contract("programmes-end-before-start", PROGRAMMES, set_field(PROVE, "end_year", "1980"),
+             "programme ends before it starts: CH-PROVE"),
     # Hand-maintained reference tables (a modified copy of data/reference)
     source("countries-bad-boolean", COUNTRIES, set_field({"iso3": "NOR"}, "nordic", "yes"),
            "expected true or false, found 'yes'"),
     source("countries-missing-column", COUNTRIES, rename_header("emcdda_name", "emcdda"), "row 1",
            "missing column 'emcdda_name'"),
-    source("countries-wrong-field-count", COUNTRIES, extra_field({"iso3": "NOR"}), "expected 10 fields, found 11"),
+    source("countries-wrong-field-count", COUNTRIES, extra_field({"iso3": "NOR"}), "expected 11 fields, found 12"),
     source("countries-not-utf8", COUNTRIES, append_bytes("XKX,XK,XK,Kosov\u00eb\n".encode("latin-1")),
            "not a readable UTF-8 CSV"),
     source("indicators-short-row", INDICATORS, edit_row({"indicator_id": "drd_deaths"},

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from dashboard import db, figures, settings, summaries
+from dashboard import build, db, figures, settings, summaries
 
 RATE = "drd_deaths_per_million_15_64"
 RATE_LABEL = "Drug-induced deaths per million aged 15-64"
@@ -136,8 +136,10 @@ def test_no_data_grey_is_not_a_colour_of_the_scale(rate_map_figure):
 def test_map_hover_gives_value_rank_change_and_source(rate_map_figure):
     data = trace_named(rate_map_figure, RATE_LABEL)
     norway = hover_for(data, "NOR")
-    assert "Norway" in norway and "81.8" in norway and "Rank 3 of 26 shown" in norway
-    assert "-2.7 (-3.2%) vs 2015" in norway
+    assert "Norway" in norway and "2016: 74.9" in norway and "Rank 3 of 26 shown" in norway
+    assert "from 258 deaths aged 15-64 and 3,446,066 people aged 15-64" in norway
+    assert "-6.5 (-7.9%) vs 2015" in norway
+    assert "Population is a UN WPP 2017 projection" in norway
     assert "Source: Computed by Drug Policy Atlas" in norway
     assert hover_for(trace_named(rate_map_figure, "No data reported"), "BEL").endswith("No data reported for 2016")
 
@@ -197,41 +199,48 @@ def test_programme_markers_placed_apart_and_outside_ones_counted(rate_map_figure
     markers = [t for t in rate_map_figure.data if isinstance(t.meta, dict) and t.meta.get("role") == "programme"]
     drawn = [pid for trace in markers for pid in trace.customdata]
     outside = figures.programmes_outside_map(programmes, geojson)
-    assert set(outside["programme_id"]) == {"CA-NAOMI", "CA-SALOME", "CA-CROSSTOWN", "AU-ACT-TRIAL"}
+    assert set(outside["programme_id"]) == {"CA-NAOMI", "CA-SALOME", "CA-CROSSTOWN", "CA-NATIONAL", "AU-ACT-TRIAL"}
     assert sorted(drawn) == sorted(set(programmes["programme_id"]) - set(outside["programme_id"]))
-    assert rate_map_figure.layout.meta["programmes_outside_map_count"] == 4
-    assert "4 HAT programmes outside the map area" in annotation_text(rate_map_figure, "dpa-footnote")
+    assert rate_map_figure.layout.meta["programmes_outside_map_count"] == 5
+    assert "5 HAT programmes outside the map area" in annotation_text(rate_map_figure, "dpa-footnote")
     positions = [(lat, lon) for trace in markers for lat, lon in zip(trace.lat, trace.lon, strict=True)]
     assert len(set(positions)) == len(positions), "two programmes drawn on the same spot"
 
 
-def test_programme_marker_hover(rate_map_figure):
+def test_programme_marker_hover(rate_map_figure, programmes):
     markers = [t for t in rate_map_figure.data if isinstance(t.meta, dict) and t.meta.get("role") == "programme"]
     hovers = {pid: text for trace in markers for pid, text in zip(trace.customdata, trace.hovertext, strict=True)}
     assert "Years: since 2009" in hovers["DE-REGULAR"] and "788" in hovers["DE-REGULAR"]
-    assert "Years: 2002–2006" in hovers["DE-MODELLPROJEKT"]
-    assert "Years: year not established" in hovers["NL-REGULAR"]
-    assert "Source: NRC 19 Jun 2004" in hovers["NL-REGULAR"]
+    assert "Years: 2002–2007" in hovers["DE-MODELLPROJEKT"]
+    assert "Years: since 2009" in hovers["NL-REGULAR"]
+    first_source = programmes.set_index("programme_id").loc["NL-REGULAR", "source_titles"].split(" ; ")[0]
+    assert f"Source: {first_source[:40]}" in hovers["NL-REGULAR"].replace("<br>", " ")
     assert "Sources disagree" in hovers["NO-HAB-PILOT"] and "Sources disagree" not in hovers["DE-REGULAR"]
 
 
 @pytest.mark.parametrize(("programme_id", "phase"), [
     ("CH-PROVE", "ended"), ("CH-HEGEBE", "regular"), ("NL-REGULAR", "regular"), ("DK-REGULAR", "regular"),
-    ("ES-PEPSA", "ended"), ("UK-BRITISH-SYSTEM", "regular"), ("UK-MIDDLESBROUGH", "ended"),
+    ("ES-PEPSA", "trial"), ("UK-BRITISH-SYSTEM", "unsupervised prescribing"), ("UK-MIDDLESBROUGH", "ended"),
     ("UK-GLASGOW-EDTS", "pilot"), ("LU-TADIAM", "pilot"), ("NO-HAB-PILOT", "pilot"),
     ("AU-ACT-TRIAL", "planned/never implemented"),
 ])
 def test_programme_phase_on_shipped_programmes(programmes, programme_id, phase):
-    row = programmes.set_index("programme_id").loc[programme_id]
-    assert figures.programme_phase(row["programme_type"], row["status"]) == phase
+    """PEPSA still treats patients (compassionate use) and the 1926 'British system' is not supervised HAT."""
+    row = next(row for row in figures.records(programmes) if row["programme_id"] == programme_id)
+    assert figures.programme_phase(row) == phase
 
 
-@pytest.mark.parametrize(("programme_type", "status", "phase"), [
-    ("trial (RCT)", "ongoing", "trial"), ("pilot", "recruiting", "pilot"), (None, None, "pilot"),
-    ("regular treatment", "closed 2020", "ended"),
+@pytest.mark.parametrize(("programme", "group"), [
+    ({"phase": "trial", "end_year": "", "status": "ongoing"}, "trial"),
+    ({"phase": "pilot", "end_year": "2022", "status": "closed 6 Dec 2022"}, "ended"),
+    ({"phase": "trial", "end_year": "", "status": "continuing as compassionate use"}, "trial"),
+    ({"phase": "vetoed", "end_year": "1997", "status": "vetoed"}, "planned/never implemented"),
+    ({"phase": "planned", "end_year": "", "status": "planned"}, "planned/never implemented"),
+    ({"phase": "unsupervised_prescribing", "end_year": "", "status": "ongoing"}, "unsupervised prescribing"),
 ])
-def test_programme_phase_rules(programme_type, status, phase):
-    assert figures.programme_phase(programme_type, status) == phase
+def test_programme_groups_are_set_at_build_time(programme, group):
+    assert build._display_group(programme) == group
+    assert figures.programme_phase({"display_group": group}) == group
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -259,7 +268,7 @@ def test_trend_hover_has_country_year_value_and_source(trend_bel_deu_nor):
     fig = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="deaths per million aged 15-64")
     norway = series(fig)["Norway"]
     text = norway.hovertext[list(norway.x).index(2016)]
-    assert "Norway" in text and "2016: 81.8 deaths per million aged 15-64" in text and "Source:" in text
+    assert "Norway" in text and "2016: 74.9 deaths per million aged 15-64" in text and "Source:" in text
 
 
 def test_trend_index_mode_sets_base_year_to_100(trend_bel_deu_nor):
@@ -303,11 +312,11 @@ def test_trend_programme_band_and_line_for_germany(connection, programmes):
     fig = figures.make_trend_figure(trend_query(connection, ["DEU"]), indicator_label=RATE_LABEL, unit="x",
                                     programmes=programmes)
     band = shapes_named(fig, "hat-band-DE-MODELLPROJEKT")
-    assert len(band) == 1 and (band[0].x0, band[0].x1) == (2001.5, 2006.5)
+    assert len(band) == 1 and (band[0].x0, band[0].x1) == (2001.5, 2007.5)
     line = shapes_named(fig, "hat-line-DE-REGULAR")
     assert len(line) == 1 and line[0].x0 == line[0].x1 == 2009 and line[0].line.dash == "dot"
     assert annotation_text(fig, "hat-label-DE-REGULAR") == "HAT regular: Germany 2009"
-    assert annotation_text(fig, "hat-label-DE-MODELLPROJEKT") == "HAT trial: Germany 2002–2006"
+    assert annotation_text(fig, "hat-label-DE-MODELLPROJEKT") == "HAT trial: Germany 2002–2007"
     colour = series(fig)["Germany"].line.color
     red, green, blue = (int(colour.lstrip("#")[i: i + 2], 16) for i in (0, 2, 4))
     assert line[0].line.color == colour and band[0].fillcolor.startswith(f"rgba({red},{green},{blue},0.")
@@ -324,12 +333,20 @@ def test_trend_programmes_outside_the_years_are_listed_not_drawn(connection, pro
 
 
 def test_trend_regular_treatment_begun_before_the_range_is_marked_at_its_start(connection, programmes):
+    fig = figures.make_trend_figure(trend_query(connection, ["CHE"], 2005, 2017), indicator_label="a", unit="x",
+                                    programmes=programmes)
+    line = shapes_named(fig, "hat-line-CH-HEGEBE")
+    assert len(line) == 1 and line[0].x0 == 2005
+    assert annotation_text(fig, "hat-label-CH-HEGEBE") == "HAT regular: Switzerland since 1999"
+
+
+def test_trend_does_not_draw_the_british_system_as_hat(connection, programmes):
+    """Take-home prescribing since 1926 is not supervised heroin-assisted treatment (data review 2026-12)."""
     fig = figures.make_trend_figure(trend_query(connection, ["GBR"], 1995, 2017), indicator_label="a", unit="x",
                                     programmes=programmes)
-    line = shapes_named(fig, "hat-line-UK-BRITISH-SYSTEM")
-    assert len(line) == 1 and line[0].x0 == 1995
-    assert annotation_text(fig, "hat-label-UK-BRITISH-SYSTEM") == "HAT regular: United Kingdom since 1926"
-    assert "UK-BRITISH-SYSTEM" not in fig.layout.meta["programmes_outside_years"]
+    assert shapes_named(fig, "hat-line-UK-BRITISH-SYSTEM") == []
+    assert "UK-BRITISH-SYSTEM" in fig.layout.meta["programmes_not_drawn"]
+    assert len(shapes_named(fig, "hat-band-UK-RIOTT")) == 1
 
 
 def test_trend_ongoing_pilot_runs_to_the_last_year(connection, programmes):
@@ -341,11 +358,18 @@ def test_trend_ongoing_pilot_runs_to_the_last_year(connection, programmes):
 
 
 def test_trend_programme_without_start_year_in_footnote(connection, programmes):
+    fig = figures.make_trend_figure(trend_query(connection, ["ESP"]), indicator_label="a", unit="x",
+                                    programmes=programmes)
+    assert fig.layout.meta["programmes_unknown_start"] == ["ES-CATALONIA"]
+    assert "start year not established, not drawn: Spain: " in annotation_text(fig, "dpa-footnote")
+    assert len(shapes_named(fig, "hat-band-ES-PEPSA")) == 1
+
+
+def test_trend_dutch_regular_treatment_starts_in_2009(connection, programmes):
     fig = figures.make_trend_figure(trend_query(connection, ["NLD"]), indicator_label="a", unit="x",
                                     programmes=programmes)
-    assert fig.layout.meta["programmes_unknown_start"] == ["NL-REGULAR"]
-    assert "start year not established, not drawn: Netherlands: Heroin-assisted treatment" in annotation_text(
-        fig, "dpa-footnote")
+    line = shapes_named(fig, "hat-line-NL-REGULAR")
+    assert len(line) == 1 and line[0].x0 == 2009
     assert len(shapes_named(fig, "hat-band-NL-CCBH-TRIAL")) == 1
 
 
@@ -395,15 +419,15 @@ def test_timeline_marks_unknown_starts_and_conflicts(programmes):
     markers = [t for t in fig.data if t.type == "scatter" and t.customdata and t.name != trace_named(
         fig, f"Ongoing (drawn to {figures.CURRENT_YEAR})").name]
     hovers = {pid: text for t in markers for pid, text in zip(t.customdata, t.hovertext, strict=True)}
-    assert sorted(hovers) == ["AU-ACT-TRIAL", "CA-SALOME", "NL-REGULAR"]
+    assert sorted(hovers) == ["AU-ACT-TRIAL", "ES-CATALONIA"]
     assert all("start year not established" in text for text in hovers.values())
     positions = {pid: x for t in markers for pid, x in zip(t.customdata, t.x, strict=True)}
-    assert positions == {"AU-ACT-TRIAL": 1997, "CA-SALOME": 2014, "NL-REGULAR": 2004}
+    assert positions == {"AU-ACT-TRIAL": 1997, "ES-CATALONIA": 2019}  # its end year; its status as of
     labels = {pid: label for t in fig.data if t.type == "bar" for pid, label in zip(t.customdata, t.y, strict=True)}
     conflicted = set(programmes.loc[programmes["conflict_flag"].fillna("").str.strip() != "", "programme_id"])
     assert {pid for pid, label in labels.items() if label.endswith("⚠")} == conflicted & set(labels)
     bar_hovers = {pid: h for t in fig.data if t.type == "bar" for pid, h in zip(t.customdata, t.hovertext, strict=True)}
-    assert "Sources disagree" in bar_hovers["CH-PROVE"] and "800 vs ~1000" in bar_hovers["CH-PROVE"]
+    assert "Sources disagree" in bar_hovers["CH-PROVE"] and "1,035 entrants" in bar_hovers["CH-PROVE"]
 
 
 def test_timeline_early_start_is_clipped_and_labelled(programmes):
@@ -522,19 +546,20 @@ def test_summarise_trend_first_last_and_extremes(trend_bel_deu_nor):
     assert "1995–2017" in text
     assert f"Highest: {top['value']:.1f} ({top['country']} in {top['year']})" in text
     assert f"Lowest: {bottom['value']:.1f} ({bottom['country']} in {bottom['year']})" in text
-    assert "Belgium: 19.6 in 1995 to 8.4 in 2014" in text  # last reported year, not the last year asked for
+    assert "Belgium: 17.2 in 1995 to 8.2 in 2014" in text  # last reported year, not the last year asked for
 
 
 def test_summarise_programmes_counts_and_earliest(programmes):
     text = summaries.summarise_programmes(programmes)
     assert text.startswith(f"{len(programmes)} heroin-assisted treatment programmes in "
                            f"{programmes['country'].nunique()} countries")
-    phases = pd.Series([figures.programme_phase(t, s) for t, s in zip(programmes["programme_type"],
-                                                                       programmes["status"], strict=True)])
+    phases = pd.Series([figures.programme_phase(row) for row in figures.records(programmes)])
     for phase, count in phases.value_counts().items():
         assert f"{count} {phase}" in text
     assert "Earliest start: 1926" in text and "United Kingdom 4" in text
-    assert "Start year not established for 3: AU-ACT-TRIAL, CA-SALOME and NL-REGULAR" in text
+    assert "; 19 treated patients, in 10 countries." in text  # not Australia's vetoed trial
+    assert "Not known to have treated anyone (vetoed, planned or not verified): " in text
+    assert "Start year not established for 2: " in text and "AU-ACT-TRIAL" not in text
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -35,9 +35,9 @@ PAGES = EXPLORER_PAGES
 # The programmes page also asks for indicator_catalog, but works without it (the catalog then has no indicators);
 # the map and trends pages draw without programme markers and bands when the programmes extract is broken.
 PAGE_QUERIES = {
-    "map": {"country_catalog", "indicator_catalog", "indicator_map"},
+    "map": {"country_catalog", "indicator_catalog", "indicator_map", "source_credits", "data_editions"},
     "trends": {"country_catalog", "indicator_catalog", "indicator_trend"},
-    "programmes": {"country_catalog", "programmes", "programme_claims"},
+    "programmes": {"country_catalog", "programmes", "programme_claims", "programme_sources"},
     "data": {"country_catalog", "indicator_catalog", "indicator_map", "indicator_trend", "programmes",
              "source_list"},
 }
@@ -195,7 +195,8 @@ def test_page_dependencies_match_the_code():
                    for name in ("views.py", "catalog.py", "ui/pages.py"))
     used = set(re.findall(r"(?:run_query\(connection|data\.query\()\s*,?\s*\"([a-z_]+)\"", code))
     assert used and used <= set().union(*PAGE_QUERIES.values()), used
-    assert files_needed("programmes") == {"countries.parquet", "programmes.parquet", "programme_claims.parquet"}
+    assert files_needed("programmes") == {"countries.parquet", "programmes.parquet", "programme_claims.parquet",
+                                          "programme_sources.parquet"}
     assert "facts.parquet" in files_needed("trends") and SHAPES not in files_needed("trends")
     assert not any("population.parquet" in files_needed(page) for page in PAGES), "no page reads population"
 

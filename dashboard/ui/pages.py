@@ -19,6 +19,24 @@ PLOTLY_CONFIG = {"topojsonURL": settings.TOPOJSON_URL, "displaylogo": False,
 PLAY_SECONDS_PER_YEAR = 0.7
 
 
+def edition_notice() -> None:
+    """On every page: which edition the EMCDDA series come from, that they end in 2017, and where newer figures are."""
+    try:
+        editions = {row["family"]: row for row in records(data.query("data_editions"))}
+    except db.DataUnavailable:
+        return
+    emcdda, national = editions.get("EMCDDA"), editions.get("national")
+    lines = []
+    if emcdda:
+        edition = str(emcdda["edition"] or "").split(" (")[0]
+        lines.append(f"**EMCDDA figures: {edition} edition, data years to {emcdda['year_max']}.** Newer EMCDDA/EUDA "
+                     f"figures are not in this edition (see the EUDA's European Drug Report and Statistical Bulletin).")
+    if national:
+        lines.append(f"National figures as published by national authorities reach {national['year_max']}: on the "
+                     f"Trends page, topic 'National figures as published', each value with its own citation.")
+    st.sidebar.caption("\n\n".join(lines))
+
+
 def _projector() -> bool:
     return bool(st.session_state.get("projector"))
 
@@ -95,7 +113,7 @@ def programmes_page() -> None:
         with st.expander(f"Sources disagree — {programme}: {field.replace('_', ' ')} — {values}"):
             for claim in group:
                 title, url = claim["source_title"], claim["source_url"]
-                link = f"[{title}]({url})" if url else title
+                link = f"[{title}]({url})" if url else f"{title} (no URL: {claim['no_url_reason']})"
                 st.markdown(f"- **{claim['claimed_value']}** ({claim['claim_status']}) — {link}. {claim['note'] or ''}")
 
 
@@ -105,13 +123,23 @@ def programmes_table(programmes: pd.DataFrame, state: ViewState) -> None:
         return
     st.dataframe(data.programme_table(state), hide_index=True, column_config={
         "First source": st.column_config.LinkColumn("First source")})
-    st.subheader("Sources per programme")
+    st.subheader("Sources per fact")
+    st.caption("Which page supports which field of each programme. 'secondary' marks an aggregator or forum page "
+               "where no primary source was found; 'press' a newspaper or broadcaster.")
+    by_programme: dict[str, list[dict]] = {}
+    for row in records(data.query("programme_sources", countries=list(state.countries))):
+        by_programme.setdefault(row["programme_id"], []).append(row)
     for row in records(programmes):
-        titles = [t.strip() for t in (row["source_titles"] or "").split(";")]
-        urls = [u.strip() for u in (row["source_urls"] or "").split(" ; ")]
-        with st.expander(f"{row['country']}: {row['programme_name']}"):
-            st.markdown("\n".join(f"- [{url}]({url})" for url in urls if url))
-            st.caption("Titles: " + "; ".join(t for t in titles if t))
+        cited = by_programme.get(row["programme_id"], [])
+        with st.expander(f"{row['country']}: {row['programme_name']} ({len(cited)} sources by field)"):
+            st.dataframe(pd.DataFrame({
+                "Field": [c["field"].replace("_", " ") for c in cited],
+                "Source": [c["source_title"] for c in cited],
+                "Kind": [c["source_kind"] for c in cited],
+                "Quote": [c["quote"] for c in cited],
+                "Link": [c["source_url"] or f"no URL: {c['no_url_reason']}" for c in cited],
+                "Read on": [c["accessed"] for c in cited]}),
+                hide_index=True, column_config={"Link": st.column_config.LinkColumn("Link")})
 
 
 def data_page() -> None:
@@ -124,12 +152,13 @@ def data_page() -> None:
         with tab:
             spec = views.chart_query(kind, catalog, state)  # the chart's own query, without drawing the chart
             st.markdown(f"**{spec.title}** — {spec.subtitle}")
-            st.dataframe(data.query(spec.query_name, **spec.params), hide_index=True)
+            table = data.query(spec.query_name, **spec.params)
+            st.dataframe(table, hide_index=True)
             st.markdown(f"Query file: `queries/{spec.query_name}.sql`; bound parameters:")
             st.json(spec.params, expanded=False)
             with st.expander("SQL"):
                 st.code(db.load_query(spec.query_name), language="sql")
-            st.caption(spec.source_line)
+            st.caption(spec.source_line if kind == "timeline" else views.drawn_source_line(table))
     with tabs[3]:
         st.markdown("- National definitions of drug-induced deaths differ; the EMCDDA warns that absolute numbers "
                     "are not directly comparable between countries.\n"

@@ -25,6 +25,9 @@ anti join programmes p on c.programme_id = p.programme_id
 union all
 select 'claim without source: ' || claim_id from programme_claims where coalesce(trim(source_title), '') = ''
 union all
+select 'claim without a URL or a reason why: ' || claim_id from programme_claims
+where coalesce(trim(source_url), '') = '' and coalesce(trim(no_url_reason), '') = ''
+union all
 select 'duplicate source ' || source_id from sources group by source_id having count(*) > 1
 union all
 select 'duplicate indicator ' || indicator_id from indicators group by indicator_id having count(*) > 1

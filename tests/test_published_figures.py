@@ -1,0 +1,154 @@
+"""Numbers as published: the EMCDDA's own rates, the seed articles' figures and what each flag says.
+
+tests/fixtures/published_emcdda_rates.csv holds every EMCDDA rate per million aged 15-64 we found published (Country
+Drug Reports 2019, Statistical Bulletins 2007 and 2012), each with its URL and quote, and what we expect of it:
+`reproduced` (equal at the rounding it was published with), `within_5_percent` (population source: UN WPP 2017
+instead of Eurostat, or a small revision of the count), `count_differs` (an earlier edition or another register
+counted other deaths), `average_or_population_base` (a three-year average, or Cyprus's government-controlled
+area), `no_age_bands` (our rate is flagged as not the EMCDDA's), `no_value` (no count in this edition).
+"""
+
+from __future__ import annotations
+
+import csv
+import decimal
+from pathlib import Path
+
+import pytest
+
+from dashboard import db, export, views
+from dashboard.catalog import load_catalog
+from dashboard.state import parse_state
+
+PUBLISHED = list(csv.DictReader((Path(__file__).parent / "fixtures" / "published_emcdda_rates.csv")
+                                .open(encoding="utf-8")))
+
+
+def published_rounding(value: float, decimals: int) -> float:
+    """Round half up, as publications do (Python's round() rounds half to even)."""
+    step = decimal.Decimal(1).scaleb(-decimals)
+    return float(decimal.Decimal(repr(value)).quantize(step, rounding=decimal.ROUND_HALF_UP))
+
+
+def rate_row(connection: db.Connection, indicator: str, iso3: str, year: int) -> dict:
+    frame = db.run_query(connection, "indicator_trend", indicator=indicator, countries=[iso3], year_from=year,
+                         year_to=year, sex="total", age_group="total")
+    assert len(frame) == 1
+    return frame.iloc[0].to_dict()
+
+
+def test_the_fixture_is_what_the_docstring_says():
+    assert {row["expected"] for row in PUBLISHED} <= {"reproduced", "within_5_percent", "count_differs",
+                                                      "average_or_population_base", "no_age_bands", "no_value"}
+    assert all(row["source_url"].startswith("http") and row["quote"] for row in PUBLISHED)
+    reproduced = [row for row in PUBLISHED if row["expected"] == "reproduced"]
+    assert len(reproduced) >= 8
+    assert len({row["iso3"] for row in reproduced}) >= 8
+
+
+@pytest.mark.parametrize("published", [row for row in PUBLISHED if row["expected"] == "reproduced"],
+                         ids=lambda row: f"{row['iso3']}-{row['year']}-{row['rate']}")
+def test_published_emcdda_rate_is_reproduced_to_its_rounding(connection, published):
+    row = rate_row(connection, "drd_deaths_per_million_15_64", published["iso3"], int(published["year"]))
+    assert published_rounding(row["value"], int(published["rounding"])) == float(published["rate"])
+    assert row["source_id"].endswith("-DRD-RATE"), "from the age bands 15-64, the EMCDDA's definition"
+    assert row["value"] == pytest.approx(row["numerator"] / row["denominator"] * 1e6)
+
+
+@pytest.mark.parametrize("published", [row for row in PUBLISHED if row["expected"] == "within_5_percent"],
+                         ids=lambda row: f"{row['iso3']}-{row['year']}-{row['rate']}")
+def test_published_rate_within_five_percent_where_only_the_population_differs(connection, published):
+    row = rate_row(connection, "drd_deaths_per_million_15_64", published["iso3"], int(published["year"]))
+    assert row["value"] == pytest.approx(float(published["rate"]), rel=0.05)
+    assert published_rounding(row["value"], int(published["rounding"])) != float(published["rate"])
+
+
+@pytest.mark.parametrize("published", [row for row in PUBLISHED if row["expected"] == "no_age_bands"],
+                         ids=lambda row: f"{row['iso3']}-{row['year']}")
+def test_a_rate_without_age_bands_says_it_is_not_the_emcdda_rate(connection, published):
+    row = rate_row(connection, "drd_deaths_per_million_15_64", published["iso3"], int(published["year"]))
+    assert "rate_from_all_ages_deaths" in row["quality_flags"]
+    assert row["value_note"].startswith("Not the EMCDDA rate")
+    assert row["source_id"].endswith("-DRD-RATE-ALLAGES-DEATHS")
+
+
+# --- the seed articles' figures -------------------------------------------------------------------------------
+
+def test_norway_2015_reads_81_per_million_aged_15_64(connection):
+    row = rate_row(connection, "drd_deaths_per_million_15_64", "NOR", 2015)
+    assert published_rounding(row["value"], 0) == 81
+    assert (row["numerator"], row["denominator"]) == (278, 3418094)
+    assert row["unit"] == "deaths per million aged 15-64"
+
+
+@pytest.mark.parametrize(("iso3", "year", "deaths"), [("NOR", 2014, 266), ("NLD", 2016, 235)])
+def test_seed_death_counts_are_all_drug_induced_deaths(connection, iso3, year, deaths):
+    row = rate_row(connection, "drd_deaths", iso3, year)
+    assert row["value"] == deaths
+    definition = load_catalog(connection).indicators["drd_deaths"].definition
+    assert "Deaths directly attributable to the use of illicit drugs" in definition  # not "opioid deaths"
+
+
+def test_per_million_inhabitants_is_a_separate_rate(connection):
+    aged = rate_row(connection, "drd_deaths_per_million_15_64", "NOR", 2015)
+    everyone = rate_row(connection, "drd_deaths_per_million_all_ages", "NOR", 2015)
+    assert everyone["numerator"] == 289  # all ages, male + female
+    assert everyone["value"] == pytest.approx(289 / everyone["denominator"] * 1e6)
+    assert everyone["value"] < aged["value"]
+    assert everyone["unit"] == "deaths per million inhabitants (all ages)"
+
+
+# --- flags are shown where the values appear ------------------------------------------------------------------
+
+def test_source_tables_that_disagree_are_flagged_not_hidden(connection):
+    rows = connection.duck.execute("""
+        select count(distinct (iso3, year)) from facts
+        where indicator_id = 'drd_deaths' and contains(quality_flags, 'age_bands_exceed_sex_total')
+    """).fetchone()[0]
+    assert rows == 21
+    france = rate_row(connection, "drd_deaths", "FRA", 2001)
+    assert france["value"] == 272  # male + female, as published
+    assert "age bands add up to more than male + female" in france["value_note"]
+
+
+def test_uk_methadone_clients_are_flagged_as_part_of_the_country(connection):
+    row = rate_row(connection, "ost_methadone_clients", "GBR", 2016)
+    assert row["value"] == 1622
+    assert "part of the country" in row["value_note"]
+
+
+def test_flags_reach_the_hover_the_table_and_the_csv(connection):
+    catalog = load_catalog(connection)
+    state, _ = parse_state({"page": "trends", "indicator": "drd_deaths_per_million_15_64", "countries": "DEU,NOR",
+                            "from": "2000", "to": "2016"}, catalog)
+    view = views.trend_view(connection, catalog, state)
+    germany_2000 = view.data[(view.data["iso3"] == "DEU") & (view.data["year"] == 2000)].iloc[0]
+    assert germany_2000["value_note"].startswith("Not the EMCDDA rate")
+    hovers = " ".join(str(text) for trace in view.figure.data for text in (trace.hovertext or ()))
+    assert "⚠ Not the EMCDDA rate" in hovers
+    assert "from 278 deaths aged 15-64 and 3,418,094 people aged 15-64" in hovers  # Norway 2015
+    assert "from 2,030 deaths at all ages and 55,285,050 people aged 15-64" in hovers  # Germany 2000: no bands
+    exported = export.to_csv(view).decode("utf-8")
+    assert "Not the EMCDDA rate" in exported and ",278.0,3418094.0," in exported
+    # The footer names every source drawn: the band-based rate and the flagged fallback.
+    assert "tables DRD-36 to DRD-45 (deaths aged 15-64)" in view.source_line
+    assert "as no age bands were reported" in view.source_line
+
+
+def test_footer_names_the_source_of_the_breakdown_drawn(connection):
+    catalog = load_catalog(connection)
+    state, _ = parse_state({"page": "trends", "indicator": "drd_deaths", "countries": "NOR", "sex": "male"},
+                           catalog)
+    view = views.trend_view(connection, catalog, state)
+    assert "table DRD-31" in view.source_line
+    assert "DRD-32" not in view.source_line
+
+
+def test_the_map_credits_natural_earth_from_the_sources_table(connection):
+    catalog = load_catalog(connection)
+    state, _ = parse_state({"page": "map", "countries": "NOR,SWE"}, catalog)
+    view = views.map_view(connection, catalog, state)
+    attribution = connection.duck.execute(
+        "select attribution from sources where source_id = 'NATURAL-EARTH'").fetchone()[0]
+    assert attribution in view.source_line
+    assert any("naturalearthdata.com" in credit for credit in view.credits)
