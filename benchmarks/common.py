@@ -89,6 +89,7 @@ def realistic_params(catalog, i: int) -> dict[str, dict]:
         "source_list": {},
         "source_credits": {"source_ids": ["NATURAL-EARTH"]},
         "data_editions": {},
+        "quality_flag_list": {},
     }
 
 

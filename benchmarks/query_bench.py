@@ -162,6 +162,16 @@ def pandas_data_editions(data_dir: Path) -> pd.DataFrame:
     return grouped.sort_values("family", kind="stable").reset_index(drop=True)
 
 
+def pandas_quality_flag_list(data_dir: Path) -> pd.DataFrame:
+    facts, flags = _read(data_dir, "facts"), _read(data_dir, "quality_flags")
+    codes = facts["quality_flags"].dropna().str.split(",").explode()
+    counts = codes.value_counts().rename("values_flagged").rename_axis("flag").reset_index()
+    joined = flags.merge(counts, on="flag", how="left")
+    joined["values_flagged"] = joined["values_flagged"].fillna(0).astype("int64")
+    return joined.sort_values("flag", kind="stable")[["flag", "label", "explanation",
+                                                     "values_flagged"]].reset_index(drop=True)
+
+
 def pandas_source_list(data_dir: Path) -> pd.DataFrame:
     sources = _read(data_dir, "sources")
     columns = ["source_id", "title", "publisher", "edition", "table_id", "url", "licence", "attribution", "kind"]
@@ -173,7 +183,7 @@ PANDAS = {
     "indicator_catalog": pandas_indicator_catalog, "country_catalog": pandas_country_catalog,
     "programmes": pandas_programmes, "programme_claims": pandas_programme_claims, "source_list": pandas_source_list,
     "programme_sources": pandas_programme_sources, "source_credits": pandas_source_credits,
-    "data_editions": pandas_data_editions,
+    "data_editions": pandas_data_editions, "quality_flag_list": pandas_quality_flag_list,
 }
 assert set(PANDAS) == set(QUERY_NAMES), "every query in queries/ needs its pandas twin here"
 

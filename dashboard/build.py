@@ -44,7 +44,7 @@ POPULATION_LAST_ESTIMATE = 2015  # WPP 2017: later years are projections
 ROW_GROUP_SIZE = 262_144
 EXTRACT_FILES = ["facts.parquet", "indicators.parquet", "countries.parquet", "population.parquet",
                  "programmes.parquet", "programme_claims.parquet", "programme_sources.parquet", "sources.parquet",
-                 "europe.geojson"]
+                 "quality_flags.parquet", "europe.geojson"]
 
 
 @dataclass(frozen=True)
@@ -368,8 +368,8 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     indicators = _read_reference(ref / "indicators.csv", ["indicator_id", "label", "topic", "unit", "kind",
                                                           "definition", "caveat"])
     source_rows = _read_reference(ref / "sources.csv", ["source_id", *SOURCE_COLUMNS[1:-1], "edition_inferred"])
-    flag_labels = {row["flag"]: row["label"] for row in
-                   _read_reference(ref / "quality_flags.csv", ["flag", "label", "explanation"])}
+    flag_rows = _read_reference(ref / "quality_flags.csv", ["flag", "label", "explanation"])
+    flag_labels = {row["flag"]: row["label"] for row in flag_rows}
     series_flags = _read_reference(ref / "series_flags.csv", ["iso3", "indicator_id", "flag", "evidence"])
     claims = _read_reference(ref / "programme_claims.csv", CLAIM_COLUMNS)
     by_emcdda = {c["emcdda_name"]: c["iso3"] for c in countries if c["emcdda_name"]}
@@ -504,6 +504,8 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
         "countries.parquet": countries_table, "population.parquet": population_table,
         "programmes.parquet": programmes_table, "programme_claims.parquet": claims_table,
         "programme_sources.parquet": programme_sources_table,
+        "quality_flags.parquet": pa.table({column: pa.array([row[column] for row in flag_rows], pa.string())
+                                           for column in ["flag", "label", "explanation"]}),
         "sources.parquet": sources_table, "europe.geojson": geojson,
     }
 

@@ -47,6 +47,7 @@ EXTRACTS: dict[str, tuple[str, dict[str, str]]] = {
     "programme_sources": ("programme_sources.parquet", {
         "programme_id": "VARCHAR", "field": "VARCHAR", "source_title": "VARCHAR", "source_url": "VARCHAR",
         "source_kind": "VARCHAR", "quote": "VARCHAR", "no_url_reason": "VARCHAR", "accessed": "VARCHAR"}),
+    "quality_flags": ("quality_flags.parquet", {"flag": "VARCHAR", "label": "VARCHAR", "explanation": "VARCHAR"}),
     "sources": ("sources.parquet", {
         "source_id": "VARCHAR", "title": "VARCHAR", "publisher": "VARCHAR", "edition": "VARCHAR",
         "table_id": "VARCHAR", "url": "VARCHAR", "licence": "VARCHAR", "attribution": "VARCHAR",

@@ -239,6 +239,7 @@ def _style_traces(spec: Spec, projector: bool) -> None:
         "series": {"line": {"width": size["line"]}, "marker": {"size": size["marker"]}},
         "programme": {"marker": {"size": size["programme"], "line": {"width": size["outline"]}}},
         "programme-halo": {"marker": {"size": size["programme"] + 6}},
+        "flagged": {"marker": {"size": size["marker"] + 1}},
         "timeline-marker": {"marker": {"size": size["programme"], "line": {"width": size["outline"]}}},
     }
     for trace in spec["data"]:
@@ -387,7 +388,7 @@ def programme_years_text(start_year: Any, end_year: Any) -> str:
 def _short_name(name: Any, length: int = 30) -> str:
     """The part of a programme name before its explanation: 'PROVE', 'German heroin model project'."""
     text = "" if is_missing(name) else str(name)
-    text = re.split(r" \(| - | / ", text, maxsplit=1)[0].strip()
+    text = re.split(r" \(| - | – | / ", text, maxsplit=1)[0].strip()
     return _truncate(text, length)
 
 
@@ -523,6 +524,36 @@ def _value_detail_lines(row: Mapping[str, Any], unit: str) -> list[str]:
     return lines
 
 
+# Flags that change how a value may be read (drawn as open markers, listed under the chart). Projections and
+# national definitions are said in the hover only: they hold for whole series.
+WARNING_FLAGS = ("rate_from_all_ages_deaths", "age_bands_exceed_sex_total", "part_of_country",
+                 "conflicts_with_programme_sources")
+
+
+def warning_labels(row: Mapping[str, Any]) -> list[str]:
+    """The labels of the row's warning flags (value_note holds one label per code of quality_flags, in order)."""
+    codes = [code for code in str(row.get("quality_flags") or "").split(",") if code]
+    labels = str(row.get("value_note") or "").split("; ")
+    return [label for code, label in zip(codes, labels, strict=False) if code in WARNING_FLAGS]
+
+
+def _flag_footnote(rows: Sequence[Mapping[str, Any]], open_markers: bool) -> str | None:
+    """'Open markers: flagged values (details in the hover): <label>: Germany.' for the values drawn."""
+    by_label: dict[str, list[str]] = {}
+    for row in rows:
+        if is_missing(row.get("value")):
+            continue
+        for label in warning_labels(row):
+            names = by_label.setdefault(label, [])
+            if row["country"] not in names:
+                names.append(row["country"])
+    if not by_label:
+        return None
+    lead = "Open markers: flagged values" if open_markers else "Flagged values"
+    return f"{lead} (details in the hover). " + " ".join(
+        f"{label}: {join_names(names, limit=6)}." for label, names in by_label.items())
+
+
 def _map_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
     name = f"<b>{_esc(row['country'])}</b>"
     if is_missing(row.get("value")):
@@ -601,6 +632,9 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     if off_map_with_data:
         footnotes.append("Outside the map area: " + join_names(
             f"{row['country']} ({format_value(row['value'], unit)})" for row in off_map_with_data))
+    flagged = _flag_footnote(with_data, open_markers=False)
+    if flagged:
+        footnotes.append(flagged)
     if not outside.empty:
         footnotes.append(f"{len(outside)} HAT programme{'s' if len(outside) != 1 else ''} outside the map area not "
                          f"shown ({join_names(sorted(set(outside['country'])))}).")
@@ -649,7 +683,7 @@ def _add_programme_markers(spec: Spec, programmes: pd.DataFrame) -> None:
         style = PHASE_STYLES[phase]
         spec["data"].append({
             "type": "scattergeo", "lat": [positions[i][0] for i in rows], "lon": [positions[i][1] for i in rows],
-            "mode": "markers", "name": f"HAT: {style['label'].lower()}", "legendgroup": phase,
+            "mode": "markers", "name": f"HAT: {style['label'][:1].lower()}{style['label'][1:]}", "legendgroup": phase,
             "meta": {"role": "programme", "phase": phase},
             "customdata": [programme_rows[i]["programme_id"] for i in rows],
             "hovertext": [_programme_hover(programme_rows[i], phase) for i in rows],
@@ -778,10 +812,22 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
             "y": [None if is_missing(row["plotted"]) else float(row["plotted"]) for row in rows],
             "mode": "lines+markers", "connectgaps": False, "name": country, "legendgroup": iso3,
             "customdata": [iso3] * len(rows), "meta": {"role": "series", "iso3": iso3},
-            "line": {"color": style["colour"], "dash": style["dash"]}, "marker": {"color": style["colour"]},
+            "line": {"color": style["colour"], "dash": style["dash"]},
+            "marker": {"color": style["colour"]},
             "hovertext": [_trend_hover(row, unit, index_base_year) for row in rows],
             "hovertemplate": "%{hovertext}<extra></extra>"})
+        flagged_rows = [row for row in rows if warning_labels(row) and not is_missing(row["plotted"])]
+        if flagged_rows:  # open markers over the flagged points; the series underneath keeps the hover
+            spec["data"].append({
+                "type": "scatter", "x": [int(row["year"]) for row in flagged_rows],
+                "y": [float(row["plotted"]) for row in flagged_rows], "mode": "markers", "showlegend": False,
+                "legendgroup": iso3, "hoverinfo": "skip", "name": f"{country} (flagged)",
+                "meta": {"role": "flagged", "iso3": iso3},
+                "marker": {"color": "#ffffff", "line": {"color": style["colour"], "width": 2}}})
 
+    flagged = _flag_footnote([row for rows in rows_by_country.values() for row in rows], open_markers=True)
+    if flagged:
+        notes.append(flagged)
     programme_meta = _add_programme_periods(spec, programmes, countries, styles, first, last, size)
     notes.extend(programme_meta.pop("notes"))
     _set_meta(spec, label_strip_px=programme_meta["label_strip_px"])  # the frame keeps this strip free

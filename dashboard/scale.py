@@ -48,7 +48,7 @@ ROW_GROUP_SIZE = 262_144
 DEFAULT_ROOT = settings.REPO_ROOT / "benchmarks" / "scaled"
 SHIPPED_DIR = settings.REPO_ROOT / "data" / "extracts"  # the real extracts: read here, never written
 COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "programme_sources.parquet", "population.parquet",
-                "europe.geojson"]
+                "quality_flags.parquet", "europe.geojson"]
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 # Real indicators first kept when a scale has fewer indicators than the shipped data (the default first).
 INDICATOR_PRIORITY = [DEFAULT_INDICATOR, "drd_deaths", "drd_mean_age_at_death", "ost_methadone_clients",

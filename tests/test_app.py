@@ -144,3 +144,28 @@ def test_invalid_link_shows_a_notice_and_the_page(params, expected):
     assert any(expected in w.value for w in app.warning), [w.value for w in app.warning]
     assert figures_on(app)
     assert "Traceback" not in str(app) and not app.error
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_says_which_emcdda_edition_and_where_newer_figures_are(page):
+    app = open_page(page)
+    notice = " ".join(caption.value for caption in app.sidebar.caption)
+    assert "Statistical Bulletin 2019 edition, data years to 2017" in notice
+    assert "National figures as published" in notice and "2023" in notice
+
+
+def test_programmes_page_shows_a_source_for_every_field():
+    app = open_page("programmes", countries="NOR")
+    assert any("sources by field" in e.label for e in app.expander)
+    by_field = next(frame.value for frame in app.dataframe if "Field" in frame.value.columns)
+    assert {"start date", "status", "patients numeric"} <= set(by_field["Field"])
+    assert by_field["Link"].str.startswith(("http", "no URL")).all()
+    table = app.dataframe[0].value
+    assert table.loc[0, "Treated patients"] == "yes" and table.loc[0, "Dates"].startswith("2022")
+
+
+def test_data_page_explains_every_flag():
+    app = open_page("data")
+    flags = next(frame.value for frame in app.dataframe if "explanation" in frame.value.columns)
+    assert {"rate_from_all_ages_deaths", "age_bands_exceed_sex_total", "part_of_country"} <= set(flags["flag"])
+    assert (flags.set_index("flag").loc["age_bands_exceed_sex_total", "values_flagged"]) > 0

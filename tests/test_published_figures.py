@@ -14,6 +14,7 @@ import csv
 import decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import db, export, views
@@ -152,3 +153,102 @@ def test_the_map_credits_natural_earth_from_the_sources_table(connection):
         "select attribution from sources where source_id = 'NATURAL-EARTH'").fetchone()[0]
     assert attribution in view.source_line
     assert any("naturalearthdata.com" in credit for credit in view.credits)
+
+
+def test_flagged_values_are_drawn_open_and_listed_under_the_chart(connection):
+    catalog = load_catalog(connection)
+    state, _ = parse_state({"page": "trends", "indicator": "drd_deaths_per_million_15_64", "countries": "DEU,NOR",
+                            "from": "1995", "to": "2010"}, catalog)
+    view = views.trend_view(connection, catalog, state)
+    flagged = [trace for trace in view.figure.data if (trace.meta or {}).get("role") == "flagged"]
+    assert [trace.meta["iso3"] for trace in flagged] == ["DEU"]
+    assert list(flagged[0].x) == list(range(1995, 2003))  # Germany reported no age bands before 2003
+    assert flagged[0].hoverinfo == "skip" and flagged[0].showlegend is False
+    footnote = " ".join(a.text for a in view.figure.layout.annotations if a.name == "dpa-footnote")
+    assert "Open markers: flagged values" in footnote and "Not the EMCDDA rate" in footnote
+    assert "Flagged (Not the EMCDDA rate" in view.summary and "Germany" in view.summary
+
+
+def test_the_map_lists_flagged_countries(connection):
+    catalog = load_catalog(connection)
+    state, _ = parse_state({"page": "map", "indicator": "drd_deaths_per_million_15_64", "countries": "FRA,NOR",
+                            "year": "2001"}, catalog)
+    view = views.map_view(connection, catalog, state)
+    footnote = " ".join(a.text for a in view.figure.layout.annotations if a.name == "dpa-footnote")
+    assert "Source tables disagree" in footnote and "France" in footnote
+
+
+# --- the HAT register ---------------------------------------------------------------------------------------------
+
+def test_a_country_with_a_hat_programme_is_one_that_treated_patients(connection):
+    catalog = load_catalog(connection)
+    hat = catalog.preset("hat")
+    assert "AUS" not in hat and "FRA" not in hat  # Australia's 1997 trial was vetoed; France never had one
+    assert {"NOR", "CHE", "NLD", "DEU", "DNK", "GBR", "CAN"} <= set(hat)
+    australia = db.run_query(connection, "programmes", countries=["AUS"]).iloc[0]
+    assert (australia["phase"], bool(australia["treated_patients"])) == ("vetoed", False)
+    assert db.run_query(connection, "programmes", countries=["FRA"]).empty
+
+
+def test_every_programme_fact_names_its_source_field_by_field(connection):
+    cited = db.run_query(connection, "programme_sources", countries=["NLD"])
+    regular = cited[cited["programme_id"] == "NL-REGULAR"]
+    start = regular[regular["field"] == "start_date"]
+    assert not start.empty and start["quote"].str.contains("15 October 2009").any()
+    assert (cited["source_url"].notna() | cited["no_url_reason"].notna()).all()
+    netherlands = db.run_query(connection, "programmes", countries=["NLD"]).set_index("programme_id")
+    assert netherlands.loc["NL-REGULAR", "start_date"] == "2009-10-15"
+    assert "740" in netherlands.loc["NL-REGULAR", "capacity_note"]
+
+
+@pytest.mark.parametrize(("programme_id", "field", "expected"), [
+    ("CA-SALOME", "start_year", 2011), ("CA-SALOME", "end_year", 2015),
+    ("UK-BRITISH-SYSTEM", "phase", "unsupervised_prescribing"), ("ES-PEPSA", "end_year", None),
+    ("DE-MODELLPROJEKT", "patients_numeric", 1015),
+])
+def test_register_corrections_from_the_data_review(connection, programme_id, field, expected):
+    everything = db.run_query(connection, "programmes", countries=list(load_catalog(connection).countries))
+    value = everything.set_index("programme_id").loc[programme_id, field]
+    assert pd.isna(value) if expected is None else value == expected
+
+
+def test_danish_tablets_and_glasgow_status_are_current(connection):
+    programmes = db.run_query(connection, "programmes", countries=["DNK", "GBR"]).set_index("programme_id")
+    assert "tablets" in programmes.loc["DK-REGULAR", "medication_form"].lower()
+    assert programmes.loc["UK-GLASGOW-EDTS", "status"].startswith("ongoing")
+    assert programmes.loc["UK-GLASGOW-EDTS", "status_as_of"] >= "2023"
+
+
+def test_canada_national_authorisation_2019_is_in_the_register(connection):
+    canada = db.run_query(connection, "programmes", countries=["CAN"]).set_index("programme_id")
+    assert canada.loc["CA-NATIONAL", "start_date"].startswith("2019")
+
+
+# --- national figures as published ----------------------------------------------------------------------------
+
+def test_norway_national_figures_reach_2023_each_with_its_citation(connection):
+    rows = db.run_query(connection, "indicator_trend", indicator="national_drug_deaths", countries=["NOR"],
+                        year_from=2017, year_to=2023, sex="total", age_group="total")
+    assert list(rows["year"]) == list(range(2017, 2024)) and rows["value"].notna().all()
+    assert dict(zip(rows["year"], rows["value"], strict=True))[2023] == 363
+    assert rows["source_id"].is_unique  # one citation per value
+    assert rows["source"].str.contains("Folkehelseinstituttet").all()
+    assert rows["value_note"].str.contains("EMCDDA definition").all()
+    sources = db.run_query(connection, "source_list").set_index("source_id")
+    assert sources.loc[rows["source_id"], "url"].str.startswith("http").all()
+
+
+def test_england_and_wales_are_their_own_geography_not_the_uk(connection):
+    rows = db.run_query(connection, "indicator_trend", indicator="national_drug_death_rate_age_std",
+                        countries=["GB-EAW", "GBR"], year_from=2017, year_to=2017, sex="total", age_group="total")
+    by_country = rows.set_index("country")["value"]
+    assert by_country["England and Wales"] == 66.1
+    assert by_country.isna()["United Kingdom"]  # never filed under the whole UK
+    assert "GB-EAW" not in load_catalog(connection).preset("all")  # 'All countries' are countries
+
+
+def test_every_page_says_which_edition_and_that_it_ends_in_2017(connection):
+    editions = db.run_query(connection, "data_editions").set_index("family")
+    assert editions.loc["EMCDDA", "year_max"] == 2017
+    assert editions.loc["EMCDDA", "edition"].startswith("Statistical Bulletin 2019")
+    assert editions.loc["national", "year_max"] == 2023

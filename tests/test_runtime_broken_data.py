@@ -39,7 +39,7 @@ PAGE_QUERIES = {
     "trends": {"country_catalog", "indicator_catalog", "indicator_trend"},
     "programmes": {"country_catalog", "programmes", "programme_claims", "programme_sources"},
     "data": {"country_catalog", "indicator_catalog", "indicator_map", "indicator_trend", "programmes",
-             "source_list"},
+             "source_list", "quality_flag_list"},
 }
 # Pages that draw the map figure (the data page shows the map's table without drawing it).
 NEEDS_SHAPES = {"map"}

@@ -162,12 +162,20 @@ def data_page() -> None:
     with tabs[3]:
         st.markdown("- National definitions of drug-induced deaths differ; the EMCDDA warns that absolute numbers "
                     "are not directly comparable between countries.\n"
-                    "- Rates per million aged 15-64 are computed by us with UN World Population Prospects 2017 "
-                    "populations (projections after 2015), so they can differ slightly from published rates.\n"
+                    "- The rate per million aged 15-64 is the EMCDDA's: deaths aged 15-64 (the ten age bands) over "
+                    "the population aged 15-64. Our population is UN World Population Prospects 2017 (projections "
+                    "after 2015), not the Eurostat population the EMCDDA uses; every rate shows the deaths and the "
+                    "population it came from. Where the age bands are missing the rate is flagged as not the "
+                    "EMCDDA's. 'Per million inhabitants' is a separate rate over the whole population.\n"
+                    "- National figures as published are their own series, each value with the definition and "
+                    "the page it was read from; they are never joined to the EMCDDA series.\n"
                     "- IHME GBD series are modelled estimates, not EMCDDA counts; Eurostat 'drug dependence' deaths "
                     "are a cause-of-death category far below drug-induced deaths. They are separate indicators.\n"
                     "- Empty cells mean 'not reported', never zero.")
         st.dataframe(data.definitions_table(), hide_index=True)
+        st.subheader("Flags on values")
+        st.caption("Shown with the value in every hover, table and export (columns quality_flags and value_note).")
+        st.dataframe(data.query("quality_flag_list"), hide_index=True)
     with tabs[4]:
         sources = data.query("source_list")
         st.dataframe(sources, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
