@@ -49,12 +49,13 @@ def pandas_indicator_map(data_dir: Path, indicator, countries, year, sex, age_gr
     joined["ranked_countries"] = joined["value"].count()
     units = indicators.loc[indicators["indicator_id"] == indicator, ["unit"]]
     joined = joined.merge(units, how="cross")
-    joined = joined.merge(sources[["source_id", "attribution", "full_credit"]], on="source_id", how="left").rename(
-        columns={"attribution": "source"})
+    joined = joined.merge(sources[["source_id", "attribution", "publisher", "full_credit"]], on="source_id",
+                          how="left").rename(columns={"attribution": "source", "publisher": "source_publisher"})
     joined["year"] = year
     joined = joined.sort_values(["rank", "country"], na_position="last", kind="stable")
     return joined[["iso3", "country", "year", "value", "numerator", "denominator", "previous_value", "change",
-                   "change_pct", "rank", "ranked_countries", "unit", "source", "full_credit", "country_note",
+                   "change_pct", "rank", "ranked_countries", "unit", "source", "source_publisher", "full_credit",
+                   "country_note",
                    "quality_flags", "value_note"]].reset_index(drop=True)
 
 
@@ -70,11 +71,12 @@ def pandas_indicator_trend(data_dir: Path, indicator, countries, year_from, year
                      "quality_flags", "value_note"]].astype({"year": "int64"})
     grid = selected.merge(years, how="cross").merge(values, on=["iso3", "year"], how="left")
     grid = grid.merge(indicators.loc[indicators["indicator_id"] == indicator, ["unit"]], how="cross")
-    grid = grid.merge(sources[["source_id", "attribution", "full_credit"]], on="source_id", how="left").rename(
-        columns={"attribution": "source"})
+    grid = grid.merge(sources[["source_id", "attribution", "publisher", "full_credit"]], on="source_id",
+                      how="left").rename(columns={"attribution": "source", "publisher": "source_publisher"})
     grid = grid.sort_values(["country", "year"], kind="stable")
     return grid[["iso3", "country", "year", "value", "numerator", "denominator", "unit", "source_id", "source",
-                 "full_credit", "country_note", "flag", "quality_flags", "value_note"]].reset_index(drop=True)
+                 "source_publisher", "full_credit", "country_note", "flag", "quality_flags",
+                 "value_note"]].reset_index(drop=True)
 
 
 def pandas_indicator_catalog(data_dir: Path) -> pd.DataFrame:

@@ -151,7 +151,8 @@ def _derived_death_sources(edition: str, death_tables: dict[tuple[str, str], str
 def _derive_death_rows(facts: list[Fact], population: list[tuple], derived_sources: list[dict]) -> list[Fact]:
     """The all-sexes total and the two rates (queries/build/drug_induced_death_rates.sql), with their flags.
 
-    Also flags every drd_deaths row of a country-year whose age bands add up to more than male + female."""
+    Also flags every drd_deaths row of a country-year whose age bands add up to more than male + female, or are
+    all zero beside a positive male + female."""
     deaths = [f for f in facts if f.indicator_id == "drd_deaths"]
     emcdda_deaths = pa.table({
         "iso3": [f.iso3 for f in deaths], "year": pa.array([f.year for f in deaths], pa.int16()),
@@ -167,6 +168,8 @@ def _derive_death_rows(facts: list[Fact], population: list[tuple], derived_sourc
     disagree = {(r["iso3"], r["year"]) for r in rows
                 if r["bands_total"] is not None and r["sexes_total"] is not None
                 and r["bands_total"] > r["sexes_total"]}
+    all_zero = {(r["iso3"], r["year"]) for r in rows
+                if r["bands_total"] == 0 and r["sexes_total"] is not None and r["sexes_total"] > 0}
     derived = []
     for row in rows:
         suffix, method_flag = RATE_METHODS.get((row["indicator_id"], row["method"]), ("DRD-RATE", None))
@@ -175,13 +178,16 @@ def _derive_death_rows(facts: list[Fact], population: list[tuple], derived_sourc
         flags = tuple(flag for flag, present in [
             (method_flag, method_flag is not None),
             ("population_projected", row["projected_population"]),
-            ("age_bands_exceed_sex_total", (row["iso3"], row["year"]) in disagree)] if present)
+            ("age_bands_exceed_sex_total", (row["iso3"], row["year"]) in disagree),
+            ("age_bands_all_zero", (row["iso3"], row["year"]) in all_zero)] if present)
         derived.append(Fact(row["iso3"], row["year"], row["indicator_id"], "total", "total", row["value"],
                             f"{prefix}-{suffix}", bool(row["country_note"]), None, row["numerator"],
                             row["denominator"], flags))
     for index, fact in enumerate(facts):
-        if fact.indicator_id == "drd_deaths" and (fact.iso3, fact.year) in disagree:
-            facts[index] = fact._replace(quality_flags=(*fact.quality_flags, "age_bands_exceed_sex_total"))
+        key = (fact.iso3, fact.year)
+        if fact.indicator_id == "drd_deaths" and (key in disagree or key in all_zero):
+            flag = "age_bands_exceed_sex_total" if key in disagree else "age_bands_all_zero"
+            facts[index] = fact._replace(quality_flags=(*fact.quality_flags, flag))
     return derived
 
 

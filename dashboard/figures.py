@@ -526,7 +526,7 @@ def _value_detail_lines(row: Mapping[str, Any], unit: str) -> list[str]:
 
 # Flags that change how a value may be read (drawn as open markers, listed under the chart). Projections and
 # national definitions are said in the hover only: they hold for whole series.
-WARNING_FLAGS = ("rate_from_all_ages_deaths", "age_bands_exceed_sex_total", "part_of_country",
+WARNING_FLAGS = ("rate_from_all_ages_deaths", "age_bands_exceed_sex_total", "age_bands_all_zero", "part_of_country",
                  "conflicts_with_programme_sources")
 
 

@@ -7,7 +7,7 @@ exported file are made by the same code from the same query.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +22,7 @@ CHART_FOR_PAGE = {"map": "map", "trends": "trend", "programmes": "timeline", "da
 SEX_LABEL = {"total": "all sexes", "male": "men", "female": "women"}
 PROGRAMME_SOURCE = "HAT programmes: Drug Policy Atlas compilation from the sources listed per programme."
 MAP_SOURCE_ID = "NATURAL-EARTH"
+MAX_SOURCES_LISTED = 4  # more distinct sources than this: the footer names their publishers
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,17 @@ def _programmes_or_none(connection: db.Connection, state: ViewState) -> tuple[pd
 
 
 def drawn_source_line(data: pd.DataFrame, extra: tuple[str, ...] = ()) -> str:
-    """'Source: ...' naming the source of every value drawn (per breakdown and per row), in order of first use."""
-    drawn = data.loc[data["value"].notna(), "source"] if "value" in data else data.get("source", [])
-    return figures.source_line_for(drawn, extra)
+    """'Source: ...' naming the source of every value drawn (per breakdown and per row), in order of first use.
+
+    Where every value has its own citation (national figures), more than a footer holds, the line names the
+    publishers and says where each value's citation is."""
+    drawn = data.loc[data["value"].notna()] if "value" in data else data
+    cited = list(dict.fromkeys(str(s) for s in drawn.get("source", []) if not figures.is_missing(s)))
+    if len(cited) > MAX_SOURCES_LISTED and "source_publisher" in drawn:
+        publishers = list(dict.fromkeys(str(p) for p in drawn["source_publisher"] if not figures.is_missing(p)))
+        return " ".join([f"Source: {len(cited)} publications, one for each value (named in the hover, the data "
+                         f"table and the CSV), by {'; '.join(publishers)}.", *extra])
+    return figures.source_line_for(cited, extra)
 
 
 def drawn_credits(data: pd.DataFrame, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -232,6 +241,23 @@ def definitions_table(catalog: Catalog) -> pd.DataFrame:
     """Every indicator's definition and caveat, one row each (the Data page's 'Definitions' tab)."""
     return pd.DataFrame([{"Indicator": i.label, "Unit": i.unit, "Kind": i.kind, "Years": f"{i.year_min}-{i.year_max}",
                           "Definition": i.definition, "Caveat": i.caveat} for i in catalog.indicators.values()])
+
+
+# EMCDDA death series -> the national figures drawn beside them on the trends page (never on the same axes).
+NATIONAL_COMPANION = {"drd_deaths": "national_drug_deaths", "drd_deaths_per_million_15_64": "national_drug_deaths",
+                      "drd_deaths_per_million_all_ages": "national_drug_deaths"}
+
+
+def national_companion_state(state: ViewState, catalog: Catalog) -> ViewState | None:
+    """The national figures as published for the countries shown (and their parts, e.g. England and Wales for
+    the United Kingdom), over all their years; None when the trend is not an EMCDDA death series."""
+    national = NATIONAL_COMPANION.get(state.indicator)
+    if national not in catalog.indicators or (state.sex, state.age_group) != ("total", "total"):
+        return None
+    parts = [c.iso3 for c in catalog.countries.values() if c.part_of in state.countries]
+    indicator = catalog.indicators[national]
+    return replace(state, indicator=national, countries=(*state.countries, *parts), year_from=indicator.year_min,
+                   year_to=indicator.year_max, year=indicator.map_year, scale="linear", index_base=None)
 
 
 VIEW_BUILDERS = {"map": map_view, "trend": trend_view, "timeline": timeline_view}

@@ -3,7 +3,8 @@
 -- params:  $indicator varchar, $countries varchar[], $year integer, $sex varchar, $age_group varchar
 -- returns: one row per selected country: iso3, country, year, value, numerator, denominator (for rates: the
 --          deaths and the population the value came from), previous_value, change, change_pct, rank,
---          ranked_countries, unit, source (this row's own source), full_credit, country_note, quality_flags,
+--          ranked_countries, unit, source (this row's own source), source_publisher,
+--          full_credit, country_note, quality_flags,
 --          value_note (our flags in words)
 with selected_countries as (
     select iso3, name_en as country
@@ -40,7 +41,8 @@ final as (
         case when j.value is not null then rank() over (order by j.value desc nulls last) end as rank,
         count(j.value) over () as ranked_countries,
         i.unit,
-        s.attribution as source, s.full_credit, j.country_note, j.quality_flags, j.value_note
+        s.attribution as source, s.publisher as source_publisher, s.full_credit, j.country_note, j.quality_flags,
+        j.value_note
     from joined j
     cross join (select unit from indicators where indicator_id = $indicator) i
     left join sources s on s.source_id = j.source_id

@@ -4,8 +4,8 @@
 --          $sex varchar, $age_group varchar
 -- returns: one row per country and year: iso3, country, year, value, numerator, denominator (for rates: the
 --          deaths and the population the value came from), unit, source_id, source (the credit line of this
---          row's own source), full_credit, country_note, flag (as published), quality_flags, value_note (our flags
---          in words)
+--          row's own source), source_publisher, full_credit, country_note, flag (as published), quality_flags,
+--          value_note (our flags in words)
 with selected_countries as (
     select iso3, name_en as country
     from countries
@@ -29,7 +29,8 @@ values_in_range as (
 final as (
     select
         c.iso3, c.country, y.year, v.value, v.numerator, v.denominator, i.unit, v.source_id,
-        s.attribution as source, s.full_credit, v.country_note, v.flag, v.quality_flags, v.value_note
+        s.attribution as source, s.publisher as source_publisher, s.full_credit, v.country_note, v.flag,
+        v.quality_flags, v.value_note
     from selected_countries c
     cross join years y
     left join values_in_range v on v.iso3 = c.iso3 and v.year = y.year

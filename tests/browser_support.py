@@ -40,6 +40,7 @@ JS_IDLE = """() => {
 }"""
 JS_TRACES = """(plot) => (plot.data || []).map(t => ({
   name: t.name === undefined ? null : t.name,
+  role: (t.meta && t.meta.role) || null,
   type: t.type || null,
   y: t.y ? Array.from(t.y, v => (v === null || v === undefined || Number.isNaN(v)) ? null : v) : null,
 }))"""
@@ -53,7 +54,8 @@ JS_HAS_TRACE = """([selector, name]) => {
 }"""
 JS_TRACE_NAMES_ARE = """([selector, names]) => {
   const plot = document.querySelector(selector);
-  const shown = plot ? (plot.data || []).map(t => t.name) : [];
+  // the open markers over flagged values are drawn as their own traces; the lines are what a reader counts
+  const shown = plot ? (plot.data || []).filter(t => !(t.meta && t.meta.role === 'flagged')).map(t => t.name) : [];
   return JSON.stringify(shown) === JSON.stringify(names);
 }"""
 
@@ -197,7 +199,8 @@ def legend(page) -> list[str]:
 
 
 def trace_names(page) -> list[str | None]:
-    return [trace["name"] for trace in traces(page)]
+    """The names of the drawn series (the open markers over flagged values are left out)."""
+    return [trace["name"] for trace in traces(page) if trace["role"] != "flagged"]
 
 
 def wait_for_trace(page, name: str, timeout: float = 30_000) -> None:

@@ -61,7 +61,7 @@ def test_map_values_match_the_extracts(connection):
 
 def test_trend_lines_match_the_extracts(connection):
     app = open_page("trends", indicator="drd_deaths", countries="NOR,NLD", **{"from": "2010", "to": "2016"})
-    [figure] = figures_on(app)
+    figure = figures_on(app)[0]  # the EMCDDA series; the national figures as published follow it
     lines = {t["name"]: t for t in figure["data"] if t.get("type") == "scatter" and t.get("name") in
              ("Norway", "Netherlands")}
     assert lines["Norway"]["y"][lines["Norway"]["x"].index(2014)] == 266
@@ -169,3 +169,22 @@ def test_data_page_explains_every_flag():
     flags = next(frame.value for frame in app.dataframe if "explanation" in frame.value.columns)
     assert {"rate_from_all_ages_deaths", "age_bands_exceed_sex_total", "part_of_country"} <= set(flags["flag"])
     assert (flags.set_index("flag").loc["age_bands_exceed_sex_total", "values_flagged"]) > 0
+
+
+def test_trends_page_draws_national_figures_beside_the_emcdda_series():
+    app = open_page("trends", indicator="drd_deaths", countries="NOR,GBR")
+    assert not app.error, [e.value for e in app.error]
+    emcdda, national = figures_on(app)[:2]
+    assert {t["name"] for t in emcdda["data"] if t.get("meta", {}).get("role") == "series"} == {
+        "Norway", "United Kingdom"}
+    lines = {t["name"]: t for t in national["data"] if t.get("meta", {}).get("role") == "series"}
+    assert set(lines) == {"Norway", "England and Wales", "Scotland"}  # the UK itself has no national series
+    norway = dict(zip(lines["Norway"]["x"], lines["Norway"]["y"], strict=True))
+    assert norway[2023] == 363 and max(norway) == 2023
+    assert any("Folkehelseinstituttet" in text for text in lines["Norway"]["hovertext"])
+    assert any("Open the national figures" in link.label for link in app.get("page_link"))
+
+
+def test_no_national_companion_for_other_indicators():
+    app = open_page("trends", indicator="ost_methadone_clients", countries="NOR")
+    assert len(figures_on(app)) == 1

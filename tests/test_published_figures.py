@@ -252,3 +252,12 @@ def test_every_page_says_which_edition_and_that_it_ends_in_2017(connection):
     assert editions.loc["EMCDDA", "year_max"] == 2017
     assert editions.loc["EMCDDA", "edition"].startswith("Statistical Bulletin 2019")
     assert editions.loc["national", "year_max"] == 2023
+
+
+def test_age_bands_all_zero_are_not_used_for_the_rate(connection):
+    """Netherlands 1995: every age band is 0 beside 70 deaths (51 men, 19 women): not a rate of 0."""
+    row = rate_row(connection, "drd_deaths_per_million_15_64", "NLD", 1995)
+    assert row["numerator"] == 70 and row["value"] > 0
+    assert {"rate_from_all_ages_deaths", "age_bands_all_zero"} <= set(row["quality_flags"].split(","))
+    count = rate_row(connection, "drd_deaths", "NLD", 1995)
+    assert count["value"] == 70 and "every age band is 0" in count["value_note"]

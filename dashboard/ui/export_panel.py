@@ -39,7 +39,9 @@ def _add_to_deck(view: ChartView, note_key: str) -> None:
         st.toast(str(error))
 
 
-def render(view: ChartView) -> None:
+def render(view: ChartView, key: str | None = None) -> None:
+    """The panel under one chart; `key` tells two charts of one kind on a page apart (default: the kind)."""
+    key = key or view.kind
     browser = export.browser_available()
     with st.expander("Export this chart or add it to a meeting"):
         st.caption(f"Files carry the title, filters, source, export date and a link back to this view. "
@@ -50,12 +52,12 @@ def render(view: ChartView) -> None:
             name = export.file_name(view, ext) if scale == "slide" else export.file_name(view, f"{scale}.{ext}")
             columns[number % 4].download_button(
                 label, data=_exporter(view, fmt, scale), file_name=name, mime=export.MEDIA_TYPES[fmt],
-                disabled=needs_browser and not browser, key=f"download_{view.kind}_{fmt}_{scale}",
+                disabled=needs_browser and not browser, key=f"download_{key}_{fmt}_{scale}",
                 on_click="ignore")
         if not browser:
             st.info("PNG, SVG and PDF need Chromium, which is not installed on this server "
                     "(`apt-get install chromium`). HTML, CSV and XLSX work without it.")
-        note_key = f"note_{view.kind}"
+        note_key = f"note_{key}"
         st.text_area("Speaker note for the meeting deck (optional)", key=note_key, max_chars=2000, height=80)
-        st.button("Add this view to the meeting deck", key=f"add_{view.kind}", icon=":material/playlist_add:",
+        st.button("Add this view to the meeting deck", key=f"add_{key}", icon=":material/playlist_add:",
                   on_click=_add_to_deck, args=(view, note_key))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import db, settings, views
 from dashboard.figures import records
-from dashboard.state import ViewState
+from dashboard.state import ViewState, to_params
 from dashboard.ui import data, export_panel, filters
 from dashboard.views import ChartView
 
@@ -41,13 +41,13 @@ def _projector() -> bool:
     return bool(st.session_state.get("projector"))
 
 
-def show_chart(view: ChartView, *, key: str, on_select=None) -> object:
+def show_chart(view: ChartView, *, key: str, on_select=None, panel_key: str | None = None) -> object:
     """Draw a chart with its text summary (also its alt text) and its export panel."""
     event = st.plotly_chart(view.figure, key=key, config=PLOTLY_CONFIG, alt=view.summary,
                             on_select=on_select or "ignore",
                             selection_mode="points" if on_select else ("points", "box", "lasso"))
     st.caption(view.summary)
-    export_panel.render(view)
+    export_panel.render(view, panel_key)
     return event
 
 
@@ -93,6 +93,30 @@ def trends_page() -> None:
     show_chart(data.chart("trend", state, _projector()), key="trend_chart")
     st.caption("Gaps are years a country did not report; lines are never drawn across them. Shaded bands mark "
                "heroin-assisted treatment trials and pilots; dotted lines mark the start of regular treatment.")
+    national_companion(state)
+
+
+def national_companion(state: ViewState) -> None:
+    """Beside an EMCDDA death series: the same countries' figures as their national authorities publish them."""
+    companion = views.national_companion_state(state, data.load_catalog())
+    if companion is None:
+        return
+    view = data.chart("trend", companion, _projector())
+    held = tuple(dict.fromkeys(view.data.loc[view.data["value"].notna(), "iso3"]))
+    if not held:
+        st.caption("No national figures as published are held for the countries shown.")
+        return
+    if held != companion.countries:  # only the countries (and parts) with national figures
+        companion = replace(companion, countries=held)
+        view = data.chart("trend", companion, _projector())
+    st.subheader("Beside it: national figures as published, to the latest year")
+    st.markdown("Each national authority counts with its own definition (in the hover of every value) and later "
+                "revisions; these are not EMCDDA figures and are never joined to the line above.")
+    show_chart(view, key="national_chart", panel_key="national")
+    st.page_link("app_pages/trends.py", label="Open the national figures as the main chart",
+                 query_params={key: value for key, value in to_params(companion, data.load_catalog()).items()
+                               if key != "page"},
+                 icon=":material/open_in_new:")
 
 
 def programmes_page() -> None:

@@ -8,7 +8,8 @@
 --   drd_deaths                          male + female, only where both are reported (unknown sex is in neither)
 --   drd_deaths_per_million_15_64        the EMCDDA definition (Statistical Bulletin DRD-7, European Drug Report):
 --                                       deaths in the ten bands 15-19 .. 60-64 / population 15-64 x 10^6, when
---                                       all ten bands are reported (method 'age_bands'); otherwise, when
+--                                       all ten bands are reported and not all zero beside a positive male +
+--                                       female (method 'age_bands'); otherwise, when
 --                                       male + female is reported, deaths at all ages / population 15-64 x 10^6
 --                                       (method 'all_ages_total', flagged: an upper bound, not the EMCDDA rate)
 --   drd_deaths_per_million_all_ages     male + female / whole population x 10^6 ("per million inhabitants")
@@ -51,7 +52,8 @@ rate_15_64 as (
     select
         iso3, year, country_note, bands_total, deaths_all_ages, pop_15_64, is_projection,
         case when pop_15_64 is null then null
-             when bands_15_64_reported = 10 then 'age_bands'
+             -- every band reported as 0 beside a positive male + female (Netherlands 1995): not a usable breakdown
+             when bands_15_64_reported = 10 and not (bands_total = 0 and deaths_all_ages > 0) then 'age_bands'
              when deaths_all_ages is not null then 'all_ages_total' end as method,
         case method when 'age_bands' then deaths_15_64 when 'all_ages_total' then deaths_all_ages end as deaths
     from joined

@@ -1,7 +1,7 @@
 -- drd_rates_match_definition: every rate of drug-induced deaths equals its definition, recomputed here from the
 --          extracts (the build derives them in queries/build/drug_induced_death_rates.sql): per million aged
---          15-64 from the ten age bands 15-19..60-64 when all are reported, else from male + female and
---          flagged; per million inhabitants from male + female over the whole population. Numerator and
+--          15-64 from the ten age bands 15-19..60-64 when all are reported (and not all zero beside a
+--          positive male + female), else from male + female and flagged; per million inhabitants from male + female over the whole population. Numerator and
 --          denominator are the ones stated on the row, and the flags say which method was used.
 -- params:  none
 -- returns: one row per rate that breaks its definition: problem
@@ -10,6 +10,13 @@ with bands as (
     from facts
     where indicator_id = 'drd_deaths' and sex = 'total'
       and age_group in ('15-19', '20-24', '25-29', '30-34', '35-39', '40-44', '45-49', '50-54', '55-59', '60-64')
+    group by iso3, year
+),
+
+all_bands as (
+    select iso3, year, sum(value) as deaths_all_bands
+    from facts
+    where indicator_id = 'drd_deaths' and sex = 'total' and age_group <> 'total'
     group by iso3, year
 ),
 
@@ -26,15 +33,17 @@ expected as (
         case
             when r.indicator_id = 'drd_deaths_per_million_all_ages' then
                 case when s.reported = 2 then s.deaths_all_ages end
-            when b.reported = 10 then b.deaths_15_64
+            when b.reported = 10 and not (a.deaths_all_bands = 0 and s.deaths_all_ages > 0) then b.deaths_15_64
             when s.reported = 2 then s.deaths_all_ages
         end as expected_deaths,
         case when r.indicator_id = 'drd_deaths_per_million_all_ages' then p.pop_0_14 + p.pop_15_64 + p.pop_65_plus
              else p.pop_15_64 end as expected_population,
-        r.indicator_id = 'drd_deaths_per_million_15_64' and coalesce(b.reported, 0) < 10 and s.reported = 2
+        r.indicator_id = 'drd_deaths_per_million_15_64' and s.reported = 2
+            and (coalesce(b.reported, 0) < 10 or (a.deaths_all_bands = 0 and s.deaths_all_ages > 0))
             as expects_fallback_flag
     from facts r
     left join bands b using (iso3, year)
+    left join all_bands a using (iso3, year)
     left join sexes s using (iso3, year)
     left join population p using (iso3, year)
     where r.indicator_id in ('drd_deaths_per_million_15_64', 'drd_deaths_per_million_all_ages')
