@@ -99,9 +99,11 @@ def summarise_programmes(programmes_df: pd.DataFrame) -> str:
     treated = [row for row in rows if row.get("treated_patients") is True]
     treated_countries = len({row["country"] for row in treated})
     never = [f"{row['programme_name']} ({row['country']})" for row in rows if row.get("treated_patients") is False]
+    treated_words = ("all of which treated patients" if len(treated) == total else
+                     f"{len(treated)} of which treated patients, in {treated_countries} "
+                     f"{_countries(treated_countries)}")
     text = (f"{total} heroin-assisted treatment programme{'s' if total != 1 else ''} in {n_countries} "
-            f"{_countries(n_countries)}; {len(treated)} treated patients, in {treated_countries} "
-            f"{_countries(treated_countries)}. By group: {join_names(by_phase, _ALL)}. By country: "
+            f"{_countries(n_countries)}, {treated_words}. By group: {join_names(by_phase, _ALL)}. By country: "
             + ", ".join(f"{country} {count}" for country, count in by_country.items()) + ".")
     if never:
         text += f" Not known to have treated anyone (vetoed, planned or not verified): {join_names(never, _ALL)}."

@@ -557,7 +557,7 @@ def test_summarise_programmes_counts_and_earliest(programmes):
     for phase, count in phases.value_counts().items():
         assert f"{count} {phase}" in text
     assert "Earliest start: 1926" in text and "United Kingdom 4" in text
-    assert "; 19 treated patients, in 10 countries." in text  # not Australia's vetoed trial
+    assert ", 19 of which treated patients, in 10 countries." in text  # not Australia's vetoed trial
     assert "Not known to have treated anyone (vetoed, planned or not verified): " in text
     assert "Start year not established for 2: " in text and "AU-ACT-TRIAL" not in text
 
