@@ -59,7 +59,8 @@ def pandas_indicator_map(data_dir: Path, indicator, countries, year, sex, age_gr
                    "quality_flags", "value_note"]].reset_index(drop=True)
 
 
-def pandas_indicator_trend(data_dir: Path, indicator, countries, year_from, year_to, sex, age_group) -> pd.DataFrame:
+def pandas_indicator_trend(data_dir: Path, indicator, countries, year_from, year_to, sex, age_group, index_base=None,
+                           log_scale=False) -> pd.DataFrame:
     facts, countries_df = _read(data_dir, "facts"), _read(data_dir, "countries")
     indicators, sources = _read(data_dir, "indicators"), _read(data_dir, "sources")
     selected = countries_df.loc[countries_df["iso3"].isin(countries), ["iso3", "name_en"]].rename(
@@ -74,9 +75,17 @@ def pandas_indicator_trend(data_dir: Path, indicator, countries, year_from, year
     grid = grid.merge(sources[["source_id", "attribution", "publisher", "full_credit"]], on="source_id",
                       how="left").rename(columns={"attribution": "source", "publisher": "source_publisher"})
     grid = grid.sort_values(["country", "year"], kind="stable")
+    if index_base is None:
+        grid["base_value"], grid["plotted"] = np.nan, grid["value"]
+    else:
+        base = values.loc[values["year"] == index_base].set_index("iso3")["value"]
+        grid["base_value"] = grid["iso3"].map(base)
+        grid["plotted"] = grid["value"] / grid["base_value"].replace(0, np.nan) * 100
+    if log_scale:
+        grid["plotted"] = grid["plotted"].where(~(grid["plotted"] <= 0))
     return grid[["iso3", "country", "year", "value", "numerator", "denominator", "unit", "source_id", "source",
-                 "source_publisher", "full_credit", "country_note", "flag", "quality_flags",
-                 "value_note"]].reset_index(drop=True)
+                 "source_publisher", "full_credit", "country_note", "flag", "quality_flags", "value_note",
+                 "base_value", "plotted"]].reset_index(drop=True)
 
 
 def pandas_indicator_catalog(data_dir: Path) -> pd.DataFrame:

@@ -189,6 +189,22 @@ def load_query(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+_DEFAULT = re.compile(r"\$([a-z_][a-z0-9_]*)\s*=\s*(null|true|false|-?[0-9]+)")
+_LITERALS = {"null": None, "true": True, "false": False}
+
+
+@cache
+def query_defaults(name: str) -> dict[str, object]:
+    """Optional parameters and their values, from the query file's '-- defaults: $name = value, ...' header line
+    (null, true, false or a whole number); callers that leave them out get these, still bound as parameters."""
+    found: dict[str, object] = {}
+    for line in load_query(name).splitlines():
+        if line.startswith("-- defaults:"):
+            for key, literal in _DEFAULT.findall(line):
+                found[key] = _LITERALS[literal] if literal in _LITERALS else int(literal)
+    return found
+
+
 def query_views(name: str) -> set[str]:
     """The registered views a query reads (so a broken extract only disables the queries that need it)."""
     sql = load_query(name)
@@ -208,6 +224,7 @@ def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:
     if problems:
         raise DataUnavailable(f"{'; '.join(problems)}. Rebuild the extracts with `{settings.REBUILD_COMMAND}`.")
     sql = load_query(name)
+    params = query_defaults(name) | params
     cursor = connection.duck.cursor()  # one cursor per query: safe across Streamlit's threads
     try:
         result = cursor.execute(sql, params).fetch_df()

@@ -757,8 +757,9 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
                       source_line: str | None = None) -> go.Figure:
     """One line per country over the years of queries/indicator_trend.sql; unreported years are gaps.
 
-    index_base_year: each country divided by its own base-year value x 100 (countries without one are dropped).
-    log_y: logarithmic y axis; values of zero or below are dropped. HAT programmes of the countries shown are drawn
+    index_base_year: the query's `plotted` is each country's value / its base-year value x 100; countries without
+    a base value are left out and named. log_y: logarithmic y axis; the query leaves values of zero or below
+    undrawn (NULL `plotted`) and the footnote names them. HAT programmes of the countries shown are drawn
     as shaded bands (trials and pilots, start to end or to the last year) and dotted lines (regular treatment from
     its start year); programmes outside the years shown are not drawn and are named in the footnote.
     fig.layout.meta: country_styles, no_values (ISO-3 without a value in the years), dropped_no_base,
@@ -766,8 +767,10 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
     programmes_not_drawn (never implemented), label_strip_px, frame.
     """
     size = SIZES[projector]
+    # The numbers drawn come from the query (queries/indicator_trend.sql: `plotted`, `base_value`), so the hover,
+    # the summary and the CSV describe the same numbers; here they are only laid out and explained.
     frame = trend_df.copy()
-    frame["plotted"] = frame["value"].astype("float64")
+    frame["plotted"] = frame["plotted"].astype("float64")
     notes: list[str] = []
     dropped_no_base: list[str] = []
     dropped_non_positive: list[str] = []
@@ -775,19 +778,16 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
     first, last = (years[0], years[-1]) if years else (index_base_year or 0, index_base_year or 0)
 
     if index_base_year is not None:
-        base = frame[frame["year"] == index_base_year].set_index("iso3")["value"]
-        base = base[base.notna() & (base != 0)]
-        missing = frame.loc[~frame["iso3"].isin(base.index), ["iso3", "country"]].drop_duplicates()
+        has_base = frame.groupby("iso3", sort=False)["base_value"].agg(lambda v: bool(((v.notna()) & (v != 0)).any()))
+        missing = frame.loc[frame["iso3"].isin(has_base[~has_base].index), ["iso3", "country"]].drop_duplicates()
         dropped_no_base = list(missing["iso3"])
         if dropped_no_base:
             notes.append(f"No {index_base_year} value to index on, not shown: {join_names(missing['country'])}.")
-        frame = frame[frame["iso3"].isin(base.index)].copy()
-        frame["plotted"] = frame["plotted"] / frame["iso3"].map(base).astype("float64") * 100
+        frame = frame[~frame["iso3"].isin(dropped_no_base)].copy()
     if log_y:
-        bad = frame["plotted"].notna() & (frame["plotted"] <= 0)
+        bad = frame["value"].notna() & frame["plotted"].isna()
         dropped_non_positive = [f"{c} {int(y)}" for c, y in zip(frame.loc[bad, "country"], frame.loc[bad, "year"],
                                                                  strict=True)]
-        frame.loc[bad, "plotted"] = float("nan")
         if dropped_non_positive:
             notes.append(f"Log scale: {len(dropped_non_positive)} value(s) of zero or below not shown "
                          f"({join_names(dropped_non_positive, limit=6)}).")

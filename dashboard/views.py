@@ -74,7 +74,8 @@ def chart_query(kind: str, catalog: Catalog, state: ViewState) -> ChartQuery:
     index = f", index {state.index_base} = 100" if state.index_base else ""
     return ChartQuery(kind, "indicator_trend", {"indicator": state.indicator, "countries": list(state.countries),
                                                 "year_from": state.year_from, "year_to": state.year_to,
-                                                **breakdown},
+                                                **breakdown, "index_base": state.index_base,
+                                                "log_scale": state.scale == "log"},
                       f"{indicator.label}, {state.year_from}-{state.year_to}",
                       f"{countries} · {describe_breakdown(state)}{scale}{index}", source_line)
 

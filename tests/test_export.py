@@ -442,3 +442,19 @@ def test_cli_bad_input_fails_with_one_line(tmp_path, args, message):
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and message in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_indexed_trend_exports_the_indexed_numbers_it_draws(connection):
+    """Issue 11: with index=2000 the chart drew Norway at 54.2 while the CSV said 195; now both say what is drawn."""
+    catalog = catalog_module.load_catalog(connection)
+    state, _ = from_query_string("page=trends&indicator=drd_deaths&countries=NOR,SWE&index=2000", catalog)
+    view = views.trend_view(connection, catalog, state)
+    exported = read_exported_csv(export.to_csv(view)).set_index(["iso3", "year"])
+    assert exported.loc[("NOR", 2000), "plotted"] == pytest.approx(100)
+    norway_2001 = exported.loc[("NOR", 2001)]
+    assert norway_2001["plotted"] == pytest.approx(norway_2001["value"] / norway_2001["base_value"] * 100)
+    drawn = {trace.name: dict(zip(trace.x, trace.y, strict=True)) for trace in view.figure.data
+             if (trace.meta or {}).get("role") == "series"}
+    assert drawn["Norway"][2001] == pytest.approx(norway_2001["plotted"])
+    workbook = pd.read_excel(io.BytesIO(export.to_xlsx(view)), sheet_name="data").set_index(["iso3", "year"])
+    assert workbook.loc[("NOR", 2000), "plotted"] == pytest.approx(100)

@@ -41,9 +41,11 @@ def map_query(connection, countries, indicator=RATE, year=2016) -> pd.DataFrame:
                         sex="total", age_group="total")
 
 
-def trend_query(connection, countries, year_from=1995, year_to=2017, indicator=RATE) -> pd.DataFrame:
+def trend_query(connection, countries, year_from=1995, year_to=2017, indicator=RATE, index_base=None,
+                log_scale=False) -> pd.DataFrame:
     return db.run_query(connection, "indicator_trend", indicator=indicator, countries=countries,
-                        year_from=year_from, year_to=year_to, sex="total", age_group="total")
+                        year_from=year_from, year_to=year_to, sex="total", age_group="total", index_base=index_base,
+                        log_scale=log_scale)
 
 
 @pytest.fixture(scope="session")
@@ -271,22 +273,24 @@ def test_trend_hover_has_country_year_value_and_source(trend_bel_deu_nor):
     assert "Norway" in text and "2016: 74.9 deaths per million aged 15-64" in text and "Source:" in text
 
 
-def test_trend_index_mode_sets_base_year_to_100(trend_bel_deu_nor):
-    fig = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="x", index_base_year=2005)
+def test_trend_index_mode_sets_base_year_to_100(connection):
+    frame = trend_query(connection, ["NOR", "DEU", "BEL"], index_base=2005)
+    fig = figures.make_trend_figure(frame, indicator_label=RATE_LABEL, unit="x", index_base_year=2005)
     for trace in series(fig).values():
         assert trace.y[list(trace.x).index(2005)] == pytest.approx(100)
     assert fig.layout.yaxis.title.text == "Index (2005 = 100)"
 
 
-def test_trend_index_drops_countries_without_a_base_value(trend_bel_deu_nor):
-    fig = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="x", index_base_year=1995)
+def test_trend_index_drops_countries_without_a_base_value(connection):
+    frame = trend_query(connection, ["NOR", "DEU", "BEL"], index_base=1995)
+    fig = figures.make_trend_figure(frame, indicator_label=RATE_LABEL, unit="x", index_base_year=1995)
     assert sorted(series(fig)) == ["Belgium", "Germany"]  # Norway's series starts in 1996
     assert fig.layout.meta["dropped_no_base"] == ["NOR"]
     assert "No 1995 value to index on, not shown: Norway" in annotation_text(fig, "dpa-footnote")
 
 
 def test_trend_log_scale_drops_zero_and_says_so(connection):
-    frame = trend_query(connection, ["ROU"], 1999, 2003, indicator=COUNT)  # Romania reported 0 deaths in 2000
+    frame = trend_query(connection, ["ROU"], 1999, 2003, indicator=COUNT, log_scale=True)  # 0 deaths in 2000
     fig = figures.make_trend_figure(frame, indicator_label="Deaths", unit="deaths", log_y=True)
     assert fig.layout.yaxis.type == "log"
     shown = frame.loc[frame["value"] > 0, "value"]
@@ -457,6 +461,7 @@ def test_every_builder_output_passes_plotly_validation(connection, all_countries
                                              projector=projector))
     trend = trend_query(connection, all_countries)
     for log_y, base in ((False, None), (True, None), (False, 2000)):
+        trend = trend_query(connection, all_countries, index_base=base, log_scale=log_y)
         _validated_equal(figures.make_trend_figure(trend, indicator_label=RATE_LABEL, unit="x", programmes=programmes,
                                                    log_y=log_y, index_base_year=base, projector=projector))
     _validated_equal(figures.make_trend_figure(trend.iloc[0:0], indicator_label=RATE_LABEL, unit="x",
@@ -506,8 +511,9 @@ def test_apply_frame_again_replaces_the_frame_and_projector_is_bigger():
     assert all(big > small for big, small in zip(projector, normal, strict=True))
 
 
-def test_reframing_keeps_the_builders_footnote_unless_replaced(trend_bel_deu_nor):
-    fig = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="x", index_base_year=1995)
+def test_reframing_keeps_the_builders_footnote_unless_replaced(connection):
+    frame = trend_query(connection, ["NOR", "DEU", "BEL"], index_base=1995)
+    fig = figures.make_trend_figure(frame, indicator_label=RATE_LABEL, unit="x", index_base_year=1995)
     caveat = annotation_text(fig, "dpa-footnote")
     fig = figures.apply_frame(fig, title="T", subtitle="Norway, Germany, Belgium · all ages", source_line="S")
     assert annotation_text(fig, "dpa-footnote") == caveat and "Norway" in caveat
