@@ -486,7 +486,7 @@ def deck_to_html(slides: Sequence[tuple[ChartView, str]], *, title: str = "Meeti
 
 def csv_stamp_lines(view: ChartView, exported_on: date, url: str) -> list[str]:
     """The lines above the data in a CSV: what it is, its filters, sources, date and link (each starts '#')."""
-    rows = [("Title", view.title), ("Filters", view.subtitle), ("Source", view.source_line),
+    rows = [("Title", view.title), ("Filters", view.subtitle), ("Source", view.source_line.removeprefix("Source: ")),
             *(("Credit", credit) for credit in view.credits),
             ("Exported", f"{exported_on.isoformat()} from {APP_NAME}"), ("View link", url),
             ("Query", f"queries/{view.query_name}.sql")]

@@ -515,8 +515,13 @@ def _value_detail_lines(row: Mapping[str, Any], unit: str) -> list[str]:
             "deaths aged 15-64" if "aged 15-64" in (unit or "") else "deaths")
         lines.append(f"from {round(float(row['numerator'])):,} {deaths} and "
                      f"{round(float(row['denominator'])):,} {_esc(_population_words(unit))}")
-    if not is_missing(row.get("value_note")):
-        lines.extend(f"⚠ {_wrap_html(note, 60)}" for note in str(row["value_note"]).split("; "))
+    codes = [code for code in str(row.get("quality_flags") or "").split(",") if code]
+    parts = [] if is_missing(row.get("value_note")) else str(row["value_note"]).split("; ")
+    for code, label in zip(codes, parts, strict=False):  # one label per flag code, in order
+        lines.append(f"{'⚠ ' if code in WARNING_FLAGS else ''}{_wrap_html(label, 60)}")
+    said_of_value = "; ".join(parts[len(codes):])  # after the labels: what is said of this value alone
+    if said_of_value:
+        lines.append(_wrap_html(_truncate(said_of_value, 240), 60))
     if row.get("country_note") is True:
         lines.append("The EMCDDA has a country-specific note (*)")
     if not is_missing(row.get("flag")):
