@@ -1,0 +1,45 @@
+"""The chart figures: pure functions from query results to go.Figure, and what callers need beside them.
+
+Every figure is framed the same way (bold title, subtitle, footnote, source line; `apply_frame` re-frames a
+finished one) and styled from one theme, so that the map, the trend and the timeline look alike on a laptop and on
+a projector. The builders read nothing but their arguments, assemble a plain figure dict, and record what they had
+to leave out in `fig.layout.meta`. One module per concern:
+
+- formatting: numbers and text (one way to format each thing)
+- theme: colours, sizes, layout and the frame
+- programmes: how HAT programmes are grouped, dated, named and described
+- value_notes: the deaths and population behind a rate, and the flags on a value
+- map, trend, timeline: one builder each
+
+Callers import from here (`from dashboard import figures`); the modules import each other directly.
+"""
+
+from dashboard.figures.formatting import (
+    format_change,
+    format_value,
+    is_missing,
+    is_rate_unit,
+    join_names,
+    records,
+    source_line_for,
+)
+from dashboard.figures.map import MAP_LAT_RANGE, MAP_LON_RANGE, SharedGeometry, make_map_figure
+from dashboard.figures.programmes import (
+    PHASE_STYLES,
+    PHASES,
+    programme_phase,
+    programme_years_text,
+    programmes_outside_map,
+)
+from dashboard.figures.theme import NO_DATA_COLOUR, OKABE_ITO, apply_frame
+from dashboard.figures.timeline import CURRENT_YEAR, TIMELINE_FIRST_YEAR, make_timeline_figure
+from dashboard.figures.trend import make_trend_figure
+from dashboard.figures.value_notes import WARNING_FLAGS, warning_labels
+
+__all__ = [
+    "CURRENT_YEAR", "MAP_LAT_RANGE", "MAP_LON_RANGE", "NO_DATA_COLOUR", "OKABE_ITO", "PHASES", "PHASE_STYLES",
+    "TIMELINE_FIRST_YEAR", "WARNING_FLAGS", "SharedGeometry", "apply_frame",
+    "format_change", "format_value", "is_missing", "is_rate_unit", "join_names", "make_map_figure",
+    "make_timeline_figure", "make_trend_figure", "programme_phase", "programme_years_text", "programmes_outside_map",
+    "records", "source_line_for", "warning_labels",
+]

@@ -1,0 +1,142 @@
+"""How heroin-assisted treatment programmes are grouped, dated, named and described on every chart."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from dashboard.figures.formatting import esc, is_missing, records, truncate, wrap_html, year_of
+
+# Programmes in the same country are spread on a small circle round the country's centroid (degrees of latitude).
+PROGRAMME_OFFSET_DEG = 1.2
+PHASES = ("trial", "pilot", "regular", "ended", "unsupervised prescribing", "planned/never implemented")
+PHASE_STYLES: dict[str, dict[str, str]] = {
+    "trial": {"label": "Trial", "colour": "#56B4E9", "symbol": "circle"},
+    "pilot": {"label": "Pilot", "colour": "#CC79A7", "symbol": "diamond"},
+    "regular": {"label": "Regular treatment", "colour": "#009E73", "symbol": "square"},
+    "ended": {"label": "Ended", "colour": "#E69F00", "symbol": "triangle-down"},
+    # The UK's 'British system' (since 1926): take-home prescribing by licensed doctors, not supervised HAT.
+    "unsupervised prescribing": {"label": "Unsupervised prescribing (not HAT)", "colour": "#D55E00",
+                                 "symbol": "star"},
+    "planned/never implemented": {"label": "Planned, never implemented", "colour": "#999999", "symbol": "x"},
+}
+
+
+
+def programme_phase(programme: Mapping[str, Any]) -> str:
+    """The group a programme is drawn in: the build's `display_group` (dashboard/build.py, _display_group)."""
+    group = programme.get("display_group")
+    return group if isinstance(group, str) and group in PHASE_STYLES else "pilot"
+
+
+def is_regular(programme: Mapping[str, Any]) -> bool:
+    return programme.get("phase") == "regular"
+
+
+def project_word(programme: Mapping[str, Any]) -> str:
+    """'pilot' or 'trial', for band labels of time-limited programmes."""
+    return "pilot" if programme.get("phase") == "pilot" else "trial"
+
+
+def programme_years_text(start_year: Any, end_year: Any) -> str:
+    """'2002–2006', 'since 2022', 'year not established' or 'start year not established, until 1997'."""
+    start, end = year_of(start_year), year_of(end_year)
+    if start is not None and end is not None:
+        return f"{start}–{end}" if end != start else str(start)
+    if start is not None:
+        return f"since {start}"
+    if end is not None:
+        return f"start year not established, until {end}"
+    return "year not established"
+
+
+def short_name(name: Any, length: int = 30) -> str:
+    """The part of a programme name before its explanation: 'PROVE', 'German heroin model project'."""
+    text = "" if is_missing(name) else str(name)
+    text = re.split(r" \(| - | – | / ", text, maxsplit=1)[0].strip()
+    return truncate(text, length)
+
+
+def _split_sources(source_titles: Any) -> list[str]:
+    """Split '; '-separated titles, ignoring separators inside parentheses."""
+    text = "" if is_missing(source_titles) else str(source_titles)
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth <= 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [part for part in parts if part]
+
+
+def _patients_text(row: Mapping[str, Any]) -> str:
+    number = row.get("patients_numeric")
+    if not is_missing(number):
+        details = [str(row[key]) for key in ("patients_numeric_basis", "patients_numeric_year")
+                   if not is_missing(row.get(key))]
+        return f"{int(number):,}" + (f" ({'; '.join(details)})" if details else "")
+    if not is_missing(row.get("patients")):
+        return f"as reported: {row['patients']}"
+    return "not reported"
+
+
+def programme_hover(row: Mapping[str, Any], phase: str) -> str:
+    status = esc(row.get("status"))
+    if not is_missing(row.get("status_as_of")):
+        status += f" (as of {esc(row['status_as_of'])})"
+    sources = _split_sources(row.get("source_titles"))
+    lines = [
+        f"<b>{wrap_html(row.get('programme_name'), 60)}</b>",
+        f"{esc(row.get('country'))}: {wrap_html(truncate(str(row.get('city_or_sites') or ''), 140), 60)}",
+        f"Years: {esc(programme_years_text(row.get('start_year'), row.get('end_year')))}",
+        f"Status: {wrap_html(str(status), 70)}",
+        f"Group: {PHASE_STYLES[phase]['label']}",
+        f"Patients: {wrap_html(_patients_text(row), 70)}",
+        f"Source: {wrap_html(sources[0], 70) if sources else 'not recorded'}"
+        + (f" (+{len(sources) - 1} more)" if len(sources) > 1 else ""),
+    ]
+    if not is_missing(row.get("conflict_flag")) and str(row["conflict_flag"]).strip():
+        lines.append(f"⚠ Sources disagree: {wrap_html(truncate(str(row['conflict_flag']), 240), 70)}")
+    return "<br>".join(lines)
+
+
+def geojson_ids(geojson: Mapping[str, Any]) -> list[str]:
+    return [str(feature.get("id")) for feature in geojson.get("features", []) if feature.get("id") is not None]
+
+
+def programmes_outside_map(programmes_df: pd.DataFrame, geojson: Mapping[str, Any]) -> pd.DataFrame:
+    """Programmes the map cannot place: no centroid, or a country that is not in the map's GeoJSON."""
+    if programmes_df is None or programmes_df.empty:
+        return pd.DataFrame(columns=getattr(programmes_df, "columns", []))
+    ids = set(geojson_ids(geojson))
+    outside = (programmes_df["centroid_lat"].isna() | programmes_df["centroid_lon"].isna()
+               | ~programmes_df["iso3"].isin(ids))
+    return programmes_df[outside]
+
+
+def offset_positions(programmes: pd.DataFrame) -> list[tuple[float, float]]:
+    """Centroid per programme; several in one country sit on a small circle so no marker hides another."""
+    rows = records(programmes[["programme_id", "iso3", "centroid_lat", "centroid_lon"]])
+    siblings: dict[str, list[Any]] = {}
+    for row in rows:
+        siblings.setdefault(row["iso3"], []).append(row["programme_id"])
+    positions = []
+    for row in rows:
+        same_country = siblings[row["iso3"]]
+        count, index = len(same_country), same_country.index(row["programme_id"])
+        lat, lon = float(row["centroid_lat"]), float(row["centroid_lon"])
+        if count > 1:
+            angle = math.pi / 2 + 2 * math.pi * index / count  # first one straight north of the centroid
+            lat += PROGRAMME_OFFSET_DEG * math.sin(angle)
+            lon += PROGRAMME_OFFSET_DEG * math.cos(angle) / max(math.cos(math.radians(lat)), 0.2)
+        positions.append((round(lat, 4), round(lon, 4)))
+    return positions
+
+

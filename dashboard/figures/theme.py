@@ -1,0 +1,220 @@
+"""How every chart looks and is framed: colours, sizes, layout, title/subtitle/footnote/source frame."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import plotly.colors
+import plotly.graph_objects as go
+
+from dashboard.figures.formatting import esc, wrap_lines
+
+# Okabe & Ito (2008), colour-blind safe; their yellow (#F0E442) is left out because it is too pale on white.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+# With more countries than colours, the dash pattern tells the repeated colours apart.
+LINE_DASHES = ("solid", "dash", "dot", "dashdot")
+# Sequential, colour-blind safe, perceptually uniform and without grey anywhere (unlike Cividis, whose middle is
+# grey and could be mistaken for "no data"); reversed so that low is pale yellow and high is dark purple.
+SEQUENTIAL_SCALE = plotly.colors.get_colorscale("Viridis")  # as [[position, colour], ...], the form in the figure
+SEQUENTIAL_REVERSED = True
+NO_DATA_COLOUR = "#c4c4c4"  # selected country without a value: mid grey, never part of the colour scale
+CONTEXT_COLOUR = "#f0f0f0"  # neighbouring country that is not selected: barely there, only shows the coast
+BORDER_COLOUR = "#ffffff"
+TEXT_COLOUR = "#1a1a1a"
+MUTED_TEXT_COLOUR = "#404040"  # source lines and footnotes: still about 10:1 on white
+GRID_COLOUR = "#e3e3e3"
+FONT_FAMILY = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+# Sizes for the laptop (False) and the projector (True).
+SIZES: dict[bool, dict[str, float]] = {
+    False: {"base": 16, "title": 24, "subtitle": 17, "note": 14, "hover": 15, "label": 14, "line": 2.5,
+            "marker": 7, "programme": 13, "shape": 2, "outline": 1.2, "wrap": 120, "title_wrap": 70, "row": 34},
+    True: {"base": 21, "title": 30, "subtitle": 22, "note": 18, "hover": 19, "label": 18, "line": 4.5,
+           "marker": 10, "programme": 18, "shape": 3.5, "outline": 1.8, "wrap": 95, "title_wrap": 55, "row": 46},
+}
+_FRAME_NAMES = ("dpa-subtitle", "dpa-footnote", "dpa-source")
+_CARTESIAN_TYPES = {"scatter", "bar", "scattergl", "histogram", "box"}
+
+
+# The builders assemble a plain figure dict ({"data": [...], "layout": {...}}) and make the go.Figure once at the
+# end: every add_trace/update_layout on a go.Figure re-validates, which made building a chart several times
+# slower than validating the finished dict once (benchmarks/figure_bench.py).
+
+Spec = dict[str, Any]
+
+
+def merge_spec(target: dict[str, Any], updates: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge `updates` into `target` the way update_layout does: nested dicts merge, other values replace."""
+    for key, value in updates.items():
+        if isinstance(value, Mapping) and isinstance(target.get(key), dict):
+            merge_spec(target[key], value)
+        else:
+            target[key] = merge_spec({}, value) if isinstance(value, Mapping) else value
+    return target
+
+
+def new_spec() -> Spec:
+    return {"data": [], "layout": {}}
+
+
+def to_figure(spec: Spec) -> go.Figure:
+    """The one place a builder's dict becomes a go.Figure.
+
+    Without Plotly's per-property validation, which cost as much as building the dict: the builders' output is
+    validated in the tests instead (tests/test_figures.py builds each one again with validation and compares).
+    """
+    return go.Figure(spec, _validate=False)
+
+
+def base_layout(projector: bool = False) -> dict[str, Any]:
+    """White background, dark text, large type: readable on a laptop and from the back of a room."""
+    size = SIZES[projector]
+    return {
+        "font": {"family": FONT_FAMILY, "size": size["base"], "color": TEXT_COLOUR},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": size["hover"], "color": TEXT_COLOUR},
+                       "bgcolor": "#ffffff", "bordercolor": "#333333", "align": "left"},
+        "legend": {"font": {"size": size["base"] - 1}, "bgcolor": "rgba(255,255,255,0.9)",
+                   "bordercolor": "#cccccc", "borderwidth": 0},
+        "colorway": list(OKABE_ITO),
+    }
+
+
+def _axis_style(projector: bool) -> dict[str, Any]:
+    size = SIZES[projector]
+    return {"showline": True, "linecolor": "#333333", "linewidth": 1, "ticks": "outside", "tickcolor": "#333333",
+            "gridcolor": GRID_COLOUR, "zeroline": False, "tickfont": {"size": size["base"]},
+            "title": {"font": {"size": size["base"]}}}
+
+
+def _has_cartesian_axes(spec: Spec) -> bool:
+    return any(trace.get("type", "scatter") in _CARTESIAN_TYPES for trace in spec["data"])
+
+
+def _style_traces(spec: Spec, projector: bool) -> None:
+    """Line widths and marker sizes by the role a builder gave each trace (idempotent: absolute values)."""
+    size = SIZES[projector]
+    styles = {
+        "series": {"line": {"width": size["line"]}, "marker": {"size": size["marker"]}},
+        "programme": {"marker": {"size": size["programme"], "line": {"width": size["outline"]}}},
+        "programme-halo": {"marker": {"size": size["programme"] + 6}},
+        "flagged": {"marker": {"size": size["marker"] + 1}},
+        "timeline-marker": {"marker": {"size": size["programme"], "line": {"width": size["outline"]}}},
+    }
+    for trace in spec["data"]:
+        meta = trace.get("meta")
+        role = meta.get("role") if isinstance(meta, Mapping) else None
+        if role in styles:
+            merge_spec(trace, styles[role])
+    layout = spec["layout"]
+    for shape in layout.get("shapes", []):
+        if str(shape.get("name") or "").startswith("hat-line"):
+            merge_spec(shape, {"line": {"width": size["shape"]}})
+    for annotation in layout.get("annotations", []):
+        if str(annotation.get("name") or "").startswith("hat-label"):
+            merge_spec(annotation, {"font": {"size": size["label"]}})
+
+
+def apply_frame(figure: go.Figure, *, title: str, subtitle: str, source_line: str, footnote: str | None = None,
+                projector: bool = False) -> go.Figure:
+    """A copy of the figure with a bold title, the subtitle (the active filters) under it, footnote and source line.
+
+    Framing again replaces the frame (exports re-frame a view's figure with their stamp). footnote=None keeps the
+    footnote the figure already has (the builder's data caveats); pass "" to remove it. The texts are kept in
+    fig.layout.meta['frame'] so they can be reused. projector=True: larger type, thicker lines. The figure passed
+    in is not changed (cached charts are shared).
+    """
+    spec = figure.to_dict()
+    frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote=footnote,
+                projector=projector)
+    return to_figure(spec)
+
+
+def frame_spec(spec: Spec, *, title: str, subtitle: str, source_line: str, footnote: str | None,
+                projector: bool) -> None:
+    size = SIZES[projector]
+    layout = spec.setdefault("layout", {})
+    meta = layout.get("meta") if isinstance(layout.get("meta"), Mapping) else {}
+    if footnote is None:
+        footnote = (meta.get("frame") or {}).get("footnote")
+    merge_spec(layout, base_layout(projector))
+    cartesian = _has_cartesian_axes(spec)
+    if cartesian:
+        merge_spec(layout.setdefault("xaxis", {}), _axis_style(projector))
+        merge_spec(layout.setdefault("yaxis", {}), _axis_style(projector))
+    _style_traces(spec, projector)
+
+    line_height = 1.3
+    title_lines = wrap_lines(title, size["title_wrap"]) if title else []
+    subtitle_lines = wrap_lines(subtitle, size["wrap"]) if subtitle else []
+    footnote_lines = [line for part in (footnote or "").split("\n") if part.strip()
+                      for line in wrap_lines(part, size["wrap"])]
+    source_lines = wrap_lines(source_line, size["wrap"]) if source_line else []
+
+    top_pad, gap, edge = 14, 8, 12
+    # A builder may reserve a strip of this many pixels between the subtitle and the plot (trend labels).
+    strip_px = float(meta.get("label_strip_px", 0))
+    title_px = len(title_lines) * size["title"] * line_height
+    subtitle_px = len(subtitle_lines) * size["subtitle"] * line_height
+    margin_top = top_pad + title_px + (gap + subtitle_px if subtitle_lines else 0) + gap + strip_px + 6
+    # Title, subtitle and notes start at the figure's left edge, wherever the plot area starts.
+    margin_left = (layout.get("margin") or {}).get("l")
+    margin_left = 80 if margin_left is None else margin_left
+    # Below a cartesian plot the tick labels come first; the map and other subplots have nothing below.
+    axis_px = size["base"] * 1.6 + 10 if cartesian else 6
+    footnote_px = len(footnote_lines) * size["note"] * line_height
+    source_px = len(source_lines) * size["note"] * line_height
+    margin_bottom = axis_px + footnote_px + (4 if footnote_lines else 0) + source_px + 12
+
+    merge_spec(layout, {
+        "title": {"text": "<br>".join(f"<b>{esc(line)}</b>" for line in title_lines),
+                  "x": 0, "xref": "container", "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+                  "pad": {"t": top_pad, "l": edge}, "font": {"size": size["title"], "color": TEXT_COLOUR}},
+        "margin": {"t": math.ceil(margin_top), "b": math.ceil(margin_bottom), "l": margin_left},
+    })
+    kept = [a for a in layout.get("annotations", []) if a.get("name") not in _FRAME_NAMES]
+    common = {"xref": "paper", "x": 0, "xanchor": "left", "xshift": edge - margin_left, "yref": "paper",
+              "align": "left", "showarrow": False}
+    if subtitle_lines:
+        kept.append({"name": "dpa-subtitle", "text": "<br>".join(esc(line) for line in subtitle_lines), "y": 1,
+                     "yanchor": "bottom", "yshift": gap + strip_px,
+                     "font": {"size": size["subtitle"], "color": MUTED_TEXT_COLOUR}, **common})
+    if footnote_lines:
+        kept.append({"name": "dpa-footnote", "text": "<br>".join(esc(line) for line in footnote_lines), "y": 0,
+                     "yanchor": "top", "yshift": -axis_px,
+                     "font": {"size": size["note"], "color": MUTED_TEXT_COLOUR}, **common})
+    if source_lines:
+        kept.append({"name": "dpa-source", "text": "<br>".join(esc(line) for line in source_lines), "y": 0,
+                     "yanchor": "top", "yshift": -(axis_px + footnote_px + (4 if footnote_lines else 0)),
+                     "font": {"size": size["note"], "color": MUTED_TEXT_COLOUR}, **common})
+    layout["annotations"] = kept
+    set_meta(spec, frame={"title": title, "subtitle": subtitle, "source_line": source_line,
+                           "footnote": footnote, "projector": projector})
+
+
+def add_empty_message(spec: Spec, text: str, size: Mapping[str, float]) -> None:
+    """Say so in the middle of the plot instead of showing empty axes."""
+    spec["layout"].setdefault("annotations", []).append(
+        {"name": "dpa-empty", "text": esc(text), "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+         "showarrow": False, "font": {"size": size["subtitle"], "color": MUTED_TEXT_COLOUR}})
+
+
+def set_meta(spec: Spec, **entries: Any) -> None:
+    meta = spec["layout"].get("meta")
+    spec["layout"]["meta"] = {**(meta if isinstance(meta, Mapping) else {}), **entries}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Countries and programmes
+
+
+def country_styles(iso3_codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Colour and dash per country: the i-th country in sorted ISO-3 order gets palette colour i (then dashes)."""
+    styles = {}
+    for index, iso3 in enumerate(sorted(set(iso3_codes))):
+        styles[iso3] = {"colour": OKABE_ITO[index % len(OKABE_ITO)],
+                        "dash": LINE_DASHES[(index // len(OKABE_ITO)) % len(LINE_DASHES)]}
+    return styles
+

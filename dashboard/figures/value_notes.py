@@ -1,0 +1,71 @@
+"""What is said beside a value: the deaths and population behind a rate, and the flags on it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dashboard.figures.formatting import esc, is_missing, join_names, truncate, wrap_html
+
+
+def _population_words(unit: str) -> str:
+    """'people aged 15-64' from 'deaths per million aged 15-64'; 'inhabitants (all ages)' likewise."""
+    match = re.search(r"per (?:million|100,000|1,000)\s+(.*)$", unit or "")
+    words = match.group(1).strip() if match else "population"
+    return f"people {words}" if words.startswith("aged") else words
+
+
+def value_detail_lines(row: Mapping[str, Any], unit: str) -> list[str]:
+    """What a value was computed from and what is flagged about it: the same lines in every hover."""
+    lines = []
+    if not is_missing(row.get("numerator")) and not is_missing(row.get("denominator")):
+        at_all_ages = "rate_from_all_ages_deaths" in str(row.get("quality_flags") or "")
+        deaths = "deaths at all ages" if at_all_ages else (
+            "deaths aged 15-64" if "aged 15-64" in (unit or "") else "deaths")
+        lines.append(f"from {round(float(row['numerator'])):,} {deaths} and "
+                     f"{round(float(row['denominator'])):,} {esc(_population_words(unit))}")
+    codes = [code for code in str(row.get("quality_flags") or "").split(",") if code]
+    parts = [] if is_missing(row.get("value_note")) else str(row["value_note"]).split("; ")
+    for code, label in zip(codes, parts, strict=False):  # one label per flag code, in order
+        lines.append(f"{'⚠ ' if code in WARNING_FLAGS else ''}{wrap_html(label, 60)}")
+    said_of_value = "; ".join(parts[len(codes):])  # after the labels: what is said of this value alone
+    if said_of_value:
+        lines.append(wrap_html(truncate(said_of_value, 240), 60))
+    if row.get("country_note") is True:
+        lines.append("The EMCDDA has a country-specific note (*)")
+    if not is_missing(row.get("flag")):
+        lines.append(f"Flag in the source: {esc(row['flag'])}")
+    return lines
+
+
+# Flags that change how a value may be read (drawn as open markers, listed under the chart). Projections and
+# national definitions are said in the hover only: they hold for whole series.
+WARNING_FLAGS = ("rate_from_all_ages_deaths", "age_bands_exceed_sex_total", "age_bands_all_zero", "part_of_country",
+                 "conflicts_with_programme_sources")
+
+
+def warning_labels(row: Mapping[str, Any]) -> list[str]:
+    """The labels of the row's warning flags (value_note holds one label per code of quality_flags, in order)."""
+    codes = [code for code in str(row.get("quality_flags") or "").split(",") if code]
+    labels = str(row.get("value_note") or "").split("; ")
+    return [label for code, label in zip(codes, labels, strict=False) if code in WARNING_FLAGS]
+
+
+def flag_footnote(rows: Sequence[Mapping[str, Any]], open_markers: bool) -> str | None:
+    """'Open markers: flagged values (details in the hover): <label>: Germany.' for the values drawn."""
+    by_label: dict[str, list[str]] = {}
+    for row in rows:
+        if is_missing(row.get("value")):
+            continue
+        for label in warning_labels(row):
+            names = by_label.setdefault(label, [])
+            if row["country"] not in names:
+                names.append(row["country"])
+    if not by_label:
+        return None
+    lead = "Open markers: flagged values" if open_markers else "Flagged values"
+    return f"{lead} (details in the hover). " + " ".join(
+        f"{label}: {join_names(names, limit=6)}." for label, names in by_label.items())
+
+
