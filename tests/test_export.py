@@ -371,8 +371,8 @@ def test_concurrent_exports_each_get_their_own_image(warm_exporter, chart_views)
 
 
 def test_without_chromium_images_fail_clearly_and_the_rest_works(chart_views, monkeypatch):
-    monkeypatch.setattr(export, "browser_path", lambda: None)
-    monkeypatch.setattr(export, "_renderer", None)
+    monkeypatch.setattr(export.renderer, "browser_path", lambda: None)
+    monkeypatch.setattr(export.renderer, "_renderer", None)
     assert not export.browser_available()
     view = chart_views["trend"]
     for make in (export.to_png, export.to_svg, export.to_pdf):
@@ -458,3 +458,12 @@ def test_an_indexed_trend_exports_the_indexed_numbers_it_draws(connection):
     assert drawn["Norway"][2001] == pytest.approx(norway_2001["plotted"])
     workbook = pd.read_excel(io.BytesIO(export.to_xlsx(view)), sheet_name="data").set_index(["iso3", "year"])
     assert workbook.loc[("NOR", 2000), "plotted"] == pytest.approx(100)
+
+
+def test_one_registry_says_which_formats_need_chromium():
+    assert set(export.VIEW_FORMATS) == {"png", "svg", "pdf", "html", "csv", "xlsx", "pptx"}
+    assert {name for name, f in export.FORMATS.items() if f.needs_browser} == {"png", "svg", "pdf", "pptx"}
+    assert all(export.FORMATS[name].for_deck for name in export.DECK_FORMATS)
+    assert export.MEDIA_TYPES["csv"] == "text/csv"
+    from dashboard.ui import export_panel
+    assert {fmt for _, fmt, _ in export_panel.DOWNLOADS} <= set(export.VIEW_FORMATS)

@@ -9,15 +9,15 @@ from dashboard import export
 from dashboard.views import ChartView
 
 DECK_KEY = "deck"
-# (label, format, scale, needs a browser)
+# (label, format, scale); whether a format needs Chromium is said once, in export.FORMATS
 DOWNLOADS = [
-    ("PNG for slides", "png", "slide", True),
-    ("PNG for print (300 dpi)", "png", "print", True),
-    ("SVG", "svg", "slide", True),
-    ("PDF", "pdf", "print", True),
-    ("Interactive HTML (offline)", "html", "slide", False),
-    ("Data (CSV)", "csv", "slide", False),
-    ("Data and sources (XLSX)", "xlsx", "slide", False),
+    ("PNG for slides", "png", "slide"),
+    ("PNG for print (300 dpi)", "png", "print"),
+    ("SVG", "svg", "slide"),
+    ("PDF", "pdf", "print"),
+    ("Interactive HTML (offline)", "html", "slide"),
+    ("Data (CSV)", "csv", "slide"),
+    ("Data and sources (XLSX)", "xlsx", "slide"),
 ]
 
 
@@ -47,12 +47,12 @@ def render(view: ChartView, key: str | None = None) -> None:
         st.caption(f"Files carry the title, filters, source, export date and a link back to this view. "
                    f"Data exports hold exactly the rows of `queries/{view.query_name}.sql` behind the chart.")
         columns = st.columns(4)
-        for number, (label, fmt, scale, needs_browser) in enumerate(DOWNLOADS):
+        for number, (label, fmt, scale) in enumerate(DOWNLOADS):
             ext = fmt
             name = export.file_name(view, ext) if scale == "slide" else export.file_name(view, f"{scale}.{ext}")
             columns[number % 4].download_button(
                 label, data=_exporter(view, fmt, scale), file_name=name, mime=export.MEDIA_TYPES[fmt],
-                disabled=needs_browser and not browser, key=f"download_{key}_{fmt}_{scale}",
+                disabled=export.FORMATS[fmt].needs_browser and not browser, key=f"download_{key}_{fmt}_{scale}",
                 on_click="ignore")
         if not browser:
             st.info("PNG, SVG and PDF need Chromium, which is not installed on this server "

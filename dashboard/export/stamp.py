@@ -1,0 +1,95 @@
+"""What every export says about itself: file names, the link that reopens the view, the export stamp."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from urllib.parse import parse_qsl, urlencode
+
+import plotly.graph_objects as go
+
+from dashboard import figures
+from dashboard.views import ChartView
+
+APP_NAME = "Drug Policy Atlas"
+PUBLIC_URL_ENV = "DPA_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://localhost:8501/"
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_name(view: ChartView, ext: str) -> str:
+    """'<chart>_<indicator>_<countries>_<years>.<ext>', reduced to letters, digits, '.', '_' and '-'."""
+    stem = _UNSAFE_NAME.sub("-", view.file_stem or view.kind or "chart").strip("-.") or "chart"
+    return f"{stem[:150]}.{_UNSAFE_NAME.sub('', ext).lower()}"
+
+
+def deck_file_name(title: str, ext: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._]+", "-", title).strip("-.").lower() or "deck"
+    return f"{stem[:80]}.{_UNSAFE_NAME.sub('', ext).lower()}"
+
+
+def public_url(base_url: str | None = None) -> str:
+    """Where the app is published: the argument, else $DPA_PUBLIC_URL, else the local Streamlit default."""
+    return base_url or os.environ.get(PUBLIC_URL_ENV) or DEFAULT_PUBLIC_URL
+
+
+def view_url(view: ChartView, base_url: str | None = None) -> str:
+    """The link that reopens the view in the app: the page in the path, the filters in the query string."""
+    base = public_url(base_url).split("?", 1)[0].rstrip("/")
+    params = parse_qsl(view.query_string, keep_blank_values=True)
+    page = next((value for key, value in params if key == "page"), "")
+    page = "" if page == "map" else page  # Streamlit serves the default page at the root only
+    rest = urlencode([(key, value) for key, value in params if key != "page"], safe=",")
+    return f"{base}/{page}?{rest}" if rest else f"{base}/{page}"
+
+
+def export_stamp(exported_on: date) -> str:
+    return f"Exported {exported_on.isoformat()} from {APP_NAME}"
+
+
+def stamp_lines(exported_on: date, url: str) -> str:
+    """The two footnote lines every exported image carries (the link on its own line, so it is not broken)."""
+    return f"{export_stamp(exported_on)}.\nReopen this view: {url}"
+
+
+def _frame(figure: go.Figure) -> dict:
+    """The texts and size apply_frame last put on the figure (kept in layout.meta['frame'])."""
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    frame = meta.get("frame")
+    return frame if isinstance(frame, dict) else {}
+
+
+def stamp_figure(view: ChartView, *, exported_on: date, view_url: str, note: str = "") -> go.Figure:
+    """A copy of the view's figure framed for export: title, filters, source, export date and reopen link.
+
+    Footnotes already on the figure (data caveats) stay, then the note if given, then the stamp. Laptop or
+    projector sizing is kept as the view was built.
+    """
+    frame = _frame(view.figure)
+    note_line = f"Note: {note.strip()}" if note.strip() else ""
+    credit_lines = "\n".join(f"Credit: {credit}" for credit in view.credits)
+    footnote = "\n".join(part for part in (frame.get("footnote"), note_line, credit_lines,
+                                            stamp_lines(exported_on, view_url)) if part)
+    return figures.apply_frame(view.figure, title=view.title, subtitle=view.subtitle, source_line=view.source_line,
+                               footnote=footnote, projector=bool(frame.get("projector", False)))
+
+
+def _stamped(view: ChartView, exported_on: date | None, base_url: str | None) -> go.Figure:
+    return stamp_figure(view, exported_on=exported_on or date.today(), view_url=view_url(view, base_url))
+
+
+
+def bare_figure(view: ChartView) -> go.Figure:
+    """The view's chart without title, subtitle and source line (slides and web pages set those as text).
+
+    Data caveats in the figure's footnote stay with the chart.
+    """
+    frame = _frame(view.figure)
+    figure = figures.apply_frame(view.figure, title="", subtitle="", source_line="", footnote=frame.get("footnote"),
+                                 projector=bool(frame.get("projector", False)))
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    figure.update_layout(title_text="", margin_t=int(20 + float(meta.get("label_strip_px", 0))))
+    return figure
+
+
