@@ -544,13 +544,14 @@ def test_restored_inputs_still_build(corpus: Corpus, tmp_path):
 # Child process that dies by SIGKILL just before, or just after, the directory exchange.
 KILL_AT_EXCHANGE = """
 import os, signal, sys
-from dashboard import __main__, build
-exchange = build._exchange_directories
+from dashboard import __main__
+from dashboard.build import swap
+exchange = swap.exchange_directories
 def exchange_then_die(first, second):
     if sys.argv[1] == "after":
         exchange(first, second)
     os.kill(os.getpid(), signal.SIGKILL)
-build._exchange_directories = exchange_then_die
+swap.exchange_directories = exchange_then_die
 sys.exit(__main__.main(sys.argv[2:]))
 """
 

@@ -241,7 +241,7 @@ def test_programme_phase_on_shipped_programmes(programmes, programme_id, phase):
     ({"phase": "unsupervised_prescribing", "end_year": "", "status": "ongoing"}, "unsupervised prescribing"),
 ])
 def test_programme_groups_are_set_at_build_time(programme, group):
-    assert build._display_group(programme) == group
+    assert build.display_group(programme) == group
     assert figures.programme_phase({"display_group": group}) == group
 
 

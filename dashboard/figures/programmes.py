@@ -28,7 +28,7 @@ PHASE_STYLES: dict[str, dict[str, str]] = {
 
 
 def programme_phase(programme: Mapping[str, Any]) -> str:
-    """The group a programme is drawn in: the build's `display_group` (dashboard/build.py, _display_group)."""
+    """The group a programme is drawn in: the build's `display_group` (dashboard/build/register.py, display_group)."""
     group = programme.get("display_group")
     return group if isinstance(group, str) and group in PHASE_STYLES else "pilot"
 

@@ -1,0 +1,58 @@
+"""The HAT register: programmes, their sources field by field, and how each is drawn."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from dashboard.build.inputs import _int_or_none
+
+# The HAT register (data/reference/programmes.csv, programme_sources.csv, programme_claims.csv).
+PROGRAMME_TEXT_COLUMNS = ["programme_id", "country", "iso3", "city_or_sites", "programme_name", "programme_name_en",
+                          "programme_type", "phase", "start_date", "end_date", "status", "status_as_of",
+                          "patients_numeric_year", "patients_numeric_basis", "patients", "patients_note",
+                          "capacity_note", "eligibility", "medication_form", "conflict_flag", "notes"]
+PROGRAMME_NUMBER_COLUMNS = ["start_year", "end_year", "patients_numeric"]
+PROGRAMME_PHASES = ["trial", "pilot", "regular", "unsupervised_prescribing", "planned", "vetoed"]
+PROGRAMME_SOURCE_COLUMNS = ["programme_id", "field", "source_title", "source_url", "source_kind", "quote",
+                            "no_url_reason", "accessed"]
+CLAIM_COLUMNS = ["claim_id", "programme_id", "field", "claimed_value", "claim_status", "source_title", "source_url",
+                 "note", "no_url_reason"]
+
+
+def display_group(programme: dict) -> str:
+    """How a programme is drawn (colour and symbol on the map, timeline and trend): its phase, except that a
+    programme with an end and an 'ended'/'closed' status is drawn as ended, and planned or vetoed ones alike."""
+    phase = programme["phase"]
+    if phase in ("planned", "vetoed"):
+        return "planned/never implemented"
+    if phase == "unsupervised_prescribing":
+        return "unsupervised prescribing"
+    if programme["end_year"] and programme["status"].lower().startswith(("ended", "closed")):
+        return "ended"
+    return phase
+
+
+def _programmes_table(programmes: list[dict], programme_sources: list[dict]) -> pa.Table:
+    """programmes.parquet: the register, with its distinct source titles and URLs (details per field are in
+    programme_sources.parquet) and the group each programme is drawn in."""
+    titles: dict[str, list[str]] = {}
+    urls: dict[str, list[str]] = {}
+    for row in programme_sources:
+        for target, value in ((titles, row["source_title"]), (urls, row["source_url"])):
+            listed = target.setdefault(row["programme_id"], [])
+            if value and value not in listed:
+                listed.append(value)
+    return pa.table({
+        **{column: pa.array([p[column] or None for p in programmes], pa.string()) for column in PROGRAMME_TEXT_COLUMNS},
+        "treated_patients": pa.array([p["treated_patients"] for p in programmes], pa.bool_()),
+        "display_group": pa.array([display_group(p) for p in programmes], pa.string()),
+        "start_year": pa.array([_int_or_none(p["start_year"]) for p in programmes], pa.int16()),
+        "end_year": pa.array([_int_or_none(p["end_year"]) for p in programmes], pa.int16()),
+        "patients_numeric": pa.array([_int_or_none(p["patients_numeric"]) for p in programmes], pa.int32()),
+        "source_titles": pa.array([" ; ".join(titles.get(p["programme_id"], [])) or None for p in programmes],
+                                  pa.string()),
+        "source_urls": pa.array([" ; ".join(urls.get(p["programme_id"], [])) or None for p in programmes],
+                                pa.string()),
+        "source_id": pa.array(["HAT-COMPILED"] * len(programmes), pa.string()),
+    })
+
