@@ -96,7 +96,7 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
     duck.execute("SET parquet_metadata_cache = true")
     # DuckDB 2.0's partitioned_execution rewrites a GROUP BY over the sorted facts into one branch per range of
     # indicator_id, but leaves each range as a filter above a full scan: the catalog query read all 100 M rows
-    # nine times (35 s instead of 3 s). None of our queries gains from it (README.md, Performance).
+    # nine times (35 s instead of 3 s). None of our queries gains from it (docs/performance.md).
     duck.execute("SET disabled_optimizers = 'partitioned_execution'")
     broken: dict[str, str] = {}
     checked: dict[str, tuple[tuple[int, int] | None, bool]] = {}

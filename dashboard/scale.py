@@ -43,7 +43,7 @@ GENERATOR_VERSION = 4
 YEARS = (1990, 2023)
 # Rows per Parquet row group. DuckDB 2.0 spends a fixed few microseconds per row group and filtered column even on
 # groups that its min/max statistics skip, so at 100 M rows 64 Ki-row groups (1,541 of them) made the app's map
-# and trend queries about 2x slower than 256 Ki (386); 512 Ki gained nothing more (README.md, Performance).
+# and trend queries about 2x slower than 256 Ki (386); 512 Ki gained nothing more (docs/performance.md).
 ROW_GROUP_SIZE = 262_144
 DEFAULT_ROOT = settings.REPO_ROOT / "benchmarks" / "scaled"
 SHIPPED_DIR = settings.REPO_ROOT / "data" / "extracts"  # the real extracts: read here, never written

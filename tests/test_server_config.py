@@ -66,7 +66,7 @@ def test_static_serving_is_on_for_the_offline_map():
 
 
 def test_no_full_garbage_collection_or_source_watching_on_every_rerun():
-    # Under load both cost most of the server's CPU (README "Performance", many users at once).
+    # Under load both cost most of the server's CPU (docs/performance.md, many users at once).
     assert _settings()["runner"]["postScriptGC"] is False
     assert _settings()["server"]["fileWatcherType"] == "none"
 

@@ -32,7 +32,7 @@ def write_tables(tables: dict[str, pa.Table | dict], folder: Path) -> None:
             # No pandas metadata and fixed settings, so the same inputs give the same bytes. Row groups of 256 Ki
             # rows: facts is sorted by indicator_id and iso3, so min/max statistics skip most groups, and DuckDB
             # pays a fixed cost per row group per filtered column, which made 64 K-row groups about 2x slower per
-            # query at 100 M rows (README.md, Performance). Today's facts (25 K rows) fit in one group either way.
+            # query at 100 M rows (docs/performance.md). Today's facts (25 K rows) fit in one group either way.
             pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP_SIZE, write_statistics=True)
 
 

@@ -2,7 +2,7 @@
 
 The catalog, the finished charts and the query tables are kept as live objects (st.cache_resource), shared by
 every session: st.cache_data would unpickle a fresh copy on every rerun, and unpickling a Plotly figure
-re-validates all of it (about as slow as building it again; see README.md, Performance). Charts and the catalog
+re-validates all of it (about as slow as building it again; see docs/performance.md). Charts and the catalog
 are read-only: never mutate what chart() or load_catalog() return. query() hands out copy-on-write copies.
 """
 
