@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.figures import PHASES, format_value, join_names, programme_phase, records, warning_labels
+from dashboard.figures import PHASES, flagged_countries, format_value, join_names, programme_phase, records
 
 _ALL = 1000  # list every name in a summary: alt text must not hide countries behind "and 7 more"
 
@@ -72,13 +72,7 @@ def summarise_trend(trend_df: pd.DataFrame, indicator_label: str, unit: str) -> 
         value = format_value(rows["value"].iloc[0], unit)
         where = join_names([f"{c} in {int(y)}" for c, y in zip(rows["country"], rows["year"], strict=True)], _ALL)
         text += f" {word}: {value} ({where})."
-    flagged: dict[str, list[str]] = {}
-    for row in records(reported):
-        for label in warning_labels(row):
-            flagged.setdefault(label, [])
-            if row["country"] not in flagged[label]:
-                flagged[label].append(row["country"])
-    for label, names in flagged.items():
+    for label, names in flagged_countries(records(reported)).items():
         text += f" Flagged ({label}): {join_names(names, _ALL)}."
     silent = sorted(set(countries["country"]) - set(reported["country"]))
     if silent:

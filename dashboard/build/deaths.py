@@ -52,7 +52,7 @@ def _derived_death_sources(edition: str, death_tables: dict[tuple[str, str], str
     return [dict(common, **row, full_credit=row["attribution"]) for row in rows]
 
 
-def _derive_death_rows(facts: list[Fact], population: list[tuple], derived_sources: list[dict]) -> list[Fact]:
+def _derive_death_rows(facts: list[Fact], population: list[tuple], edition: str) -> list[Fact]:
     """The all-sexes total and the two rates (queries/build/drug_induced_death_rates.sql), with their flags.
 
     Also flags every drd_deaths row of a country-year whose age bands add up to more than male + female, or are
@@ -68,7 +68,7 @@ def _derive_death_rows(facts: list[Fact], population: list[tuple], derived_sourc
            for i, name in enumerate(["pop_0_14", "pop_15_64", "pop_65_plus"], start=2)},
         "is_projection": [r[1] > POPULATION_LAST_ESTIMATE for r in population]})
     rows = db.run_on_tables(DERIVED_DEATHS_QUERY, {"emcdda_deaths": emcdda_deaths, "population": population_table})
-    prefix = derived_sources[0]["source_id"].rsplit("-DRD-", 1)[0]
+    prefix = f"DPA-SB{edition}"
     disagree = {(r["iso3"], r["year"]) for r in rows
                 if r["bands_total"] is not None and r["sexes_total"] is not None
                 and r["bands_total"] > r["sexes_total"]}
@@ -76,9 +76,8 @@ def _derive_death_rows(facts: list[Fact], population: list[tuple], derived_sourc
                 if r["bands_total"] == 0 and r["sexes_total"] is not None and r["sexes_total"] > 0}
     derived = []
     for row in rows:
+        # a rate without a value has no method; it keeps the definition's source
         suffix, method_flag = RATE_METHODS.get((row["indicator_id"], row["method"]), ("DRD-RATE", None))
-        if row["indicator_id"] == "drd_deaths":
-            suffix = "DRD-TOTAL"
         flags = tuple(flag for flag, present in [
             (method_flag, method_flag is not None),
             ("population_projected", row["projected_population"]),

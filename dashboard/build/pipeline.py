@@ -85,7 +85,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
         by_owid, POPULATION_YEARS)
 
     derived_sources = _derived_death_sources(edition, death_tables)
-    facts += _derive_death_rows(facts, population, derived_sources)
+    facts += _derive_death_rows(facts, population, edition)
 
     for indicator_id, iso3, year, value in sources.read_ihme(inputs.source_dir / "owid_ihme_gbd2019_drug_deaths",
                                                              known):

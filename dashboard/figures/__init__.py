@@ -34,12 +34,12 @@ from dashboard.figures.programmes import (
 from dashboard.figures.theme import NO_DATA_COLOUR, OKABE_ITO, apply_frame
 from dashboard.figures.timeline import CURRENT_YEAR, TIMELINE_FIRST_YEAR, make_timeline_figure
 from dashboard.figures.trend import make_trend_figure
-from dashboard.figures.value_notes import WARNING_FLAGS, warning_labels
+from dashboard.figures.value_notes import WARNING_FLAGS, flagged_countries, warning_labels
 
 __all__ = [
     "CURRENT_YEAR", "MAP_LAT_RANGE", "MAP_LON_RANGE", "NO_DATA_COLOUR", "OKABE_ITO", "PHASES", "PHASE_STYLES",
     "TIMELINE_FIRST_YEAR", "WARNING_FLAGS", "SharedGeometry", "apply_frame",
-    "format_change", "format_value", "is_missing", "is_rate_unit", "join_names", "make_map_figure",
+    "flagged_countries", "format_change", "format_value", "is_missing", "is_rate_unit", "join_names", "make_map_figure",
     "make_timeline_figure", "make_trend_figure", "programme_phase", "programme_years_text", "programmes_outside_map",
     "records", "source_line_for", "warning_labels",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dashboard.figures.formatting import esc, is_missing, join_names, truncate, wrap_html
@@ -25,11 +25,9 @@ def value_detail_lines(row: Mapping[str, Any], unit: str) -> list[str]:
             "deaths aged 15-64" if "aged 15-64" in (unit or "") else "deaths")
         lines.append(f"from {round(float(row['numerator'])):,} {deaths} and "
                      f"{round(float(row['denominator'])):,} {esc(_population_words(unit))}")
-    codes = [code for code in str(row.get("quality_flags") or "").split(",") if code]
-    parts = [] if is_missing(row.get("value_note")) else str(row["value_note"]).split("; ")
-    for code, label in zip(codes, parts, strict=False):  # one label per flag code, in order
+    labelled, said_of_value = flag_labels(row)
+    for code, label in labelled:
         lines.append(f"{'⚠ ' if code in WARNING_FLAGS else ''}{wrap_html(label, 60)}")
-    said_of_value = "; ".join(parts[len(codes):])  # after the labels: what is said of this value alone
     if said_of_value:
         lines.append(wrap_html(truncate(said_of_value, 240), 60))
     if row.get("country_note") is True:
@@ -45,15 +43,21 @@ WARNING_FLAGS = ("rate_from_all_ages_deaths", "age_bands_exceed_sex_total", "age
                  "conflicts_with_programme_sources")
 
 
-def warning_labels(row: Mapping[str, Any]) -> list[str]:
-    """The labels of the row's warning flags (value_note holds one label per code of quality_flags, in order)."""
+def flag_labels(row: Mapping[str, Any]) -> tuple[list[tuple[str, str]], str]:
+    """(flag code, label) pairs and what is said of this value alone: value_note holds one label per code of
+    quality_flags, in their order, then (national figures) the publisher and its definition."""
     codes = [code for code in str(row.get("quality_flags") or "").split(",") if code]
-    labels = str(row.get("value_note") or "").split("; ")
-    return [label for code, label in zip(codes, labels, strict=False) if code in WARNING_FLAGS]
+    parts = [] if is_missing(row.get("value_note")) else str(row["value_note"]).split("; ")
+    return list(zip(codes, parts, strict=False)), "; ".join(parts[len(codes):])
 
 
-def flag_footnote(rows: Sequence[Mapping[str, Any]], open_markers: bool) -> str | None:
-    """'Open markers: flagged values (details in the hover): <label>: Germany.' for the values drawn."""
+def warning_labels(row: Mapping[str, Any]) -> list[str]:
+    """The labels of the row's warning flags."""
+    return [label for code, label in flag_labels(row)[0] if code in WARNING_FLAGS]
+
+
+def flagged_countries(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Warning label -> the countries with a value carrying it, in order of first appearance."""
     by_label: dict[str, list[str]] = {}
     for row in rows:
         if is_missing(row.get("value")):
@@ -62,6 +66,12 @@ def flag_footnote(rows: Sequence[Mapping[str, Any]], open_markers: bool) -> str 
             names = by_label.setdefault(label, [])
             if row["country"] not in names:
                 names.append(row["country"])
+    return by_label
+
+
+def flag_footnote(rows: Sequence[Mapping[str, Any]], open_markers: bool) -> str | None:
+    """'Open markers: flagged values (details in the hover): <label>: Germany.' for the values drawn."""
+    by_label = flagged_countries(rows)
     if not by_label:
         return None
     lead = "Open markers: flagged values" if open_markers else "Flagged values"
