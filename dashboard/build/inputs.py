@@ -52,8 +52,8 @@ class BuildError(Exception):
 
 
 def _read_reference(path: Path, required: list[str]) -> list[dict[str, str]]:
-    header, rows = sources._read_csv(path)  # also checks every row has the header's width
-    sources._require_columns(path, header, required)
+    header, rows = sources.read_csv(path)  # also checks every row has the header's width
+    sources.require_columns(path, header, required)
     return [dict(zip(header, row, strict=True)) for row in rows if row]
 
 

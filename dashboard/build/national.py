@@ -36,7 +36,7 @@ def _national_figures(rows: list[dict[str, str]], countries: list[dict[str, str]
         if not row["source_url"].startswith(("https://", "http://")):
             raise SourceError(path, "expected the URL of the page the figure was read from", row=number,
                               column="source_url")
-        year = sources._parse_year(row["year"], path, number, "year")
+        year = sources.parse_year(row["year"], path, number, "year")
         value = sources.parse_number(row["value"], path, None, number, "value")
         source_id = f"NAT-{code}-{year}-{row['measure']}"
         published = f", {row['published']}" if row["published"] else ""
