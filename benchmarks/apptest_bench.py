@@ -84,71 +84,13 @@ def _fresh_actions(page: str, states: dict, catalog, count: int) -> list:
 
 
 def floor_content(connection, catalog, states: dict) -> dict:
-    """Everything the real pages draw for each state, computed once with the app's own view builders."""
+    """Everything the real pages show for each state, computed once by the app's own dashboard/content.py."""
+    from dashboard import content
 
-    from dashboard import db, views
-
-    def chart(kind, state):
-        view = views.VIEW_BUILDERS[kind](connection, catalog, state)
-        return {"view": view}
-
-    content: dict[str, dict] = {page: {} for page in PAGES}
-    for choice in ("A", "B"):
-        content["map"][choice] = {
-            "title": "Where are drug-induced deaths highest?", "chart": chart("map", states["map"][choice]),
-            "note": "Grey countries reported no data for this year; that is not the same as a low value. Markers "
-                    "show heroin-assisted treatment programmes. Click a country to add it to the selection."}
-        content["trends"][choice] = {
-            "title": "How have the numbers moved?", "chart": chart("trend", states["trends"][choice]),
-            "note": "Gaps are years a country did not report; lines are never drawn across them. Shaded bands "
-                    "mark heroin-assisted treatment trials and pilots; dotted lines mark the start of regular "
-                    "treatment."}
-        state = states["programmes"][choice]
-        timeline = chart("timeline", state)
-        programmes = timeline["view"].data
-        table = views.programme_table(programmes)
-        per_programme = []
-        for row in programmes.itertuples():
-            titles = [t.strip() for t in (row.source_titles or "").split(";")]
-            urls = [u.strip() for u in (row.source_urls or "").split(" ; ")]
-            per_programme.append((f"{row.country}: {row.programme_name}",
-                                  "\n".join(f"- [{url}]({url})" for url in urls if url),
-                                  "Titles: " + "; ".join(t for t in titles if t)))
-        claims = db.run_query(connection, "programme_claims", countries=list(state.countries))
-        claim_items = []
-        for (name, field), group in claims.groupby(["programme_name", "field"], sort=False):
-            values = " vs ".join(f"**{v}**" for v in group["claimed_value"].unique())
-            lines = [f"- **{c.claimed_value}** ({c.claim_status}) — "
-                     f"{f'[{c.source_title}]({c.source_url})' if c.source_url else c.source_title}. {c.note or ''}"
-                     for c in group.itertuples()]
-            claim_items.append((f"⚠ {name}: {field.replace('_', ' ')} — {values}", lines))
-        content["programmes"][choice] = {"title": "Heroin-assisted treatment programmes", "chart": timeline,
-                                         "table": table, "programmes": per_programme, "claims": claim_items}
-        state = states["data"][choice]
-        items = []
-        for kind in ("map", "trend", "timeline"):
-            if hasattr(views, "chart_query"):  # the Data page shows each chart's table without drawing the chart
-                spec = views.chart_query(kind, catalog, state)
-                title, subtitle, name, params, source_line = (spec.title, spec.subtitle, spec.query_name,
-                                                              spec.params, spec.source_line)
-                frame = db.run_query(connection, name, **params)
-            else:
-                view = views.VIEW_BUILDERS[kind](connection, catalog, state)
-                title, subtitle, name, params, source_line, frame = (view.title, view.subtitle, view.query_name,
-                                                                     view.params, view.source_line, view.data)
-            items.append({"heading": f"**{title}** — {subtitle}", "data": frame,
-                          "query_line": f"Query file: `queries/{name}.sql`; bound parameters:",
-                          "params": params, "sql": db.load_query(name), "source_line": source_line})
-        content["data"][choice] = {
-            "title": "Data and sources",
-            "intro": "Every chart's data as a table, with the SQL file and the parameters that produced it.",
-            "charts": items,
-            "definitions_note": "- National definitions of drug-induced deaths differ (floor copy of the note).",
-            "definitions": views.definitions_table(catalog),
-            "sources": db.run_query(connection, "source_list"),
-            "maps_note": "Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); base-map TopoJSON "
-                         "from plotly.js 2.35.3 (MIT), served by this app so maps work offline."}
-    return content
+    reader = content.DirectReader(connection, catalog)
+    build = {"map": content.map_content, "trends": content.trends_content,
+             "programmes": content.programmes_content, "data": content.data_content}
+    return {page: {choice: build[page](reader, states[page][choice]) for choice in ("A", "B")} for page in PAGES}
 
 
 def _check(app, what: str) -> None:

@@ -19,8 +19,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-PAGES = {"map": "app_pages/map.py", "trends": "app_pages/trends.py", "programmes": "app_pages/programmes.py",
-         "data": "app_pages/data.py"}
+from dashboard import site  # noqa: E402 (after the repository is on the path)
+
+PAGES = {name: site.BY_NAME[name].script for name in site.EXPLORER_PAGES}
 QUERY_NAMES = sorted(p.stem for p in (REPO / "queries").glob("*.sql"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -34,7 +34,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     # Imported here so `build` runs without the plotting and browser stack.
-    from dashboard import catalog, db, deck, export, views
+    from dashboard import catalog, charts, db, deck, export
     from dashboard.state import from_query_string
 
     started = time.perf_counter()
@@ -63,7 +63,7 @@ def run_export(args: argparse.Namespace) -> int:
             slides, notices = deck.views_for_deck(connection, known, saved, projector=args.projector)
         else:
             state, notices = from_query_string(args.view, known)
-            slides = [(views.chart_for_state(connection, known, state, projector=args.projector), "")]
+            slides = [(charts.chart_for_state(connection, known, state, projector=args.projector), "")]
         for notice in notices:
             print(f"notice: {notice}", file=sys.stderr)
         if saved is not None:

@@ -12,7 +12,7 @@ import re
 import zlib
 from dataclasses import dataclass, replace
 
-from dashboard import db, views
+from dashboard import charts, db
 from dashboard.catalog import Catalog
 from dashboard.state import from_query_string
 
@@ -207,12 +207,12 @@ def from_url_token(token: str) -> Deck:
 
 
 def views_for_deck(connection: db.Connection, catalog: Catalog, deck: Deck,
-                   projector: bool = False) -> tuple[list[tuple[views.ChartView, str]], list[str]]:
+                   projector: bool = False) -> tuple[list[tuple[charts.ChartView, str]], list[str]]:
     """Build every slide's chart: ([(view, note), ...], notices), notices prefixed with the slide number."""
-    slides: list[tuple[views.ChartView, str]] = []
+    slides: list[tuple[charts.ChartView, str]] = []
     notices: list[str] = []
     for number, item in enumerate(deck.items, start=1):
         state, item_notices = from_query_string(item.query_string, catalog)
         notices.extend(f"Slide {number}: {notice}" for notice in item_notices)
-        slides.append((views.chart_for_state(connection, catalog, state, projector=projector), item.note))
+        slides.append((charts.chart_for_state(connection, catalog, state, projector=projector), item.note))
     return slides, notices

@@ -11,15 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
+from dashboard import site
 from dashboard.catalog import PRESET_LABELS, Catalog
 
-PAGES = ("map", "trends", "programmes", "data", "meeting")
 SCALES = ("linear", "log")
-DEFAULT_PAGE = "map"
+DEFAULT_PAGE = site.DEFAULT_PAGE
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
-DEFAULT_PRESET = "emcdda"
-# The programme timeline is about every HAT country (Switzerland and Canada are outside the EMCDDA set).
-PAGE_DEFAULT_PRESET = {"programmes": "hat"}
 KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index")
 # Keys other pages own (the meeting page's deck link); the view state leaves them alone.
 OTHER_KEYS = ("deck",)
@@ -56,7 +53,7 @@ def shown(text: str, limit: int = 24) -> str:
 
 
 def default_state(catalog: Catalog, page: str = DEFAULT_PAGE) -> ViewState:
-    preset = PAGE_DEFAULT_PRESET.get(page, DEFAULT_PRESET)
+    preset = site.BY_NAME[page].default_preset if page in site.BY_NAME else site.PAGES[0].default_preset
     if not catalog.indicators:  # statistics unavailable: a countries-only state for the programme pages
         return ViewState(page=page, indicator="", countries=catalog.preset(preset), year_from=0,
                          year_to=0, year=0)
@@ -118,7 +115,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
         if key not in KNOWN_KEYS + OTHER_KEYS:
             notices.append(f"Unknown parameter {shown(str(key), 20)} ignored.")
     page_value = _single(params, "page", notices)
-    if page_value is not None and page_value not in PAGES:
+    if page_value is not None and page_value not in site.PAGE_NAMES:
         notices.append(f"Unknown page {shown(page_value)}; showing the {page or DEFAULT_PAGE} page.")
         page_value = None
     page_value = page or page_value or DEFAULT_PAGE  # in the app the page comes from the URL path

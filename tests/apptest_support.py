@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-EXPLORER_PAGES = {"map": "app_pages/map.py", "trends": "app_pages/trends.py",
-                  "programmes": "app_pages/programmes.py", "data": "app_pages/data.py"}
-PAGE_SCRIPTS = EXPLORER_PAGES | {"meeting": "app_pages/meeting.py"}
+from dashboard import site
+
+PAGE_SCRIPTS = {page.name: page.script for page in site.PAGES}
+EXPLORER_PAGES = {name: PAGE_SCRIPTS[name] for name in site.EXPLORER_PAGES}
 
 
 def new_app() -> AppTest:

@@ -23,7 +23,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from dashboard import catalog as catalog_module
-from dashboard import db, export, settings, views
+from dashboard import charts, db, export, settings
 from dashboard.state import from_query_string
 from tests.csv_support import read_exported_csv
 
@@ -47,12 +47,12 @@ def catalog(connection):
 
 
 @pytest.fixture(scope="module")
-def chart_views(connection, catalog) -> dict[str, views.ChartView]:
+def chart_views(connection, catalog) -> dict[str, charts.ChartView]:
     built = {}
     for name, query in QUERIES.items():
         state, notices = from_query_string(query, catalog)
         assert notices == [], (name, notices)
-        built[name] = views.chart_for_state(connection, catalog, state)
+        built[name] = charts.chart_for_state(connection, catalog, state)
     return built
 
 
@@ -448,7 +448,7 @@ def test_an_indexed_trend_exports_the_indexed_numbers_it_draws(connection):
     """Issue 11: with index=2000 the chart drew Norway at 54.2 while the CSV said 195; now both say what is drawn."""
     catalog = catalog_module.load_catalog(connection)
     state, _ = from_query_string("page=trends&indicator=drd_deaths&countries=NOR,SWE&index=2000", catalog)
-    view = views.trend_view(connection, catalog, state)
+    view = charts.build_chart("trend", connection, catalog, state)
     exported = read_exported_csv(export.to_csv(view)).set_index(["iso3", "year"])
     assert exported.loc[("NOR", 2000), "plotted"] == pytest.approx(100)
     norway_2001 = exported.loc[("NOR", 2001)]

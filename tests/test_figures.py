@@ -21,6 +21,10 @@ COUNT = "drd_deaths"
 # Inputs: the real queries on data/extracts
 
 
+# The frame texts the chart registry passes in (dashboard/charts.py); the builders have no defaults.
+FRAME = {"title": "T", "subtitle": "s", "source_line": "Source: S."}
+
+
 @pytest.fixture(scope="session")
 def geojson() -> dict:
     return json.loads((settings.DATA_DIR / "europe.geojson").read_text(encoding="utf-8"))
@@ -56,7 +60,7 @@ def rate_map(connection, all_countries) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def rate_map_figure(rate_map, geojson, programmes) -> go.Figure:
     return figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit=rate_map["unit"].iloc[0],
-                                   year=2016, programmes=programmes)
+                                   year=2016, programmes=programmes, **FRAME)
 
 
 def trace_named(fig: go.Figure, name: str):
@@ -113,7 +117,8 @@ def test_format_change_is_signed_with_percentage():
 @pytest.mark.parametrize("indicator", [RATE, COUNT])
 def test_map_colours_exactly_the_countries_with_a_value(connection, all_countries, geojson, indicator):
     frame = map_query(connection, all_countries, indicator=indicator)
-    fig = figures.make_map_figure(frame, geojson, indicator_label=indicator, unit=frame["unit"].iloc[0], year=2016)
+    fig = figures.make_map_figure(frame, geojson, indicator_label=indicator, unit=frame["unit"].iloc[0], year=2016,
+                                  **FRAME)
     data = trace_named(fig, indicator)
     on_map = {f["id"] for f in geojson["features"]}
     expected = {r.iso3: r.value for r in frame.itertuples() if not pd.isna(r.value) and r.iso3 in on_map}
@@ -148,19 +153,21 @@ def test_map_hover_gives_value_rank_change_and_source(rate_map_figure):
 
 def test_map_hover_counts_use_thousands_separators(connection, all_countries, geojson):
     frame = map_query(connection, all_countries, indicator=COUNT)
-    fig = figures.make_map_figure(frame, geojson, indicator_label="Deaths", unit="deaths", year=2016)
+    fig = figures.make_map_figure(frame, geojson, indicator_label="Deaths", unit="deaths", year=2016, **FRAME)
     assert "3,256 deaths" in hover_for(trace_named(fig, "Deaths"), "GBR")
 
 
 def test_map_hover_without_previous_year(connection, geojson):
     frame = map_query(connection, ["NOR", "SWE"], year=1996)  # Norway's series starts in 1996
-    fig = figures.make_map_figure(frame, geojson, indicator_label=RATE_LABEL, unit=frame["unit"].iloc[0], year=1996)
+    fig = figures.make_map_figure(frame, geojson, indicator_label=RATE_LABEL, unit=frame["unit"].iloc[0], year=1996,
+                                  **FRAME)
     assert "no value for 1995" in hover_for(trace_named(fig, RATE_LABEL), "NOR")
 
 
 def test_map_draws_unselected_neighbours_as_clickable_context(connection, geojson):
     frame = map_query(connection, ["NOR", "SWE", "DNK", "FIN", "ISL"])
-    fig = figures.make_map_figure(frame, geojson, indicator_label=RATE_LABEL, unit=frame["unit"].iloc[0], year=2016)
+    fig = figures.make_map_figure(frame, geojson, indicator_label=RATE_LABEL, unit=frame["unit"].iloc[0], year=2016,
+                                  **FRAME)
     context = trace_named(fig, "Not selected")
     assert {"DEU", "RUS", "GBR"} <= set(context.locations)
     assert not {"NOR", "SWE", "DNK", "FIN", "ISL"} & set(context.locations)
@@ -173,7 +180,7 @@ def test_map_draws_unselected_neighbours_as_clickable_context(connection, geojso
 
 def test_map_geometry_is_shared_between_figures_and_never_changed(rate_map, geojson, programmes):
     before = json.dumps(geojson, sort_keys=True)
-    first = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2016)
+    first = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2016, **FRAME)
     framed = figures.apply_frame(first, title="T", subtitle="s", source_line="S", projector=True)
     shapes = [trace.geojson for trace in framed.data if trace.type == "choropleth"]
     assert shapes and all(isinstance(shape, figures.SharedGeometry) for shape in shapes)
@@ -255,7 +262,8 @@ def trend_bel_deu_nor(connection) -> pd.DataFrame:
 
 
 def test_trend_one_line_per_country_with_gaps_not_interpolated(trend_bel_deu_nor):
-    fig = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="deaths per million aged 15-64")
+    fig = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="deaths per million aged 15-64",
+                                    **FRAME)
     lines = series(fig)
     assert sorted(lines) == ["Belgium", "Germany", "Norway"]
     belgium = dict(zip(lines["Belgium"].x, lines["Belgium"].y, strict=True))
@@ -267,7 +275,8 @@ def test_trend_one_line_per_country_with_gaps_not_interpolated(trend_bel_deu_nor
 
 
 def test_trend_hover_has_country_year_value_and_source(trend_bel_deu_nor):
-    fig = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="deaths per million aged 15-64")
+    fig = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="deaths per million aged 15-64",
+                                    **FRAME)
     norway = series(fig)["Norway"]
     text = norway.hovertext[list(norway.x).index(2016)]
     assert "Norway" in text and "2016: 74.9 deaths per million aged 15-64" in text and "Source:" in text
@@ -275,7 +284,7 @@ def test_trend_hover_has_country_year_value_and_source(trend_bel_deu_nor):
 
 def test_trend_index_mode_sets_base_year_to_100(connection):
     frame = trend_query(connection, ["NOR", "DEU", "BEL"], index_base=2005)
-    fig = figures.make_trend_figure(frame, indicator_label=RATE_LABEL, unit="x", index_base_year=2005)
+    fig = figures.make_trend_figure(frame, indicator_label=RATE_LABEL, unit="x", index_base_year=2005, **FRAME)
     for trace in series(fig).values():
         assert trace.y[list(trace.x).index(2005)] == pytest.approx(100)
     assert fig.layout.yaxis.title.text == "Index (2005 = 100)"
@@ -283,7 +292,7 @@ def test_trend_index_mode_sets_base_year_to_100(connection):
 
 def test_trend_index_drops_countries_without_a_base_value(connection):
     frame = trend_query(connection, ["NOR", "DEU", "BEL"], index_base=1995)
-    fig = figures.make_trend_figure(frame, indicator_label=RATE_LABEL, unit="x", index_base_year=1995)
+    fig = figures.make_trend_figure(frame, indicator_label=RATE_LABEL, unit="x", index_base_year=1995, **FRAME)
     assert sorted(series(fig)) == ["Belgium", "Germany"]  # Norway's series starts in 1996
     assert fig.layout.meta["dropped_no_base"] == ["NOR"]
     assert "No 1995 value to index on, not shown: Norway" in annotation_text(fig, "dpa-footnote")
@@ -291,7 +300,7 @@ def test_trend_index_drops_countries_without_a_base_value(connection):
 
 def test_trend_log_scale_drops_zero_and_says_so(connection):
     frame = trend_query(connection, ["ROU"], 1999, 2003, indicator=COUNT, log_scale=True)  # 0 deaths in 2000
-    fig = figures.make_trend_figure(frame, indicator_label="Deaths", unit="deaths", log_y=True)
+    fig = figures.make_trend_figure(frame, indicator_label="Deaths", unit="deaths", log_y=True, **FRAME)
     assert fig.layout.yaxis.type == "log"
     shown = frame.loc[frame["value"] > 0, "value"]
     ticks = list(fig.layout.yaxis.tickvals)  # 1-2-5 ticks spanning the values shown
@@ -304,8 +313,10 @@ def test_trend_log_scale_drops_zero_and_says_so(connection):
 
 
 def test_trend_colours_depend_only_on_the_set_of_countries(connection):
-    one = figures.make_trend_figure(trend_query(connection, ["NOR", "DEU", "BEL"]), indicator_label="a", unit="x")
-    two = figures.make_trend_figure(trend_query(connection, ["BEL", "NOR", "DEU"]), indicator_label="a", unit="x")
+    one = figures.make_trend_figure(trend_query(connection, ["NOR", "DEU", "BEL"]), indicator_label="a", unit="x",
+                                    **FRAME)
+    two = figures.make_trend_figure(trend_query(connection, ["BEL", "NOR", "DEU"]), indicator_label="a", unit="x",
+                                    **FRAME)
     colours = {name: trace.line.color for name, trace in series(one).items()}
     assert colours == {name: trace.line.color for name, trace in series(two).items()}
     assert len(set(colours.values())) == 3
@@ -314,7 +325,7 @@ def test_trend_colours_depend_only_on_the_set_of_countries(connection):
 
 def test_trend_programme_band_and_line_for_germany(connection, programmes):
     fig = figures.make_trend_figure(trend_query(connection, ["DEU"]), indicator_label=RATE_LABEL, unit="x",
-                                    programmes=programmes)
+                                    programmes=programmes, **FRAME)
     band = shapes_named(fig, "hat-band-DE-MODELLPROJEKT")
     assert len(band) == 1 and (band[0].x0, band[0].x1) == (2001.5, 2007.5)
     line = shapes_named(fig, "hat-line-DE-REGULAR")
@@ -329,7 +340,7 @@ def test_trend_programme_band_and_line_for_germany(connection, programmes):
 
 def test_trend_programmes_outside_the_years_are_listed_not_drawn(connection, programmes):
     fig = figures.make_trend_figure(trend_query(connection, ["NOR", "DEU"], 1995, 2000), indicator_label="a",
-                                    unit="x", programmes=programmes)
+                                    unit="x", programmes=programmes, **FRAME)
     assert shapes_named(fig, "hat-") == []
     assert sorted(fig.layout.meta["programmes_outside_years"]) == ["DE-MODELLPROJEKT", "DE-REGULAR", "NO-HAB-PILOT"]
     assert "Norway: Heroinassistert behandling" in annotation_text(fig, "dpa-footnote")
@@ -338,7 +349,7 @@ def test_trend_programmes_outside_the_years_are_listed_not_drawn(connection, pro
 
 def test_trend_regular_treatment_begun_before_the_range_is_marked_at_its_start(connection, programmes):
     fig = figures.make_trend_figure(trend_query(connection, ["CHE"], 2005, 2017), indicator_label="a", unit="x",
-                                    programmes=programmes)
+                                    programmes=programmes, **FRAME)
     line = shapes_named(fig, "hat-line-CH-HEGEBE")
     assert len(line) == 1 and line[0].x0 == 2005
     assert annotation_text(fig, "hat-label-CH-HEGEBE") == "HAT regular: Switzerland since 1999"
@@ -347,7 +358,7 @@ def test_trend_regular_treatment_begun_before_the_range_is_marked_at_its_start(c
 def test_trend_does_not_draw_the_british_system_as_hat(connection, programmes):
     """Take-home prescribing since 1926 is not supervised heroin-assisted treatment (data review 2026-12)."""
     fig = figures.make_trend_figure(trend_query(connection, ["GBR"], 1995, 2017), indicator_label="a", unit="x",
-                                    programmes=programmes)
+                                    programmes=programmes, **FRAME)
     assert shapes_named(fig, "hat-line-UK-BRITISH-SYSTEM") == []
     assert "UK-BRITISH-SYSTEM" in fig.layout.meta["programmes_not_drawn"]
     assert len(shapes_named(fig, "hat-band-UK-RIOTT")) == 1
@@ -355,7 +366,7 @@ def test_trend_does_not_draw_the_british_system_as_hat(connection, programmes):
 
 def test_trend_ongoing_pilot_runs_to_the_last_year(connection, programmes):
     fig = figures.make_trend_figure(trend_query(connection, ["NOR"], 2015, 2023), indicator_label="a", unit="x",
-                                    programmes=programmes)
+                                    programmes=programmes, **FRAME)
     band = shapes_named(fig, "hat-band-NO-HAB-PILOT")
     assert len(band) == 1 and (band[0].x0, band[0].x1) == (2021.5, 2023.5)
     assert annotation_text(fig, "hat-label-NO-HAB-PILOT") == "HAT pilot: Norway since 2022"
@@ -363,7 +374,7 @@ def test_trend_ongoing_pilot_runs_to_the_last_year(connection, programmes):
 
 def test_trend_programme_without_start_year_in_footnote(connection, programmes):
     fig = figures.make_trend_figure(trend_query(connection, ["ESP"]), indicator_label="a", unit="x",
-                                    programmes=programmes)
+                                    programmes=programmes, **FRAME)
     assert fig.layout.meta["programmes_unknown_start"] == ["ES-CATALONIA"]
     assert "start year not established, not drawn: Spain: " in annotation_text(fig, "dpa-footnote")
     assert len(shapes_named(fig, "hat-band-ES-PEPSA")) == 1
@@ -371,7 +382,7 @@ def test_trend_programme_without_start_year_in_footnote(connection, programmes):
 
 def test_trend_dutch_regular_treatment_starts_in_2009(connection, programmes):
     fig = figures.make_trend_figure(trend_query(connection, ["NLD"]), indicator_label="a", unit="x",
-                                    programmes=programmes)
+                                    programmes=programmes, **FRAME)
     line = shapes_named(fig, "hat-line-NL-REGULAR")
     assert len(line) == 1 and line[0].x0 == 2009
     assert len(shapes_named(fig, "hat-band-NL-CCBH-TRIAL")) == 1
@@ -379,7 +390,7 @@ def test_trend_dutch_regular_treatment_starts_in_2009(connection, programmes):
 
 def test_trend_programme_labels_sit_above_the_plot_in_rows(connection, programmes, all_countries):
     fig = figures.make_trend_figure(trend_query(connection, all_countries), indicator_label="a", unit="x",
-                                    programmes=programmes)
+                                    programmes=programmes, **FRAME)
     labels = [a for a in fig.layout.annotations if a.name and a.name.startswith("hat-label")]
     assert len(labels) == len(fig.layout.meta["programmes_drawn"]) > 5
     assert all(label.yref == "paper" and label.y == 1 and label.yanchor == "bottom" for label in labels)
@@ -391,7 +402,7 @@ def test_trend_programme_labels_sit_above_the_plot_in_rows(connection, programme
 
 def test_projector_map_has_bigger_type_and_markers(rate_map, geojson, programmes, rate_map_figure):
     big = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2016,
-                                  programmes=programmes, projector=True)
+                                  programmes=programmes, projector=True, **FRAME)
     assert big.layout.font.size > rate_map_figure.layout.font.size >= 16
 
     def marker_size(fig):
@@ -405,7 +416,7 @@ def test_projector_map_has_bigger_type_and_markers(rate_map, geojson, programmes
 
 
 def test_timeline_one_bar_per_programme_with_a_start_year(programmes):
-    fig = figures.make_timeline_figure(programmes)
+    fig = figures.make_timeline_figure(programmes, **FRAME)
     bars = [t for t in fig.data if t.type == "bar"]
     drawn = {pid: (base, base + width)
              for t in bars for pid, base, width in zip(t.customdata, t.base, t.x, strict=True)}
@@ -419,7 +430,7 @@ def test_timeline_one_bar_per_programme_with_a_start_year(programmes):
 
 
 def test_timeline_marks_unknown_starts_and_conflicts(programmes):
-    fig = figures.make_timeline_figure(programmes)
+    fig = figures.make_timeline_figure(programmes, **FRAME)
     markers = [t for t in fig.data if t.type == "scatter" and t.customdata and t.name != trace_named(
         fig, f"Ongoing (drawn to {figures.CURRENT_YEAR})").name]
     hovers = {pid: text for t in markers for pid, text in zip(t.customdata, t.hovertext, strict=True)}
@@ -435,7 +446,7 @@ def test_timeline_marks_unknown_starts_and_conflicts(programmes):
 
 
 def test_timeline_early_start_is_clipped_and_labelled(programmes):
-    fig = figures.make_timeline_figure(programmes)
+    fig = figures.make_timeline_figure(programmes, **FRAME)
     assert fig.layout.meta["clipped"] == ["UK-BRITISH-SYSTEM"]
     assert "◀ from 1926" in annotation_text(fig, "hat-label-clipped-UK-BRITISH-SYSTEM")
     assert fig.layout.xaxis.range[0] < figures.TIMELINE_FIRST_YEAR
@@ -455,19 +466,19 @@ def _validated_equal(fig: go.Figure) -> None:
 def test_every_builder_output_passes_plotly_validation(connection, all_countries, geojson, programmes, projector):
     rate_map = map_query(connection, all_countries)
     _validated_equal(figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2016,
-                                             programmes=programmes, projector=projector))
+                                             programmes=programmes, projector=projector, **FRAME))
     one = map_query(connection, ["NOR"])
     _validated_equal(figures.make_map_figure(one, geojson, indicator_label=RATE_LABEL, unit="x", year=2016,
-                                             projector=projector))
+                                             projector=projector, **FRAME))
     trend = trend_query(connection, all_countries)
     for log_y, base in ((False, None), (True, None), (False, 2000)):
         trend = trend_query(connection, all_countries, index_base=base, log_scale=log_y)
         _validated_equal(figures.make_trend_figure(trend, indicator_label=RATE_LABEL, unit="x", programmes=programmes,
-                                                   log_y=log_y, index_base_year=base, projector=projector))
+                                                   log_y=log_y, index_base_year=base, projector=projector, **FRAME))
     _validated_equal(figures.make_trend_figure(trend.iloc[0:0], indicator_label=RATE_LABEL, unit="x",
-                                               projector=projector))
-    _validated_equal(figures.make_timeline_figure(programmes, projector=projector))
-    _validated_equal(figures.make_timeline_figure(programmes.iloc[0:0], projector=projector))
+                                               projector=projector, **FRAME))
+    _validated_equal(figures.make_timeline_figure(programmes, projector=projector, **FRAME))
+    _validated_equal(figures.make_timeline_figure(programmes.iloc[0:0], projector=projector, **FRAME))
 
 
 def test_a_misspelt_property_would_be_caught():
@@ -513,7 +524,7 @@ def test_apply_frame_again_replaces_the_frame_and_projector_is_bigger():
 
 def test_reframing_keeps_the_builders_footnote_unless_replaced(connection):
     frame = trend_query(connection, ["NOR", "DEU", "BEL"], index_base=1995)
-    fig = figures.make_trend_figure(frame, indicator_label=RATE_LABEL, unit="x", index_base_year=1995)
+    fig = figures.make_trend_figure(frame, indicator_label=RATE_LABEL, unit="x", index_base_year=1995, **FRAME)
     caveat = annotation_text(fig, "dpa-footnote")
     fig = figures.apply_frame(fig, title="T", subtitle="Norway, Germany, Belgium · all ages", source_line="S")
     assert annotation_text(fig, "dpa-footnote") == caveat and "Norway" in caveat
@@ -521,13 +532,14 @@ def test_reframing_keeps_the_builders_footnote_unless_replaced(connection):
     assert [a for a in fig.layout.annotations if a.name == "dpa-footnote"] == []
 
 
-def test_builders_frame_their_figures(rate_map_figure, trend_bel_deu_nor, programmes):
-    assert "Drug-induced deaths per million aged 15-64, 2016" in rate_map_figure.layout.title.text
-    assert "Natural Earth" in annotation_text(rate_map_figure, "dpa-source")
-    trend = figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="x", subtitle="Sex: total")
-    assert annotation_text(trend, "dpa-subtitle") == "Sex: total"
-    assert "Statistical Bulletin 2019" in annotation_text(trend, "dpa-source")
-    assert "Drug Policy Atlas compilation" in annotation_text(figures.make_timeline_figure(programmes), "dpa-source")
+def test_builders_frame_their_figures_with_the_texts_given(rate_map, geojson, trend_bel_deu_nor, programmes):
+    words = {"title": "Deaths & rates", "subtitle": "Sex: total", "source_line": "Source: EMCDDA."}
+    for fig in (figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2016, **words),
+                figures.make_trend_figure(trend_bel_deu_nor, indicator_label=RATE_LABEL, unit="x", **words),
+                figures.make_timeline_figure(programmes, **words)):
+        assert fig.layout.title.text == "<b>Deaths &amp; rates</b>"
+        assert annotation_text(fig, "dpa-subtitle") == "Sex: total"
+        assert annotation_text(fig, "dpa-source") == "Source: EMCDDA."
 
 
 # ---------------------------------------------------------------------------------------------------------------

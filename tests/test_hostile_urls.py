@@ -29,14 +29,14 @@ from urllib.parse import parse_qs, quote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import settings
+from dashboard import settings, site
 from dashboard import state as view_state
 from dashboard.catalog import load_catalog
 from tests.apptest_support import open_page
 
-PAGES = ("map", "trends", "programmes", "data")
+PAGES = site.EXPLORER_PAGES
 # A valid ?page= (links from exports and decks) opens that page with the same filters (dashboard/ui/filters.py).
-REDIRECT_PAGES = (*PAGES, "meeting")
+REDIRECT_PAGES = site.PAGE_NAMES
 KEYS = view_state.KNOWN_KEYS
 # Text that must never reach a page: a traceback or DuckDB's error text.
 FORBIDDEN = ("Traceback", "Binder Error", "Parser Error", "Catalog Error", "duckdb")
@@ -237,7 +237,7 @@ def test_parse_state_gives_a_valid_state_and_short_notices(catalog, name, query)
     assert state.index_base is None or state.year_from <= state.index_base <= state.year_to
     assert state.sex in indicator.sexes and state.age_group in indicator.age_groups
     assert f"{state.sex}/{state.age_group}" in indicator.breakdowns
-    assert state.scale in view_state.SCALES and state.page in view_state.PAGES
+    assert state.scale in view_state.SCALES and state.page in site.PAGE_NAMES
     for notice in notices:
         assert len(notice) < 300 and _printable(notice), notice
         assert not any(mark in notice for mark in "[]<>`$"), f"notice carries Markdown markup: {notice}"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import db, export, views
+from dashboard import charts, db, export
 from dashboard.catalog import load_catalog
 from dashboard.state import parse_state
 
@@ -122,7 +122,7 @@ def test_flags_reach_the_hover_the_table_and_the_csv(connection):
     catalog = load_catalog(connection)
     state, _ = parse_state({"page": "trends", "indicator": "drd_deaths_per_million_15_64", "countries": "DEU,NOR",
                             "from": "2000", "to": "2016"}, catalog)
-    view = views.trend_view(connection, catalog, state)
+    view = charts.build_chart("trend", connection, catalog, state)
     germany_2000 = view.data[(view.data["iso3"] == "DEU") & (view.data["year"] == 2000)].iloc[0]
     assert germany_2000["value_note"].startswith("Not the EMCDDA rate")
     hovers = " ".join(str(text) for trace in view.figure.data for text in (trace.hovertext or ()))
@@ -140,7 +140,7 @@ def test_footer_names_the_source_of_the_breakdown_drawn(connection):
     catalog = load_catalog(connection)
     state, _ = parse_state({"page": "trends", "indicator": "drd_deaths", "countries": "NOR", "sex": "male"},
                            catalog)
-    view = views.trend_view(connection, catalog, state)
+    view = charts.build_chart("trend", connection, catalog, state)
     assert "table DRD-31" in view.source_line
     assert "DRD-32" not in view.source_line
 
@@ -148,7 +148,7 @@ def test_footer_names_the_source_of_the_breakdown_drawn(connection):
 def test_the_map_credits_natural_earth_from_the_sources_table(connection):
     catalog = load_catalog(connection)
     state, _ = parse_state({"page": "map", "countries": "NOR,SWE"}, catalog)
-    view = views.map_view(connection, catalog, state)
+    view = charts.build_chart("map", connection, catalog, state)
     attribution = connection.duck.execute(
         "select attribution from sources where source_id = 'NATURAL-EARTH'").fetchone()[0]
     assert attribution in view.source_line
@@ -159,7 +159,7 @@ def test_flagged_values_are_drawn_open_and_listed_under_the_chart(connection):
     catalog = load_catalog(connection)
     state, _ = parse_state({"page": "trends", "indicator": "drd_deaths_per_million_15_64", "countries": "DEU,NOR",
                             "from": "1995", "to": "2010"}, catalog)
-    view = views.trend_view(connection, catalog, state)
+    view = charts.build_chart("trend", connection, catalog, state)
     flagged = [trace for trace in view.figure.data if (trace.meta or {}).get("role") == "flagged"]
     assert [trace.meta["iso3"] for trace in flagged] == ["DEU"]
     assert list(flagged[0].x) == list(range(1995, 2003))  # Germany reported no age bands before 2003
@@ -173,7 +173,7 @@ def test_the_map_lists_flagged_countries(connection):
     catalog = load_catalog(connection)
     state, _ = parse_state({"page": "map", "indicator": "drd_deaths_per_million_15_64", "countries": "FRA,NOR",
                             "year": "2001"}, catalog)
-    view = views.map_view(connection, catalog, state)
+    view = charts.build_chart("map", connection, catalog, state)
     footnote = " ".join(a.text for a in view.figure.layout.annotations if a.name == "dpa-footnote")
     assert "Source tables disagree" in footnote and "France" in footnote
 

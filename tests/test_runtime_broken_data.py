@@ -8,8 +8,8 @@ dropped, renamed or retyped; the map shapes missing or corrupt), the app is poin
   (never the generic "something went wrong" message, never a traceback: app.exception stays empty);
 * every other page shows its title and its chart or tables, and no st.error.
 
-Which page needs which file is derived from the queries each page runs (PAGE_QUERIES, read off
-dashboard/ui/pages.py and dashboard/views.py) and dashboard.db.query_views, so a new query in a SQL file moves
+Which page needs which file is derived from the queries each page runs (PAGE_QUERIES, from the page and chart
+registries dashboard/site.py and dashboard/charts.py) and dashboard.db.query_views, so a new query in a SQL file moves
 the expectations with it. The same is checked for files broken while the server is already running (connection,
 catalog and charts cached), and that a repaired file is picked up again without a restart.
 """
@@ -27,22 +27,27 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, settings
+from dashboard import charts, db, settings, site
 from tests.apptest_support import EXPLORER_PAGES, new_app, open_page
 
 PAGES = EXPLORER_PAGES
-# The queries each page needs (dashboard/ui/pages.py, through dashboard/views.py and dashboard/catalog.py).
-# The programmes page also asks for indicator_catalog, but works without it (the catalog then has no indicators);
-# the map and trends pages draw without programme markers and bands when the programmes extract is broken.
-PAGE_QUERIES = {
-    "map": {"country_catalog", "indicator_catalog", "indicator_map", "source_credits", "data_editions"},
-    "trends": {"country_catalog", "indicator_catalog", "indicator_trend"},
-    "programmes": {"country_catalog", "programmes", "programme_claims", "programme_sources"},
-    "data": {"country_catalog", "indicator_catalog", "indicator_map", "indicator_trend", "programmes",
-             "source_list", "quality_flag_list"},
-}
+CATALOG_QUERIES = {"country_catalog", "indicator_catalog"}
+
+
+def page_queries(page: str) -> set[str]:
+    """The queries a page cannot do without, from the registries (dashboard/site.py, dashboard/charts.py).
+
+    A chart's layers (programme markers and bands, the map credit) are optional: the chart draws and says what is
+    missing. A page whose chart needs no statistics also works without the indicator catalog."""
+    declared = site.BY_NAME[page]
+    chart = charts.CHARTS[site.chart_of(page)]
+    catalog = CATALOG_QUERIES if chart.needs_statistics else CATALOG_QUERIES - {"indicator_catalog"}
+    return {*catalog, chart.query_name, *declared.queries}
+
+
+PAGE_QUERIES = {page: page_queries(page) for page in PAGES}
 # Pages that draw the map figure (the data page shows the map's table without drawing it).
-NEEDS_SHAPES = {"map"}
+NEEDS_SHAPES = {page for page in PAGES if charts.CHARTS[site.chart_of(page)].base_map}
 SHAPES = "europe.geojson"
 REBUILD = "python -m dashboard build"
 
@@ -190,14 +195,17 @@ def check_all_pages(opened: dict[str, dict], file_name: str) -> None:
 
 
 def test_page_dependencies_match_the_code():
-    """Every query the UI code runs is listed for some page, and the derived needs are what we expect."""
+    """Every query the UI code runs is declared for some page or chart, and the derived needs are what we expect."""
     code = "".join((settings.REPO_ROOT / "dashboard" / name).read_text(encoding="utf-8")
-                   for name in ("views.py", "catalog.py", "ui/pages.py"))
+                   for name in ("charts.py", "citations.py", "catalog.py", "ui/pages.py"))
     used = set(re.findall(r"(?:run_query\(connection|data\.query\()\s*,?\s*\"([a-z_]+)\"", code))
-    assert used and used <= set().union(*PAGE_QUERIES.values()), used
+    declared = set().union(*PAGE_QUERIES.values(), *(chart.layer_queries for chart in charts.CHARTS.values()))
+    assert used and used <= declared | {"data_editions"}, used - declared  # the edition notice: on every page
+    assert PAGE_QUERIES["map"] == {"country_catalog", "indicator_catalog", "indicator_map"}
     assert files_needed("programmes") == {"countries.parquet", "programmes.parquet", "programme_claims.parquet",
                                           "programme_sources.parquet"}
     assert "facts.parquet" in files_needed("trends") and SHAPES not in files_needed("trends")
+    assert NEEDS_SHAPES == {"map"}
     assert not any("population.parquet" in files_needed(page) for page in PAGES), "no page reads population"
 
 

@@ -8,9 +8,9 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from dashboard.charts import ChartView
 from dashboard.export.renderer import IMAGE_SIZES, ImageSize, render_images
 from dashboard.export.stamp import APP_NAME, bare_figure, export_stamp, stamp_figure, view_url
-from dashboard.views import ChartView
 
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5  # 16:9
 SLIDE_MARGIN_IN = 0.45

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from dashboard.charts import ChartView
 from dashboard.export.decks import deck_to_pdf, deck_to_pptx
 from dashboard.export.images import to_pdf, to_png, to_svg
 from dashboard.export.tables import to_csv, to_xlsx
 from dashboard.export.web import deck_to_html, to_html
-from dashboard.views import ChartView
 
 
 @dataclass(frozen=True)

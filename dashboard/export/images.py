@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from dashboard.charts import ChartView
 from dashboard.export.renderer import IMAGE_SIZES, ImageSize, render_image
 from dashboard.export.stamp import _stamped
-from dashboard.views import ChartView
 
 
 def _image(view: ChartView, fmt: str, scale: str, exported_on: date | None, base_url: str | None) -> bytes:

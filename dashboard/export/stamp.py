@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 import plotly.graph_objects as go
 
 from dashboard import figures
-from dashboard.views import ChartView
+from dashboard.charts import ChartView
 
 APP_NAME = "Drug Policy Atlas"
 PUBLIC_URL_ENV = "DPA_PUBLIC_URL"
@@ -53,26 +53,18 @@ def stamp_lines(exported_on: date, url: str) -> str:
     return f"{export_stamp(exported_on)}.\nReopen this view: {url}"
 
 
-def _frame(figure: go.Figure) -> dict:
-    """The texts and size apply_frame last put on the figure (kept in layout.meta['frame'])."""
-    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
-    frame = meta.get("frame")
-    return frame if isinstance(frame, dict) else {}
-
-
 def stamp_figure(view: ChartView, *, exported_on: date, view_url: str, note: str = "") -> go.Figure:
     """A copy of the view's figure framed for export: title, filters, source, export date and reopen link.
 
     Footnotes already on the figure (data caveats) stay, then the note if given, then the stamp. Laptop or
     projector sizing is kept as the view was built.
     """
-    frame = _frame(view.figure)
     note_line = f"Note: {note.strip()}" if note.strip() else ""
     credit_lines = "\n".join(f"Credit: {credit}" for credit in view.credits)
-    footnote = "\n".join(part for part in (frame.get("footnote"), note_line, credit_lines,
+    footnote = "\n".join(part for part in (view.footnote, note_line, credit_lines,
                                             stamp_lines(exported_on, view_url)) if part)
     return figures.apply_frame(view.figure, title=view.title, subtitle=view.subtitle, source_line=view.source_line,
-                               footnote=footnote, projector=bool(frame.get("projector", False)))
+                               footnote=footnote, projector=view.projector)
 
 
 def _stamped(view: ChartView, exported_on: date | None, base_url: str | None) -> go.Figure:
@@ -85,11 +77,9 @@ def bare_figure(view: ChartView) -> go.Figure:
 
     Data caveats in the figure's footnote stay with the chart.
     """
-    frame = _frame(view.figure)
-    figure = figures.apply_frame(view.figure, title="", subtitle="", source_line="", footnote=frame.get("footnote"),
-                                 projector=bool(frame.get("projector", False)))
-    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
-    figure.update_layout(title_text="", margin_t=int(20 + float(meta.get("label_strip_px", 0))))
+    figure = figures.apply_frame(view.figure, title="", subtitle="", source_line="", footnote=view.footnote,
+                                 projector=view.projector)
+    figure.update_layout(title_text="", margin_t=int(20 + view.top_strip_px))
     return figure
 
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.charts import ChartView
 from dashboard.export.stamp import APP_NAME, view_url
-from dashboard.views import ChartView
 
 
 def csv_stamp_lines(view: ChartView, exported_on: date, url: str) -> list[str]:

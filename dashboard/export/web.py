@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from dashboard.charts import ChartView
 from dashboard.export.renderer import _geo_assets_script
 from dashboard.export.stamp import APP_NAME, bare_figure, export_stamp, file_name, view_url
-from dashboard.views import ChartView
 
 HTML_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "topojson/"}
 _STYLE = """

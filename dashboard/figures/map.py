@@ -15,7 +15,6 @@ from dashboard.figures.formatting import (
     is_missing,
     join_names,
     records,
-    source_line_for,
     wrap_html,
     wrap_lines,
 )
@@ -93,8 +92,7 @@ def _map_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
 
 def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicator_label: str, unit: str,
                     year: int, programmes: pd.DataFrame | None = None, projector: bool = False,
-                    title: str | None = None, subtitle: str | None = None,
-                    source_line: str | None = None) -> go.Figure:
+                    title: str, subtitle: str, source_line: str) -> go.Figure:
     """Choropleth of one indicator in one year (queries/indicator_map.sql) with HAT programmes as markers.
 
     Traces, in order: unselected neighbours (very light; hover invites a click), selected countries with no
@@ -169,15 +167,7 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
         "legend": {"x": 0.01, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "bordercolor": "#cccccc",
                    "borderwidth": 1, "title": {"text": ""}},
     })
-    extra = ["Boundaries: Natural Earth."]
-    if programmes is not None and not programmes.empty:
-        extra.append("HAT programmes: Drug Policy Atlas compilation (sources per programme in the hover).")
-    frame_spec(spec, title=title or f"{indicator_label}, {year}",
-                subtitle=subtitle if subtitle is not None else f"{unit}; rank among the {len(with_data)} "
-                                                               f"countries with a value",
-                source_line=source_line or source_line_for(
-                    [row["source"] for row in (with_data or map_rows)], extra),
-                footnote="\n".join(footnotes) or None,
+    frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(footnotes) or None,
                 projector=projector)
     set_meta(spec, no_data=[row["iso3"] for row in no_data], not_on_map=[row["iso3"] for row in not_on_map],
               programmes_outside_map=list(outside["programme_id"]) if not outside.empty else [],

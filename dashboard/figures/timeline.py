@@ -42,8 +42,8 @@ def _timeline_labels(programmes: pd.DataFrame) -> list[str]:
 
 
 def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False, current_year: int = CURRENT_YEAR,
-                         first_year: int = TIMELINE_FIRST_YEAR, title: str | None = None,
-                         subtitle: str | None = None, source_line: str | None = None) -> go.Figure:
+                         first_year: int = TIMELINE_FIRST_YEAR, title: str, subtitle: str,
+                         source_line: str) -> go.Figure:
     """Gantt-like timeline of HAT programmes (queries/programmes.sql): one row per programme, coloured by group.
 
     A bar runs from start to end year; an ongoing programme runs to current_year and ends in an arrow. With no
@@ -149,12 +149,8 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
                    "title": {"text": ""}},
     })
     set_meta(spec, label_strip_px=size["base"] * 4.2)
-    countries = frame["country"].nunique()
-    frame_spec(spec, title=title or "Heroin-assisted treatment programmes",
-                subtitle=subtitle if subtitle is not None else f"{len(frame)} programmes in {countries} countries",
-                source_line=source_line or "Source: Drug Policy Atlas compilation of heroin-assisted treatment "
-                                           "programmes (sources per programme in the hover and the programme table).",
-                footnote="\n".join(footnotes), projector=projector)
+    frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(footnotes),
+                projector=projector)
     margin = spec["layout"]["margin"]
     spec["layout"]["height"] = int(margin["t"] + margin["b"] + 40 + size["row"] * max(len(frame), 3))
     set_meta(spec, bars=[b["programme_id"] for phase in PHASES for b in bars[phase]],

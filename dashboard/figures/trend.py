@@ -16,7 +16,6 @@ from dashboard.figures.formatting import (
     is_rate_unit,
     join_names,
     records,
-    source_line_for,
     wrap_html,
     year_of,
 )
@@ -94,8 +93,7 @@ def _place_labels(labels: list[dict[str, Any]], first: int, last: int, size: Map
 
 def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str,
                       programmes: pd.DataFrame | None = None, log_y: bool = False, index_base_year: int | None = None,
-                      projector: bool = False, title: str | None = None, subtitle: str | None = None,
-                      source_line: str | None = None) -> go.Figure:
+                      projector: bool = False, title: str, subtitle: str, source_line: str) -> go.Figure:
     """One line per country over the years of queries/indicator_trend.sql; unreported years are gaps.
 
     index_base_year: the query's `plotted` is each country's value / its base-year value x 100; countries without
@@ -191,20 +189,10 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
         "legend": {"title": {"text": "Country"}, "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
                    "yanchor": "top", "traceorder": "normal"},
     })
-    default_title = (indicator_label if not years else f"{indicator_label}, {first}–{last}" if first != last
-                     else f"{indicator_label}, {first}")
     if not years or countries.empty:
         add_empty_message(spec, "No values to show for the countries and years selected.", size)
-    if index_base_year is not None:
-        default_title += f" (index, {index_base_year} = 100)"
-    if log_y:
-        default_title += ", log scale"
-    extra = []
-    if programme_meta["programmes_drawn"]:
-        extra.append("HAT programmes: Drug Policy Atlas compilation (sources in the programme table).")
-    frame_spec(spec, title=title or default_title, subtitle=subtitle if subtitle is not None else unit,
-                source_line=source_line or source_line_for(trend_df.loc[trend_df["value"].notna(), "source"], extra),
-                footnote="\n".join(notes) or None, projector=projector)
+    frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(notes) or None,
+                projector=projector)
     set_meta(spec, country_styles=styles, no_values=no_values, dropped_no_base=dropped_no_base,
               dropped_non_positive=dropped_non_positive, **programme_meta)
     return to_figure(spec)

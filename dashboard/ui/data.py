@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import catalog, db, views
+from dashboard import catalog, charts, db, tables
 from dashboard.state import ViewState
 
 # Live charts kept per server process: a map view is about 2.4 MB in memory, a trend view about 0.6 MB.
@@ -28,7 +28,7 @@ def load_catalog() -> catalog.Catalog:
     return _catalog(db.data_version(connection()))
 
 
-def chart(kind: str, state: ViewState, projector: bool = False) -> views.ChartView:
+def chart(kind: str, state: ViewState, projector: bool = False) -> charts.ChartView:
     """A finished chart, cached on the chart kind, the bound filter state and the extracts' version."""
     return _chart(kind, state, projector, db.data_version(connection()))
 
@@ -59,8 +59,8 @@ def _catalog(version: tuple) -> catalog.Catalog:
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
-def _chart(kind: str, state: ViewState, projector: bool, version: tuple) -> views.ChartView:
-    return views.VIEW_BUILDERS[kind](connection(), load_catalog(), state, projector=projector)
+def _chart(kind: str, state: ViewState, projector: bool, version: tuple) -> charts.ChartView:
+    return charts.build_chart(kind, connection(), load_catalog(), state, projector=projector)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -70,9 +70,9 @@ def _query(name: str, version: tuple, **params) -> object:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _programme_table(state: ViewState, version: tuple) -> object:
-    return views.programme_table(chart("timeline", state).data)
+    return tables.programme_table(chart("timeline", state).data)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _definitions_table(version: tuple) -> object:
-    return views.definitions_table(load_catalog())
+    return tables.definitions_table(load_catalog())

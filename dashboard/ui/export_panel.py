@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import deck as meeting_deck
 from dashboard import export
-from dashboard.views import ChartView
+from dashboard.charts import ChartView
 
 DECK_KEY = "deck"
 # (label, format, scale); whether a format needs Chromium is said once, in export.FORMATS

@@ -10,14 +10,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import db
+from dashboard import charts, db, site
 from dashboard import state as view_state
 from dashboard.catalog import PRESET_LABELS, Catalog
 from dashboard.state import ViewState
 from dashboard.ui import data
 
 SYNCED = "_synced_query"
-PAGE_SCRIPTS = {page: f"app_pages/{page}.py" for page in ("map", "trends", "programmes", "data", "meeting")}
 CUSTOM = "custom"
 
 
@@ -89,19 +88,19 @@ def add_country(page: str, iso3: str) -> None:
         _on_change(page)
 
 
-def current_state(page: str, needs_statistics: bool = True) -> ViewState:
+def current_state(page: str) -> ViewState:
     """Parse the URL, show what was corrected, draw the shared filters, and return the state.
 
-    Pages that need the statistics raise DataUnavailable when those extracts are broken; the
-    programme pages pass needs_statistics=False and keep working on countries alone."""
+    Pages whose chart needs the statistics raise DataUnavailable when those extracts are broken; the
+    programme page (its chart needs no statistics) keeps working on countries alone."""
     catalog = data.load_catalog()
-    if needs_statistics and not catalog.indicators:
+    if charts.CHARTS[site.chart_of(page)].needs_statistics and not catalog.indicators:
         raise db.DataUnavailable(catalog.indicators_problem)
     params = _url_params()
     requested = (params.get("page") or [None])[-1]
-    if requested in PAGE_SCRIPTS and requested != page:
+    if requested in site.BY_NAME and requested != page:
         # Links from exports and decks name the page in the query string; open that page with the same filters.
-        st.switch_page(PAGE_SCRIPTS[requested], query_params={k: v for k, v in params.items() if k != "page"})
+        st.switch_page(site.BY_NAME[requested].script, query_params={k: v for k, v in params.items() if k != "page"})
     if SYNCED in st.session_state and not set(params) & set(view_state.KNOWN_KEYS):
         # A page reached without filters in its URL (e.g. back from the meeting page) keeps the session's filters.
         previous, _ = view_state.from_query_string(st.session_state[SYNCED], catalog)

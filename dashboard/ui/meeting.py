@@ -5,12 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import deck as meeting_deck
-from dashboard import export
+from dashboard import export, site
 from dashboard import state as view_state
 from dashboard.ui import data
 from dashboard.ui.export_panel import DECK_KEY, current_deck
 from dashboard.ui.pages import PLOTLY_CONFIG
-from dashboard.views import CHART_FOR_PAGE
 
 SLIDE_KEY = "slide"
 PROJECTOR_CSS = """
@@ -130,7 +129,7 @@ def _present(deck: meeting_deck.Deck, projector: bool) -> None:
 
 
 def _chart_kind(state: view_state.ViewState) -> str:
-    return CHART_FOR_PAGE.get(state.page, "map")
+    return site.chart_of(state.page)
 
 
 def _prepare(deck: meeting_deck.Deck) -> None:

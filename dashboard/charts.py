@@ -1,0 +1,255 @@
+"""The chart registry: per chart kind its query, parameters, title, subtitle, sources, builder, summary, file stem.
+
+Pages, exports, decks, the command line, the Data page and the broken-data tests all read CHARTS, so a chart on
+screen and its exported file are made by the same code from the same query; adding a chart is one entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import basemap, citations, db, figures, site, summaries
+from dashboard.catalog import PRESET_LABELS, Catalog, Indicator
+from dashboard.state import ViewState, to_query_string
+
+SEX_LABEL = {"total": "all sexes", "male": "men", "female": "women"}
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """One chart and everything needed to show, explain, cite and export it."""
+
+    kind: str
+    title: str
+    subtitle: str
+    source_line: str
+    figure: go.Figure
+    data: pd.DataFrame
+    query_name: str
+    params: dict = field(default_factory=dict)
+    summary: str = ""
+    query_string: str = ""
+    file_stem: str = ""
+    credits: tuple[str, ...] = ()  # full credit lines the sources' licences ask for, printed on exports
+    footnote: str = ""  # the builder's data caveats, kept under the chart in every export
+    projector: bool = False
+    top_strip_px: float = 0.0  # room the builder keeps above the plot (the timeline's legend), kept when re-framed
+
+
+@dataclass(frozen=True)
+class ChartQuery:
+    """Which query a chart runs, with which parameters, and how it is titled: no I/O, no figure."""
+
+    kind: str
+    query_name: str
+    params: dict
+    title: str
+    subtitle: str
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What a builder is given: the query's rows, the layers drawn over them and the frame's texts."""
+
+    data: pd.DataFrame
+    state: ViewState
+    indicator: Indicator | None
+    programmes: pd.DataFrame | None
+    geojson: dict | None
+    projector: bool
+    title: str
+    subtitle: str
+    source_line: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One kind of chart, declared: everything else is derived from these fields."""
+
+    kind: str
+    query_name: str
+    table_tab: str  # the Data page's tab with the chart's query table
+    params: Callable[[ViewState], dict]
+    title: Callable[[Indicator | None, ViewState], str]
+    subtitle: Callable[[str, ViewState], str]  # given the countries in words
+    years_in_file_name: Callable[[ViewState], str]
+    draw: Callable[[Drawing], go.Figure]
+    summarise: Callable[[pd.DataFrame, Indicator | None, ViewState], str]
+    needs_statistics: bool = True  # False: drawn from the programme register alone
+    programme_layer: bool = False  # HAT programmes drawn over the statistics (markers, bands)
+    base_map: bool = False
+    # None: the source line names the source of every value drawn; else this fixed line.
+    fixed_source: str | None = None
+
+    @property
+    def layer_queries(self) -> tuple[str, ...]:
+        """The queries of what is drawn over the chart's data; the chart still draws, and says so, without them."""
+        return (("programmes",) if self.programme_layer else ()) + (("source_credits",) if self.base_map else ())
+
+
+def _statistics_params(state: ViewState, **years: object) -> dict:
+    return {"indicator": state.indicator, "countries": list(state.countries), **years, "sex": state.sex,
+            "age_group": state.age_group}
+
+
+def describe_breakdown(state: ViewState) -> str:
+    age = "all ages" if state.age_group == "total" else f"aged {state.age_group}"
+    return f"{SEX_LABEL.get(state.sex, state.sex)}, {age}"
+
+
+def _trend_subtitle(countries: str, state: ViewState) -> str:
+    scale = ", log scale" if state.scale == "log" else ""
+    index = f", index {state.index_base} = 100" if state.index_base else ""
+    return f"{countries} · {describe_breakdown(state)}{scale}{index}"
+
+
+def _draw_map(d: Drawing) -> go.Figure:
+    return figures.make_map_figure(d.data, d.geojson or {}, indicator_label=d.indicator.label, unit=d.indicator.unit,
+                                   year=d.state.year, programmes=d.programmes, projector=d.projector,
+                                   title=d.title, subtitle=d.subtitle, source_line=d.source_line)
+
+
+def _draw_trend(d: Drawing) -> go.Figure:
+    return figures.make_trend_figure(d.data, indicator_label=d.indicator.label, unit=d.indicator.unit,
+                                     programmes=d.programmes, log_y=d.state.scale == "log",
+                                     index_base_year=d.state.index_base, projector=d.projector, title=d.title,
+                                     subtitle=d.subtitle, source_line=d.source_line)
+
+
+def _draw_timeline(d: Drawing) -> go.Figure:
+    return figures.make_timeline_figure(d.data, projector=d.projector, title=d.title, subtitle=d.subtitle,
+                                        source_line=d.source_line)
+
+
+CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
+    Chart("map", "indicator_map", "Map data",
+          params=lambda s: _statistics_params(s, year=s.year),
+          title=lambda indicator, s: f"{indicator.label}, {s.year}",
+          subtitle=lambda countries, s: f"{countries} · {describe_breakdown(s)}",
+          years_in_file_name=lambda s: str(s.year),
+          draw=_draw_map,
+          summarise=lambda data, indicator, s: summaries.summarise_map(data, indicator.label, indicator.unit, s.year),
+          programme_layer=True, base_map=True),
+    Chart("trend", "indicator_trend", "Trend data",
+          params=lambda s: {**_statistics_params(s, year_from=s.year_from, year_to=s.year_to),
+                            "index_base": s.index_base, "log_scale": s.scale == "log"},
+          title=lambda indicator, s: f"{indicator.label}, {s.year_from}-{s.year_to}",
+          subtitle=_trend_subtitle,
+          years_in_file_name=lambda s: f"{s.year_from}-{s.year_to}",
+          draw=_draw_trend,
+          summarise=lambda data, indicator, s: summaries.summarise_trend(data, indicator.label, indicator.unit),
+          programme_layer=True),
+    Chart("timeline", "programmes", "Programme data",
+          params=lambda s: {"countries": list(s.countries)},
+          title=lambda indicator, s: "Heroin-assisted treatment programmes",
+          subtitle=lambda countries, s: countries,
+          years_in_file_name=lambda s: "all-years",
+          draw=_draw_timeline,
+          summarise=lambda data, indicator, s: summaries.summarise_programmes(data),
+          needs_statistics=False, fixed_source=f"Source: {citations.PROGRAMME_SOURCE}"),
+)}
+
+
+def describe_countries(countries: tuple[str, ...], catalog: Catalog) -> str:
+    """'EU-27 (27 countries)' for a preset, else up to four names and a count."""
+    for name, label in PRESET_LABELS.items():
+        if set(countries) == set(catalog.preset(name)):
+            return f"{label} ({len(countries)} countries)"
+    names = [catalog.countries[code].name_en for code in countries]
+    if len(names) <= 4:
+        return ", ".join(names)
+    return f"{', '.join(names[:3])} and {len(names) - 3} more"
+
+
+def _indicator(chart: Chart, catalog: Catalog, state: ViewState) -> Indicator | None:
+    return catalog.indicators[state.indicator] if chart.needs_statistics else None
+
+
+def chart_query(kind: str, catalog: Catalog, state: ViewState) -> ChartQuery:
+    """The query behind a chart and its title (the Data page shows its table without drawing the chart)."""
+    chart = CHARTS[kind]
+    countries = describe_countries(state.countries, catalog)
+    title = chart.title(_indicator(chart, catalog, state), state)
+    return ChartQuery(kind, chart.query_name, chart.params(state), title, chart.subtitle(countries, state))
+
+
+def table_source_line(kind: str, table: pd.DataFrame) -> str:
+    """The source line of a chart's query table (the sources of its values, or the chart's fixed line)."""
+    fixed = CHARTS[kind].fixed_source
+    return fixed if fixed is not None else citations.drawn_source_line(table)
+
+
+def _programmes_or_none(connection: db.Connection, state: ViewState) -> tuple[pd.DataFrame | None, str]:
+    """The programmes for the chart's markers and bands; the statistics still draw when that extract is broken."""
+    try:
+        return (db.run_query(connection, "programmes", countries=list(state.countries)),
+                citations.PROGRAMME_SOURCE)
+    except db.DataUnavailable as error:
+        return None, f"HAT programmes not shown: {error}"
+
+
+def _file_stem(kind: str, state: ViewState, years: str) -> str:
+    countries = "-".join(state.countries) if len(state.countries) <= 4 else f"{len(state.countries)}-countries"
+    return f"{kind}_{state.indicator}_{countries}_{years}"
+
+
+def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState,
+                projector: bool = False) -> ChartView:
+    """Run the chart's query and its layers' queries, then draw, cite and summarise what came back."""
+    chart = CHARTS[kind]
+    spec = chart_query(kind, catalog, state)
+    data = db.run_query(connection, spec.query_name, **spec.params)
+    programmes, extra, credit_lines = None, [], []
+    if chart.programme_layer:
+        programmes, programme_line = _programmes_or_none(connection, state)
+        extra.append(programme_line)
+    geojson = None
+    if chart.base_map:
+        map_line, full_map_credit = citations.map_credit(connection)
+        extra.append(map_line)
+        credit_lines.append(full_map_credit)
+        geojson = basemap.load_geojson(connection)
+    if chart.fixed_source is not None:
+        source_line, credit_lines_drawn = chart.fixed_source, ()
+    else:
+        source_line = citations.drawn_source_line(data, tuple(extra))
+        credit_lines_drawn = citations.drawn_credits(data, tuple(credit_lines))
+    indicator = _indicator(chart, catalog, state)
+    figure = chart.draw(Drawing(data=data, state=state, indicator=indicator, programmes=programmes, geojson=geojson,
+                                projector=projector, title=spec.title, subtitle=spec.subtitle,
+                                source_line=source_line))
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    frame = meta.get("frame") if isinstance(meta.get("frame"), dict) else {}
+    return ChartView(kind=kind, title=spec.title, subtitle=spec.subtitle, source_line=source_line, figure=figure,
+                     data=data, query_name=spec.query_name, params=spec.params, credits=credit_lines_drawn,
+                     summary=chart.summarise(data, indicator, state), query_string=to_query_string(state, catalog),
+                     file_stem=_file_stem(kind, state, chart.years_in_file_name(state)),
+                     footnote=str(frame.get("footnote") or ""), projector=projector,
+                     top_strip_px=float(meta.get("label_strip_px", 0)))
+
+
+def chart_for_state(connection: db.Connection, catalog: Catalog, state: ViewState,
+                    projector: bool = False) -> ChartView:
+    """The main chart of the state's page (a page without one is shown as the map)."""
+    return build_chart(site.chart_of(state.page), connection, catalog, state, projector=projector)
+
+
+# EMCDDA death series -> the national figures drawn beside them on the trends page (never on the same axes).
+NATIONAL_COMPANION = {"drd_deaths": "national_drug_deaths", "drd_deaths_per_million_15_64": "national_drug_deaths",
+                      "drd_deaths_per_million_all_ages": "national_drug_deaths"}
+
+
+def national_companion_state(state: ViewState, catalog: Catalog) -> ViewState | None:
+    """The national figures as published for the countries shown (and their parts, e.g. England and Wales for
+    the United Kingdom), over all their years; None when the trend is not an EMCDDA death series."""
+    national = NATIONAL_COMPANION.get(state.indicator)
+    if national not in catalog.indicators or (state.sex, state.age_group) != ("total", "total"):
+        return None
+    parts = [c.iso3 for c in catalog.countries.values() if c.part_of in state.countries]
+    indicator = catalog.indicators[national]
+    return replace(state, indicator=national, countries=(*state.countries, *parts), year_from=indicator.year_min,
+                   year_to=indicator.year_max, year=indicator.map_year, scale="linear", index_base=None)

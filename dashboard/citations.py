@@ -1,0 +1,48 @@
+"""What a chart cites: the sources of the values drawn, and the full credit lines their licences ask for."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.figures import is_missing, records, source_line_for
+
+PROGRAMME_SOURCE = "HAT programmes: Drug Policy Atlas compilation from the sources listed per programme."
+MAP_SOURCE_ID = "NATURAL-EARTH"
+MAX_SOURCES_LISTED = 4  # more distinct sources than this: the footer names their publishers
+
+
+def drawn_source_line(data: pd.DataFrame, extra: tuple[str, ...] = ()) -> str:
+    """'Source: ...' naming the source of every value drawn (per breakdown and per row), in order of first use.
+
+    Where every value has its own citation (national figures), more than a footer holds, the line names the
+    publishers and says where each value's citation is."""
+    drawn = data.loc[data["value"].notna()] if "value" in data else data
+    cited = list(dict.fromkeys(str(s) for s in drawn.get("source", []) if not is_missing(s)))
+    if len(cited) > MAX_SOURCES_LISTED and "source_publisher" in drawn:
+        publishers = list(dict.fromkeys(str(p) for p in drawn["source_publisher"] if not is_missing(p)))
+        return " ".join([f"Source: {len(cited)} publications, one for each value (named in the hover, the data "
+                         f"table and the CSV), by {'; '.join(publishers)}.", *extra])
+    return source_line_for(cited, extra)
+
+
+def drawn_credits(data: pd.DataFrame, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The full credit lines that the licences of the drawn values' sources ask for, where they say more than the
+    source line (IHME's, Natural Earth's); exports print them."""
+    if "full_credit" not in data or "source" not in data:
+        return tuple(extra)
+    drawn = records(data.loc[data["value"].notna(), ["source", "full_credit"]])
+    lines = [str(row["full_credit"]) for row in drawn
+             if not is_missing(row["full_credit"]) and row["full_credit"] != row["source"]]
+    return tuple(dict.fromkeys([*lines, *extra]))
+
+
+def map_credit(connection: db.Connection) -> tuple[str, str]:
+    """The base map's short and full credit lines, from the sources table (NATURAL-EARTH)."""
+    try:
+        rows = records(db.run_query(connection, "source_credits", source_ids=[MAP_SOURCE_ID]))
+    except db.DataUnavailable:
+        rows = []
+    if not rows:
+        return "Boundaries: Natural Earth.", "Made with Natural Earth."
+    return f"Boundaries: {rows[0]['attribution']}", rows[0]["full_credit"] or rows[0]["attribution"]

@@ -1,0 +1,256 @@
+"""What each page shows for a view state, as plain data (charts, tables, texts): no Streamlit, no layout.
+
+dashboard/ui/pages.py lays these out; the benchmark floor lays out the very same content from memory, and tests
+read it without a browser. A Reader is where the charts and query tables come from: the app's cached one
+(dashboard/ui/data.py) or DirectReader on a connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import pandas as pd
+
+from dashboard import charts, db, tables
+from dashboard.catalog import Catalog, load_catalog
+from dashboard.charts import ChartView
+from dashboard.figures import records
+from dashboard.state import ViewState, to_params
+
+
+class Reader(Protocol):
+    def load_catalog(self) -> Catalog: ...
+    def chart(self, kind: str, state: ViewState, projector: bool = False) -> ChartView: ...
+    def query(self, name: str, **params: object) -> pd.DataFrame: ...
+    def programme_table(self, state: ViewState) -> pd.DataFrame: ...
+    def definitions_table(self) -> pd.DataFrame: ...
+
+
+@dataclass
+class DirectReader:
+    """Charts and tables straight from a connection, built anew on every call (no cache)."""
+
+    connection: db.Connection
+    catalog: Catalog | None = None
+
+    def load_catalog(self) -> Catalog:
+        if self.catalog is None:
+            self.catalog = load_catalog(self.connection)
+        return self.catalog
+
+    def chart(self, kind: str, state: ViewState, projector: bool = False) -> ChartView:
+        return charts.build_chart(kind, self.connection, self.load_catalog(), state, projector=projector)
+
+    def query(self, name: str, **params: object) -> pd.DataFrame:
+        return db.run_query(self.connection, name, **params)
+
+    def programme_table(self, state: ViewState) -> pd.DataFrame:
+        return tables.programme_table(self.chart("timeline", state).data)
+
+    def definitions_table(self) -> pd.DataFrame:
+        return tables.definitions_table(self.load_catalog())
+
+
+@dataclass(frozen=True)
+class MapContent:
+    title: str
+    chart: ChartView
+    note: str
+
+
+@dataclass(frozen=True)
+class Companion:
+    """The national figures as published, beside an EMCDDA death series (or why there are none)."""
+
+    heading: str
+    intro: str
+    chart: ChartView | None
+    empty_note: str
+    link_label: str
+    link_params: dict[str, str]
+
+
+@dataclass(frozen=True)
+class TrendsContent:
+    title: str
+    chart: ChartView
+    note: str
+    companion: Companion | None
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    label: str
+    lines: tuple[str, ...]  # Markdown, one claim each
+
+
+@dataclass(frozen=True)
+class ProgrammeSources:
+    label: str
+    table: pd.DataFrame  # field, source, kind, quote, link, read on
+
+
+@dataclass(frozen=True)
+class ProgrammesContent:
+    title: str
+    chart: ChartView
+    table: pd.DataFrame | None  # None: no programme for the countries
+    empty_note: str
+    sources_heading: str
+    sources_note: str
+    sources: tuple[ProgrammeSources, ...]
+    disagreements_heading: str
+    disagreements: tuple[Disagreement, ...]
+    no_disagreement_note: str
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """One chart's query table on the Data page, with the query that made it."""
+
+    tab: str
+    heading: str
+    table: pd.DataFrame
+    query_line: str
+    params: dict
+    sql: str
+    source_line: str
+
+
+@dataclass(frozen=True)
+class DataContent:
+    title: str
+    intro: str
+    charts: tuple[ChartTable, ...]
+    definitions_note: str
+    definitions: pd.DataFrame
+    flags_heading: str
+    flags_note: str
+    flags: pd.DataFrame
+    sources: pd.DataFrame
+    maps_note: str
+
+
+MAP_NOTE = ("Grey countries reported no data for this year; that is not the same as a low value. Markers show "
+            "heroin-assisted treatment programmes. Click a country to add it to the selection.")
+TRENDS_NOTE = ("Gaps are years a country did not report; lines are never drawn across them. Shaded bands mark "
+               "heroin-assisted treatment trials and pilots; dotted lines mark the start of regular treatment.")
+DEFINITIONS_NOTE = (
+    "- National definitions of drug-induced deaths differ; the EMCDDA warns that absolute numbers "
+    "are not directly comparable between countries.\n"
+    "- The rate per million aged 15-64 is the EMCDDA's: deaths aged 15-64 (the ten age bands) over "
+    "the population aged 15-64. Our population is UN World Population Prospects 2017 (projections "
+    "after 2015), not the Eurostat population the EMCDDA uses; every rate shows the deaths and the "
+    "population it came from. Where the age bands are missing the rate is flagged as not the "
+    "EMCDDA's. 'Per million inhabitants' is a separate rate over the whole population.\n"
+    "- National figures as published are their own series, each value with the definition and "
+    "the page it was read from; they are never joined to the EMCDDA series.\n"
+    "- IHME GBD series are modelled estimates, not EMCDDA counts; Eurostat 'drug dependence' deaths "
+    "are a cause-of-death category far below drug-induced deaths. They are separate indicators.\n"
+    "- Empty cells mean 'not reported', never zero.")
+MAPS_NOTE = ("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); base-map TopoJSON "
+             "from plotly.js 2.35.3 (MIT), served by this app so maps work offline.")
+
+
+def map_content(reader: Reader, state: ViewState, projector: bool = False) -> MapContent:
+    return MapContent("Where are drug-induced deaths highest?", reader.chart("map", state, projector), MAP_NOTE)
+
+
+def trends_content(reader: Reader, state: ViewState, projector: bool = False) -> TrendsContent:
+    return TrendsContent("How have the numbers moved?", reader.chart("trend", state, projector), TRENDS_NOTE,
+                         national_companion(reader, state, projector))
+
+
+def national_companion(reader: Reader, state: ViewState, projector: bool = False) -> Companion | None:
+    """Beside an EMCDDA death series: the same countries' figures as their national authorities publish them,
+    only the countries (and parts) that have them; None when the trend is not an EMCDDA death series."""
+    catalog = reader.load_catalog()
+    companion = charts.national_companion_state(state, catalog)
+    if companion is None:
+        return None
+    view = reader.chart("trend", companion, projector)
+    held = tuple(dict.fromkeys(view.data.loc[view.data["value"].notna(), "iso3"]))
+    if held and held != companion.countries:
+        companion = replace(companion, countries=held)
+        view = reader.chart("trend", companion, projector)
+    return Companion(
+        heading="Beside it: national figures as published, to the latest year",
+        intro="Each national authority counts with its own definition (in the hover of every value) and later "
+              "revisions; these are not EMCDDA figures and are never joined to the line above.",
+        chart=view if held else None,
+        empty_note="No national figures as published are held for the countries shown.",
+        link_label="Open the national figures as the main chart",
+        link_params={key: value for key, value in to_params(companion, catalog).items() if key != "page"})
+
+
+def _disagreements(claims: pd.DataFrame) -> tuple[Disagreement, ...]:
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for claim in records(claims):
+        grouped.setdefault((claim["programme_name"], claim["field"]), []).append(claim)
+    found = []
+    for (programme, field), group in grouped.items():
+        values = " vs ".join(f"**{v}**" for v in dict.fromkeys(claim["claimed_value"] for claim in group))
+        lines = []
+        for claim in group:
+            title, url = claim["source_title"], claim["source_url"]
+            link = f"[{title}]({url})" if url else f"{title} (no URL: {claim['no_url_reason']})"
+            lines.append(f"- **{claim['claimed_value']}** ({claim['claim_status']}) — {link}. {claim['note'] or ''}")
+        found.append(Disagreement(f"Sources disagree — {programme}: {field.replace('_', ' ')} — {values}",
+                                  tuple(lines)))
+    return tuple(found)
+
+
+def _sources_per_programme(programmes: pd.DataFrame, cited_rows: pd.DataFrame) -> tuple[ProgrammeSources, ...]:
+    by_programme: dict[str, list[dict]] = {}
+    for row in records(cited_rows):
+        by_programme.setdefault(row["programme_id"], []).append(row)
+    found = []
+    for row in records(programmes):
+        cited = by_programme.get(row["programme_id"], [])
+        found.append(ProgrammeSources(
+            f"{row['country']}: {row['programme_name']} ({len(cited)} sources by field)",
+            pd.DataFrame({"Field": [c["field"].replace("_", " ") for c in cited],
+                          "Source": [c["source_title"] for c in cited],
+                          "Kind": [c["source_kind"] for c in cited],
+                          "Quote": [c["quote"] for c in cited],
+                          "Link": [c["source_url"] or f"no URL: {c['no_url_reason']}" for c in cited],
+                          "Read on": [c["accessed"] for c in cited]})))
+    return tuple(found)
+
+
+def programmes_content(reader: Reader, state: ViewState, projector: bool = False) -> ProgrammesContent:
+    view = reader.chart("timeline", state, projector)
+    countries = list(state.countries)
+    has_programmes = not view.data.empty
+    return ProgrammesContent(
+        title="Heroin-assisted treatment programmes", chart=view,
+        table=reader.programme_table(state) if has_programmes else None,
+        empty_note="No heroin-assisted treatment programme recorded for the selected countries.",
+        sources_heading="Sources per fact",
+        sources_note="Which page supports which field of each programme. 'secondary' marks an aggregator or forum "
+                     "page where no primary source was found; 'press' a newspaper or broadcaster.",
+        sources=(_sources_per_programme(view.data, reader.query("programme_sources", countries=countries))
+                 if has_programmes else ()),
+        disagreements_heading="Where sources disagree",
+        disagreements=_disagreements(reader.query("programme_claims", countries=countries)),
+        no_disagreement_note="No conflicting claims recorded for the selected countries.")
+
+
+def data_content(reader: Reader, state: ViewState) -> DataContent:
+    catalog = reader.load_catalog()
+    chart_tables = []
+    for kind, chart in charts.CHARTS.items():
+        spec = charts.chart_query(kind, catalog, state)  # the chart's own query, without drawing the chart
+        table = reader.query(spec.query_name, **spec.params)
+        chart_tables.append(ChartTable(
+            tab=chart.table_tab, heading=f"**{spec.title}** — {spec.subtitle}", table=table,
+            query_line=f"Query file: `queries/{spec.query_name}.sql`; bound parameters:", params=spec.params,
+            sql=db.load_query(spec.query_name), source_line=charts.table_source_line(kind, table)))
+    return DataContent(
+        title="Data and sources",
+        intro="Every chart's data as a table, with the SQL file and the parameters that produced it.",
+        charts=tuple(chart_tables), definitions_note=DEFINITIONS_NOTE, definitions=reader.definitions_table(),
+        flags_heading="Flags on values",
+        flags_note="Shown with the value in every hover, table and export (columns quality_flags and value_note).",
+        flags=reader.query("quality_flag_list"), sources=reader.query("source_list"), maps_note=MAPS_NOTE)

@@ -1,0 +1,51 @@
+"""The pages of the app, declared once: name, URL path, title, icon, script, main chart and default countries.
+
+app.py builds Streamlit's navigation from this list, the view state accepts its names, the filters link to its
+scripts, the meeting page and exports find a page's chart here, and the tests walk it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # the `page` of a view state, and the URL path ("/trends")
+    title: str  # in the navigation
+    icon: str
+    # The kind in dashboard.charts.CHARTS a state of this page is drawn as (on the page, in exports, decks and the
+    # CLI; the Data page shows it as a table); None: no chart of its own.
+    chart: str | None
+    default_preset: str = "emcdda"  # the countries a fresh visit shows (dashboard.catalog.PRESET_LABELS)
+    explorer: bool = True  # a page of the shared filters (the meeting page has its own controls)
+    # Queries the page runs itself, beside its chart's (the Data page shows every chart's table undrawn).
+    queries: tuple[str, ...] = ()
+
+    @property
+    def script(self) -> str:
+        return f"app_pages/{self.name}.py"
+
+
+PAGES: tuple[Page, ...] = (
+    Page("map", "Map", ":material/map:", chart="map"),
+    Page("trends", "Trends", ":material/show_chart:", chart="trend"),
+    # The programme timeline is about every HAT country (Switzerland and Canada are outside the EMCDDA set).
+    Page("programmes", "Programmes", ":material/medication:", chart="timeline", default_preset="hat",
+         queries=("programme_claims", "programme_sources")),
+    Page("data", "Data & sources", ":material/table_view:", chart="trend",
+         queries=("indicator_map", "programmes", "source_list", "quality_flag_list")),
+    Page("meeting", "Meeting mode", ":material/co_present:", chart=None, explorer=False),
+)
+BY_NAME = {page.name: page for page in PAGES}
+PAGE_NAMES = tuple(BY_NAME)
+EXPLORER_PAGES = tuple(page.name for page in PAGES if page.explorer)
+DEFAULT_PAGE = PAGES[0].name
+# A state of a page without a chart of its own (a meeting link pasted as a view) is shown as this chart.
+FALLBACK_CHART = "map"
+
+
+def chart_of(page: str) -> str:
+    """The chart kind a page's state is drawn as (in exports, decks and the CLI)."""
+    found = BY_NAME.get(page)
+    return found.chart if found and found.chart else FALLBACK_CHART
