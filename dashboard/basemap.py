@@ -6,9 +6,9 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard import db
+from dashboard import db, schema
 
-FILE_NAME = "europe.geojson"
+FILE_NAME = schema.MAP_SHAPES
 
 
 @lru_cache(maxsize=4)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard import db
+from dashboard import db, schema
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,7 @@ PRESET_LABELS = {
     "nordic": "Nordic countries",
     "hat": "Countries with a HAT programme",
 }
-# Age groups in the order people read them, not alphabetical.
-AGE_ORDER = ["total", "<15", "15-19", "15-29", "20-24", "25-29", "30-34", "30-44", "35-39", "40-44", "45-49",
-             "45-64", "50-54", "55-59", "60-64", "65+"]
+AGE_ORDER = schema.AGE_GROUPS
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ def load_catalog(connection: db.Connection) -> Catalog:
         indicators[row.indicator_id] = Indicator(
             indicator_id=row.indicator_id, label=row.label, topic=row.topic, unit=row.unit, kind=row.kind,
             definition=row.definition, caveat=row.caveat, attribution=row.attribution or "",
-            sexes=tuple(sorted(row.sexes, key=["total", "male", "female"].index)), age_groups=tuple(ages),
+            sexes=tuple(sorted(row.sexes, key=schema.SEXES.index)), age_groups=tuple(ages),
             breakdowns=frozenset(row.breakdowns),
             year_min=int(row.year_min), year_max=int(row.year_max), map_year=int(row.map_year))
     return Catalog(indicators=indicators, countries=countries)

@@ -1,16 +1,25 @@
-"""Data contracts: the SQL checks in queries/contracts/, run by the build and by the tests."""
+"""Data contracts: the SQL checks in queries/contracts/ (the <extract>_grain ones generated from
+dashboard/schema.py), run by the build and by the tests."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard import db, settings
+from dashboard import db, schema, settings
 
 CONTRACTS_DIR = settings.QUERIES_DIR / "contracts"
+# Values the contract files may ask for, bound as parameters (the lists live in dashboard/schema.py).
+PARAMETERS = {"sexes": list(schema.SEXES), "age_groups": list(schema.AGE_GROUPS)}
 
 
 def contract_names() -> list[str]:
     return sorted(f"contracts/{path.stem}" for path in CONTRACTS_DIR.glob("*.sql"))
+
+
+def _run(connection: db.Connection, name: str) -> list[str]:
+    sql = db.load_query(name)
+    params = {key: value for key, value in PARAMETERS.items() if f"${key}" in sql}
+    return db.run_query(connection, name, **params)["problem"].tolist()
 
 
 def check(data_dir: Path) -> list[str]:
@@ -20,7 +29,7 @@ def check(data_dir: Path) -> list[str]:
     if problems:
         return problems
     for name in contract_names():
-        found = db.run_query(connection, name)["problem"].tolist()
+        found = _run(connection, name)
         problems += [f"{name}: {problem}" for problem in found[:20]]
         if len(found) > 20:
             problems.append(f"{name}: ... and {len(found) - 20} more")

@@ -11,49 +11,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import settings
+from dashboard import schema, settings
 
-# Every extract the app reads, registered here and only here: view name -> (file, required columns and types).
-EXTRACTS: dict[str, tuple[str, dict[str, str]]] = {
-    "facts": ("facts.parquet", {
-        "iso3": "VARCHAR", "year": "SMALLINT", "indicator_id": "VARCHAR", "sex": "VARCHAR",
-        "age_group": "VARCHAR", "value": "DOUBLE", "source_id": "VARCHAR", "country_note": "BOOLEAN",
-        "flag": "VARCHAR", "numerator": "DOUBLE", "denominator": "DOUBLE", "quality_flags": "VARCHAR",
-        "value_note": "VARCHAR"}),
-    "indicators": ("indicators.parquet", {
-        "indicator_id": "VARCHAR", "label": "VARCHAR", "topic": "VARCHAR", "unit": "VARCHAR", "kind": "VARCHAR",
-        "definition": "VARCHAR", "caveat": "VARCHAR", "source_id": "VARCHAR"}),
-    "countries": ("countries.parquet", {
-        "iso3": "VARCHAR", "iso2": "VARCHAR", "eurostat_code": "VARCHAR", "name_en": "VARCHAR",
-        "name_no": "VARCHAR", "eu27": "BOOLEAN", "nordic": "BOOLEAN", "emcdda_reporting": "BOOLEAN",
-        "has_hat_programme": "BOOLEAN", "region": "VARCHAR", "part_of": "VARCHAR", "on_map": "BOOLEAN",
-        "centroid_lat": "DOUBLE",
-        "centroid_lon": "DOUBLE"}),
-    "population": ("population.parquet", {
-        "iso3": "VARCHAR", "year": "SMALLINT", "pop_0_14": "DOUBLE", "pop_15_64": "DOUBLE",
-        "pop_65_plus": "DOUBLE", "is_projection": "BOOLEAN",
-        "source_id": "VARCHAR"}),
-    "programmes": ("programmes.parquet", {
-        "programme_id": "VARCHAR", "country": "VARCHAR", "iso3": "VARCHAR", "city_or_sites": "VARCHAR",
-        "programme_name": "VARCHAR", "programme_type": "VARCHAR", "start_year": "SMALLINT",
-        "end_year": "SMALLINT", "status": "VARCHAR", "patients_numeric": "INTEGER", "eligibility": "VARCHAR",
-        "medication_form": "VARCHAR", "conflict_flag": "VARCHAR", "source_titles": "VARCHAR",
-        "source_urls": "VARCHAR", "programme_name_en": "VARCHAR", "phase": "VARCHAR", "treated_patients": "BOOLEAN",
-        "display_group": "VARCHAR", "start_date": "VARCHAR", "end_date": "VARCHAR"}),
-    "programme_claims": ("programme_claims.parquet", {
-        "claim_id": "VARCHAR", "programme_id": "VARCHAR", "field": "VARCHAR", "claimed_value": "VARCHAR",
-        "claim_status": "VARCHAR", "source_title": "VARCHAR", "source_url": "VARCHAR", "note": "VARCHAR",
-        "no_url_reason": "VARCHAR"}),
-    "programme_sources": ("programme_sources.parquet", {
-        "programme_id": "VARCHAR", "field": "VARCHAR", "source_title": "VARCHAR", "source_url": "VARCHAR",
-        "source_kind": "VARCHAR", "quote": "VARCHAR", "no_url_reason": "VARCHAR", "accessed": "VARCHAR"}),
-    "quality_flags": ("quality_flags.parquet", {"flag": "VARCHAR", "label": "VARCHAR", "explanation": "VARCHAR"}),
-    "sources": ("sources.parquet", {
-        "source_id": "VARCHAR", "title": "VARCHAR", "publisher": "VARCHAR", "edition": "VARCHAR",
-        "table_id": "VARCHAR", "url": "VARCHAR", "licence": "VARCHAR", "attribution": "VARCHAR",
-        "full_credit": "VARCHAR", "origin": "VARCHAR", "retrieved": "VARCHAR", "edition_inferred": "BOOLEAN",
-        "kind": "VARCHAR"}),
-}
+# Every extract the app reads, declared once in dashboard/schema.py: view name -> file, grain, columns and types.
+EXTRACTS = schema.EXTRACTS
 _QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)?$")
 # A query reads at most this many rows back into Python; more means a query or input is wrong.
 MAX_ROWS = 2_000_000
@@ -88,7 +49,7 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
         "autoinstall_known_extensions": False, "autoload_known_extensions": False,
         "allow_community_extensions": False,
     })
-    paths = {view: str(data_dir / file_name) for view, (file_name, _) in EXTRACTS.items()}
+    paths = {view: str(data_dir / extract.file) for view, extract in EXTRACTS.items()}
     duck.execute("SET allowed_paths = [" + ", ".join(_sql_string(p) for p in paths.values()) + "]")
     duck.execute("SET enable_external_access = false")
     # Keep each file's Parquet footer (schema, per-row-group min/max statistics) in memory instead of reading and
@@ -100,11 +61,11 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
     duck.execute("SET disabled_optimizers = 'partitioned_execution'")
     broken: dict[str, str] = {}
     checked: dict[str, tuple[tuple[int, int] | None, bool]] = {}
-    for view, (file_name, columns) in EXTRACTS.items():
+    for view, extract in EXTRACTS.items():
         checked[view] = (_stamp(Path(paths[view])), False)
-        problem = _register_view(duck, view, Path(paths[view]), columns)
+        problem = _register_view(duck, view, Path(paths[view]), extract.columns)
         if problem:
-            broken[view] = f"{data_dir / file_name}: {problem}"
+            broken[view] = f"{data_dir / extract.file}: {problem}"
     duck.execute("SET lock_configuration = true")
     return Connection(duck=duck, data_dir=data_dir, broken=broken, checked=checked)
 
@@ -150,8 +111,8 @@ def _recheck(connection: Connection, views: set[str], scan: bool = False) -> lis
     broken ones. A repaired file is registered again, so a rebuild needs no restart of the server."""
     with connection.lock:
         for view in sorted(views):
-            file_name, columns = EXTRACTS[view]
-            path = connection.data_dir / file_name
+            columns = EXTRACTS[view].columns
+            path = connection.data_dir / EXTRACTS[view].file
             stamp = _stamp(path)
             last_stamp, was_scanned = connection.checked.get(view, (None, False))
             if stamp == last_stamp and (was_scanned or not scan or view in connection.broken):
@@ -213,7 +174,7 @@ def query_views(name: str) -> set[str]:
 
 def data_version(connection: Connection) -> tuple:
     """The extract files' modification times and sizes: changes when the extracts are rebuilt or damaged."""
-    names = [file_name for file_name, _ in EXTRACTS.values()] + ["europe.geojson"]
+    names = schema.FILES
     return tuple((name, _stamp(connection.data_dir / name)) for name in names)
 
 

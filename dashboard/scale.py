@@ -36,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import settings
+from dashboard import schema, settings
 
 SYNTHETIC = "SYNTHETIC"
 GENERATOR_VERSION = 4
@@ -48,15 +48,14 @@ ROW_GROUP_SIZE = 262_144
 DEFAULT_ROOT = settings.REPO_ROOT / "benchmarks" / "scaled"
 SHIPPED_DIR = settings.REPO_ROOT / "data" / "extracts"  # the real extracts: read here, never written
 COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "programme_sources.parquet", "population.parquet",
-                "quality_flags.parquet", "europe.geojson"]
+                "quality_flags.parquet", schema.MAP_SHAPES]
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 # Real indicators first kept when a scale has fewer indicators than the shipped data (the default first).
 INDICATOR_PRIORITY = [DEFAULT_INDICATOR, "drd_deaths", "drd_mean_age_at_death", "ost_methadone_clients",
                       "eurostat_toxico_deaths", "ihme_drug_use_disorder_deaths"]
 AGES_5Y = ["15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64", "65+"]
-AGES_ALL = ["total", "<15", "15-19", "15-29", "20-24", "25-29", "30-34", "30-44", "35-39", "40-44", "45-49",
-            "45-64", "50-54", "55-59", "60-64", "65+"]
-SEXES = ["total", "male", "female"]
+AGES_ALL = list(schema.AGE_GROUPS)
+SEXES = list(schema.SEXES)
 # The four breakdown sets (sex, age_group), as the real indicators have them.
 BREAKDOWNS = {
     1: [("total", "total")],

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import __main__, build, contracts, db, settings
+from dashboard import __main__, build, contracts, db, schema, settings
 
 # The committed extracts (settings.DATA_DIR may point elsewhere through DPA_DATA_DIR).
 SHIPPED = settings.REPO_ROOT / "data" / "extracts"
@@ -164,8 +164,8 @@ CLAIM = {"claim_id": "NO-START-2020"}
 
 # (contract, extract, change, the problem it must report)
 VIOLATIONS = {
-    "duplicate-fact": ("facts_unique_key", "facts.parquet", add_row(NOR_2014),
-                       "duplicate fact NOR 2014 drd_deaths total total (2 rows)"),
+    "duplicate-fact": ("facts_grain", "facts.parquet", add_row(NOR_2014),
+                       "duplicate facts row NOR 2014 drd_deaths total total (2 rows)"),
     "unknown-iso3": ("facts_known_keys", "facts.parquet", change_row(NOR_2014, iso3="XXX"),
                      "fact with unknown country XXX"),
     "unknown-indicator": ("facts_known_keys", "facts.parquet", change_row(NOR_2014, indicator_id="drd_overdoses"),
@@ -203,19 +203,19 @@ VIOLATIONS = {
     "indicator-without-source": ("indicators_have_data", "indicators.parquet",
                                  change_row({"indicator_id": "drd_deaths"}, source_id=None),
                                  "indicator without a source: drd_deaths"),
-    "duplicate-country": ("reference_tables_valid", "countries.parquet", add_row({"iso3": "NOR"}),
-                          "duplicate country NOR"),
+    "duplicate-country": ("countries_grain", "countries.parquet", add_row({"iso3": "NOR"}),
+                          "duplicate countries row NOR (2 rows)"),
     "country-without-iso2": ("reference_tables_valid", "countries.parquet", change_row({"iso3": "NOR"}, iso2=None),
                              "country without name or ISO-2 code: NOR"),
-    "duplicate-population": ("reference_tables_valid", "population.parquet",
-                             add_row({"iso3": "NOR", "year": 2014}), "duplicate population row NOR 2014"),
+    "duplicate-population": ("population_grain", "population.parquet",
+                             add_row({"iso3": "NOR", "year": 2014}), "duplicate population row NOR 2014 (2 rows)"),
     "population-zero": ("reference_tables_valid", "population.parquet",
                         change_row({"iso3": "NOR", "year": 2014}, pop_15_64=0.0), "population not positive: NOR 2014"),
     "population-unknown-country": ("reference_tables_valid", "population.parquet",
                                    change_row({"iso3": "NOR", "year": 2014}, iso3="XXX"),
                                    "population for unknown country XXX"),
-    "duplicate-programme": ("reference_tables_valid", "programmes.parquet", add_row(PILOT),
-                            "duplicate programme NO-HAB-PILOT"),
+    "duplicate-programme": ("programmes_grain", "programmes.parquet", add_row(PILOT),
+                            "duplicate programmes row NO-HAB-PILOT (2 rows)"),
     "programme-unknown-country": ("reference_tables_valid", "programmes.parquet", change_row(PILOT, iso3="XXX"),
                                   "programme with unknown country: NO-HAB-PILOT"),
     "programme-without-sources": ("reference_tables_valid", "programmes.parquet",
@@ -236,9 +236,15 @@ VIOLATIONS = {
                                 "claim for unknown programme: NO-START-2020"),
     "claim-without-source": ("reference_tables_valid", "programme_claims.parquet",
                              change_row(CLAIM, source_title=None), "claim without source: NO-START-2020"),
-    "duplicate-source": ("reference_tables_valid", "sources.parquet", add_row({"source_id": "UNWPP2017"}),
-                         "duplicate source UNWPP2017"),
+    "duplicate-source": ("sources_grain", "sources.parquet", add_row({"source_id": "UNWPP2017"}),
+                         "duplicate sources row UNWPP2017 (2 rows)"),
+    "null-in-key": ("programme_sources_grain", "programme_sources.parquet",
+                    change_row({"field": "status"}, quote=None), "programme_sources row with NULL in its key "),
 }
+# The generic contract of every other extract (dashboard/schema.py: its grain): its first row twice.
+VIOLATIONS |= {f"duplicate-{view}-row": (f"{view}_grain", extract.file, lambda table: pa.concat_tables(
+    [table, table.slice(0, 1)]), f"duplicate {view} row ") for view, extract in schema.EXTRACTS.items()
+    if view in ("indicators", "programme_claims", "programme_sources", "quality_flags")}
 
 
 ALSO_BREAKS = {"rate-5000": "drd_rates_match_definition", "population-zero": "drd_rates_match_definition",
@@ -304,3 +310,33 @@ def test_query_file_opens_with_its_params_and_returns(path: Path):
     assert declared == used
     if not used:
         assert params[0].removeprefix("-- params:").strip() == "none"
+
+
+def _readme_columns(section: str) -> dict[str, str]:
+    """name -> type from a data/README.md column table ('| `a`, `b` | VARCHAR | ...')."""
+    found = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0].startswith("`") and re.fullmatch(r"[A-Z]+", cells[1]):
+            found |= {name: cells[1] for name in re.findall(r"`([a-z0-9_]+)`", cells[0])}
+    return found
+
+
+def test_data_readme_documents_the_declared_schema():
+    """data/README.md describes every column of every extract with the type dashboard/schema.py declares."""
+    readme = (settings.REPO_ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for extract in schema.EXTRACTS.values():
+        start = readme.index(f"### `{extract.file}`")
+        section = readme[start:readme.find("\n### ", start + 1)]
+        documented = _readme_columns(section)
+        if documented:
+            assert documented == extract.columns, extract.file
+        else:  # a short extract described in a sentence
+            assert all(f"`{name}`" in section for name in extract.columns), extract.file
+
+
+def test_generated_grain_contracts_are_current():
+    """queries/contracts/<view>_grain.sql are what dashboard/schema.py generates (`python -m dashboard.schema`)."""
+    for extract in schema.EXTRACTS.values():
+        path = contracts.CONTRACTS_DIR / f"{extract.view}_grain.sql"
+        assert path.read_text(encoding="utf-8") == schema.grain_contract_sql(extract), path

@@ -458,8 +458,9 @@ CASES = [
     source("national-figure-unknown-measure", NATIONAL,
            set_field({"iso3": "NOR", "year": "2017", "measure": "deaths"}, "measure", "overdoses"),
            "unknown measure 'overdoses'"),
-    contract("programmes-duplicate-id", PROGRAMMES, set_field({"programme_id": "CH-HEGEBE"}, "programme_id",
-                                                              "CH-PROVE"), "duplicate programme CH-PROVE"),
+    contract("programmes-duplicate-id", PROGRAMMES,
+             set_field({"programme_id": "CH-HEGEBE"}, "programme_id", "CH-PROVE"),
+             "duplicate programmes row CH-PROVE (2 rows)"),
     contract("programmes-end-before-start", PROGRAMMES, set_field(PROVE, "end_year", "1980"),
              "programme ends before it starts: CH-PROVE"),
     # Hand-maintained reference tables (a modified copy of data/reference)

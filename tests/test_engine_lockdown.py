@@ -144,7 +144,7 @@ def test_settings_are_locked_down(locked):
     assert found["autoload_known_extensions"] == "false"
     assert found["allow_community_extensions"] == "false"
     allowed = locked.duck.execute("select current_setting('allowed_paths')").fetchone()[0]
-    assert sorted(allowed) == sorted(str(locked.data_dir / file_name) for file_name, _ in db.EXTRACTS.values())
+    assert sorted(allowed) == sorted(str(locked.data_dir / extract.file) for extract in db.EXTRACTS.values())
 
 
 # --- query names and parameters ---------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ REBUILD = "python -m dashboard build"
 
 
 def files_needed(page: str) -> set[str]:
-    files = {db.EXTRACTS[view][0] for query in PAGE_QUERIES[page] for view in db.query_views(query)}
+    files = {db.EXTRACTS[view].file for query in PAGE_QUERIES[page] for view in db.query_views(query)}
     return files | ({SHAPES} if page in NEEDS_SHAPES else set())
 
 
@@ -69,7 +69,7 @@ def _rewrite(path: Path, select: str) -> None:
 
 
 def _first_column(path: Path) -> tuple[str, str]:
-    return next(iter(db.EXTRACTS[path.stem][1].items()))
+    return next(iter(db.EXTRACTS[path.stem].columns.items()))
 
 
 def missing(path: Path) -> None:
@@ -110,7 +110,7 @@ def column_retyped(path: Path) -> None:
 BREAKS: dict[str, Callable[[Path], None]] = {
     "missing": missing, "empty": empty, "truncated": truncated, "garbage-inside": garbage_inside,
     "column-dropped": column_dropped, "column-renamed": column_renamed, "column-retyped": column_retyped}
-PARQUET = sorted(file_name for file_name, _ in db.EXTRACTS.values())
+PARQUET = sorted(extract.file for extract in db.EXTRACTS.values())
 # Every way of breaking the two central files; the three most distinct ways for the others (time: ~1 s each).
 SCENARIOS = [(file_name, way) for file_name in PARQUET for way in BREAKS
              if file_name in ("facts.parquet", "programmes.parquet") or way in ("missing", "truncated",

@@ -13,13 +13,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard import contracts
+from dashboard import contracts, schema
 from dashboard.build.inputs import BuildError
 
 ROW_GROUP_SIZE = 262_144
-EXTRACT_FILES = ["facts.parquet", "indicators.parquet", "countries.parquet", "population.parquet",
-                 "programmes.parquet", "programme_claims.parquet", "programme_sources.parquet", "sources.parquet",
-                 "quality_flags.parquet", "europe.geojson"]
+EXTRACT_FILES = list(schema.FILES)
 
 
 
@@ -33,7 +31,8 @@ def write_tables(tables: dict[str, pa.Table | dict], folder: Path) -> None:
             # rows: facts is sorted by indicator_id and iso3, so min/max statistics skip most groups, and DuckDB
             # pays a fixed cost per row group per filtered column, which made 64 K-row groups about 2x slower per
             # query at 100 M rows (docs/performance.md). Today's facts (25 K rows) fit in one group either way.
-            pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP_SIZE, write_statistics=True)
+            pq.write_table(schema.conform(name, table), path, compression="zstd", row_group_size=ROW_GROUP_SIZE,
+                           write_statistics=True)
 
 
 _RENAME_EXCHANGE = 2

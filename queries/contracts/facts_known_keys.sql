@@ -1,5 +1,5 @@
 -- facts_known_keys: every fact names a known country, indicator and source, and a plausible year.
--- params:  none
+-- params:  $sexes varchar[], $age_groups varchar[] (bound by dashboard/contracts.py from dashboard/schema.py)
 -- returns: one row per offending fact: problem
 select 'fact with unknown country ' || coalesce(f.iso3, 'NULL') as problem
 from facts f anti join countries c on f.iso3 = c.iso3
@@ -16,6 +16,4 @@ where f.year is null or f.year not between 1950 and 2100
 union all
 select 'fact with unknown sex or age group: ' || f.sex || ' / ' || f.age_group
 from facts f
-where f.sex not in ('total', 'male', 'female')
-   or f.age_group not in ('total', '<15', '15-19', '20-24', '25-29', '30-34', '35-39', '40-44', '45-49', '50-54',
-                          '55-59', '60-64', '65+', '15-29', '30-44', '45-64')
+where not list_contains($sexes, f.sex) or not list_contains($age_groups, f.age_group)
