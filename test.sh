@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh requirements-dev.txt
 .venv/bin/ruff check .
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest --full "$@"

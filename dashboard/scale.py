@@ -46,7 +46,7 @@ YEARS = (1990, 2023)
 # and trend queries about 2x slower than 256 Ki (386); 512 Ki gained nothing more (docs/performance.md).
 ROW_GROUP_SIZE = 262_144
 DEFAULT_ROOT = settings.REPO_ROOT / "benchmarks" / "scaled"
-SHIPPED_DIR = settings.REPO_ROOT / "data" / "extracts"  # the real extracts: read here, never written
+SHIPPED_DIR = settings.SHIPPED_DATA_DIR  # the real extracts: read here, never written
 COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "programme_sources.parquet", "population.parquet",
                 "quality_flags.parquet", schema.MAP_SHAPES]
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"

@@ -12,8 +12,10 @@ STATIC_DIR = REPO_ROOT / "static"
 TOPOJSON_DIR = STATIC_DIR / "topojson"
 # Raw sources for rebuilding; CI and developers keep ../shared beside the repository.
 SHARED_DATA_DIR = Path(os.environ.get("DPA_SOURCE_DIR", REPO_ROOT.parent / "shared" / "data"))
-# The extracts the app reads. Point DPA_DATA_DIR at another folder (e.g. synthetic scaled extracts) to use it.
-DATA_DIR = Path(os.environ.get("DPA_DATA_DIR", REPO_ROOT / "data" / "extracts")).resolve()
+# The extracts shipped in the repository, and the ones the app reads: point DPA_DATA_DIR at another folder
+# (synthetic scaled extracts, the tests' fixture extracts) to use it.
+SHIPPED_DATA_DIR = REPO_ROOT / "data" / "extracts"
+DATA_DIR = Path(os.environ.get("DPA_DATA_DIR", SHIPPED_DATA_DIR)).resolve()
 REBUILD_COMMAND = "python -m dashboard build"
 # Where the app's own Streamlit static server publishes the topojson (server.enableStaticServing).
 TOPOJSON_URL = "/app/static/topojson/"

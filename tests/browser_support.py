@@ -8,6 +8,7 @@ other host.
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import subprocess
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dashboard import serve
+from dashboard import serve, settings
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts"
@@ -62,7 +63,10 @@ JS_TRACE_NAMES_ARE = """([selector, names]) => {
 
 class AppServer:
     """The app as the README runs it, `python -m dashboard serve` (two Streamlit workers behind nginx), on free
-    local ports, as a subprocess of the test session: the browser tests go through the proxy users go through."""
+    local ports, as a subprocess of the test session: the browser tests go through the proxy users go through.
+
+    It serves the shipped extracts (data/extracts), not the fixture: what a browser shows and what the screenshots
+    record is the real map and the real series; the assertions are about behaviour, not this edition's values."""
 
     WORKERS = 2
 
@@ -78,7 +82,8 @@ class AppServer:
                    "--workers", str(self.WORKERS), "--server.port", str(self.port), "--server.address", "127.0.0.1"]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                                            env={**os.environ, "DPA_DATA_DIR": str(settings.SHIPPED_DATA_DIR)})
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,4 +1,6 @@
-"""App flows with streamlit.testing.v1.AppTest: every page, every filter, the URL round trip, bad links."""
+"""App flows with streamlit.testing.v1.AppTest: every page, every filter, the URL round trip, bad links.
+
+The app reads the fixture extracts (tests/fixture_data.py); the values asserted are the ones written there."""
 
 from __future__ import annotations
 
@@ -44,28 +46,28 @@ def test_every_page_loads_with_a_chart_and_no_error(page):
 
 
 def test_map_values_match_the_extracts(connection):
-    app = open_page("map", indicator="drd_deaths", countries="NOR,SWE,EST,BEL", year="2016")
+    app = open_page("map", indicator="drd_deaths", countries="NOR,SWE,DNK,FIN", year="2015")
     [figure] = figures_on(app)
     expected = db.run_query(connection, "indicator_map", indicator="drd_deaths",
-                            countries=["NOR", "SWE", "EST", "BEL"], year=2016, sex="total", age_group="total")
+                            countries=["NOR", "SWE", "DNK", "FIN"], year=2015, sex="total", age_group="total")
     shown = trace_values(figure)
     for row in expected.itertuples():
         if row.value == row.value:  # reported
             assert shown[row.iso3] == pytest.approx(row.value)
-    assert shown["NOR"] == 282 and "BEL" not in shown
+    assert shown == {"NOR": 289, "SWE": 620, "DNK": 160}
     no_data = [t for t in figure["data"] if t.get("name") == "No data reported"]
-    assert no_data and list(no_data[0]["locations"]) == ["BEL"]
+    assert no_data and list(no_data[0]["locations"]) == ["FIN"]
     summary = " ".join(c.value for c in app.caption)
-    assert "highest: Sweden (590" in summary and "lowest: Estonia (114" in summary
+    assert "highest: Sweden (620" in summary and "lowest: Denmark (160" in summary
 
 
 def test_trend_lines_match_the_extracts(connection):
-    app = open_page("trends", indicator="drd_deaths", countries="NOR,NLD", **{"from": "2010", "to": "2016"})
+    app = open_page("trends", indicator="drd_deaths", countries="NOR,SWE", **{"from": "2010", "to": "2015"})
     figure = figures_on(app)[0]  # the EMCDDA series; the national figures as published follow it
-    lines = {t["name"]: t for t in figure["data"] if t.get("type") == "scatter" and t.get("name") in
-             ("Norway", "Netherlands")}
-    assert lines["Norway"]["y"][lines["Norway"]["x"].index(2014)] == 266
-    assert lines["Netherlands"]["y"][lines["Netherlands"]["x"].index(2016)] == 235
+    lines = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in figure["data"]
+             if t.get("type") == "scatter" and t.get("name") in ("Norway", "Sweden")}
+    assert lines["Norway"] == dict(zip(range(2010, 2016), (250, 262, 241, 234, 266, 289), strict=True))
+    assert lines["Sweden"][2011] == 420 and lines["Sweden"][2012] is None  # a gap, never drawn across
 
 
 def test_indicator_filter_changes_chart_and_url():
@@ -85,19 +87,19 @@ def test_country_filter_changes_chart_and_url():
     assert {"Norway", "Sweden"} <= names
 
 
-def test_preset_filter_selects_nordic_countries():
+def test_preset_filter_selects_its_countries():
     app = open_page("trends")
-    app.sidebar.selectbox(key="w_preset").set_value("nordic").run()
-    assert query_param(app, "preset") == "nordic"
-    assert set(app.sidebar.multiselect(key="w_countries").value) == {"DNK", "FIN", "ISL", "NOR", "SWE"}
+    app.sidebar.selectbox(key="w_preset").set_value("eu27").run()
+    assert query_param(app, "preset") == "eu27"
+    assert set(app.sidebar.multiselect(key="w_countries").value) == {"DNK", "FIN", "SWE"}
 
 
 def test_year_range_filter_changes_url_and_x_axis():
     app = open_page("trends", countries="NOR")
-    app.sidebar.slider(key="w_years").set_range(2005, 2010).run()
-    assert (query_param(app, "from"), query_param(app, "to")) == ("2005", "2010")
+    app.sidebar.slider(key="w_years").set_range(2011, 2013).run()
+    assert (query_param(app, "from"), query_param(app, "to")) == ("2011", "2013")
     xs = [x for t in figures_on(app)[0]["data"] if t.get("name") == "Norway" for x in t["x"]]
-    assert min(xs) == 2005 and max(xs) == 2010
+    assert min(xs) == 2011 and max(xs) == 2013
 
 
 def test_sex_and_age_filters():
@@ -119,23 +121,27 @@ def test_map_year_slider_and_trend_axis_controls():
     assert query_param(trends, "scale") == "log"
     assert figures_on(trends)[0]["layout"]["yaxis"]["type"] == "log"
     trends.toggle(key="w_index_on").set_value(True).run()
-    assert query_param(trends, "index") == "1995"
+    assert query_param(trends, "index") == "2010"
+    norway = next(t for t in figures_on(trends)[0]["data"] if t.get("name") == "Norway")
+    assert norway["y"][0] == pytest.approx(100) and norway["y"][-1] == pytest.approx(289 / 250 * 100)
 
 
 def test_url_round_trip_reproduces_the_view():
-    app = open_page("trends", indicator="drd_deaths", countries="DEU,NLD", sex="male", **{"from": "2000"})
+    app = open_page("trends", indicator="drd_deaths", countries="DNK,NOR", sex="male", **{"from": "2011"})
     first = figures_on(app)[0]["data"]
     again = open_page("trends", **{key: query_param(app, key) for key in app.query_params.keys()})
     assert figures_on(again)[0]["data"] == first
-    assert again.sidebar.multiselect(key="w_countries").value == ["DEU", "NLD"]
+    assert again.sidebar.multiselect(key="w_countries").value == ["DNK", "NOR"]
 
 
 def test_programmes_page_shows_conflicting_claims_with_sources():
-    app = open_page("programmes", countries="NLD")
-    text = " ".join(e.label for e in app.expander)
-    assert "1988" in text and "1998" in text
+    app = open_page("programmes", countries="DNK")
+    [disagreement] = [e for e in app.expander if e.label.startswith("Sources disagree")]
+    assert "**2009** vs **2010**" in disagreement.label
+    lines = " ".join(m.value for m in disagreement.markdown)
+    assert "(contradicted)" in lines and "no URL: print article" in lines and "(https://example.org/dk)" in lines
     table = app.dataframe[0].value
-    assert set(table["Country"]) == {"Netherlands"}
+    assert set(table["Country"]) == {"Denmark"}
 
 
 @pytest.mark.parametrize(("params", "expected"), INVALID_CASES, ids=[str(i) for i in range(len(INVALID_CASES))])
@@ -150,8 +156,8 @@ def test_invalid_link_shows_a_notice_and_the_page(params, expected):
 def test_every_page_says_which_emcdda_edition_and_where_newer_figures_are(page):
     app = open_page(page)
     notice = " ".join(caption.value for caption in app.sidebar.caption)
-    assert "Statistical Bulletin 2019 edition, data years to 2017" in notice
-    assert "National figures as published" in notice and "2023" in notice
+    assert "Fixture Bulletin 2030 edition, data years to 2015" in notice
+    assert "National figures as published" in notice and "reach 2017" in notice
 
 
 def test_programmes_page_shows_a_source_for_every_field():
@@ -161,30 +167,30 @@ def test_programmes_page_shows_a_source_for_every_field():
     assert {"start date", "status", "patients numeric"} <= set(by_field["Field"])
     assert by_field["Link"].str.startswith(("http", "no URL")).all()
     table = app.dataframe[0].value
-    assert table.loc[0, "Treated patients"] == "yes" and table.loc[0, "Dates"].startswith("2022")
+    assert list(table["Programme"]) == ["Norwegian trial", "Norwegian pilot", "Norwegian planned programme"]
+    assert list(table["Treated patients"]) == ["yes", "yes", "no"] and table.loc[1, "Dates"] == "2022-01"
 
 
 def test_data_page_explains_every_flag():
     app = open_page("data")
     flags = next(frame.value for frame in app.dataframe if "explanation" in frame.value.columns)
-    assert {"rate_from_all_ages_deaths", "age_bands_exceed_sex_total", "part_of_country"} <= set(flags["flag"])
-    assert (flags.set_index("flag").loc["age_bands_exceed_sex_total", "values_flagged"]) > 0
+    assert flags.set_index("flag")["values_flagged"].to_dict() == {"national_definition": 3,
+                                                                   "rate_from_all_ages_deaths": 1}
 
 
 def test_trends_page_draws_national_figures_beside_the_emcdda_series():
-    app = open_page("trends", indicator="drd_deaths", countries="NOR,GBR")
+    app = open_page("trends", indicator="drd_deaths", countries="NOR,SWE")
     assert not app.error, [e.value for e in app.error]
     emcdda, national = figures_on(app)[:2]
-    assert {t["name"] for t in emcdda["data"] if t.get("meta", {}).get("role") == "series"} == {
-        "Norway", "United Kingdom"}
+    assert {t["name"] for t in emcdda["data"] if t.get("meta", {}).get("role") == "series"} == {"Norway", "Sweden"}
     lines = {t["name"]: t for t in national["data"] if t.get("meta", {}).get("role") == "series"}
-    assert set(lines) == {"Norway", "England and Wales", "Scotland"}  # the UK itself has no national series
-    norway = dict(zip(lines["Norway"]["x"], lines["Norway"]["y"], strict=True))
-    assert norway[2023] == 363 and max(norway) == 2023
-    assert any("Folkehelseinstituttet" in text for text in lines["Norway"]["hovertext"])
+    assert set(lines) == {"Norway"}  # Sweden has no national figures: only the countries that have them
+    norway = {x: y for x, y in zip(lines["Norway"]["x"], lines["Norway"]["y"], strict=True) if y is not None}
+    assert norway == {2014: 266, 2016: 282, 2017: 257}  # to the latest year, past the bulletin's 2015
+    assert any("Fixture Institute of Public Health" in text for text in lines["Norway"]["hovertext"])
     assert any("Open the national figures" in link.label for link in app.get("page_link"))
 
 
 def test_no_national_companion_for_other_indicators():
-    app = open_page("trends", indicator="ost_methadone_clients", countries="NOR")
+    app = open_page("trends", indicator="national_drug_deaths", countries="NOR")
     assert len(figures_on(app)) == 1

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard import settings
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.process
 
 SECTIONS = ["meta", "generation", "queries", "pandas", "rerun", "browser", "memory", "targets"]
 

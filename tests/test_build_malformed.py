@@ -30,6 +30,8 @@ import pytest
 
 from dashboard import build, db, settings
 
+pytestmark = pytest.mark.corpus  # full run only: every way to break the inputs, and builds killed midway
+
 if not settings.SHARED_DATA_DIR.is_dir():
     reason = (f"RAW SOURCES MISSING: malformed-input and SIGKILL tests NOT run "
               f"({settings.SHARED_DATA_DIR} does not exist; set DPA_SOURCE_DIR)")

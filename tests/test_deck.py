@@ -18,7 +18,7 @@ from dashboard.deck import Deck, DeckItem
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = Deck("Board meeting, 12 May", (
-    DeckItem("page=map&preset=eu27&year=2016", "Estonia still tops the map."),
+    DeckItem("page=map&preset=eu27&year=2014", "Estonia still tops the map."),
     DeckItem("page=trends&preset=nordic&scale=log", "Nordic rates: note the log axis.\nSecond line, «quoted» ✓"),
     DeckItem("page=programmes&preset=hat"),
 ))
@@ -148,7 +148,7 @@ def test_views_for_deck_builds_each_slide_and_numbers_the_notices(connection):
     slides, notices = deck.views_for_deck(connection, catalog, saved)
     assert [view.kind for view, _ in slides] == ["map", "trend", "timeline", "trend"]
     assert [note for _, note in slides] == [item.note for item in saved.items]
-    assert slides[0][0].params["year"] == 2016 and set(slides[0][0].params["countries"]) == set(catalog.preset("eu27"))
+    assert slides[0][0].params["year"] == 2014 and set(slides[0][0].params["countries"]) == set(catalog.preset("eu27"))
     assert slides[3][0].params["countries"] == ["NOR"]
     assert notices and all(notice.startswith("Slide 4: ") for notice in notices)
     assert any("ATLANTIS" in notice for notice in notices) and any("sideways" in notice for notice in notices)
@@ -165,6 +165,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.skipif(not export.browser_available(), reason="Chromium is not installed")
+@pytest.mark.process
 def test_cli_exports_a_deck_as_pptx(tmp_path):
     from pptx import Presentation
 
@@ -179,6 +180,7 @@ def test_cli_exports_a_deck_as_pptx(tmp_path):
         item.note for item in saved.items]
 
 
+@pytest.mark.process
 def test_cli_exports_a_deck_as_html_without_a_browser(tmp_path):
     (tmp_path / "deck.json").write_text(deck.to_json(SAMPLE), encoding="utf-8")
     result = run_cli("--deck", "deck.json", "--format", "html", cwd=tmp_path)
@@ -194,6 +196,7 @@ def test_cli_exports_a_deck_as_html_without_a_browser(tmp_path):
     (None, ["--format", "pptx"], "cannot read deck file deck.json"),
     (deck.to_json(SAMPLE), ["--format", "csv"], "unknown format 'csv' for a deck"),
 ])
+@pytest.mark.process
 def test_cli_bad_deck_fails_with_one_line(tmp_path, content, args, message):
     if content is not None:
         (tmp_path / "deck.json").write_text(content, encoding="utf-8")

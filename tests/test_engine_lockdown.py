@@ -15,7 +15,7 @@ import pytest
 
 from dashboard import db, settings
 
-SHIPPED = settings.REPO_ROOT / "data" / "extracts"
+SHIPPED = settings.SHIPPED_DATA_DIR
 DENIED = "file system operations are disabled by configuration"
 LOCKED = "the configuration has been locked"
 

@@ -1,4 +1,4 @@
-"""Exports: every file is opened again and checked for what it must say and hold."""
+"""Exports: every file is opened again and checked for what it must say and hold (on the fixture extracts)."""
 
 from __future__ import annotations
 
@@ -34,8 +34,9 @@ QUERIES = {
     "map": "page=map",
     "trend": "page=trends&preset=nordic",
     "timeline": "page=programmes&preset=hat",
-    "trend_log": "page=trends&countries=DEU,NLD,CHE,NOR&from=2000&to=2015&scale=log",
+    "trend_log": "page=trends&countries=NOR,SWE,DNK&from=2011&to=2015&scale=log",
     "map_2010": "page=map&preset=eu27&year=2010",
+    "map_all": "page=map&preset=all",
 }
 needs_browser = pytest.mark.skipif(not export.browser_available(), reason="Chromium is not installed")
 REPO = Path(__file__).resolve().parent.parent
@@ -103,10 +104,11 @@ def assert_same_table(found: pd.DataFrame, expected: pd.DataFrame, rel_tol: floa
 
 
 @pytest.mark.parametrize("name, kind, countries, years", [
-    ("map", "map", "30-countries", "2016"),
-    ("trend", "trend", "5-countries", "1995-2017"),
-    ("trend_log", "trend", "DEU-NLD-CHE-NOR", "2000-2015"),
-    ("map_2010", "map", "27-countries", "2010"),
+    ("map", "map", "DNK-FIN-NOR-SWE", "2015"),
+    ("trend", "trend", "DNK-FIN-NOR-SWE", "2010-2015"),
+    ("trend_log", "trend", "NOR-SWE-DNK", "2011-2015"),
+    ("map_2010", "map", "DNK-FIN-SWE", "2010"),
+    ("map_all", "map", "6-countries", "2015"),
 ])
 def test_file_names_say_chart_indicator_countries_years(chart_views, name, kind, countries, years):
     result = export.file_name(chart_views[name], "png")
@@ -266,7 +268,7 @@ def render_offline(browser, tmp_path: Path, content: bytes) -> dict:
 def test_offline_html_map_renders_with_network_blocked(offline_browser, chart_views, tmp_path):
     drawn = render_offline(offline_browser, tmp_path, export.to_html(chart_views["map"], exported_on=EXPORTED_ON))
     assert drawn["refused"] == [] and drawn["errors"] == []
-    assert drawn["countries"] > 10
+    assert drawn["countries"] == 5  # every shape of the fixture's base map, selected or not
 
 
 @pytest.mark.browser
@@ -275,13 +277,15 @@ def test_offline_deck_html_renders_every_chart(offline_browser, chart_views, tmp
     slides = [(chart_views[name], "") for name in QUERIES]
     drawn = render_offline(offline_browser, tmp_path, export.deck_to_html(slides, exported_on=EXPORTED_ON))
     assert drawn["refused"] == [] and drawn["errors"] == []
-    assert drawn["plots"] == len(slides) and drawn["countries"] > 20 and drawn["lines"] >= 5
+    maps = sum(view.kind == "map" for view, _ in slides)
+    assert drawn["plots"] == len(slides) and drawn["countries"] == 5 * maps and drawn["lines"] >= 5
 
 
 # --- static images ----------------------------------------------------------------------------------------------
 
 
 @needs_browser
+@pytest.mark.browser
 @pytest.mark.parametrize("scale, pixels", [("slide", (1600, 900)), ("print", (3300, 2550))])
 def test_png_has_the_documented_size(warm_exporter, chart_views, scale, pixels):
     assert png_size(export.to_png(chart_views["trend"], scale, exported_on=EXPORTED_ON)) == pixels
@@ -289,6 +293,7 @@ def test_png_has_the_documented_size(warm_exporter, chart_views, scale, pixels):
 
 
 @needs_browser
+@pytest.mark.browser
 @pytest.mark.parametrize("name", ["map", "timeline", "trend_log"])
 def test_svg_text_has_title_source_stamp_and_link(warm_exporter, chart_views, name):
     view = chart_views[name]
@@ -299,6 +304,7 @@ def test_svg_text_has_title_source_stamp_and_link(warm_exporter, chart_views, na
 
 
 @needs_browser
+@pytest.mark.browser
 def test_pdf_text_has_title_source_and_stamp(warm_exporter, chart_views):
     from pypdf import PdfReader
 
@@ -313,6 +319,7 @@ def test_pdf_text_has_title_source_and_stamp(warm_exporter, chart_views):
 
 
 @needs_browser
+@pytest.mark.browser
 def test_deck_pptx_has_a_slide_per_view_with_title_picture_and_note(warm_exporter, chart_views):
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -336,6 +343,7 @@ def test_deck_pptx_has_a_slide_per_view_with_title_picture_and_note(warm_exporte
 
 
 @needs_browser
+@pytest.mark.browser
 def test_deck_pdf_has_a_page_per_view_with_title_source_and_note(warm_exporter, chart_views):
     from pypdf import PdfReader
 
@@ -353,6 +361,7 @@ def test_deck_pdf_has_a_page_per_view_with_title_source_and_note(warm_exporter, 
 
 
 @needs_browser
+@pytest.mark.browser
 def test_concurrent_exports_each_get_their_own_image(warm_exporter, chart_views):
     results: dict[str, tuple[int, int]] = {}
 
@@ -415,20 +424,23 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.process
 def test_cli_exports_a_view_as_offline_html(tmp_path):
-    result = run_cli("--view", "page=trends&preset=nordic", "-o", str(tmp_path / "trend.html"), cwd=tmp_path)
+    result = run_cli("--view", "page=trends&preset=eu27", "-o", str(tmp_path / "trend.html"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "" and "wrote" in result.stdout
     page = (tmp_path / "trend.html").read_text(encoding="utf-8")
-    assert "Nordic countries (5 countries)" in page and f'href="{BASE_URL}trends?' in page
+    assert "EU-27 (3 countries)" in page and f'href="{BASE_URL}trends?' in page
+    assert "<td>Sweden</td>" in page and "<td>620.0</td>" in page
 
 
+@pytest.mark.process
 def test_cli_corrects_bad_view_parameters_and_still_exports(connection, catalog, tmp_path):
     result = run_cli("--view", "http://x/?page=map&countries=NOR,SWE,XXX&year=abc", "--format", "csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "notice: Unknown country code 'XXX'" in result.stderr and "'year' must be a year" in result.stderr
     written = list(tmp_path.glob("*.csv"))
-    assert [path.name for path in written] == ["map_drd_deaths_per_million_15_64_NOR-SWE_2016.csv"]
+    assert [path.name for path in written] == ["map_drd_deaths_per_million_15_64_NOR-SWE_2015.csv"]
     assert set(read_exported_csv(written[0])["iso3"]) == {"NOR", "SWE"}
 
 
@@ -437,6 +449,7 @@ def test_cli_corrects_bad_view_parameters_and_still_exports(connection, catalog,
     (["--view", "page=map", "--format", "png", "--scale", "poster"], "unknown size 'poster'"),
     (["--view", "page=map", "-o", "out.docx"], "unknown format 'docx'"),
 ])
+@pytest.mark.process
 def test_cli_bad_input_fails_with_one_line(tmp_path, args, message):
     result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 1
@@ -445,19 +458,19 @@ def test_cli_bad_input_fails_with_one_line(tmp_path, args, message):
 
 
 def test_an_indexed_trend_exports_the_indexed_numbers_it_draws(connection):
-    """Issue 11: with index=2000 the chart drew Norway at 54.2 while the CSV said 195; now both say what is drawn."""
+    """Issue 11: with an index the chart drew one number while the CSV said another; now both say what is drawn."""
     catalog = catalog_module.load_catalog(connection)
-    state, _ = from_query_string("page=trends&indicator=drd_deaths&countries=NOR,SWE&index=2000", catalog)
+    state, _ = from_query_string("page=trends&indicator=drd_deaths&countries=NOR,SWE&index=2011", catalog)
     view = charts.build_chart("trend", connection, catalog, state)
     exported = read_exported_csv(export.to_csv(view)).set_index(["iso3", "year"])
-    assert exported.loc[("NOR", 2000), "plotted"] == pytest.approx(100)
-    norway_2001 = exported.loc[("NOR", 2001)]
-    assert norway_2001["plotted"] == pytest.approx(norway_2001["value"] / norway_2001["base_value"] * 100)
+    assert exported.loc[("NOR", 2011), "plotted"] == pytest.approx(100)
+    assert exported.loc[("NOR", 2015), "plotted"] == pytest.approx(289 / 262 * 100)
+    assert (exported.loc[("NOR", 2015), "value"], exported.loc[("NOR", 2015), "base_value"]) == (289, 262)
     drawn = {trace.name: dict(zip(trace.x, trace.y, strict=True)) for trace in view.figure.data
              if (trace.meta or {}).get("role") == "series"}
-    assert drawn["Norway"][2001] == pytest.approx(norway_2001["plotted"])
+    assert drawn["Norway"][2015] == pytest.approx(289 / 262 * 100)
     workbook = pd.read_excel(io.BytesIO(export.to_xlsx(view)), sheet_name="data").set_index(["iso3", "year"])
-    assert workbook.loc[("NOR", 2000), "plotted"] == pytest.approx(100)
+    assert workbook.loc[("NOR", 2015), "plotted"] == pytest.approx(289 / 262 * 100)
 
 
 def test_one_registry_says_which_formats_need_chromium():

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, quote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import settings, site
+from dashboard import db, settings, site
 from dashboard import state as view_state
 from dashboard.catalog import load_catalog
 from tests.apptest_support import open_page
@@ -206,11 +206,10 @@ def titles(extract_hashes) -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="module", params=PAGES)
-def session(request, titles):
-    """One AppTest per page, reused across the corpus."""
-    page = request.param
-    return {"page": page, "app": open_page(page), "titles": titles}
+@pytest.fixture(scope="module")
+def sessions(titles) -> dict[str, AppTest]:
+    """One AppTest per page, reused across the corpus (created on first use)."""
+    return {}
 
 
 def shown_page(page: str, query: str) -> str:
@@ -292,16 +291,43 @@ def run_case(app: AppTest, query: str) -> AppTest:
     return app.run()
 
 
-@pytest.mark.parametrize(("name", "query"), CORPUS, ids=[name for name, _ in CORPUS])
-def test_page_survives_hostile_link(session, name, query):
-    page = session["page"]
+def distinct_cases() -> list[tuple[str, str, str, int]]:
+    """Per page, one case for each distinct normalised state it leads to (the page shown, the state it parses to,
+    whether it raises a notice): (page, name, query, how many corpus cases it stands for). parse_state is checked
+    on every case above; the app only needs to show each distinct outcome once."""
+    catalog = load_catalog(db.connect(settings.DATA_DIR))
+    groups: dict[tuple, list[tuple[str, str]]] = {}
+    for page in PAGES:
+        for name, query in CORPUS:
+            shown = shown_page(page, query)
+            state, notices = view_state.parse_state(params_of(query), catalog, page=shown)
+            key = (page, shown, view_state.to_query_string(state, catalog), bool(notices))
+            groups.setdefault(key, []).append((name, query))
+    return [(key[0], cases[0][0], cases[0][1], len(cases)) for key, cases in groups.items()]
+
+
+DISTINCT = distinct_cases()
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("page", "name", "query", "stands_for"), DISTINCT,
+                         ids=[f"{page}-{name}" for page, name, _, _ in DISTINCT])
+def test_page_survives_hostile_link(sessions, titles, page, name, query, stands_for):
     expected = shown_page(page, query)
-    title = session["titles"][expected]
-    found = problems_on(run_case(session["app"], query), expected, title)
+    title = titles[expected]
+    app = sessions.get(page) or sessions.setdefault(page, open_page(page))
+    found = problems_on(run_case(app, query), expected, title)
     if found:
         fresh = problems_on(run_case(open_page(page), query), expected, title)
-        session["app"] = open_page(page)  # don't let a broken session spoil the next cases
-        pytest.fail(f"{page} {name}: {found}; in a fresh session: {fresh or 'fine'}")
+        sessions[page] = open_page(page)  # don't let a broken session spoil the next cases
+        pytest.fail(f"{page} {name} (and {stands_for - 1} cases like it): {found}; in a fresh session: "
+                    f"{fresh or 'fine'}")
+
+
+def test_distinct_cases_cover_every_page_and_fewer_runs_than_the_corpus():
+    assert {page for page, *_ in DISTINCT} == set(PAGES)
+    assert sum(stands_for for *_, stands_for in DISTINCT) == len(CORPUS) * len(PAGES)
+    assert len(DISTINCT) < len(CORPUS) * len(PAGES)
 
 
 def test_markup_in_a_link_stays_inert_in_the_notice(extract_hashes):

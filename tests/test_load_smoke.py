@@ -21,7 +21,7 @@ def run_script(*args: str, timeout: float) -> subprocess.CompletedProcess:
                           text=True, timeout=timeout)
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_short_load_run_has_no_errors_and_reports_latency_and_memory(tmp_path):
     out = tmp_path / "load.json"
     result = run_script("--sessions", "5", "--seconds", "8", "--out", str(out), timeout=300)

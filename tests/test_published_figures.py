@@ -1,4 +1,8 @@
-"""Numbers as published: the EMCDDA's own rates, the seed articles' figures and what each flag says.
+"""The data-truth module: the shipped edition (data/extracts) against numbers as published, the EMCDDA's own rates,
+the seed articles' figures, what each flag says, and the facts of the HAT register.
+
+The only tests that read this edition's values (with the build tests, which rebuild it from the raw sources): every
+other test runs on the fixture extracts of tests/fixture_data.py, so a new edition is checked here and only here.
 
 tests/fixtures/published_emcdda_rates.csv holds every EMCDDA rate per million aged 15-64 we found published (Country
 Drug Reports 2019, Statistical Bulletins 2007 and 2012), each with its URL and quote, and what we expect of it:
@@ -12,17 +16,26 @@ from __future__ import annotations
 
 import csv
 import decimal
+import json
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts, db, export
+from dashboard import charts, db, export, figures, settings
 from dashboard.catalog import load_catalog
 from dashboard.state import parse_state
 
+RATE = "drd_deaths_per_million_15_64"
 PUBLISHED = list(csv.DictReader((Path(__file__).parent / "fixtures" / "published_emcdda_rates.csv")
                                 .open(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def connection(shipped_connection):
+    """This module checks the shipped edition: its connection reads data/extracts, not the fixture."""
+    return shipped_connection
 
 
 def published_rounding(value: float, decimals: int) -> float:
@@ -261,3 +274,202 @@ def test_age_bands_all_zero_are_not_used_for_the_rate(connection):
     assert {"rate_from_all_ages_deaths", "age_bands_all_zero"} <= set(row["quality_flags"].split(","))
     count = rate_row(connection, "drd_deaths", "NLD", 1995)
     assert count["value"] == 70 and "every age band is 0" in count["value_note"]
+
+
+# --- the shipped edition's catalog, register and sources (moved from tests/test_queries.py) ----------------------
+
+AGE_BANDS = ["15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64", "65+"]
+NORDIC = ["DNK", "FIN", "ISL", "NOR", "SWE"]
+
+
+def reference_rows(name: str) -> list[dict[str, str]]:
+    with (settings.REFERENCE_DIR / name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_catalog_drug_induced_deaths_breakdowns(connection):
+    catalog = db.run_query(connection, "indicator_catalog").set_index("indicator_id")
+    deaths = catalog.loc["drd_deaths"]
+    assert list(deaths["sexes"]) == ["female", "male", "total"]
+    assert sorted(set(deaths["age_groups"]) - {"total"}) == AGE_BANDS
+    assert (deaths["year_min"], deaths["year_max"]) == (1995, 2017)
+    assert "male/25-29" not in set(deaths["breakdowns"])  # age bands are published for both sexes only
+    assert {"total/25-29", "male/total", "female/total", "total/total"} <= set(deaths["breakdowns"])
+
+
+def test_country_catalog_and_presets(connection):
+    countries = db.run_query(connection, "country_catalog")
+    assert len(countries) == len(reference_rows("countries.csv")) and countries["iso3"].is_unique
+    parts = countries[countries["part_of"].notna()]
+    assert set(parts["iso3"]) == {"GB-EAW", "GB-SCT"} and set(parts["part_of"]) == {"GBR"}
+    assert list(countries["name_en"]) == sorted(countries["name_en"])
+    assert countries["eu27"].sum() == 27
+    assert sorted(countries.loc[countries["nordic"], "iso3"]) == NORDIC
+    assert not countries.loc[countries["iso3"] == "GBR", "eu27"].item()
+    on_map = countries[countries["on_map"]]
+    assert on_map["centroid_lat"].between(34, 72).all() and on_map["centroid_lon"].between(-25, 45).all()
+    assert countries.loc[~countries["on_map"], "centroid_lat"].isna().all()
+
+
+def test_programmes_filtered_by_country(connection):
+    dutch = db.run_query(connection, "programmes", countries=["NLD"])
+    assert sorted(dutch["programme_id"]) == ["NL-CCBH-TRIAL", "NL-REGULAR"]
+    several = db.run_query(connection, "programmes", countries=["NOR", "CHE"])
+    assert sorted(several["programme_id"]) == ["CH-HEGEBE", "CH-PROVE", "NO-HAB-PILOT"]
+    assert db.run_query(connection, "programmes", countries=[]).empty
+    assert db.run_query(connection, "programmes", countries=["FRA"]).empty  # no HAT programme found for France
+    everything = db.run_query(connection, "programmes", countries=NORDIC + ["NLD", "CHE", "DEU", "GBR", "BEL",
+                                                                        "LUX", "ESP", "CAN", "AUS"])
+    assert len(everything) == len(reference_rows("programmes.csv"))
+    assert everything["source_titles"].str.strip().astype(bool).all()
+    assert everything["source_urls"].str.strip().astype(bool).all()
+    assert everything["centroid_lat"].notna().sum() >= 15
+
+
+def test_programme_claims_show_both_dutch_start_years_with_their_sources(connection):
+    claims = db.run_query(connection, "programme_claims", countries=["NLD"])
+    start = claims[(claims["programme_id"] == "NL-CCBH-TRIAL") & (claims["field"] == "start_year")]
+    by_year = start.set_index("claimed_value")
+    assert set(by_year.index) == {"1988", "1998"}
+    assert by_year.loc["1988", "claim_status"] == "contradicted"
+    assert by_year.loc["1998", "claim_status"] == "supported"
+    assert "ASC Communications" in by_year.loc["1988", "source_title"]
+    assert by_year.loc["1998", "source_url"] == "https://ndsn.org/julaug98/heroin2.html"
+    assert set(claims["country"]) == {"Netherlands"}
+    dutch = {row["programme_id"] for row in reference_rows("programmes.csv") if row["iso3"] == "NLD"}
+    assert len(claims) == sum(row["programme_id"] in dutch for row in reference_rows("programme_claims.csv"))
+    regular = claims[claims["programme_id"] == "NL-REGULAR"].set_index("claimed_value")["claim_status"]
+    assert regular["2009"] == "supported" and regular["2004"] == "contradicted"  # a decision, not a start
+
+
+def test_source_list_has_licence_and_attribution_for_every_source(connection):
+    sources = db.run_query(connection, "source_list")
+    assert sources["source_id"].is_unique
+    assert sources["licence"].notna().all() and sources["attribution"].notna().all()
+    assert set(sources["kind"]) == {"external", "computed"}
+    used = {row[0] for row in connection.duck.execute("select distinct source_id from facts").fetchall()}
+    assert used <= set(sources["source_id"])
+    listed = {row["source_id"] for row in reference_rows("sources.csv")}
+    assert set(sources["source_id"]) == used | listed, "every source row is used or hand-listed"
+
+
+def test_national_figures_beside_the_uk_are_england_and_wales_and_scotland(connection):
+    """The UK has no national series of its own: its parts' figures are drawn beside the EMCDDA series."""
+    from dashboard import content
+
+    reader = content.DirectReader(connection)
+    state, _ = parse_state({"indicator": "drd_deaths", "countries": "NOR,GBR"}, reader.load_catalog(), page="trends")
+    companion = content.national_companion(reader, state)
+    drawn = companion.chart.data.loc[companion.chart.data["value"].notna()]
+    assert set(drawn["iso3"]) == {"NOR", "GB-EAW", "GB-SCT"}
+    norway = drawn[drawn["iso3"] == "NOR"].set_index("year")["value"]
+    assert norway[2023] == 363 and norway.index.max() == 2023
+    assert drawn["source_publisher"].str.contains("Folkehelseinstituttet").any()
+
+
+# --- the register drawn: how the shipped programmes appear on the map, the trends and the timeline ------------
+
+FRAME = {"title": "T", "subtitle": "s", "source_line": "Source: S."}
+
+
+@pytest.fixture(scope="module")
+def programmes(connection) -> pd.DataFrame:
+    return db.run_query(connection, "programmes", countries=list(load_catalog(connection).countries))
+
+
+@pytest.fixture(scope="module")
+def rate_map_figure(connection, programmes) -> go.Figure:
+    geojson = json.loads((settings.SHIPPED_DATA_DIR / "europe.geojson").read_text(encoding="utf-8"))
+    frame = db.run_query(connection, "indicator_map", indicator=RATE, year=2016, sex="total", age_group="total",
+                         countries=list(load_catalog(connection).countries))
+    return figures.make_map_figure(frame, geojson, indicator_label="rate", unit="x", year=2016, programmes=programmes,
+                                   **FRAME)
+
+
+def trend_query(connection, countries, year_from=1995, year_to=2017) -> pd.DataFrame:
+    return db.run_query(connection, "indicator_trend", indicator=RATE, countries=countries, year_from=year_from,
+                        year_to=year_to, sex="total", age_group="total")
+
+
+def shapes_named(fig: go.Figure, prefix: str) -> list:
+    return [shape for shape in fig.layout.shapes if shape.name and shape.name.startswith(prefix)]
+
+
+def annotation_text(fig: go.Figure, name: str) -> str:
+    [text] = [a.text for a in fig.layout.annotations if a.name == name]
+    return text
+
+
+def series(fig: go.Figure) -> dict:
+    return {t.name: t for t in fig.data if isinstance(t.meta, dict) and t.meta.get("role") == "series"}
+
+
+@pytest.mark.parametrize(("programme_id", "phase"), [
+    ("CH-PROVE", "ended"), ("CH-HEGEBE", "regular"), ("NL-REGULAR", "regular"), ("DK-REGULAR", "regular"),
+    ("ES-PEPSA", "trial"), ("UK-BRITISH-SYSTEM", "unsupervised prescribing"), ("UK-MIDDLESBROUGH", "ended"),
+    ("UK-GLASGOW-EDTS", "pilot"), ("LU-TADIAM", "pilot"), ("NO-HAB-PILOT", "pilot"),
+    ("AU-ACT-TRIAL", "planned/never implemented"),
+])
+def test_programme_phase_on_shipped_programmes(programmes, programme_id, phase):
+    """PEPSA still treats patients (compassionate use) and the 1926 'British system' is not supervised HAT."""
+    row = next(row for row in figures.records(programmes) if row["programme_id"] == programme_id)
+    assert figures.programme_phase(row) == phase
+
+
+def test_programme_marker_hover(rate_map_figure, programmes):
+    """What the map's markers say about the register's programmes (years, patients, sources, conflicts)."""
+    markers = [t for t in rate_map_figure.data if isinstance(t.meta, dict) and t.meta.get("role") == "programme"]
+    hovers = {pid: text for trace in markers for pid, text in zip(trace.customdata, trace.hovertext, strict=True)}
+    assert "Years: since 2009" in hovers["DE-REGULAR"] and "788" in hovers["DE-REGULAR"]
+    assert "Years: 2002–2007" in hovers["DE-MODELLPROJEKT"]
+    assert "Years: since 2009" in hovers["NL-REGULAR"]
+    first_source = programmes.set_index("programme_id").loc["NL-REGULAR", "source_titles"].split(" ; ")[0]
+    assert f"Source: {first_source[:40]}" in hovers["NL-REGULAR"].replace("<br>", " ")
+    assert "Sources disagree" in hovers["NO-HAB-PILOT"] and "Sources disagree" not in hovers["DE-REGULAR"]
+
+
+def test_trend_programme_band_and_line_for_germany(connection, programmes):
+    fig = figures.make_trend_figure(trend_query(connection, ["DEU"]), indicator_label="rate", unit="x",
+                                    programmes=programmes, **FRAME)
+    band = shapes_named(fig, "hat-band-DE-MODELLPROJEKT")
+    assert len(band) == 1 and (band[0].x0, band[0].x1) == (2001.5, 2007.5)
+    line = shapes_named(fig, "hat-line-DE-REGULAR")
+    assert len(line) == 1 and line[0].x0 == line[0].x1 == 2009 and line[0].line.dash == "dot"
+    assert annotation_text(fig, "hat-label-DE-REGULAR") == "HAT regular: Germany 2009"
+    assert annotation_text(fig, "hat-label-DE-MODELLPROJEKT") == "HAT trial: Germany 2002–2007"
+    colour = series(fig)["Germany"].line.color
+    red, green, blue = (int(colour.lstrip("#")[i: i + 2], 16) for i in (0, 2, 4))
+    assert line[0].line.color == colour and band[0].fillcolor.startswith(f"rgba({red},{green},{blue},0.")
+    assert shapes_named(fig, "hat-band-CH") == []  # only programmes of the countries shown
+
+
+def test_trend_regular_treatment_begun_before_the_range_is_marked_at_its_start(connection, programmes):
+    fig = figures.make_trend_figure(trend_query(connection, ["CHE"], 2005, 2017), indicator_label="a", unit="x",
+                                    programmes=programmes, **FRAME)
+    line = shapes_named(fig, "hat-line-CH-HEGEBE")
+    assert len(line) == 1 and line[0].x0 == 2005
+    assert annotation_text(fig, "hat-label-CH-HEGEBE") == "HAT regular: Switzerland since 1999"
+
+
+def test_trend_does_not_draw_the_british_system_as_hat(connection, programmes):
+    """Take-home prescribing since 1926 is not supervised heroin-assisted treatment (data review 2026-12)."""
+    fig = figures.make_trend_figure(trend_query(connection, ["GBR"], 1995, 2017), indicator_label="a", unit="x",
+                                    programmes=programmes, **FRAME)
+    assert shapes_named(fig, "hat-line-UK-BRITISH-SYSTEM") == []
+    assert "UK-BRITISH-SYSTEM" in fig.layout.meta["programmes_not_drawn"]
+    assert len(shapes_named(fig, "hat-band-UK-RIOTT")) == 1
+
+
+def test_trend_dutch_regular_treatment_starts_in_2009(connection, programmes):
+    fig = figures.make_trend_figure(trend_query(connection, ["NLD"]), indicator_label="a", unit="x",
+                                    programmes=programmes, **FRAME)
+    line = shapes_named(fig, "hat-line-NL-REGULAR")
+    assert len(line) == 1 and line[0].x0 == 2009
+    assert len(shapes_named(fig, "hat-band-NL-CCBH-TRIAL")) == 1
+
+
+def test_timeline_early_start_is_clipped_and_labelled(programmes):
+    fig = figures.make_timeline_figure(programmes, **FRAME)
+    assert fig.layout.meta["clipped"] == ["UK-BRITISH-SYSTEM"]
+    assert "◀ from 1926" in annotation_text(fig, "hat-label-clipped-UK-BRITISH-SYSTEM")
+    assert fig.layout.xaxis.range[0] < figures.TIMELINE_FIRST_YEAR

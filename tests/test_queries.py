@@ -1,243 +1,234 @@
-"""Each query in queries/*.sql on the shipped extracts, checked against the facts directly."""
+"""Each query in queries/*.sql on the fixture extracts (tests/fixture_data.py), against the values written there."""
 
 from __future__ import annotations
 
-import csv
 import math
 
 import pandas as pd
 import pytest
 
-from dashboard import db, settings
-
-AGE_BANDS = ["15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64", "65+"]
-NORDIC = ["DNK", "FIN", "ISL", "NOR", "SWE"]
+from dashboard import db
+from tests import fixture_data as F
 
 
 def trend(connection, **params) -> pd.DataFrame:
-    defaults = {"indicator": "drd_deaths", "countries": ["NOR"], "year_from": 2010, "year_to": 2017,
+    defaults = {"indicator": F.COUNT, "countries": ["NOR"], "year_from": 2010, "year_to": 2015,
                 "sex": "total", "age_group": "total"}
     return db.run_query(connection, "indicator_trend", **(defaults | params))
 
 
 def place(connection, **params) -> pd.DataFrame:
-    defaults = {"indicator": "drd_deaths", "countries": ["NOR", "SWE", "DNK", "FIN"], "year": 2016,
+    defaults = {"indicator": F.COUNT, "countries": ["NOR", "SWE", "DNK", "FIN"], "year": 2015,
                 "sex": "total", "age_group": "total"}
     return db.run_query(connection, "indicator_map", **(defaults | params)).set_index("iso3")
 
 
-def fact(connection, iso3: str, year: int, indicator: str = "drd_deaths", sex: str = "total",
-         age_group: str = "total") -> float | None:
-    """The value straight from the facts view (None when not reported or absent)."""
-    row = connection.duck.execute(
-        "select value from facts where iso3 = ? and year = ? and indicator_id = ? and sex = ? and age_group = ?",
-        [iso3, year, indicator, sex, age_group]).fetchone()
-    return row[0] if row else None
-
-
 # --- indicator_catalog ------------------------------------------------------------------------------------------------
-
-def reference_rows(name: str) -> list[dict[str, str]]:
-    with (settings.REFERENCE_DIR / name).open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
 
 @pytest.fixture(scope="module")
 def catalog(connection) -> pd.DataFrame:
     return db.run_query(connection, "indicator_catalog").set_index("indicator_id")
 
 
-def test_catalog_lists_every_indicator_with_breakdowns_and_years(connection, catalog):
-    indicators = {row[0] for row in connection.duck.execute("select indicator_id from indicators").fetchall()}
-    assert set(catalog.index) == indicators and len(indicators) == len(reference_rows("indicators.csv"))
-    for indicator_id, row in catalog.iterrows():
-        assert len(row["sexes"]) >= 1 and len(row["age_groups"]) >= 1, indicator_id
-        assert 1950 <= row["year_min"] <= row["year_max"] <= 2100, indicator_id
-        assert row["attribution"], indicator_id
-        assert set(row["breakdowns"]) <= {f"{sex}/{age}" for sex in row["sexes"] for age in row["age_groups"]}
-
-
-def test_catalog_drug_induced_deaths_breakdowns(catalog):
-    deaths = catalog.loc["drd_deaths"]
+def test_catalog_lists_every_indicator_with_breakdowns_years_and_attribution(catalog):
+    assert sorted(catalog.index) == sorted([F.COUNT, F.RATE, F.NATIONAL])
+    deaths = catalog.loc[F.COUNT]
     assert list(deaths["sexes"]) == ["female", "male", "total"]
-    assert sorted(set(deaths["age_groups"]) - {"total"}) == AGE_BANDS
-    assert (deaths["year_min"], deaths["year_max"]) == (1995, 2017)
-    assert "male/25-29" not in set(deaths["breakdowns"])  # age bands are published for both sexes only
-    assert {"total/25-29", "male/total", "female/total", "total/total"} <= set(deaths["breakdowns"])
+    assert list(deaths["age_groups"]) == ["25-29", "total"]
+    assert set(deaths["breakdowns"]) == {"total/total", "male/total", "female/total", "total/25-29"}
+    assert (deaths["year_min"], deaths["year_max"], deaths["map_year"]) == (2010, 2015, 2015)
+    assert deaths["attribution"] == "Fixture Bulletin 2030, deaths total."
+    assert (catalog.loc[F.NATIONAL, "year_min"], catalog.loc[F.NATIONAL, "year_max"]) == (2014, 2017)
 
 
-def test_catalog_year_range_counts_only_reported_values(connection, catalog):
-    first, last = connection.duck.execute(
-        "select min(year), max(year) from facts where indicator_id = 'eurostat_toxico_deaths' and value is not null"
-    ).fetchone()
-    assert (catalog.loc["eurostat_toxico_deaths", "year_min"], catalog.loc["eurostat_toxico_deaths", "year_max"]) \
-        == (first, last)
+def test_catalog_year_range_counts_only_reported_values(connection):
+    extra = connection.duck.execute("select count(*) from facts where value is null").fetchone()[0]
+    assert extra == 2  # Sweden 2012: deaths and rate not reported, but rows exist
+    assert db.run_query(connection, "indicator_catalog").set_index("indicator_id").loc[F.RATE, "year_min"] == 2010
 
 
 # --- country_catalog --------------------------------------------------------------------------------------------------
 
-def test_country_catalog_and_presets(connection):
+def test_country_catalog_groups_and_positions(connection):
     countries = db.run_query(connection, "country_catalog")
-    assert len(countries) == len(reference_rows("countries.csv")) and countries["iso3"].is_unique
-    parts = countries[countries["part_of"].notna()]
-    assert set(parts["iso3"]) == {"GB-EAW", "GB-SCT"} and set(parts["part_of"]) == {"GBR"}
-    assert list(countries["name_en"]) == sorted(countries["name_en"])
-    assert countries["eu27"].sum() == 27
-    assert sorted(countries.loc[countries["nordic"], "iso3"]) == NORDIC
-    assert not countries.loc[countries["iso3"] == "GBR", "eu27"].item()
-    on_map = countries[countries["on_map"]]
-    assert on_map["centroid_lat"].between(34, 72).all() and on_map["centroid_lon"].between(-25, 45).all()
-    assert countries.loc[~countries["on_map"], "centroid_lat"].isna().all()
+    assert list(countries["name_en"]) == ["Canada", "Denmark", "Finland", "Norway", "Sweden", "Switzerland"]
+    assert list(countries.loc[countries["nordic"], "iso3"]) == ["DNK", "FIN", "NOR", "SWE"]
+    assert list(countries.loc[countries["has_hat_programme"], "iso3"]) == ["CAN", "DNK", "NOR", "CHE"]
+    canada = countries.set_index("iso3").loc["CAN"]
+    assert not canada["on_map"] and pd.isna(canada["centroid_lat"])
+    assert countries.set_index("iso3").loc["CHE", "name_no"] == "Sveits"
 
 
 # --- indicator_trend --------------------------------------------------------------------------------------------------
 
 def test_trend_has_one_row_per_country_and_year_including_gaps(connection):
-    frame = trend(connection, countries=["NOR", "BEL", "SWE"], year_from=2012, year_to=2017)
-    assert len(frame) == 3 * 6
-    assert not frame.duplicated(["iso3", "year"]).any()
-    assert list(frame["country"].unique()) == ["Belgium", "Norway", "Sweden"]  # ordered by name, then year
-    belgium = frame[frame["iso3"] == "BEL"].set_index("year")["value"]
-    assert belgium.loc[[2015, 2016, 2017]].isna().all()  # not reported: NULL rows, not missing rows or zeros
-    assert belgium.loc[2014] == 61
-    assert math.isnan(frame.set_index(["iso3", "year"]).loc[("NOR", 2017), "value"])
+    frame = trend(connection, countries=["NOR", "SWE", "DNK"])
+    assert len(frame) == 3 * 6 and not frame.duplicated(["iso3", "year"]).any()
+    assert list(frame["country"].unique()) == ["Denmark", "Norway", "Sweden"]  # ordered by name, then year
+    sweden = frame[frame["iso3"] == "SWE"].set_index("year")["value"]
+    assert math.isnan(sweden.loc[2012])  # not reported: a NULL row, not a missing row or a zero
+    denmark = frame[frame["iso3"] == "DNK"].set_index("year")["value"]
+    assert denmark.loc[2013] == 0  # a reported zero stays zero
 
 
-def test_trend_values_match_the_facts(connection):
-    frame = trend(connection, countries=["NOR", "SWE", "DEU"], year_from=2000, year_to=2017)
+def test_trend_values_are_the_fixture_values(connection):
+    frame = trend(connection, countries=["NOR", "SWE", "DNK"])
     for row in frame.itertuples():
-        expected = fact(connection, row.iso3, row.year)
+        expected = F.DEATHS[row.iso3][F.YEARS.index(row.year)]
         assert (expected is None and math.isnan(row.value)) or row.value == expected, (row.iso3, row.year)
     assert (frame["unit"] == "deaths").all()
 
 
+def test_trend_rates_carry_their_deaths_and_population(connection):
+    frame = trend(connection, indicator=F.RATE, countries=["NOR"]).set_index("year")
+    assert frame.loc[2015, "value"] == pytest.approx(289 / 3.4)
+    assert (frame.loc[2015, "numerator"], frame.loc[2015, "denominator"]) == (289, 3_400_000)
+
+
 def test_trend_years_outside_the_data_come_back_empty_not_missing(connection):
-    frame = trend(connection, year_from=1990, year_to=1996)
-    assert list(frame["year"]) == list(range(1990, 1997))
-    assert frame.loc[frame["year"] < 1995, "value"].isna().all()
+    frame = trend(connection, year_from=2006, year_to=2011)
+    assert list(frame["year"]) == list(range(2006, 2012))
+    assert frame.loc[frame["year"] < 2010, "value"].isna().all()
+    assert list(frame.loc[frame["year"] >= 2010, "value"]) == [250, 262]
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    ({"sex": "male"}, {2016: 196}),
-    ({"sex": "female"}, {2016: 86}),
-    ({"age_group": "25-29"}, {2016: 21}),
-    ({"indicator": "drd_deaths_per_million_15_64"}, None),
-    ({"year_from": 2016, "year_to": 2016}, {2016: 282}),
+    ({"sex": "male"}, {2015: 210}),
+    ({"sex": "female"}, {2015: 79}),
+    ({"age_group": "25-29"}, {2015: 40}),
+    ({"indicator": F.RATE}, {2015: pytest.approx(289 / 3.4)}),
+    ({"year_from": 2015, "year_to": 2015}, {2015: 289}),
 ])
 def test_trend_filters_change_the_result(connection, change, expected):
-    baseline = trend(connection, year_from=2014, year_to=2016)
-    changed = trend(connection, **({"year_from": 2014, "year_to": 2016} | change))
+    baseline = trend(connection, year_from=2013, year_to=2015)
+    changed = trend(connection, **({"year_from": 2013, "year_to": 2015} | change))
     assert not changed.equals(baseline)
     values = dict(zip(changed["year"], changed["value"], strict=True))
-    for year, value in (expected or {}).items():
-        assert values[year] == value
-    assert baseline.set_index("year").loc[2016, "value"] == 282
+    assert all(values[year] == value for year, value in expected.items())
+    assert baseline.set_index("year").loc[2015, "value"] == 289
+
+
+def test_trend_each_sex_names_its_own_source(connection):
+    men = trend(connection, sex="male", year_from=2015, year_to=2015)
+    women = trend(connection, sex="female", year_from=2015, year_to=2015)
+    assert men["source"].item() == "Fixture Bulletin 2030, deaths of men."
+    assert women["source"].item() == "Fixture Bulletin 2030, deaths of women."
 
 
 def test_trend_countries_filter(connection):
     assert set(trend(connection, countries=["NOR", "SWE"])["iso3"]) == {"NOR", "SWE"}
     assert trend(connection, countries=[]).empty
     assert trend(connection, countries=["XXX"]).empty
-    assert trend(connection, year_from=2017, year_to=2010).empty
+    assert trend(connection, year_from=2015, year_to=2010).empty
 
 
-def test_trend_carries_source_notes_and_flags(connection):
-    frame = trend(connection, indicator="eurostat_toxico_deaths", countries=["NOR"], year_from=2016,
-                  year_to=2016)
-    assert frame["source_id"].item() == "EUROSTAT-HLTH_CD_ARO"
-    assert frame["source"].item() == "Eurostat, hlth_cd_aro."
-    austria = trend(connection, countries=["AUT"], year_from=2016, year_to=2016)
-    assert austria["country_note"].item()  # 'Austria *' in the EMCDDA sheet
+@pytest.mark.parametrize(("base", "expected"), [(2010, 289 / 250 * 100), (2014, 289 / 266 * 100)])
+def test_trend_index_is_computed_in_the_query(connection, base, expected):
+    frame = trend(connection, countries=["NOR", "SWE"], index_base=base).set_index(["iso3", "year"])
+    assert frame.loc[("NOR", base), "plotted"] == pytest.approx(100)
+    assert frame.loc[("NOR", 2015), "plotted"] == pytest.approx(expected)
+    assert frame.loc[("NOR", 2015), "value"] == 289 and frame.loc[("NOR", 2015), "base_value"] == frame.loc[
+        ("NOR", base), "value"]
+
+
+def test_trend_index_on_a_year_without_a_value_draws_nothing_for_that_country(connection):
+    frame = trend(connection, countries=["SWE"], index_base=2012)
+    assert frame["plotted"].isna().all() and frame["value"].notna().sum() == 5
+
+
+def test_trend_log_scale_leaves_zero_undrawn(connection):
+    frame = trend(connection, countries=["DNK"], log_scale=True).set_index("year")
+    assert math.isnan(frame.loc[2013, "plotted"]) and frame.loc[2013, "value"] == 0
+    assert frame.loc[2014, "plotted"] == 170
+
+
+def test_trend_flags_come_with_the_value(connection):
+    frame = trend(connection, indicator=F.RATE, countries=["DNK"]).set_index("year")
+    assert frame.loc[2010, "quality_flags"] == "rate_from_all_ages_deaths"
+    assert frame.loc[2010, "value_note"].startswith("Not the EMCDDA rate")
+    assert frame.loc[2010, "source"] == "Computed from the fixture bulletin's all-ages deaths."
+    assert pd.isna(frame.loc[2011, "quality_flags"])
 
 
 # --- indicator_map ----------------------------------------------------------------------------------------------------
 
 def test_map_ranks_among_the_given_countries_only(connection):
     nordic = place(connection)
-    assert nordic["rank"].to_dict() == {"SWE": 1, "NOR": 2, "DNK": 3, "FIN": 4}
-    assert (nordic["ranked_countries"] == 4).all()
-    with_germany = place(connection, countries=["NOR", "SWE", "DNK", "FIN", "DEU"])
-    assert with_germany.loc["DEU", "rank"] == 1 and with_germany.loc["SWE", "rank"] == 2
-    assert set(with_germany.index) == {"NOR", "SWE", "DNK", "FIN", "DEU"}
+    assert nordic["rank"].dropna().to_dict() == {"SWE": 1, "NOR": 2, "DNK": 3}
+    assert (nordic["ranked_countries"] == 3).all()
+    two = place(connection, countries=["NOR", "DNK"])
+    assert two["rank"].to_dict() == {"NOR": 1, "DNK": 2}
 
 
-def test_map_change_against_the_previous_year_matches_the_facts(connection):
-    countries = ["NOR", "SWE", "DNK", "FIN", "DEU", "BEL", "EST"]
-    frame = place(connection, countries=countries, year=2016)
-    for iso3 in countries:
-        value, previous = fact(connection, iso3, 2016), fact(connection, iso3, 2015)
-        row = frame.loc[iso3]
-        if value is None or previous is None:
-            assert math.isnan(row["change"])
-            continue
-        assert row["value"] == value and row["previous_value"] == previous
-        assert row["change"] == pytest.approx(value - previous)
-        assert row["change_pct"] == pytest.approx((value - previous) / previous * 100)
-    assert frame.loc["NOR", "change"] == 282 - 289
+def test_map_change_against_the_previous_year(connection):
+    frame = place(connection, year=2014)
+    assert frame.loc["NOR", "change"] == 266 - 234
+    assert frame.loc["NOR", "change_pct"] == pytest.approx((266 - 234) / 234 * 100)
+    assert frame.loc["DNK", "previous_value"] == 0 and math.isnan(frame.loc["DNK", "change_pct"])  # from zero
+    assert math.isnan(place(connection, year=2013).loc["SWE", "change"])  # 2012 not reported
 
 
 def test_map_unreported_country_is_shown_but_not_ranked(connection):
-    frame = place(connection, countries=["NOR", "BEL"])
-    assert math.isnan(frame.loc["BEL", "value"]) and pd.isna(frame.loc["BEL", "rank"])
+    frame = place(connection, countries=["NOR", "FIN"])
+    assert math.isnan(frame.loc["FIN", "value"]) and pd.isna(frame.loc["FIN", "rank"])
     assert frame.loc["NOR", "rank"] == 1 and (frame["ranked_countries"] == 1).all()
-    assert list(frame.index) == ["NOR", "BEL"]  # ranked first, unranked last
-    assert (frame["unit"] == "deaths").all()
+    assert list(frame.index) == ["NOR", "FIN"]  # ranked first, unranked last
 
 
-# --- programmes and programme_claims ----------------------------------------------------------------------------------
+# --- programmes, their sources and claims -----------------------------------------------------------------------------
 
 def test_programmes_filtered_by_country(connection):
-    dutch = db.run_query(connection, "programmes", countries=["NLD"])
-    assert sorted(dutch["programme_id"]) == ["NL-CCBH-TRIAL", "NL-REGULAR"]
-    several = db.run_query(connection, "programmes", countries=["NOR", "CHE"])
-    assert sorted(several["programme_id"]) == ["CH-HEGEBE", "CH-PROVE", "NO-HAB-PILOT"]
+    swiss = db.run_query(connection, "programmes", countries=["CHE"])
+    assert list(swiss["programme_id"]) == ["CH-REGULAR", "CH-TRIAL"]  # by start year
+    norway = db.run_query(connection, "programmes", countries=["NOR"])
+    assert list(norway["programme_id"]) == ["NO-TRIAL", "NO-PILOT", "NO-PLANNED"]  # unknown start last
     assert db.run_query(connection, "programmes", countries=[]).empty
-    assert db.run_query(connection, "programmes", countries=["FRA"]).empty  # no HAT programme found for France
-    everything = db.run_query(connection, "programmes", countries=NORDIC + ["NLD", "CHE", "DEU", "GBR", "BEL",
-                                                                        "LUX", "ESP", "CAN", "AUS"])
-    assert len(everything) == len(reference_rows("programmes.csv"))
-    assert everything["source_titles"].str.strip().astype(bool).all()
-    assert everything["source_urls"].str.strip().astype(bool).all()
-    assert everything["centroid_lat"].notna().sum() >= 15
+    assert db.run_query(connection, "programmes", countries=["SWE"]).empty
 
 
 def test_programme_fields(connection):
-    pilot = db.run_query(connection, "programmes", countries=["NOR"]).iloc[0]
-    assert (pilot["programme_id"], pilot["start_year"]) == ("NO-HAB-PILOT", 2022)
-    assert pd.isna(pilot["end_year"])
+    planned = db.run_query(connection, "programmes", countries=["NOR"]).set_index("programme_id").loc["NO-PLANNED"]
+    assert pd.isna(planned["start_year"]) and pd.isna(planned["end_year"]) and not planned["treated_patients"]
+    denmark = db.run_query(connection, "programmes", countries=["DNK"]).iloc[0]
+    assert (denmark["start_year"], denmark["start_date"], denmark["patients_numeric"]) == (2010, "2010-02", 220)
+    assert (denmark["centroid_lat"], denmark["centroid_lon"]) == (56.0, 10.0)
 
 
-def test_programme_claims_show_both_dutch_start_years_with_their_sources(connection):
-    claims = db.run_query(connection, "programme_claims", countries=["NLD"])
-    start = claims[(claims["programme_id"] == "NL-CCBH-TRIAL") & (claims["field"] == "start_year")]
-    by_year = start.set_index("claimed_value")
-    assert set(by_year.index) == {"1988", "1998"}
-    assert by_year.loc["1988", "claim_status"] == "contradicted"
-    assert by_year.loc["1998", "claim_status"] == "supported"
-    assert "ASC Communications" in by_year.loc["1988", "source_title"]
-    assert by_year.loc["1998", "source_url"] == "https://ndsn.org/julaug98/heroin2.html"
-    assert set(claims["country"]) == {"Netherlands"}
-    dutch = {row["programme_id"] for row in reference_rows("programmes.csv") if row["iso3"] == "NLD"}
-    assert len(claims) == sum(row["programme_id"] in dutch for row in reference_rows("programme_claims.csv"))
-    regular = claims[claims["programme_id"] == "NL-REGULAR"].set_index("claimed_value")["claim_status"]
-    assert regular["2009"] == "supported" and regular["2004"] == "contradicted"  # a decision, not a start
+def test_programme_claims_show_both_sides_with_their_sources(connection):
+    claims = db.run_query(connection, "programme_claims", countries=["DNK"]).set_index("claimed_value")
+    assert claims.loc["2009", "claim_status"] == "contradicted" and pd.isna(claims.loc["2009", "source_url"])
+    assert claims.loc["2009", "no_url_reason"] == "print article"
+    assert claims.loc["2010", "source_url"] == "https://example.org/dk"
+    assert db.run_query(connection, "programme_claims", countries=["NOR", "CHE"]).empty
 
 
-def test_programme_claims_filtered_by_country(connection):
-    assert db.run_query(connection, "programme_claims", countries=[]).empty
-    norway = db.run_query(connection, "programme_claims", countries=["NOR"])
-    assert {"2020", "2021", "2022"} <= set(norway["claimed_value"])
-    assert set(norway["country"]) == {"Norway"}
+def test_programme_sources_per_field(connection):
+    cited = db.run_query(connection, "programme_sources", countries=["NOR"])
+    planned = cited[cited["programme_id"] == "NO-PLANNED"]
+    assert set(planned["field"]) == {"city_or_sites", "phase", "status"}  # no start date, no patients: no source
 
 
-# --- source_list ------------------------------------------------------------------------------------------------------
+# --- sources, flags, editions and credits -----------------------------------------------------------------------------
 
 def test_source_list_has_licence_and_attribution_for_every_source(connection):
     sources = db.run_query(connection, "source_list")
-    assert sources["source_id"].is_unique
-    assert sources["licence"].notna().all() and sources["attribution"].notna().all()
-    assert set(sources["kind"]) == {"external", "computed"}
-    used = {row[0] for row in connection.duck.execute("select distinct source_id from facts").fetchall()}
-    assert used <= set(sources["source_id"])
-    listed = {row["source_id"] for row in reference_rows("sources.csv")}
-    assert set(sources["source_id"]) == used | listed, "every source row is used or hand-listed"
+    assert list(sources["source_id"]) == sorted(sources["source_id"], key=lambda s: (
+        dict(zip(sources["source_id"], sources["kind"], strict=True))[s], s))
+    assert len(sources) == len(F.SOURCES) and sources["licence"].notna().all()
+
+
+def test_quality_flag_list_counts_the_values_flagged(connection):
+    flags = db.run_query(connection, "quality_flag_list").set_index("flag")["values_flagged"].to_dict()
+    assert flags == {"national_definition": 3, "rate_from_all_ages_deaths": 1}
+
+
+def test_data_editions_name_the_bulletin_and_its_last_year(connection):
+    editions = db.run_query(connection, "data_editions").set_index("family")
+    assert (editions.loc["EMCDDA", "edition"], editions.loc["EMCDDA", "year_max"]) == (F.BULLETIN, 2015)
+    assert editions.loc["national", "year_max"] == 2017
+
+
+def test_source_credits_for_the_base_map(connection):
+    found = db.run_query(connection, "source_credits", source_ids=["NATURAL-EARTH", "NOT-A-SOURCE"])
+    assert list(found["source_id"]) == ["NATURAL-EARTH"]
+    assert found["full_credit"].item().startswith("Made with fixture shapes: squares")

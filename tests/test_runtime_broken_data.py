@@ -30,6 +30,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, db, settings, site
 from tests.apptest_support import EXPLORER_PAGES, new_app, open_page
 
+pytestmark = pytest.mark.corpus  # full run only: every way to break a file, through the app or the build
+
 PAGES = EXPLORER_PAGES
 CATALOG_QUERIES = {"country_catalog", "indicator_catalog"}
 

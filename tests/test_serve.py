@@ -124,7 +124,7 @@ def none_left(processes: list[psutil.Process]) -> bool:
     return not [process for process in processes if process.is_running() and process.status() != psutil.STATUS_ZOMBIE]
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @needs_nginx
 def test_serve_runs_workers_behind_nginx_and_stops_them_all(tmp_path):
     with Deployment(tmp_path) as deployment:
@@ -150,7 +150,7 @@ def test_serve_runs_workers_behind_nginx_and_stops_them_all(tmp_path):
         assert none_left(children)
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @needs_nginx
 def test_losing_a_worker_stops_the_deployment_instead_of_half_serving(tmp_path):
     with Deployment(tmp_path) as deployment:
