@@ -32,7 +32,7 @@ def _page_states(catalog) -> dict[str, dict[str, object]]:
     from dashboard import state as view_state
 
     def fix(state):
-        return view_state.with_indicator(state, state.indicator, catalog)
+        return view_state.normalise(state, catalog)
 
     states = {}
     for page in PAGES:

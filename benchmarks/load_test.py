@@ -93,7 +93,7 @@ class Walker:
         kind = rng.choice(["indicator", "countries", "countries", "years", "year", "breakdown", "scale", "index"]
                           if indicator else ["countries"])  # statistics unavailable: countries only
         if kind == "indicator":
-            return view_state.with_indicator(state, rng.choice(list(catalog.indicators)), catalog)
+            return view_state.normalise(replace(state, indicator=rng.choice(list(catalog.indicators))), catalog)
         if kind == "countries":
             codes = list(state.countries)
             if len(codes) > 1 and rng.random() < 0.4:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from dashboard import build
@@ -63,7 +64,8 @@ def run_export(args: argparse.Namespace) -> int:
             slides, notices = deck.views_for_deck(connection, known, saved, projector=args.projector)
         else:
             state, notices = from_query_string(args.view, known)
-            slides = [(charts.chart_for_state(connection, known, state, projector=args.projector), "")]
+            state = replace(state, projector=True) if args.projector else state
+            slides = [(charts.chart_for_state(connection, known, state), "")]
         for notice in notices:
             print(f"notice: {notice}", file=sys.stderr)
         if saved is not None:

@@ -197,8 +197,7 @@ def _file_stem(kind: str, state: ViewState, years: str) -> str:
     return f"{kind}_{state.indicator}_{countries}_{years}"
 
 
-def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState,
-                projector: bool = False) -> ChartView:
+def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState) -> ChartView:
     """Run the chart's query and its layers' queries, then draw, cite and summarise what came back."""
     chart = CHARTS[kind]
     spec = chart_query(kind, catalog, state)
@@ -220,7 +219,7 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
         credit_lines_drawn = citations.drawn_credits(data, tuple(credit_lines))
     indicator = _indicator(chart, catalog, state)
     figure = chart.draw(Drawing(data=data, state=state, indicator=indicator, programmes=programmes, geojson=geojson,
-                                projector=projector, title=spec.title, subtitle=spec.subtitle,
+                                projector=state.projector, title=spec.title, subtitle=spec.subtitle,
                                 source_line=source_line))
     meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
     frame = meta.get("frame") if isinstance(meta.get("frame"), dict) else {}
@@ -228,14 +227,13 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
                      data=data, query_name=spec.query_name, params=spec.params, credits=credit_lines_drawn,
                      summary=chart.summarise(data, indicator, state), query_string=to_query_string(state, catalog),
                      file_stem=_file_stem(kind, state, chart.years_in_file_name(state)),
-                     footnote=str(frame.get("footnote") or ""), projector=projector,
+                     footnote=str(frame.get("footnote") or ""), projector=state.projector,
                      top_strip_px=float(meta.get("label_strip_px", 0)))
 
 
-def chart_for_state(connection: db.Connection, catalog: Catalog, state: ViewState,
-                    projector: bool = False) -> ChartView:
+def chart_for_state(connection: db.Connection, catalog: Catalog, state: ViewState) -> ChartView:
     """The main chart of the state's page (a page without one is shown as the map)."""
-    return build_chart(site.chart_of(state.page), connection, catalog, state, projector=projector)
+    return build_chart(site.chart_of(state.page), connection, catalog, state)
 
 
 # EMCDDA death series -> the national figures drawn beside them on the trends page (never on the same axes).

@@ -21,7 +21,7 @@ from dashboard.state import ViewState, to_params
 
 class Reader(Protocol):
     def load_catalog(self) -> Catalog: ...
-    def chart(self, kind: str, state: ViewState, projector: bool = False) -> ChartView: ...
+    def chart(self, kind: str, state: ViewState) -> ChartView: ...
     def query(self, name: str, **params: object) -> pd.DataFrame: ...
     def programme_table(self, state: ViewState) -> pd.DataFrame: ...
     def definitions_table(self) -> pd.DataFrame: ...
@@ -39,8 +39,8 @@ class DirectReader:
             self.catalog = load_catalog(self.connection)
         return self.catalog
 
-    def chart(self, kind: str, state: ViewState, projector: bool = False) -> ChartView:
-        return charts.build_chart(kind, self.connection, self.load_catalog(), state, projector=projector)
+    def chart(self, kind: str, state: ViewState) -> ChartView:
+        return charts.build_chart(kind, self.connection, self.load_catalog(), state)
 
     def query(self, name: str, **params: object) -> pd.DataFrame:
         return db.run_query(self.connection, name, **params)
@@ -153,27 +153,27 @@ MAPS_NOTE = ("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (I
              "from plotly.js 2.35.3 (MIT), served by this app so maps work offline.")
 
 
-def map_content(reader: Reader, state: ViewState, projector: bool = False) -> MapContent:
-    return MapContent("Where are drug-induced deaths highest?", reader.chart("map", state, projector), MAP_NOTE)
+def map_content(reader: Reader, state: ViewState) -> MapContent:
+    return MapContent("Where are drug-induced deaths highest?", reader.chart("map", state), MAP_NOTE)
 
 
-def trends_content(reader: Reader, state: ViewState, projector: bool = False) -> TrendsContent:
-    return TrendsContent("How have the numbers moved?", reader.chart("trend", state, projector), TRENDS_NOTE,
-                         national_companion(reader, state, projector))
+def trends_content(reader: Reader, state: ViewState) -> TrendsContent:
+    return TrendsContent("How have the numbers moved?", reader.chart("trend", state), TRENDS_NOTE,
+                         national_companion(reader, state))
 
 
-def national_companion(reader: Reader, state: ViewState, projector: bool = False) -> Companion | None:
+def national_companion(reader: Reader, state: ViewState) -> Companion | None:
     """Beside an EMCDDA death series: the same countries' figures as their national authorities publish them,
     only the countries (and parts) that have them; None when the trend is not an EMCDDA death series."""
     catalog = reader.load_catalog()
     companion = charts.national_companion_state(state, catalog)
     if companion is None:
         return None
-    view = reader.chart("trend", companion, projector)
+    view = reader.chart("trend", companion)
     held = tuple(dict.fromkeys(view.data.loc[view.data["value"].notna(), "iso3"]))
     if held and held != companion.countries:
         companion = replace(companion, countries=held)
-        view = reader.chart("trend", companion, projector)
+        view = reader.chart("trend", companion)
     return Companion(
         heading="Beside it: national figures as published, to the latest year",
         intro="Each national authority counts with its own definition (in the hover of every value) and later "
@@ -219,8 +219,8 @@ def _sources_per_programme(programmes: pd.DataFrame, cited_rows: pd.DataFrame) -
     return tuple(found)
 
 
-def programmes_content(reader: Reader, state: ViewState, projector: bool = False) -> ProgrammesContent:
-    view = reader.chart("timeline", state, projector)
+def programmes_content(reader: Reader, state: ViewState) -> ProgrammesContent:
+    view = reader.chart("timeline", state)
     countries = list(state.countries)
     has_programmes = not view.data.empty
     return ProgrammesContent(

@@ -214,5 +214,6 @@ def views_for_deck(connection: db.Connection, catalog: Catalog, deck: Deck,
     for number, item in enumerate(deck.items, start=1):
         state, item_notices = from_query_string(item.query_string, catalog)
         notices.extend(f"Slide {number}: {notice}" for notice in item_notices)
-        slides.append((charts.chart_for_state(connection, catalog, state, projector=projector), item.note))
+        state = replace(state, projector=True) if projector else state
+        slides.append((charts.chart_for_state(connection, catalog, state), item.note))
     return slides, notices

@@ -17,7 +17,9 @@ from dashboard.catalog import PRESET_LABELS, Catalog
 SCALES = ("linear", "log")
 DEFAULT_PAGE = site.DEFAULT_PAGE
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
-KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index")
+KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index",
+              "projector")
+_SWITCH = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
 # Keys other pages own (the meeting page's deck link); the view state leaves them alone.
 OTHER_KEYS = ("deck",)
 MAX_VALUE_LENGTH = 4000
@@ -39,6 +41,7 @@ class ViewState:
     age_group: str = "total"
     scale: str = "linear"
     index_base: int | None = None
+    projector: bool = False  # presentation: large type and thick lines, kept in links, decks and exports
 
 
 # Characters that would make a value active in the Markdown the notices are rendered with: links and images
@@ -135,8 +138,9 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
             notices.append(f"Unknown country preset {shown(preset_value)}; "
                            f"presets are {', '.join(PRESET_LABELS)}.")
     countries = countries or base.countries
+    projector = _switch(_single(params, "projector", notices), "projector", notices)
     if not catalog.indicators:
-        return replace(base, page=page_value, countries=countries), notices
+        return replace(base, page=page_value, countries=countries, projector=projector), notices
 
     indicator_id = _single(params, "indicator", notices)
     if indicator_id is not None and indicator_id not in catalog.indicators:
@@ -158,10 +162,11 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     if clamped_from > clamped_to:
         clamped_from, clamped_to = low, high
     year = _year(_single(params, "year", notices), "year", notices)
+    default_year = min(max(indicator.map_year, clamped_from), clamped_to)
     if year is not None and not clamped_from <= year <= clamped_to:
-        notices.append(f"Map year {year} is outside {clamped_from}-{clamped_to}; showing {clamped_to}.")
+        notices.append(f"Map year {year} is outside {clamped_from}-{clamped_to}; showing {default_year}.")
         year = None
-    year = year if year is not None else min(max(indicator.map_year, clamped_from), clamped_to)
+    year = year if year is not None else default_year
 
     sex = _single(params, "sex", notices) or "total"
     if sex not in indicator.sexes:
@@ -186,14 +191,25 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
 
     state = ViewState(page=page_value, indicator=indicator.indicator_id, countries=countries,
                       year_from=clamped_from, year_to=clamped_to, year=year, sex=sex, age_group=age_group,
-                      scale=scale, index_base=index_base)
+                      scale=scale, index_base=index_base, projector=projector)
     return state, notices
+
+
+def _switch(value: str | None, key: str, notices: list[str]) -> bool:
+    if value is None:
+        return False
+    if value.strip().lower() in _SWITCH:
+        return _SWITCH[value.strip().lower()]
+    notices.append(f"Parameter '{key}' must be 1 or 0, not {shown(value)}; turned off.")
+    return False
 
 
 def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
     """A short query string that reproduces the state: page, countries and indicator always, the other
     filters only where they differ from the indicator's defaults."""
     params = {"page": state.page}
+    if state.projector:
+        params["projector"] = "1"
     preset = next((name for name in PRESET_LABELS if set(catalog.preset(name)) == set(state.countries)), None)
     if preset:
         params["preset"] = preset
@@ -230,14 +246,11 @@ def from_query_string(query: str, catalog: Catalog) -> tuple[ViewState, list[str
     return parse_state(parse_qs(query, keep_blank_values=True), catalog)
 
 
-def with_indicator(state: ViewState, indicator_id: str, catalog: Catalog) -> ViewState:
-    """Switch indicator, keeping the other filters where the new indicator allows them."""
-    indicator = catalog.indicators[indicator_id]
-    year_from = min(max(state.year_from, indicator.year_min), indicator.year_max)
-    year_to = max(min(state.year_to, indicator.year_max), year_from)
-    return replace(
-        state, indicator=indicator_id, year_from=year_from, year_to=year_to,
-        year=state.year if year_from <= state.year <= year_to else min(max(indicator.map_year, year_from), year_to),
-        sex=state.sex if state.sex in indicator.sexes else "total",
-        age_group=state.age_group if f"{state.sex}/{state.age_group}" in indicator.breakdowns else "total",
-        index_base=state.index_base if state.index_base and year_from <= state.index_base <= year_to else None)
+def normalise(state: ViewState, catalog: Catalog) -> ViewState:
+    """The state as a link to it opens: filters the indicator cannot show corrected, exactly as parse_state does
+    for a URL. The one normalisation: URLs, widgets (dashboard/ui/filters.py) and deck items all go through it."""
+    params = to_params(state, catalog)
+    if state.indicator in catalog.indicators:
+        # to_params leaves out what equals the indicator's defaults; a state of another indicator still needs them
+        params |= {"from": str(state.year_from), "to": str(state.year_to), "year": str(state.year)}
+    return parse_state(params, catalog, page=state.page)[0]

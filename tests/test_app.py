@@ -194,3 +194,14 @@ def test_trends_page_draws_national_figures_beside_the_emcdda_series():
 def test_no_national_companion_for_other_indicators():
     app = open_page("trends", indicator="national_drug_deaths", countries="NOR")
     assert len(figures_on(app)) == 1
+
+
+def test_projector_mode_is_kept_in_the_link():
+    app = open_page("trends", countries="NOR")
+    normal = figures_on(app)[0]["layout"]["font"]["size"]
+    app.sidebar.toggle(key="w_projector").set_value(True).run()
+    assert query_param(app, "projector") == "1"
+    assert figures_on(app)[0]["layout"]["font"]["size"] > normal
+    reopened = open_page("trends", **{key: query_param(app, key) for key in app.query_params.keys()})
+    assert reopened.sidebar.toggle(key="w_projector").value is True
+    assert figures_on(reopened)[0]["layout"]["font"]["size"] > normal

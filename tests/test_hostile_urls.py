@@ -161,6 +161,8 @@ def _corpus() -> list[tuple[str, str]]:
          "&index=2001"))
     add(("combination-impossible", "indicator=drd_deaths&sex=male&age=20-24"))
     add(("sex-on-rate", "indicator=drd_deaths_per_million_15_64&sex=female&age=15-19"))
+    add(("projector-twice", "projector=1&projector=0"))
+    add(("projector-word", "projector=maybe"))
     return cases
 
 

@@ -4,6 +4,8 @@ On the fixture extracts (tests/fixture_data.py): Norway, Sweden, Denmark and Fin
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dashboard import state as view_state
@@ -105,9 +107,31 @@ def test_reversed_range_is_swapped(catalog):
 def test_switching_indicator_keeps_what_fits(catalog):
     state, _ = view_state.parse_state({"indicator": "drd_deaths", "sex": "female", "from": "2011", "to": "2014"},
                                       catalog)
-    rate = view_state.with_indicator(state, "drd_deaths_per_million_15_64", catalog)
+    rate = view_state.normalise(replace(state, indicator="drd_deaths_per_million_15_64"), catalog)
     assert rate.sex == "total" and (rate.year_from, rate.year_to) == (2011, 2014)  # no rate by sex; years fit
-    national = view_state.with_indicator(state, "national_drug_deaths", catalog)
+    national = view_state.normalise(replace(state, indicator="national_drug_deaths"), catalog)
     assert (national.year_from, national.year_to, national.year) == (2014, 2014, 2014)  # its years start in 2014
-    back = view_state.with_indicator(rate, "drd_deaths", catalog)
+    back = view_state.normalise(replace(rate, indicator="drd_deaths"), catalog)
     assert (back.year_from, back.year_to) == (2011, 2014)
+
+
+def test_a_widget_state_is_normalised_exactly_as_its_link_is(catalog):
+    """One normalisation for URLs, widgets and deck items: a state and the link to it open the same view."""
+    odd = view_state.ViewState(page="trends", indicator="drd_deaths", countries=("NOR",), year_from=2009,
+                               year_to=2013, year=2015, sex="male", age_group="25-29", index_base=2009)
+    fixed = view_state.normalise(odd, catalog)
+    assert (fixed.year_from, fixed.year_to, fixed.year, fixed.sex, fixed.age_group, fixed.index_base) == (
+        2010, 2013, 2013, "male", "total", None)
+    assert view_state.from_query_string(view_state.to_query_string(fixed, catalog), catalog)[0] == fixed
+
+
+@pytest.mark.parametrize(("value", "on"), [("1", True), ("true", True), ("0", False), ("no", False)])
+def test_projector_mode_lives_in_the_link(catalog, value, on):
+    state, notices = view_state.parse_state({"projector": value}, catalog)
+    assert state.projector is on and notices == []
+    assert ("projector=1" in view_state.to_query_string(state, catalog)) is on
+
+
+def test_a_bad_projector_value_is_turned_off_with_a_notice(catalog):
+    state, [notice] = view_state.parse_state({"projector": "loud"}, catalog)
+    assert not state.projector and "must be 1 or 0" in notice

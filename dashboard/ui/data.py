@@ -28,9 +28,9 @@ def load_catalog() -> catalog.Catalog:
     return _catalog(db.data_version(connection()))
 
 
-def chart(kind: str, state: ViewState, projector: bool = False) -> charts.ChartView:
+def chart(kind: str, state: ViewState) -> charts.ChartView:
     """A finished chart, cached on the chart kind, the bound filter state and the extracts' version."""
-    return _chart(kind, state, projector, db.data_version(connection()))
+    return _chart(kind, state, db.data_version(connection()))
 
 
 def query(name: str, **params) -> object:
@@ -59,8 +59,8 @@ def _catalog(version: tuple) -> catalog.Catalog:
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
-def _chart(kind: str, state: ViewState, projector: bool, version: tuple) -> charts.ChartView:
-    return charts.build_chart(kind, connection(), load_catalog(), state, projector=projector)
+def _chart(kind: str, state: ViewState, version: tuple) -> charts.ChartView:
+    return charts.build_chart(kind, connection(), load_catalog(), state)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import deck as meeting_deck
 from dashboard import export
 from dashboard.charts import ChartView
+from dashboard.ui import session
 
-DECK_KEY = "deck"
 # (label, format, scale); whether a format needs Chromium is said once, in export.FORMATS
 DOWNLOADS = [
     ("PNG for slides", "png", "slide"),
@@ -21,10 +20,6 @@ DOWNLOADS = [
 ]
 
 
-def current_deck() -> meeting_deck.Deck:
-    return st.session_state.setdefault(DECK_KEY, meeting_deck.Deck())
-
-
 def _exporter(view: ChartView, fmt: str, scale: str):
     """A zero-argument callable: Streamlit runs it only when the button is clicked."""
     return lambda: export.export_view(view, fmt, scale=scale)
@@ -32,9 +27,9 @@ def _exporter(view: ChartView, fmt: str, scale: str):
 
 def _add_to_deck(view: ChartView, note_key: str) -> None:
     try:
-        st.session_state[DECK_KEY] = current_deck().add(view.query_string, st.session_state.get(note_key, ""))
+        session.set_deck(session.current_deck().add(view.query_string, st.session_state.get(note_key, "")))
         st.session_state[note_key] = ""
-        st.toast(f"Added to the meeting deck ({len(current_deck().items)} slides).")
+        st.toast(f"Added to the meeting deck ({len(session.current_deck().items)} slides).")
     except ValueError as error:
         st.toast(str(error))
 

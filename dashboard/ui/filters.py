@@ -14,9 +14,8 @@ from dashboard import charts, db, site
 from dashboard import state as view_state
 from dashboard.catalog import PRESET_LABELS, Catalog
 from dashboard.state import ViewState
-from dashboard.ui import data
+from dashboard.ui import data, session
 
-SYNCED = "_synced_query"
 CUSTOM = "custom"
 
 
@@ -29,38 +28,40 @@ def _write_url(state: ViewState, catalog: Catalog) -> None:
     params = view_state.to_params(state, catalog)
     params.pop("page")
     st.query_params.from_dict(params)
-    st.session_state[SYNCED] = view_state.to_query_string(state, catalog)
+    st.session_state[session.SYNCED] = view_state.to_query_string(state, catalog)
 
 
 def _load_widgets(state: ViewState, catalog: Catalog) -> None:
-    st.session_state["w_countries"] = list(state.countries)
-    st.session_state["w_preset"] = next(
+    st.session_state[session.COUNTRIES] = list(state.countries)
+    st.session_state[session.PRESET] = next(
         (name for name in PRESET_LABELS if set(catalog.preset(name)) == set(state.countries)), CUSTOM)
+    st.session_state[session.PROJECTOR] = state.projector
     if not catalog.indicators:
         return
-    st.session_state["w_indicator"] = state.indicator
-    st.session_state["w_years"] = (state.year_from, state.year_to)
-    st.session_state["w_sex"] = state.sex
-    st.session_state["w_age"] = state.age_group
-    st.session_state["w_year"] = state.year
-    st.session_state["w_scale"] = state.scale
-    st.session_state["w_index_on"] = state.index_base is not None
-    st.session_state["w_index_base"] = state.index_base or state.year_from
+    st.session_state[session.INDICATOR] = state.indicator
+    st.session_state[session.YEARS] = (state.year_from, state.year_to)
+    st.session_state[session.SEX] = state.sex
+    st.session_state[session.AGE] = state.age_group
+    st.session_state[session.YEAR] = state.year
+    st.session_state[session.SCALE] = state.scale
+    st.session_state[session.INDEX_ON] = state.index_base is not None
+    st.session_state[session.INDEX_BASE] = state.index_base or state.year_from
 
 
 def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
-    """Read the widgets into a state, correcting combinations the data does not have."""
+    """Read the widgets into a state, corrected as a link would be (view_state.normalise)."""
     get = st.session_state.get
-    countries = tuple(get("w_countries") or ()) or view_state.default_state(catalog, page).countries
+    countries = tuple(get(session.COUNTRIES) or ()) or view_state.default_state(catalog, page).countries
+    projector = bool(get(session.PROJECTOR))
     if not catalog.indicators:
-        return replace(view_state.default_state(catalog, page), countries=countries)
-    indicator = catalog.indicators[get("w_indicator")]
-    year_from, year_to = get("w_years", (indicator.year_min, indicator.year_max))
+        return replace(view_state.default_state(catalog, page), countries=countries, projector=projector)
+    indicator = catalog.indicators[get(session.INDICATOR)]
+    year_from, year_to = get(session.YEARS, (indicator.year_min, indicator.year_max))
     base = ViewState(page=page, indicator=indicator.indicator_id, countries=countries, year_from=year_from,
-                     year_to=year_to, year=get("w_year", year_to), sex=get("w_sex", "total"),
-                     age_group=get("w_age", "total"), scale=get("w_scale", "linear"),
-                     index_base=get("w_index_base") if get("w_index_on") else None)
-    return view_state.with_indicator(base, indicator.indicator_id, catalog)
+                     year_to=year_to, year=get(session.YEAR, year_to), sex=get(session.SEX, "total"),
+                     age_group=get(session.AGE, "total"), scale=get(session.SCALE, "linear"),
+                     index_base=get(session.INDEX_BASE) if get(session.INDEX_ON) else None, projector=projector)
+    return view_state.normalise(base, catalog)
 
 
 def _on_change(page: str) -> None:
@@ -73,18 +74,19 @@ def _on_change(page: str) -> None:
 
 
 def _on_preset(page: str) -> None:
-    preset = st.session_state["w_preset"]
+    preset = st.session_state[session.PRESET]
     if preset != CUSTOM:
-        st.session_state["w_countries"] = list(data.load_catalog().preset(preset))
+        st.session_state[session.COUNTRIES] = list(data.load_catalog().preset(preset))
     _on_change(page)
 
 
 def add_country(page: str, iso3: str) -> None:
     """Add a country to the selection (from a click on the map)."""
     catalog = data.load_catalog()
-    if iso3 in catalog.countries and iso3 not in st.session_state.get("w_countries", []):
-        st.session_state["w_countries"] = [*st.session_state.get("w_countries", []), iso3]
-        st.session_state["w_preset"] = CUSTOM
+    selected = st.session_state.get(session.COUNTRIES, [])
+    if iso3 in catalog.countries and iso3 not in selected:
+        st.session_state[session.COUNTRIES] = [*selected, iso3]
+        st.session_state[session.PRESET] = CUSTOM
         _on_change(page)
 
 
@@ -101,9 +103,9 @@ def current_state(page: str) -> ViewState:
     if requested in site.BY_NAME and requested != page:
         # Links from exports and decks name the page in the query string; open that page with the same filters.
         st.switch_page(site.BY_NAME[requested].script, query_params={k: v for k, v in params.items() if k != "page"})
-    if SYNCED in st.session_state and not set(params) & set(view_state.KNOWN_KEYS):
+    if session.SYNCED in st.session_state and not set(params) & set(view_state.KNOWN_KEYS):
         # A page reached without filters in its URL (e.g. back from the meeting page) keeps the session's filters.
-        previous, _ = view_state.from_query_string(st.session_state[SYNCED], catalog)
+        previous, _ = view_state.from_query_string(st.session_state[session.SYNCED], catalog)
         restored = {key: [value] for key, value in view_state.to_params(previous, catalog).items() if key != "page"}
         params = {**restored, **params}
         st.query_params.from_dict(params)
@@ -113,9 +115,9 @@ def current_state(page: str) -> ViewState:
                    + "\n".join(f"- {notice}" for notice in notices[:8])
                    + ("\n- …" if len(notices) > 8 else ""), icon=":material/warning:")
     canonical = view_state.to_query_string(replace(state, page=page), catalog)
-    if st.session_state.get(SYNCED) != canonical:
+    if st.session_state.get(session.SYNCED) != canonical:
         _load_widgets(state, catalog)
-        st.session_state[SYNCED] = canonical
+        st.session_state[session.SYNCED] = canonical
     _draw_sidebar(page, state, catalog)
     return state
 
@@ -129,7 +131,7 @@ def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
                         "programme information still works.")
         return
     indicator = catalog.indicators[state.indicator]
-    sidebar.selectbox("Indicator", list(catalog.indicators), key="w_indicator",
+    sidebar.selectbox("Indicator", list(catalog.indicators), key=session.INDICATOR,
                       format_func=lambda i: catalog.indicators[i].label,
                       on_change=_on_change, args=(page,), help=indicator.definition)
     with sidebar.popover("What does this indicator measure?"):
@@ -137,25 +139,26 @@ def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
                     f"**Caveat:** {indicator.caveat}\n\n**Source:** {indicator.attribution}")
     _draw_country_filters(page, catalog)
     if indicator.year_min < indicator.year_max:
-        sidebar.slider("Years", indicator.year_min, indicator.year_max, key="w_years",
+        sidebar.slider("Years", indicator.year_min, indicator.year_max, key=session.YEARS,
                        on_change=_on_change, args=(page,))
     if len(indicator.sexes) > 1:
-        sidebar.radio("Sex", indicator.sexes, key="w_sex", horizontal=True, on_change=_on_change, args=(page,),
+        sidebar.radio("Sex", indicator.sexes, key=session.SEX, horizontal=True, on_change=_on_change, args=(page,),
                       format_func=lambda s: {"total": "All", "male": "Men", "female": "Women"}[s])
     ages = [age for age in indicator.age_groups if f"{state.sex}/{age}" in indicator.breakdowns]
     if len(ages) > 1:
-        sidebar.selectbox("Age group", ages, key="w_age", on_change=_on_change, args=(page,),
+        sidebar.selectbox("Age group", ages, key=session.AGE, on_change=_on_change, args=(page,),
                           format_func=lambda a: "All ages" if a == "total" else a)
     elif len(indicator.age_groups) > 1:
         sidebar.caption("Age groups are reported for both sexes together only.")
-    sidebar.toggle("Projector mode (large type, high contrast)", key="projector")
+    sidebar.toggle("Projector mode (large type, high contrast)", key=session.PROJECTOR, on_change=_on_change,
+                   args=(page,), help="Kept in the link, so a shared or reopened view stays in projector mode.")
 
 
 def _draw_country_filters(page: str, catalog: Catalog) -> None:
-    st.sidebar.selectbox("Country group", [CUSTOM, *PRESET_LABELS], key="w_preset",
+    st.sidebar.selectbox("Country group", [CUSTOM, *PRESET_LABELS], key=session.PRESET,
                          format_func=lambda p: "Custom selection" if p == CUSTOM else PRESET_LABELS[p],
                          on_change=_on_preset, args=(page,))
-    st.sidebar.multiselect("Countries", list(catalog.countries), key="w_countries",
+    st.sidebar.multiselect("Countries", list(catalog.countries), key=session.COUNTRIES,
                            format_func=lambda code: catalog.countries[code].name_en,
                            on_change=_on_change, args=(page,),
                            help="Countries shown on every page. Clicking a country on the map adds it.")
@@ -164,14 +167,14 @@ def _draw_country_filters(page: str, catalog: Catalog) -> None:
 def year_control(page: str, state: ViewState) -> None:
     """The map's year slider (within the selected range)."""
     if state.year_from < state.year_to:
-        st.slider("Map year", state.year_from, state.year_to, key="w_year", on_change=_on_change, args=(page,))
+        st.slider("Map year", state.year_from, state.year_to, key=session.YEAR, on_change=_on_change, args=(page,))
 
 
 def trend_controls(page: str, state: ViewState) -> None:
     left, middle, right = st.columns([1, 1, 1])
-    left.radio("Axis", ["linear", "log"], key="w_scale", horizontal=True, on_change=_on_change, args=(page,),
+    left.radio("Axis", ["linear", "log"], key=session.SCALE, horizontal=True, on_change=_on_change, args=(page,),
                format_func=str.capitalize)
-    middle.toggle("Index to a base year", key="w_index_on", on_change=_on_change, args=(page,))
-    if st.session_state.get("w_index_on"):
-        right.selectbox("Base year (= 100)", list(range(state.year_from, state.year_to + 1)), key="w_index_base",
+    middle.toggle("Index to a base year", key=session.INDEX_ON, on_change=_on_change, args=(page,))
+    if st.session_state.get(session.INDEX_ON):
+        right.selectbox("Base year (= 100)", list(range(state.year_from, state.year_to + 1)), key=session.INDEX_BASE,
                         on_change=_on_change, args=(page,))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard import deck as meeting_deck
 from dashboard import export, site
 from dashboard import state as view_state
-from dashboard.ui import data
-from dashboard.ui.export_panel import DECK_KEY, current_deck
+from dashboard.ui import data, session
 from dashboard.ui.pages import PLOTLY_CONFIG
+from dashboard.ui.session import current_deck
 
-SLIDE_KEY = "slide"
 PROJECTOR_CSS = """
 <style>
   .stMainBlockContainer { max-width: 100% !important; padding-top: 1rem; }
@@ -24,66 +25,60 @@ PROJECTOR_CSS = """
 def _set_deck(deck: meeting_deck.Deck) -> None:
     """Keep the deck in the session and in the URL, so the address bar is always a link to it."""
     if deck.items != current_deck().items:
-        _reset_note_widgets()
-    st.session_state[DECK_KEY] = deck
+        session.forget_note_boxes()
+    session.set_deck(deck)
     token = meeting_deck.to_url_token(deck)
-    st.session_state["_deck_token"] = token  # our own link: no need to load it back
+    st.session_state[session.DECK_TOKEN] = token  # our own link: no need to load it back
     st.query_params.from_dict({"deck": token} if deck.items else {})
-
-
-def _reset_note_widgets() -> None:
-    """Note boxes are keyed by position; after a reorder they must reload from the deck."""
-    for key in [key for key in st.session_state if str(key).startswith("deck_note_")]:
-        del st.session_state[key]
 
 
 def _load_from_url() -> None:
     """A deck link (?deck=<token>) opens that deck; a damaged link says so and keeps the current deck."""
     token = st.query_params.get("deck")
-    if token is None or st.session_state.get("_deck_token") == token:
+    if token is None or st.session_state.get(session.DECK_TOKEN) == token:
         return
-    st.session_state["_deck_token"] = token
+    st.session_state[session.DECK_TOKEN] = token
     try:
         deck = meeting_deck.from_url_token(token)
-        _reset_note_widgets()
-        st.session_state[DECK_KEY] = deck
+        session.forget_note_boxes()
+        session.set_deck(deck)
     except ValueError as error:
         st.warning(f"The deck in this link could not be opened: {error}", icon=":material/warning:")
 
 
 def _edit(deck: meeting_deck.Deck, action: str, index: int) -> None:
     changed = {"up": deck.move_up, "down": deck.move_down, "remove": deck.remove}[action](index)
-    st.session_state[SLIDE_KEY] = 0
+    session.set_slide(0)
     _set_deck(changed)
 
 
 def _save_note(index: int) -> None:
-    _set_deck(current_deck().update_note(index, st.session_state[f"deck_note_{index}"]))
+    _set_deck(current_deck().update_note(index, st.session_state[session.deck_note(index)]))
 
 
 def _add_link() -> None:
-    text = st.session_state.get("deck_new_view", "").strip()
+    text = st.session_state.get(session.DECK_NEW_VIEW, "").strip()
     if text:
         try:
             _set_deck(current_deck().add(text.split("?", 1)[-1]))
-            st.session_state["deck_new_view"] = ""
+            st.session_state[session.DECK_NEW_VIEW] = ""
         except ValueError as error:
-            st.session_state["deck_error"] = str(error)
+            st.session_state[session.DECK_ERROR] = str(error)
 
 
 def _open_file() -> None:
-    uploaded = st.session_state.get("deck_file")
+    uploaded = st.session_state.get(session.DECK_FILE)
     if uploaded is None:
         return
     try:
         _set_deck(meeting_deck.from_json(uploaded.getvalue()))
-        st.session_state[SLIDE_KEY] = 0
+        session.set_slide(0)
     except ValueError as error:
-        st.session_state["deck_error"] = f"{uploaded.name}: {error}"
+        st.session_state[session.DECK_ERROR] = f"{uploaded.name}: {error}"
 
 
 def _step(delta: int, count: int) -> None:
-    st.session_state[SLIDE_KEY] = min(max(st.session_state.get(SLIDE_KEY, 0) + delta, 0), count - 1)
+    session.set_slide(min(max(session.slide(count) + delta, 0), count - 1))
 
 
 def meeting_page() -> None:
@@ -91,10 +86,10 @@ def meeting_page() -> None:
     deck = current_deck()
     if deck.items and st.query_params.get("deck") != meeting_deck.to_url_token(deck):
         _set_deck(deck)  # decks collected on other pages get their link too
-    projector = st.sidebar.toggle("Projector theme (large type, high contrast)", key="projector")
-    presenting = st.sidebar.toggle("Present", key="presenting", disabled=not deck.items,
+    projector = st.sidebar.toggle("Projector theme (large type, high contrast)", key=session.MEETING_PROJECTOR)
+    presenting = st.sidebar.toggle("Present", key=session.PRESENTING, disabled=not deck.items,
                                    help="Show one slide at a time, full width; arrow keys move between slides.")
-    if error := st.session_state.pop("deck_error", None):
+    if error := st.session_state.pop(session.DECK_ERROR, None):
         st.error(error, icon=":material/error:")
     if presenting and deck.items:
         _present(deck, projector)
@@ -106,11 +101,11 @@ def _present(deck: meeting_deck.Deck, projector: bool) -> None:
     if projector:
         st.html(PROJECTOR_CSS)
     count = len(deck.items)
-    index = min(st.session_state.get(SLIDE_KEY, 0), count - 1)
+    index = session.slide(count)
     item = deck.items[index]
     catalog = data.load_catalog()
     state, notices = view_state.from_query_string(item.query_string, catalog)
-    view = data.chart(_chart_kind(state), state, projector)
+    view = data.chart(_chart_kind(state), replace(state, projector=projector or state.projector))
     st.title(view.title)
     st.markdown(view.subtitle)
     st.plotly_chart(view.figure, config=PLOTLY_CONFIG, alt=view.summary, key=f"present_{index}")
@@ -136,7 +131,7 @@ def _prepare(deck: meeting_deck.Deck) -> None:
     st.title("Meeting mode")
     st.markdown("Collect views with **Add this view to the meeting deck** under any chart, or paste a link below. "
                 "Order them, add speaker notes, then switch on **Present** in the sidebar.")
-    st.text_input("Add a view by its link", key="deck_new_view", on_change=_add_link,
+    st.text_input("Add a view by its link", key=session.DECK_NEW_VIEW, on_change=_add_link,
                   placeholder="http://localhost:8501/trends?indicator=drd_deaths&countries=NOR,SWE")
     if not deck.items:
         st.info("The deck is empty.")
@@ -153,8 +148,8 @@ def _prepare(deck: meeting_deck.Deck) -> None:
                         on_click=_edit, args=(deck, "down", index), disabled=index == len(deck.items) - 1)
             remove.button("", icon=":material/delete:", key=f"deck_remove_{index}", help="Remove",
                           on_click=_edit, args=(deck, "remove", index))
-            st.session_state.setdefault(f"deck_note_{index}", item.note)
-            st.text_area("Speaker note", key=f"deck_note_{index}", max_chars=2000, height=80,
+            st.session_state.setdefault(session.deck_note(index), item.note)
+            st.text_area("Speaker note", key=session.deck_note(index), max_chars=2000, height=80,
                          on_change=_save_note, args=(index,))
             if notices:
                 st.caption("Adjusted: " + " ".join(notices))
@@ -167,7 +162,7 @@ def _save_and_export(deck: meeting_deck.Deck) -> None:
     left.download_button("Save deck (JSON file)", data=meeting_deck.to_json(deck).encode(),
                          file_name=export.deck_file_name(deck.title, "json"), mime="application/json",
                          disabled=not deck.items, on_click="ignore")
-    right.file_uploader("Open a saved deck", type=["json"], key="deck_file", on_change=_open_file)
+    right.file_uploader("Open a saved deck", type=["json"], key=session.DECK_FILE, on_change=_open_file)
     if deck.items:
         st.markdown("Link to this deck (bookmark it or send it; it holds the whole deck): the address bar "
                     "of this page.")

@@ -16,7 +16,7 @@ from dashboard import content, db, settings, site
 from dashboard.charts import ChartView
 from dashboard.figures import records
 from dashboard.state import ViewState
-from dashboard.ui import data, export_panel, filters
+from dashboard.ui import data, export_panel, filters, session
 
 PLOTLY_CONFIG = {"topojsonURL": settings.TOPOJSON_URL, "displaylogo": False,
                  "modeBarButtonsToRemove": ["sendDataToCloud"], "responsive": True}
@@ -41,10 +41,6 @@ def edition_notice() -> None:
     st.sidebar.caption("\n\n".join(lines))
 
 
-def _projector() -> bool:
-    return bool(st.session_state.get("projector"))
-
-
 def show_chart(view: ChartView, *, key: str, on_select=None, panel_key: str | None = None) -> object:
     """Draw a chart with its text summary (also its alt text) and its export panel."""
     event = st.plotly_chart(view.figure, key=key, config=PLOTLY_CONFIG, alt=view.summary,
@@ -57,7 +53,7 @@ def show_chart(view: ChartView, *, key: str, on_select=None, panel_key: str | No
 
 def map_page() -> None:
     state = filters.current_state("map")
-    render_map(content.map_content(data, state, _projector()), controls=lambda: _map_controls(state))
+    render_map(content.map_content(data, state), controls=lambda: _map_controls(state))
 
 
 def _map_controls(state: ViewState):
@@ -70,7 +66,7 @@ def _map_controls(state: ViewState):
     placeholder = st.empty()
     if play:
         for year in range(state.year_from, state.year_to + 1):
-            frame = data.chart("map", replace(state, year=year), _projector())
+            frame = data.chart("map", replace(state, year=year))
             placeholder.plotly_chart(frame.figure, config=PLOTLY_CONFIG, alt=frame.summary, key=f"play_{year}")
             time.sleep(PLAY_SECONDS_PER_YEAR)
     return placeholder
@@ -81,12 +77,12 @@ def render_map(page: content.MapContent, controls=None, on_select=None) -> None:
     st.title(page.title)
     placeholder = controls() if controls else st.empty()
     with placeholder.container():
-        show_chart(page.chart, key="map_chart", on_select=on_select or _on_map_select)
+        show_chart(page.chart, key=session.MAP_CHART, on_select=on_select or _on_map_select)
     st.caption(page.note)
 
 
 def _on_map_select() -> None:
-    event = st.session_state.get("map_chart")
+    event = st.session_state.get(session.MAP_CHART)
     for point in (event or {}).get("selection", {}).get("points", []):
         code = point.get("location") or point.get("customdata")
         if isinstance(code, list):
@@ -97,7 +93,7 @@ def _on_map_select() -> None:
 
 def trends_page() -> None:
     state = filters.current_state("trends")
-    render_trends(content.trends_content(data, state, _projector()),
+    render_trends(content.trends_content(data, state),
                   controls=lambda: filters.trend_controls("trends", state))
 
 
@@ -126,7 +122,7 @@ def render_trends(page: content.TrendsContent, controls=None, in_app: bool = Tru
 
 def programmes_page() -> None:
     state = filters.current_state("programmes")
-    render_programmes(content.programmes_content(data, state, _projector()))
+    render_programmes(content.programmes_content(data, state))
 
 
 def render_programmes(page: content.ProgrammesContent) -> None:

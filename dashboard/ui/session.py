@@ -1,0 +1,66 @@
+"""Every st.session_state key the app uses, named once, with typed access to the ones read in several places.
+
+Widgets keep their own keys (Streamlit stores a widget's value under its key); what else a session holds is here:
+the view state last written to the URL, the meeting deck, the slide shown and messages waiting for the next run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import deck as meeting_deck
+
+# The shared filters' widgets (dashboard/ui/filters.py).
+COUNTRIES = "w_countries"
+PRESET = "w_preset"
+INDICATOR = "w_indicator"
+YEARS = "w_years"
+YEAR = "w_year"
+SEX = "w_sex"
+AGE = "w_age"
+SCALE = "w_scale"
+INDEX_ON = "w_index_on"
+INDEX_BASE = "w_index_base"
+PROJECTOR = "w_projector"
+
+SYNCED = "_synced_query"  # the canonical query string the widgets were last loaded from
+MAP_CHART = "map_chart"  # the map's selection event (a click adds the country)
+
+# The meeting deck (dashboard/ui/meeting.py, dashboard/ui/export_panel.py).
+DECK = "deck"
+DECK_TOKEN = "_deck_token"  # the ?deck= token last loaded or written: our own link is not loaded back
+SLIDE = "slide"
+DECK_ERROR = "deck_error"  # shown once on the next run
+DECK_NEW_VIEW = "deck_new_view"
+DECK_FILE = "deck_file"
+PRESENTING = "presenting"
+MEETING_PROJECTOR = "projector"
+DECK_NOTE_PREFIX = "deck_note_"
+
+
+def deck_note(index: int) -> str:
+    """The key of the speaker-note box of the slide at index (boxes are keyed by position)."""
+    return f"{DECK_NOTE_PREFIX}{index}"
+
+
+def current_deck() -> meeting_deck.Deck:
+    return st.session_state.setdefault(DECK, meeting_deck.Deck())
+
+
+def set_deck(deck: meeting_deck.Deck) -> None:
+    st.session_state[DECK] = deck
+
+
+def slide(count: int) -> int:
+    """The slide shown, within a deck of count slides."""
+    return min(max(int(st.session_state.get(SLIDE, 0)), 0), max(count - 1, 0))
+
+
+def set_slide(index: int) -> None:
+    st.session_state[SLIDE] = index
+
+
+def forget_note_boxes() -> None:
+    """After a reorder the note boxes (keyed by position) must reload from the deck."""
+    for key in [key for key in st.session_state if str(key).startswith(DECK_NOTE_PREFIX)]:
+        del st.session_state[key]
