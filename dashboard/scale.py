@@ -39,7 +39,7 @@ import duckdb
 from dashboard import schema, settings
 
 SYNTHETIC = "SYNTHETIC"
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 YEARS = (1990, 2023)
 # Rows per Parquet row group. DuckDB 2.0 spends a fixed few microseconds per row group and filtered column even on
 # groups that its min/max statistics skip, so at 100 M rows 64 Ki-row groups (1,541 of them) made the app's map

@@ -49,7 +49,7 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
         "patients VARCHAR, patients_note VARCHAR, capacity_note VARCHAR, eligibility VARCHAR,"
         "medication_form VARCHAR, conflict_flag VARCHAR, notes VARCHAR, treated_patients BOOLEAN,"
         "display_group VARCHAR, start_year SMALLINT, end_year SMALLINT, patients_numeric INTEGER,"
-        "source_titles VARCHAR, source_urls VARCHAR, source_id VARCHAR")),
+        "source_titles VARCHAR[], source_urls VARCHAR[], source_id VARCHAR")),
     Extract("programme_claims", "programme_claims.parquet", ("claim_id",), _columns(
         "claim_id VARCHAR, programme_id VARCHAR, field VARCHAR, claimed_value VARCHAR, claim_status VARCHAR,"
         "source_title VARCHAR, source_url VARCHAR, note VARCHAR, no_url_reason VARCHAR")),
@@ -73,7 +73,7 @@ MAP_SHAPES = "europe.geojson"  # beside the Parquet extracts; checked when read 
 FILES = (*BY_FILE, MAP_SHAPES)
 
 _ARROW_TYPES = {"VARCHAR": pa.string(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
-                "BOOLEAN": pa.bool_()}
+                "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
 
 
 def arrow_schema(extract: Extract) -> pa.Schema:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.catalog import Catalog
-from dashboard.figures import PHASE_STYLES, programme_phase, programme_years_text, records
+from dashboard.figures import PHASE_STYLES, programme_phase, programme_years_text, records, source_list
 
 
 def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
@@ -27,7 +27,7 @@ def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
         "Eligibility": programmes["eligibility"],
         "Medication": programmes["medication_form"],
         "Sources disagree": programmes["conflict_flag"].fillna(""),
-        "First source": programmes["source_urls"].str.split(" ; ").str[0],
+        "First source": [next(iter(source_list(urls)), None) for urls in programmes["source_urls"]],
     })
 
 

@@ -169,8 +169,8 @@ def _programme(programme_id, iso3, name, phase, group, start, end, status, *, tr
             "capacity_note": None, "eligibility": "severe opioid dependence", "medication_form": "injectable",
             "conflict_flag": conflict, "notes": None, "treated_patients": treated, "display_group": group,
             "start_year": start, "end_year": end, "patients_numeric": patients,
-            "source_titles": f"{programme_id} register entry ; {programme_id} report",
-            "source_urls": f"https://example.org/{programme_id}/register ; https://example.org/{programme_id}/report",
+            "source_titles": [f"{programme_id} register entry", f"{programme_id} report"],
+            "source_urls": [f"https://example.org/{programme_id}/register", f"https://example.org/{programme_id}/report"],
             "source_id": "HAT-COMPILED"}
 
 

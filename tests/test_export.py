@@ -24,6 +24,7 @@ from plotly.offline import get_plotlyjs
 
 from dashboard import catalog as catalog_module
 from dashboard import charts, db, export, settings
+from dashboard.export.tables import flat_table
 from dashboard.state import from_query_string
 from tests.csv_support import read_exported_csv
 
@@ -151,7 +152,7 @@ def test_stamp_figure_carries_frame_stamp_and_link_without_touching_the_view(cha
 def test_csv_is_the_query_result(connection, chart_views, name):
     view = chart_views[name]
     found = read_exported_csv(export.to_csv(view))
-    assert_same_table(found, db.run_query(connection, view.query_name, **view.params))
+    assert_same_table(found, flat_table(db.run_query(connection, view.query_name, **view.params)))
 
 
 @pytest.mark.parametrize("name", ["map", "trend_log", "timeline"])
@@ -162,7 +163,7 @@ def test_xlsx_holds_the_query_result_and_where_it_came_from(connection, chart_vi
     assert list(sheets) == ["data", "about"]
     found = pd.read_excel(io.BytesIO(content), sheet_name="data")
     # Excel keeps 15-16 significant digits of a double (the CSV keeps them all).
-    assert_same_table(found, db.run_query(connection, view.query_name, **view.params), rel_tol=1e-15)
+    assert_same_table(found, flat_table(db.run_query(connection, view.query_name, **view.params)), rel_tol=1e-15)
     about = dict(zip(sheets["about"][0], sheets["about"][1], strict=True))
     assert about["Title"] == view.title and about["Filters"] == view.subtitle
     assert about["Source"] == view.source_line
@@ -480,3 +481,16 @@ def test_one_registry_says_which_formats_need_chromium():
     assert export.MEDIA_TYPES["csv"] == "text/csv"
     from dashboard.ui import export_panel
     assert {fmt for _, fmt, _ in export_panel.DOWNLOADS} <= set(export.VIEW_FORMATS)
+
+
+def test_a_programmes_sources_are_a_list_and_files_write_them_as_text(chart_views):
+    """source_titles and source_urls are lists in the extract and the query; a file cell holds them ' ; '-joined."""
+    view = chart_views["timeline"]
+    denmark = view.data.set_index("programme_id").loc["DK-REGULAR"]
+    assert list(denmark["source_urls"]) == ["https://example.org/DK-REGULAR/register",
+                                            "https://example.org/DK-REGULAR/report"]
+    exported = read_exported_csv(export.to_csv(view)).set_index("programme_id")
+    assert exported.loc["DK-REGULAR", "source_urls"] == ("https://example.org/DK-REGULAR/register ; "
+                                                         "https://example.org/DK-REGULAR/report")
+    page = export.to_html(view, exported_on=EXPORTED_ON).decode("utf-8")
+    assert "DK-REGULAR register entry ; DK-REGULAR report" in page

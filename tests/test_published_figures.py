@@ -423,7 +423,7 @@ def test_programme_marker_hover(rate_map_figure, programmes):
     assert "Years: since 2009" in hovers["DE-REGULAR"] and "788" in hovers["DE-REGULAR"]
     assert "Years: 2002–2007" in hovers["DE-MODELLPROJEKT"]
     assert "Years: since 2009" in hovers["NL-REGULAR"]
-    first_source = programmes.set_index("programme_id").loc["NL-REGULAR", "source_titles"].split(" ; ")[0]
+    first_source = programmes.set_index("programme_id").loc["NL-REGULAR", "source_titles"][0]
     assert f"Source: {first_source[:40]}" in hovers["NL-REGULAR"].replace("<br>", " ")
     assert "Sources disagree" in hovers["NO-HAB-PILOT"] and "Sources disagree" not in hovers["DE-REGULAR"]
 
@@ -473,3 +473,53 @@ def test_timeline_early_start_is_clipped_and_labelled(programmes):
     assert fig.layout.meta["clipped"] == ["UK-BRITISH-SYSTEM"]
     assert "◀ from 1926" in annotation_text(fig, "hat-label-clipped-UK-BRITISH-SYSTEM")
     assert fig.layout.xaxis.range[0] < figures.TIMELINE_FIRST_YEAR
+
+
+# --- figures quoted in the news, and the build's own rules, on the shipped extracts (moved from test_build.py) ---
+
+def one_value(connection: db.Connection, indicator: str, iso3: str, year: int) -> float:
+    frame = db.run_query(connection, "indicator_trend", indicator=indicator, countries=[iso3], year_from=year,
+                         year_to=year, sex="total", age_group="total")
+    assert len(frame) == 1
+    return frame["value"].iloc[0]
+
+
+
+
+@pytest.mark.parametrize(("iso3", "year", "deaths"), [("NOR", 2014, 266), ("NLD", 2016, 235), ("NOR", 2013, 234),
+                                                      ("EST", 2017, 110)])
+def test_published_death_counts(connection, iso3, year, deaths):
+    assert one_value(connection, "drd_deaths", iso3, year) == deaths
+
+
+def test_map_shows_the_published_count_and_its_change(connection):
+    frame = db.run_query(connection, "indicator_map", indicator="drd_deaths", countries=["NOR"], year=2014,
+                         sex="total", age_group="total")
+    row = frame.iloc[0]
+    assert (row["value"], row["previous_value"], row["change"]) == (266, 234, 32)
+
+
+def test_total_is_male_plus_female(connection):
+    totals = connection.duck.execute("""
+        select m.value + f.value, t.value
+        from facts t
+        join facts m using (iso3, year, indicator_id, age_group)
+        join facts f using (iso3, year, indicator_id, age_group)
+        where t.indicator_id = 'drd_deaths' and t.age_group = 'total'
+          and t.sex = 'total' and m.sex = 'male' and f.sex = 'female'
+    """).fetchall()
+    assert len(totals) == 690
+    assert all(both == total for both, total in totals)
+
+
+def test_not_reported_stays_null(connection):
+    """Belgium reported no deaths for 2015-2017: the facts keep a NULL row, never a 0."""
+    rows = connection.duck.execute("""
+        select indicator_id, sex, value from facts
+        where iso3 = 'BEL' and year = 2016 and age_group = 'total'
+          and indicator_id in ('drd_deaths', 'drd_deaths_per_million_15_64')
+        order by all
+    """).fetchall()
+    assert rows == [("drd_deaths", "female", None), ("drd_deaths", "male", None), ("drd_deaths", "total", None),
+                    ("drd_deaths_per_million_15_64", "total", None)]
+    assert pd.isna(one_value(connection, "drd_deaths", "BEL", 2016))

@@ -49,10 +49,9 @@ def _programmes_table(programmes: list[dict], programme_sources: list[dict]) -> 
         "start_year": pa.array([_int_or_none(p["start_year"]) for p in programmes], pa.int16()),
         "end_year": pa.array([_int_or_none(p["end_year"]) for p in programmes], pa.int16()),
         "patients_numeric": pa.array([_int_or_none(p["patients_numeric"]) for p in programmes], pa.int32()),
-        "source_titles": pa.array([" ; ".join(titles.get(p["programme_id"], [])) or None for p in programmes],
-                                  pa.string()),
-        "source_urls": pa.array([" ; ".join(urls.get(p["programme_id"], [])) or None for p in programmes],
-                                pa.string()),
+        "source_titles": pa.array([titles.get(p["programme_id"]) or None for p in programmes],
+                                  pa.list_(pa.string())),
+        "source_urls": pa.array([urls.get(p["programme_id"]) or None for p in programmes], pa.list_(pa.string())),
         "source_id": pa.array(["HAT-COMPILED"] * len(programmes), pa.string()),
     })
 

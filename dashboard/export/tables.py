@@ -11,6 +11,20 @@ import pandas as pd
 from dashboard.charts import ChartView
 from dashboard.export.stamp import APP_NAME, view_url
 
+LIST_SEPARATOR = " ; "
+
+
+def _is_list(cell: object) -> bool:
+    return hasattr(cell, "__iter__") and not isinstance(cell, (str, bytes))
+
+
+def flat_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as files hold it: list cells (a programme's sources) become ' ; '-separated text. The one place a
+    list becomes text; everywhere else it stays a list."""
+    listed = [column for column in frame.columns if frame[column].map(_is_list).any()]
+    return frame.assign(**{column: frame[column].map(
+        lambda cell: LIST_SEPARATOR.join(map(str, cell)) if _is_list(cell) else cell) for column in listed})
+
 
 def csv_stamp_lines(view: ChartView, exported_on: date, url: str) -> list[str]:
     """The lines above the data in a CSV: what it is, its filters, sources, date and link (each starts '#')."""
@@ -27,7 +41,7 @@ def to_csv(view: ChartView, *, exported_on: date | None = None, base_url: str | 
     """The query result exactly as the chart used it (same rows, same columns, no index; UTF-8), under its stamp."""
     exported_on = exported_on or date.today()
     stamp = "".join(f"{line}\n" for line in csv_stamp_lines(view, exported_on, view_url(view, base_url)))
-    return (stamp + view.data.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+    return (stamp + flat_table(view.data).to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
 
 def about_rows(view: ChartView, exported_on: date, url: str) -> list[tuple[str, str]]:
@@ -51,7 +65,7 @@ def to_xlsx(view: ChartView, *, exported_on: date | None = None, base_url: str |
     # Text is written as text: never turned into a formula, a number or a hyperlink, whatever it looks like.
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        view.data.to_excel(writer, sheet_name="data", index=False)
+        flat_table(view.data).to_excel(writer, sheet_name="data", index=False)
         sheet = writer.sheets["data"]
         sheet.freeze_panes(1, 0)
         for column, name in enumerate(view.data.columns):

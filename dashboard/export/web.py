@@ -13,6 +13,7 @@ from plotly.offline import get_plotlyjs
 from dashboard.charts import ChartView
 from dashboard.export.renderer import _geo_assets_script
 from dashboard.export.stamp import APP_NAME, bare_figure, export_stamp, file_name, view_url
+from dashboard.export.tables import flat_table
 
 HTML_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "topojson/"}
 _STYLE = """
@@ -38,7 +39,8 @@ def _chart_div(figure: go.Figure, div_id: str, name: str) -> str:
 
 def _section(view: ChartView, figure: go.Figure, number: int, url: str, stamp: str, note: str, heading: str) -> str:
     # Numbers as in the CSV export (shortest round-trip form), not rounded for display.
-    table = view.data.to_html(index=False, na_rep="", border=0, escape=True, float_format=lambda v: repr(float(v)))
+    table = flat_table(view.data).to_html(index=False, na_rep="", border=0, escape=True,
+                                          float_format=lambda v: repr(float(v)))
     note_html = f'<div class="note">{html.escape(note)}</div>' if note.strip() else ""
     stem = file_name(view, "png")[:-4]
     return (f'<section class="slide" id="slide-{number}">'

@@ -30,6 +30,7 @@ from dashboard.figures.programmes import (
     programme_phase,
     programme_years_text,
     programmes_outside_map,
+    source_list,
 )
 from dashboard.figures.theme import NO_DATA_COLOUR, OKABE_ITO, apply_frame
 from dashboard.figures.timeline import CURRENT_YEAR, TIMELINE_FIRST_YEAR, make_timeline_figure
@@ -41,5 +42,5 @@ __all__ = [
     "TIMELINE_FIRST_YEAR", "WARNING_FLAGS", "SharedGeometry", "apply_frame",
     "flagged_countries", "format_change", "format_value", "is_missing", "is_rate_unit", "join_names", "make_map_figure",
     "make_timeline_figure", "make_trend_figure", "programme_phase", "programme_years_text", "programmes_outside_map",
-    "records", "source_line_for", "warning_labels",
+    "records", "source_line_for", "source_list", "warning_labels",
 ]

@@ -61,19 +61,11 @@ def short_name(name: Any, length: int = 30) -> str:
     return truncate(text, length)
 
 
-def _split_sources(source_titles: Any) -> list[str]:
-    """Split '; '-separated titles, ignoring separators inside parentheses."""
-    text = "" if is_missing(source_titles) else str(source_titles)
-    parts, depth, current = [], 0, ""
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == ";" and depth <= 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    parts.append(current.strip())
-    return [part for part in parts if part]
+def source_list(value: Any) -> list[str]:
+    """A list column (source_titles, source_urls) as a Python list: DuckDB hands arrays, missing is empty."""
+    if value is None or isinstance(value, str) or not hasattr(value, "__iter__"):
+        return [] if value is None or is_missing(value) else [str(value)]
+    return [str(item) for item in value]
 
 
 def _patients_text(row: Mapping[str, Any]) -> str:
@@ -91,7 +83,7 @@ def programme_hover(row: Mapping[str, Any], phase: str) -> str:
     status = esc(row.get("status"))
     if not is_missing(row.get("status_as_of")):
         status += f" (as of {esc(row['status_as_of'])})"
-    sources = _split_sources(row.get("source_titles"))
+    sources = source_list(row.get("source_titles"))
     lines = [
         f"<b>{wrap_html(row.get('programme_name'), 60)}</b>",
         f"{esc(row.get('country'))}: {wrap_html(truncate(str(row.get('city_or_sites') or ''), 140), 60)}",

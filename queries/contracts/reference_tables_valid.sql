@@ -11,7 +11,7 @@ union all
 select 'programme with unknown country: ' || p.programme_id from programmes p anti join countries c on p.iso3 = c.iso3
 union all
 select 'programme without sources: ' || programme_id from programmes
-where coalesce(trim(source_titles), '') = '' or coalesce(trim(source_urls), '') = ''
+where len(coalesce(source_titles, [])) = 0 or len(coalesce(source_urls, [])) = 0
 union all
 select 'programme ends before it starts: ' || programme_id from programmes where end_year < start_year
 union all
