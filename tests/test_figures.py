@@ -5,6 +5,7 @@ data-truth module, tests/test_published_figures.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 
@@ -580,3 +581,20 @@ def test_map_renders_to_png_with_local_topojson(rate_map_figure, tmp_path, monke
         colours = {colour for _, colour in image.convert("RGB").getcolors(maxcolors=1_000_000)}
     grey = tuple(int(figures.NO_DATA_COLOUR[i: i + 2], 16) for i in (1, 3, 5))
     assert grey in colours, "no-data grey is not drawn"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("projector", [False, True])
+def test_a_title_of_two_lines_is_not_cut_off_at_the_top(projector):
+    """plotly.js raises a multi-line title anchored at its top; the frame makes room so line one stays in view."""
+    image_module = pytest.importorskip("PIL.Image")
+    long_title = "Drug deaths as published by the national authority, 2017-2023, with a title long enough to wrap"
+    tops = {}
+    for title in ("Short", long_title):
+        fig = figures.apply_frame(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])), title=title, subtitle="s",
+                                  source_line="S", projector=projector)
+        lines = fig.layout.title.text.count("<br>") + 1
+        with image_module.open(io.BytesIO(fig.to_image(format="png", width=900, height=500))) as image:
+            grey = image.convert("L")
+            tops[lines] = next(y for y in range(grey.height) if any(grey.getpixel((x, y)) < 120 for x in range(400)))
+    assert set(tops) == {1, 2} and tops[2] == tops[1] >= 8
