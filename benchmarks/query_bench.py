@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.common import QUERY_NAMES, RssSampler, emit, max_rss_mb, realistic_params, repeat, summarise
+from dashboard.figures import is_list
 
 FACTS_QUERIES = ("indicator_map", "indicator_trend", "indicator_catalog")
 
@@ -199,14 +200,18 @@ PANDAS = {
 assert set(PANDAS) == set(QUERY_NAMES), "every query in queries/ needs its pandas twin here"
 
 
+def _as_list(cell: object) -> list | None:
+    return [str(item) for item in cell] if is_list(cell) else None
+
+
 def same_result(duck: pd.DataFrame, panda: pd.DataFrame) -> bool:
     """Same rows and values (types may differ: DuckDB SMALLINT vs pandas int64 and so on)."""
     if list(duck.columns) != list(panda.columns) or len(duck) != len(panda):
         return False
     for column in duck.columns:
         left, right = duck[column].reset_index(drop=True), panda[column].reset_index(drop=True)
-        if column in ("sexes", "age_groups", "breakdowns"):
-            if [list(x) for x in left] != [list(x) for x in right]:
+        if left.map(is_list).any() or right.map(is_list).any():  # list columns (breakdowns, programme sources)
+            if [_as_list(x) for x in left] != [_as_list(x) for x in right]:
                 return False
             continue
         if pd.api.types.is_numeric_dtype(left) and pd.api.types.is_numeric_dtype(right):

@@ -10,20 +10,17 @@ import pandas as pd
 
 from dashboard.charts import ChartView
 from dashboard.export.stamp import APP_NAME, view_url
+from dashboard.figures import is_list
 
 LIST_SEPARATOR = " ; "
-
-
-def _is_list(cell: object) -> bool:
-    return hasattr(cell, "__iter__") and not isinstance(cell, (str, bytes))
 
 
 def flat_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The table as files hold it: list cells (a programme's sources) become ' ; '-separated text. The one place a
     list becomes text; everywhere else it stays a list."""
-    listed = [column for column in frame.columns if frame[column].map(_is_list).any()]
+    listed = [column for column in frame.columns if frame[column].map(is_list).any()]
     return frame.assign(**{column: frame[column].map(
-        lambda cell: LIST_SEPARATOR.join(map(str, cell)) if _is_list(cell) else cell) for column in listed})
+        lambda cell: LIST_SEPARATOR.join(map(str, cell)) if is_list(cell) else cell) for column in listed})
 
 
 def csv_stamp_lines(view: ChartView, exported_on: date, url: str) -> list[str]:

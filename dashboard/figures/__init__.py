@@ -17,6 +17,7 @@ Callers import from here (`from dashboard import figures`); the modules import e
 from dashboard.figures.formatting import (
     format_change,
     format_value,
+    is_list,
     is_missing,
     is_rate_unit,
     join_names,
@@ -40,7 +41,8 @@ from dashboard.figures.value_notes import WARNING_FLAGS, flagged_countries, warn
 __all__ = [
     "CURRENT_YEAR", "MAP_LAT_RANGE", "MAP_LON_RANGE", "NO_DATA_COLOUR", "OKABE_ITO", "PHASES", "PHASE_STYLES",
     "TIMELINE_FIRST_YEAR", "WARNING_FLAGS", "SharedGeometry", "apply_frame",
-    "flagged_countries", "format_change", "format_value", "is_missing", "is_rate_unit", "join_names", "make_map_figure",
+    "flagged_countries", "format_change", "format_value", "is_list", "is_missing", "is_rate_unit", "join_names",
+    "make_map_figure",
     "make_timeline_figure", "make_trend_figure", "programme_phase", "programme_years_text", "programmes_outside_map",
     "records", "source_line_for", "source_list", "warning_labels",
 ]

@@ -22,6 +22,11 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return pa.Table.from_pandas(frame, preserve_index=False).to_pylist()
 
 
+def is_list(value: Any) -> bool:
+    """True for a list cell (a list, tuple or the array DuckDB hands for VARCHAR[]), not for text."""
+    return hasattr(value, "__iter__") and not isinstance(value, (str, bytes, dict))
+
+
 def is_missing(value: Any) -> bool:
     """True for None, NaN and pd.NA (and anything else pandas treats as missing)."""
     if value is None:

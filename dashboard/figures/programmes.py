@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.figures.formatting import esc, is_missing, records, truncate, wrap_html, year_of
+from dashboard.figures.formatting import esc, is_list, is_missing, records, truncate, wrap_html, year_of
 
 # Programmes in the same country are spread on a small circle round the country's centroid (degrees of latitude).
 PROGRAMME_OFFSET_DEG = 1.2
@@ -63,8 +63,8 @@ def short_name(name: Any, length: int = 30) -> str:
 
 def source_list(value: Any) -> list[str]:
     """A list column (source_titles, source_urls) as a Python list: DuckDB hands arrays, missing is empty."""
-    if value is None or isinstance(value, str) or not hasattr(value, "__iter__"):
-        return [] if value is None or is_missing(value) else [str(value)]
+    if not is_list(value):
+        return [] if is_missing(value) else [str(value)]
     return [str(item) for item in value]
 
 
