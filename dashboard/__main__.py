@@ -1,4 +1,4 @@
-"""Command line: python -m dashboard build | export ... | serve ..."""
+"""Command line: drug-policy-atlas (or python -m dashboard) build | export ... | serve ..."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ from pathlib import Path
 from dashboard import build
 
 EXPORT_EXAMPLES = """examples:
-  python -m dashboard export --view "page=trends&preset=nordic&scale=log" --format png -o trend.png
-  python -m dashboard export --view "page=map&year=2015" --format xlsx
-  python -m dashboard export --deck deck.json --format pptx -o deck.pptx
+  drug-policy-atlas export --view "page=trends&preset=nordic&scale=log" --format png -o trend.png
+  drug-policy-atlas export --view "page=map&year=2015" --format xlsx
+  drug-policy-atlas export --deck deck.json --format pptx -o deck.pptx
+  drug-policy-atlas export --strict --view "page=map&countries=NOR,SWE" -o map.csv   # for a scheduled job
+
+exit status: 0 written; 1 a bad format or size, unreadable input or no data; 2 arguments not understood;
+3 (--strict only) the view or deck needed correcting (an unknown country, indicator, year or breakdown), so
+nothing was written.
 """
 
 
@@ -31,6 +36,12 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--projector", action="store_true", help="large type and thick lines for a projector")
     parser.add_argument("--base-url", help="the app's public address for the reopen link "
                                            "(default: $DPA_PUBLIC_URL or http://localhost:8501/)")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse to export (exit 3) when the view or deck had to be corrected, e.g. a mistyped "
+                             "country or indicator; for scheduled jobs, so a report never silently changes")
+
+
+STRICT_REFUSED = 3  # not 2: argparse exits 2 on a usage error
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -68,6 +79,10 @@ def run_export(args: argparse.Namespace) -> int:
             slides = [(charts.chart_for_state(connection, known, state), "")]
         for notice in notices:
             print(f"notice: {notice}", file=sys.stderr)
+        if notices and args.strict:
+            print(f"error: {len(notices)} correction(s) needed and --strict is set; nothing written",
+                  file=sys.stderr)
+            return STRICT_REFUSED
         if saved is not None:
             content = export.export_deck(slides, fmt, title=saved.title, base_url=args.base_url)
             output = args.output or Path(export.deck_file_name(saved.title, fmt))
@@ -94,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["serve"]:  # its unknown options are Streamlit's, passed through to the workers
         from dashboard import serve
         return serve.main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    parser = argparse.ArgumentParser(prog="drug-policy-atlas", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the dashboard: a Streamlit worker per core behind nginx "
                                       "(python -m dashboard serve --help)")

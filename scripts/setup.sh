@@ -13,10 +13,12 @@ command -v "$python" >/dev/null 2>&1 || python=python3
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 
 # Reinstall only when the requirements change.
-stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$(basename "$requirements")"
+stamp=".venv/.installed-$(cat requirements*.txt pyproject.toml | sha256sum | cut -c1-16)-$(basename "$requirements")"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -r "$requirements"
+  # The package itself, editable: `drug-policy-atlas` (and `python -m dashboard`) then work from any folder.
+  .venv/bin/python -m pip install --quiet --no-deps -e .
   touch "$stamp"
 fi
 

@@ -494,3 +494,37 @@ def test_a_programmes_sources_are_a_list_and_files_write_them_as_text(chart_view
                                                          "https://example.org/DK-REGULAR/report")
     page = export.to_html(view, exported_on=EXPORTED_ON).decode("utf-8")
     assert "DK-REGULAR register entry ; DK-REGULAR report" in page
+
+
+def installed_command() -> Path:
+    command = Path(sys.executable).parent / "drug-policy-atlas"
+    if not command.exists():
+        pytest.skip("the package is not installed in this environment (bash scripts/setup.sh installs it)")
+    return command
+
+
+@pytest.mark.process
+def test_the_installed_command_works_from_any_folder(tmp_path):
+    env = {**os.environ, "DPA_DATA_DIR": str(settings.DATA_DIR)}
+    result = subprocess.run([str(installed_command()), "export", "--view", "page=map&countries=NOR,SWE", "-o",
+                             "map.csv"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert set(read_exported_csv(tmp_path / "map.csv")["iso3"]) == {"NOR", "SWE"}
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("view", ["page=map&countries=NOR,SWEE", "page=trends&indicator=drd_dead",
+                                  "page=map&year=1990"])
+def test_strict_refuses_a_view_that_needed_correcting(tmp_path, view):
+    """A scheduled briefing must not silently become another chart: --strict exits 3 and writes nothing."""
+    result = run_cli("--strict", "--view", view, "-o", str(tmp_path / "out.csv"), cwd=tmp_path)
+    assert result.returncode == 3 and "notice: " in result.stderr and "--strict" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    relaxed = run_cli("--view", view, "-o", str(tmp_path / "out.csv"), cwd=tmp_path)
+    assert relaxed.returncode == 0 and (tmp_path / "out.csv").is_file()
+
+
+@pytest.mark.process
+def test_strict_exports_a_clean_view(tmp_path):
+    result = run_cli("--strict", "--view", "page=trends&countries=NOR", "-o", str(tmp_path / "t.csv"), cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
