@@ -205,3 +205,23 @@ def test_projector_mode_is_kept_in_the_link():
     reopened = open_page("trends", **{key: query_param(app, key) for key in app.query_params.keys()})
     assert reopened.sidebar.toggle(key="w_projector").value is True
     assert figures_on(reopened)[0]["layout"]["font"]["size"] > normal
+
+
+def column_settings(frame_element) -> dict:
+    return json.loads(frame_element.proto.columns)
+
+
+def test_data_page_tables_are_labelled_and_rounded_for_people_but_keep_every_digit():
+    app = open_page("data", countries="NOR,SWE", year="2015")
+    map_table = app.dataframe[0]
+    settings = column_settings(map_table)
+    assert settings["iso3"]["label"] == "ISO-3" and settings["change_pct"]["label"] == "Change %"
+    assert settings["value"]["type_config"]["format"] == "%.1f"  # a rate: one decimal, as in the hover
+    assert settings["year"]["type_config"]["format"] == "%d"
+    assert settings["denominator"]["label"] == "Population"
+    norway = map_table.value.set_index("iso3").loc["NOR"]
+    assert norway["value"] == pytest.approx(289 / 3.4)  # the number underneath is not rounded
+    counts = open_page("data", indicator="drd_deaths", countries="NOR")
+    assert column_settings(counts.dataframe[0])["value"]["type_config"]["format"] == "localized"
+    flags = next(frame for frame in app.dataframe if "explanation" in frame.value.columns)
+    assert column_settings(flags)["values_flagged"]["label"] == "Values flagged"

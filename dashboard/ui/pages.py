@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import content, db, settings, site
+from dashboard import content, db, settings, site, tables
 from dashboard.charts import ChartView
 from dashboard.figures import records
 from dashboard.state import ViewState
@@ -152,6 +152,20 @@ def data_page() -> None:
     render_data(content.data_content(data, state))
 
 
+def people_columns(table, unit: str | None = None, **overrides) -> dict:
+    """Streamlit column settings from dashboard.tables.column_display: labels people read, rounded numbers."""
+    config = {}
+    for column, (label, number) in tables.column_display(table, unit).items():
+        config[column] = (st.column_config.NumberColumn(label, format=number) if number
+                          else st.column_config.Column(label))
+    return config | overrides
+
+
+def _unit_of(table) -> str | None:
+    units = table["unit"].dropna().unique() if "unit" in table else []
+    return str(units[0]) if len(units) == 1 else None
+
+
 def render_data(page: content.DataContent) -> None:
     st.title(page.title)
     st.markdown(page.intro)
@@ -159,7 +173,7 @@ def render_data(page: content.DataContent) -> None:
     for tab, item in zip(tabs, page.charts, strict=False):
         with tab:
             st.markdown(item.heading)
-            st.dataframe(item.table, hide_index=True)
+            st.dataframe(item.table, hide_index=True, column_config=people_columns(item.table, _unit_of(item.table)))
             st.markdown(item.query_line)
             st.json(item.params, expanded=False)
             with st.expander("SQL"):
@@ -170,7 +184,8 @@ def render_data(page: content.DataContent) -> None:
         st.dataframe(page.definitions, hide_index=True)
         st.subheader(page.flags_heading)
         st.caption(page.flags_note)
-        st.dataframe(page.flags, hide_index=True)
+        st.dataframe(page.flags, hide_index=True, column_config=people_columns(page.flags))
     with tabs[len(page.charts) + 1]:
-        st.dataframe(page.sources, hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
+        st.dataframe(page.sources, hide_index=True, column_config=people_columns(
+            page.sources, url=st.column_config.LinkColumn("Link")))
         st.markdown(page.maps_note)
