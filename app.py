@@ -10,7 +10,9 @@ from dashboard.ui.pages import edition_notice
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="Drug Policy Atlas", page_icon="static/favicon.png", layout="wide")
 
-navigation = st.navigation([st.Page(page.script, title=page.title, icon=page.icon, url_path=page.name,
-                                     default=page.name == site.DEFAULT_PAGE) for page in site.PAGES])
+# "/" is a hidden default page that opens the map at /map (app_pages/root.py): every page then has its own path.
+navigation = st.navigation([st.Page("app_pages/root.py", title="Drug Policy Atlas", default=True, visibility="hidden"),
+                            *(st.Page(page.script, title=page.title, icon=page.icon, url_path=page.name)
+                              for page in site.PAGES)])
 navigation.run()
 edition_notice()  # on every page, below its filters: the EMCDDA edition, its last data year, newer figures

@@ -54,10 +54,8 @@ if not CHROMIUM.exists():
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
 
-# The map is the default page, and Streamlit serves the default page at "/" whatever its url_path: "/map" shows a
-# "Page not found" dialog and redirects to "/" (reported as a bug in app.py). The sidebar's own link to the map is
-# "/", so that is the address tested here; switch to "/map" once app.py serves it.
-MAP_PATH = "/"
+# Every page has its own path; "/" opens /map (app_pages/root.py).
+MAP_PATH = "/map"
 PAGES = {"map": MAP_PATH, "trends": "/trends", "programmes": "/programmes", "data": "/data"}
 READY = {"map": MAIN_PLOT, "trends": MAIN_PLOT, "programmes": MAIN_PLOT, "data": '[data-testid="stDataFrame"]'}
 TITLES = {"map": "Where are drug-induced deaths highest?", "trends": "How have the numbers moved?",
@@ -130,6 +128,17 @@ def url(app_server):
 
 def query(page_url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page_url).query)
+
+
+def test_the_root_address_opens_the_map_at_its_own_path_with_the_links_filters(walker, url, net):
+    page = walker
+    open_app(page, url("/?countries=NOR,SWE&year=2010"))
+    wait_for_map(page)
+    assert urlsplit(page.url).path == "/map"
+    assert query(page.url)["countries"] == ["NOR,SWE"] and query(page.url)["year"] == ["2010"]
+    assert TITLES["map"] in page.locator("h1").all_inner_texts()
+    assert page.get_by_text("Page not found").count() == 0
+    assert page_problems(page) == []
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -130,7 +130,7 @@ def test_view_url_uses_argument_then_environment_then_default(chart_views, monke
     monkeypatch.setenv(export.PUBLIC_URL_ENV, "https://dpa.example.net/app")
     assert export.view_url(view) == f"https://dpa.example.net/app/trends?{filters}"
     assert export.view_url(view, BASE_URL) == f"{BASE_URL}trends?{filters}"
-    assert export.view_url(chart_views["map"], BASE_URL).startswith(f"{BASE_URL}?")  # the map is the root page
+    assert export.view_url(chart_views["map"], BASE_URL).startswith(f"{BASE_URL}map?")  # /map, like every page
 
 
 def test_stamp_figure_carries_frame_stamp_and_link_without_touching_the_view(chart_views):

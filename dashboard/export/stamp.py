@@ -39,7 +39,6 @@ def view_url(view: ChartView, base_url: str | None = None) -> str:
     base = public_url(base_url).split("?", 1)[0].rstrip("/")
     params = parse_qsl(view.query_string, keep_blank_values=True)
     page = next((value for key, value in params if key == "page"), "")
-    page = "" if page == "map" else page  # Streamlit serves the default page at the root only
     rest = urlencode([(key, value) for key, value in params if key != "page"], safe=",")
     return f"{base}/{page}?{rest}" if rest else f"{base}/{page}"
 
