@@ -115,7 +115,7 @@ def cold_start_and_repaint(data_dir: Path | None, repaints: int, timeout_s: floa
             server.wait_healthy(timeout_s)
             result["server_ready_s"] = round(time.perf_counter() - started, 3)
             page = _new_page(browser, server)
-            page.goto(server.url + "/", wait_until="commit", timeout=timeout_s * 1000)
+            page.goto(server.url + "/map", wait_until="commit", timeout=timeout_s * 1000)
             page.wait_for_function(JS_MAP_PAINTED, timeout=timeout_s * 1000, polling="raf")
             result["first_map_painted_s"] = round(time.perf_counter() - started, 3)
             _wait_idle(page, timeout_s * 1000)
@@ -154,7 +154,7 @@ def walk_rss(data_dir: Path | None, timeout_s: float) -> dict:
             idle_rss = sampler.current_mb
             page = _new_page(browser, server)
             t0 = time.perf_counter()
-            page.goto(server.url + "/", wait_until="commit", timeout=timeout_s * 1000)
+            page.goto(server.url + "/map", wait_until="commit", timeout=timeout_s * 1000)
             page.wait_for_function(JS_MAP_PAINTED, timeout=timeout_s * 1000, polling=50)
             _wait_idle(page, timeout_s * 1000)
             steps["map_first_s"] = time.perf_counter() - t0

@@ -259,10 +259,10 @@ class Session:
         if page in self.page_hashes:
             state.page_script_hash = self.page_hashes[page]
         else:
-            state.page_name = "" if page == "map" else page  # the default page lives at the root URL
+            state.page_name = page  # every page has its own path ("/" only hands over to /map)
         state.context_info.timezone = "Europe/Oslo"
         state.context_info.locale = "en-GB"
-        state.context_info.url = f"{self.base}/{'' if page == 'map' else page}?{query}"
+        state.context_info.url = f"{self.base}/{page}?{query}"
         started = time.perf_counter()
         async with asyncio.timeout(self.args.rerun_timeout):  # the whole rerun, not each message
             await self._send_and_wait(message, page, query, started)
@@ -278,7 +278,8 @@ class Session:
             if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 self._check_element(forward.delta.new_element, page, query)
             elif kind == "navigation":
-                self.page_hashes = {(p.url_pathname or "map"): p.page_script_hash for p in forward.navigation.app_pages}
+                self.page_hashes = {p.url_pathname: p.page_script_hash for p in forward.navigation.app_pages
+                                    if p.url_pathname}
             elif kind == "page_not_found":
                 self.results.error("page_not_found", page, query)
             elif kind == "script_finished":
