@@ -177,10 +177,11 @@ def chart_query(kind: str, catalog: Catalog, state: ViewState) -> ChartQuery:
     return ChartQuery(kind, chart.query_name, chart.params(state), title, chart.subtitle(countries, state))
 
 
-def table_source_line(kind: str, table: pd.DataFrame) -> str:
-    """The source line of a chart's query table (the sources of its values, or the chart's fixed line)."""
+def table_source_line(kind: str, table: pd.DataFrame, layers: tuple[str, ...] = ()) -> str:
+    """The source line of a chart's query table (the sources of its values, then its layers'), or the chart's
+    fixed line; the Data page shows it under the table, build_chart under the drawn chart."""
     fixed = CHARTS[kind].fixed_source
-    return fixed if fixed is not None else citations.drawn_source_line(table)
+    return fixed if fixed is not None else citations.drawn_source_line(table, layers)
 
 
 def _programmes_or_none(connection: db.Connection, state: ViewState) -> tuple[pd.DataFrame | None, str]:
@@ -212,11 +213,8 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
         extra.append(map_line)
         credit_lines.append(full_map_credit)
         geojson = basemap.load_geojson(connection)
-    if chart.fixed_source is not None:
-        source_line, credit_lines_drawn = chart.fixed_source, ()
-    else:
-        source_line = citations.drawn_source_line(data, tuple(extra))
-        credit_lines_drawn = citations.drawn_credits(data, tuple(credit_lines))
+    source_line = table_source_line(kind, data, tuple(extra))
+    credit_lines_drawn = () if chart.fixed_source is not None else citations.drawn_credits(data, tuple(credit_lines))
     indicator = _indicator(chart, catalog, state)
     figure = chart.draw(Drawing(data=data, state=state, indicator=indicator, programmes=programmes, geojson=geojson,
                                 projector=state.projector, title=spec.title, subtitle=spec.subtitle,

@@ -46,7 +46,9 @@ class DirectReader:
         return db.run_query(self.connection, name, **params)
 
     def programme_table(self, state: ViewState) -> pd.DataFrame:
-        return tables.programme_table(self.chart("timeline", state).data)
+        # the timeline's own query, without drawing the timeline again
+        spec = charts.chart_query("timeline", self.load_catalog(), state)
+        return tables.programme_table(self.query(spec.query_name, **spec.params))
 
     def definitions_table(self) -> pd.DataFrame:
         return tables.definitions_table(self.load_catalog())

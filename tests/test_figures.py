@@ -16,11 +16,10 @@ import pytest
 
 from dashboard import build, db, figures, settings, summaries
 from tests import fixture_data as F
+from tests.figure_support import FRAME, annotation_text, hover_for, series, shapes_named, trace_named
 
 RATE, COUNT, RATE_LABEL = F.RATE, F.COUNT, F.RATE_LABEL
 RATE_UNIT = "deaths per million aged 15-64"
-# The frame texts the chart registry passes in (dashboard/charts.py); the builders have no defaults.
-FRAME = {"title": "T", "subtitle": "s", "source_line": "Source: S."}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -63,31 +62,6 @@ def rate_map(connection, all_countries) -> pd.DataFrame:
 def rate_map_figure(rate_map, geojson, programmes) -> go.Figure:
     return figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2015,
                                    programmes=programmes, **FRAME)
-
-
-def trace_named(fig: go.Figure, name: str):
-    matches = [trace for trace in fig.data if trace.name == name]
-    assert len(matches) == 1, f"expected one trace named {name!r}, found {[t.name for t in fig.data]}"
-    return matches[0]
-
-
-def series(fig: go.Figure) -> dict[str, go.Scatter]:
-    return {trace.name: trace for trace in fig.data
-            if isinstance(trace.meta, dict) and trace.meta.get("role") == "series"}
-
-
-def hover_for(trace, location: str) -> str:
-    return trace.hovertext[list(trace.locations).index(location)]
-
-
-def shapes_named(fig: go.Figure, prefix: str) -> list:
-    return [shape for shape in fig.layout.shapes if shape.name and shape.name.startswith(prefix)]
-
-
-def annotation_text(fig: go.Figure, name: str) -> str:
-    found = [a.text for a in fig.layout.annotations if a.name == name]
-    assert len(found) == 1, f"expected one annotation {name!r}, found {len(found)}"
-    return found[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import pytest
 from dashboard import charts, db, export, figures, settings
 from dashboard.catalog import load_catalog
 from dashboard.state import parse_state
+from tests.figure_support import FRAME, annotation_text, series, shapes_named
 
 RATE = "drd_deaths_per_million_15_64"
 PUBLISHED = list(csv.DictReader((Path(__file__).parent / "fixtures" / "published_emcdda_rates.csv")
@@ -369,9 +370,6 @@ def test_national_figures_beside_the_uk_are_england_and_wales_and_scotland(conne
 
 # --- the register drawn: how the shipped programmes appear on the map, the trends and the timeline ------------
 
-FRAME = {"title": "T", "subtitle": "s", "source_line": "Source: S."}
-
-
 @pytest.fixture(scope="module")
 def programmes(connection) -> pd.DataFrame:
     return db.run_query(connection, "programmes", countries=list(load_catalog(connection).countries))
@@ -389,19 +387,6 @@ def rate_map_figure(connection, programmes) -> go.Figure:
 def trend_query(connection, countries, year_from=1995, year_to=2017) -> pd.DataFrame:
     return db.run_query(connection, "indicator_trend", indicator=RATE, countries=countries, year_from=year_from,
                         year_to=year_to, sex="total", age_group="total")
-
-
-def shapes_named(fig: go.Figure, prefix: str) -> list:
-    return [shape for shape in fig.layout.shapes if shape.name and shape.name.startswith(prefix)]
-
-
-def annotation_text(fig: go.Figure, name: str) -> str:
-    [text] = [a.text for a in fig.layout.annotations if a.name == name]
-    return text
-
-
-def series(fig: go.Figure) -> dict:
-    return {t.name: t for t in fig.data if isinstance(t.meta, dict) and t.meta.get("role") == "series"}
 
 
 @pytest.mark.parametrize(("programme_id", "phase"), [

@@ -11,7 +11,6 @@ from dashboard import export, site
 from dashboard import state as view_state
 from dashboard.ui import data, session
 from dashboard.ui.pages import PLOTLY_CONFIG
-from dashboard.ui.session import current_deck
 
 PROJECTOR_CSS = """
 <style>
@@ -24,7 +23,7 @@ PROJECTOR_CSS = """
 
 def _set_deck(deck: meeting_deck.Deck) -> None:
     """Keep the deck in the session and in the URL, so the address bar is always a link to it."""
-    if deck.items != current_deck().items:
+    if deck.items != session.current_deck().items:
         session.forget_note_boxes()
     session.set_deck(deck)
     token = meeting_deck.to_url_token(deck)
@@ -53,14 +52,14 @@ def _edit(deck: meeting_deck.Deck, action: str, index: int) -> None:
 
 
 def _save_note(index: int) -> None:
-    _set_deck(current_deck().update_note(index, st.session_state[session.deck_note(index)]))
+    _set_deck(session.current_deck().update_note(index, st.session_state[session.deck_note(index)]))
 
 
 def _add_link() -> None:
     text = st.session_state.get(session.DECK_NEW_VIEW, "").strip()
     if text:
         try:
-            _set_deck(current_deck().add(text.split("?", 1)[-1]))
+            _set_deck(session.current_deck().add(text.split("?", 1)[-1]))
             st.session_state[session.DECK_NEW_VIEW] = ""
         except ValueError as error:
             st.session_state[session.DECK_ERROR] = str(error)
@@ -83,7 +82,7 @@ def _step(delta: int, count: int) -> None:
 
 def meeting_page() -> None:
     _load_from_url()
-    deck = current_deck()
+    deck = session.current_deck()
     if deck.items and st.query_params.get("deck") != meeting_deck.to_url_token(deck):
         _set_deck(deck)  # decks collected on other pages get their link too
     projector = st.sidebar.toggle("Projector theme (large type, high contrast)", key=session.MEETING_PROJECTOR)
