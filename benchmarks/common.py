@@ -79,11 +79,12 @@ def realistic_params(catalog, i: int) -> dict[str, dict]:
     year = rng.randint(year_from, year_to)
     return {
         "indicator_map": {"indicator": indicator.indicator_id, "countries": countries, "year": year, "sex": sex,
-                          "age_group": age_group},
+                          "age_group": age_group, "year_from": year_from, "year_to": year_to},
         "indicator_trend": {"indicator": indicator.indicator_id, "countries": countries, "year_from": year_from,
                             "year_to": year_to, "sex": sex, "age_group": age_group,
                             "index_base": year if i % 5 == 4 else None, "log_scale": i % 7 == 6},
         "programmes": {"countries": countries},
+        "programme_markers": {"countries": countries, "year": year},
         "programme_claims": {"countries": countries},
         "programme_sources": {"countries": countries},
         "indicator_catalog": {},

@@ -33,7 +33,8 @@ def _read(data_dir: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(data_dir / f"{name}.parquet")
 
 
-def pandas_indicator_map(data_dir: Path, indicator, countries, year, sex, age_group) -> pd.DataFrame:
+def pandas_indicator_map(data_dir: Path, indicator, countries, year, sex, age_group, year_from=None,
+                         year_to=None) -> pd.DataFrame:
     facts, countries_df = _read(data_dir, "facts"), _read(data_dir, "countries")
     indicators, sources = _read(data_dir, "indicators"), _read(data_dir, "sources")
     selected = countries_df.loc[countries_df["iso3"].isin(countries), ["iso3", "name_en"]].rename(
@@ -53,11 +54,17 @@ def pandas_indicator_map(data_dir: Path, indicator, countries, year, sex, age_gr
     joined = joined.merge(sources[["source_id", "attribution", "publisher", "full_credit"]], on="source_id",
                           how="left").rename(columns={"attribution": "source", "publisher": "source_publisher"})
     joined["year"] = year
+    spanned = facts[(facts["indicator_id"] == indicator) & (facts["sex"] == sex) & (facts["age_group"] == age_group)
+                    & facts["year"].between(year_from if year_from is not None else 0,
+                                            year_to if year_to is not None else 9999)
+                    & facts["iso3"].isin(countries) & facts["value"].notna()]
+    joined["range_min"], joined["range_max"] = spanned["value"].min(), spanned["value"].max()
+    joined["range_from"], joined["range_to"] = spanned["year"].min(), spanned["year"].max()
     joined = joined.sort_values(["rank", "country"], na_position="last", kind="stable")
     return joined[["iso3", "country", "year", "value", "numerator", "denominator", "previous_value", "change",
                    "change_pct", "rank", "ranked_countries", "unit", "source", "source_publisher", "full_credit",
-                   "country_note",
-                   "quality_flags", "value_note"]].reset_index(drop=True)
+                   "country_note", "quality_flags", "value_note", "range_min", "range_max", "range_from",
+                   "range_to"]].reset_index(drop=True)
 
 
 def pandas_indicator_trend(data_dir: Path, indicator, countries, year_from, year_to, sex, age_group, index_base=None,
@@ -117,22 +124,51 @@ def pandas_indicator_catalog(data_dir: Path) -> pd.DataFrame:
 def pandas_country_catalog(data_dir: Path) -> pd.DataFrame:
     countries = _read(data_dir, "countries")
     columns = ["iso3", "iso2", "eurostat_code", "name_en", "name_no", "eu27", "nordic", "emcdda_reporting",
-               "has_hat_programme", "region", "part_of", "on_map", "centroid_lat", "centroid_lon"]
+               "has_hat_programme", "region", "part_of", "on_map", "interior_lat", "interior_lon"]
     return countries.sort_values("name_en", kind="stable")[columns].reset_index(drop=True)
 
 
 def pandas_programmes(data_dir: Path, countries) -> pd.DataFrame:
-    programmes, countries_df = _read(data_dir, "programmes"), _read(data_dir, "countries")
-    joined = programmes.merge(countries_df[["iso3", "centroid_lat", "centroid_lon"]], on="iso3")
-    joined = joined[joined["iso3"].isin(countries)].copy()
+    programmes = _read(data_dir, "programmes")
+    joined = programmes[programmes["iso3"].isin(countries)].copy()
     joined["_order"] = joined["start_year"].fillna(joined["end_year"])
     joined = joined.sort_values(["country", "_order", "programme_id"], kind="stable")
     columns = ["programme_id", "iso3", "country", "city_or_sites", "programme_name", "programme_name_en",
                "programme_type", "phase", "display_group", "treated_patients", "start_year", "start_date", "end_year",
                "end_date", "status", "status_as_of", "patients_numeric", "patients_numeric_year",
                "patients_numeric_basis", "patients", "eligibility", "medication_form", "capacity_note",
-               "conflict_flag", "notes", "source_titles", "source_urls", "centroid_lat", "centroid_lon"]
+               "conflict_flag", "notes", "source_titles", "source_urls"]
     return joined[columns].reset_index(drop=True)
+
+
+def pandas_programme_markers(data_dir: Path, countries, year) -> pd.DataFrame:
+    programmes, countries_df = _read(data_dir, "programmes"), _read(data_dir, "countries")
+    sites = _read(data_dir, "programme_sites")
+    rows = programmes[programmes["iso3"].isin(countries)].copy()
+    never = rows["phase"].isin(["planned", "vetoed"])
+    undated = rows["start_year"].isna()
+    later = rows["start_year"] > year
+    rows["not_drawn"] = None
+    rows.loc[later.fillna(False), "not_drawn"] = "starts later"
+    rows.loc[undated, "not_drawn"] = "start year not established"
+    rows.loc[never, "not_drawn"] = "never implemented"
+    ended = (rows["end_year"] < year).fillna(False)
+    rows["map_group"] = np.where(rows["phase"] == "unsupervised_prescribing", "unsupervised prescribing",
+                                 rows["phase"])
+    rows.loc[ended, "map_group"] = "ended"
+    rows.loc[rows["not_drawn"].notna(), "map_group"] = None
+    rows = rows.merge(countries_df[["iso3", "on_map", "interior_lat", "interior_lon"]], on="iso3")
+    drawn = rows[rows["map_group"].notna()].merge(sites, on="programme_id", how="left")
+    rows = pd.concat([drawn, rows[rows["map_group"].isna()]], ignore_index=True)
+    rows = rows.rename(columns={"source_url": "site_source_url"})
+    rows["lat"] = rows["lat"].fillna(rows["interior_lat"]).where(rows["on_map"] & rows["map_group"].notna())
+    rows["lon"] = rows["lon"].fillna(rows["interior_lon"]).where(rows["on_map"] & rows["map_group"].notna())
+    rows = rows.sort_values(["country", "start_year", "programme_id", "site"], na_position="last", kind="stable")
+    columns = ["programme_id", "iso3", "country", "programme_name", "city_or_sites", "phase", "start_year",
+               "end_year", "status", "status_as_of", "patients_numeric", "patients_numeric_year",
+               "patients_numeric_basis", "patients", "conflict_flag", "source_titles", "map_group", "not_drawn",
+               "site", "site_source_url", "lat", "lon"]
+    return rows[columns].reset_index(drop=True)
 
 
 def pandas_programme_claims(data_dir: Path, countries) -> pd.DataFrame:
@@ -193,7 +229,8 @@ def pandas_source_list(data_dir: Path) -> pd.DataFrame:
 PANDAS = {
     "indicator_map": pandas_indicator_map, "indicator_trend": pandas_indicator_trend,
     "indicator_catalog": pandas_indicator_catalog, "country_catalog": pandas_country_catalog,
-    "programmes": pandas_programmes, "programme_claims": pandas_programme_claims, "source_list": pandas_source_list,
+    "programmes": pandas_programmes, "programme_markers": pandas_programme_markers,
+    "programme_claims": pandas_programme_claims, "source_list": pandas_source_list,
     "programme_sources": pandas_programme_sources, "source_credits": pandas_source_credits,
     "data_editions": pandas_data_editions, "quality_flag_list": pandas_quality_flag_list,
 }

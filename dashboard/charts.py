@@ -80,15 +80,19 @@ class Chart:
     draw: Callable[[Drawing], go.Figure]
     summarise: Callable[[pd.DataFrame, Indicator | None, ViewState], str]
     needs_statistics: bool = True  # False: drawn from the programme register alone
-    programme_layer: bool = False  # HAT programmes drawn over the statistics (markers, bands)
+    # The query of the HAT programmes drawn over the statistics (map markers, trend bands) and its parameters.
+    programme_layer: str | None = None
+    programme_params: Callable[[ViewState], dict] = lambda s: {"countries": list(s.countries)}
     base_map: bool = False
+    animated: bool = False  # state.animate draws every year of the range as frames of one figure
     # None: the source line names the source of every value drawn; else this fixed line.
     fixed_source: str | None = None
 
     @property
     def layer_queries(self) -> tuple[str, ...]:
         """The queries of what is drawn over the chart's data; the chart still draws, and says so, without them."""
-        return (("programmes",) if self.programme_layer else ()) + (("source_credits",) if self.base_map else ())
+        return ((self.programme_layer,) if self.programme_layer else ()) + (("source_credits",) if self.base_map
+                                                                            else ())
 
 
 def _statistics_params(state: ViewState, **years: object) -> dict:
@@ -109,8 +113,9 @@ def _trend_subtitle(countries: str, state: ViewState) -> str:
 
 def _draw_map(d: Drawing) -> go.Figure:
     return figures.make_map_figure(d.data, d.geojson or {}, indicator_label=d.indicator.label, unit=d.indicator.unit,
-                                   year=d.state.year, programmes=d.programmes, projector=d.projector,
-                                   title=d.title, subtitle=d.subtitle, source_line=d.source_line)
+                                   year=d.state.year, markers=d.programmes, fixed_scale=d.state.colours == "range",
+                                   projector=d.projector, title=d.title, subtitle=d.subtitle,
+                                   source_line=d.source_line)
 
 
 def _draw_trend(d: Drawing) -> go.Figure:
@@ -127,13 +132,15 @@ def _draw_timeline(d: Drawing) -> go.Figure:
 
 CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
     Chart("map", "indicator_map", "Map data",
-          params=lambda s: _statistics_params(s, year=s.year),
+          params=lambda s: _statistics_params(s, year=s.year, year_from=s.year_from, year_to=s.year_to),
           title=lambda indicator, s: f"{indicator.label}, {s.year}",
           subtitle=lambda countries, s: f"{countries} · {describe_breakdown(s)}",
-          years_in_file_name=lambda s: str(s.year),
+          years_in_file_name=lambda s: f"{s.year_from}-{s.year_to}-animated" if s.animate else str(s.year),
           draw=_draw_map,
           summarise=lambda data, indicator, s: summaries.summarise_map(data, indicator.label, indicator.unit, s.year),
-          programme_layer=True, base_map=True),
+          programme_layer="programme_markers",
+          programme_params=lambda s: {"countries": list(s.countries), "year": s.year},
+          base_map=True, animated=True),
     Chart("trend", "indicator_trend", "Trend data",
           params=lambda s: {**_statistics_params(s, year_from=s.year_from, year_to=s.year_to),
                             "index_base": s.index_base, "log_scale": s.scale == "log"},
@@ -142,7 +149,7 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
           years_in_file_name=lambda s: f"{s.year_from}-{s.year_to}",
           draw=_draw_trend,
           summarise=lambda data, indicator, s: summaries.summarise_trend(data, indicator.label, indicator.unit),
-          programme_layer=True),
+          programme_layer="programmes"),
     Chart("timeline", "programmes", "Programme data",
           params=lambda s: {"countries": list(s.countries)},
           title=lambda indicator, s: "Heroin-assisted treatment programmes",
@@ -184,10 +191,11 @@ def table_source_line(kind: str, table: pd.DataFrame, layers: tuple[str, ...] = 
     return fixed if fixed is not None else citations.drawn_source_line(table, layers)
 
 
-def _programmes_or_none(connection: db.Connection, state: ViewState) -> tuple[pd.DataFrame | None, str]:
+def _programmes_or_none(chart: Chart, connection: db.Connection,
+                        state: ViewState) -> tuple[pd.DataFrame | None, str]:
     """The programmes for the chart's markers and bands; the statistics still draw when that extract is broken."""
     try:
-        return (db.run_query(connection, "programmes", countries=list(state.countries)),
+        return (db.run_query(connection, chart.programme_layer, **chart.programme_params(state)),
                 citations.PROGRAMME_SOURCE)
     except db.DataUnavailable as error:
         return None, f"HAT programmes not shown: {error}"
@@ -198,14 +206,23 @@ def _file_stem(kind: str, state: ViewState, years: str) -> str:
     return f"{kind}_{state.indicator}_{countries}_{years}"
 
 
-def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState) -> ChartView:
-    """Run the chart's query and its layers' queries, then draw, cite and summarise what came back."""
-    chart = CHARTS[kind]
-    spec = chart_query(kind, catalog, state)
+@dataclass(frozen=True)
+class _Drawn:
+    figure: go.Figure
+    data: pd.DataFrame
+    spec: ChartQuery
+    source_line: str
+    credits: tuple[str, ...]
+    indicator: Indicator | None
+
+
+def _draw(chart: Chart, connection: db.Connection, catalog: Catalog, state: ViewState) -> _Drawn:
+    """Run the chart's query and its layers' queries, then draw and cite what came back."""
+    spec = chart_query(chart.kind, catalog, state)
     data = db.run_query(connection, spec.query_name, **spec.params)
     programmes, extra, credit_lines = None, [], []
     if chart.programme_layer:
-        programmes, programme_line = _programmes_or_none(connection, state)
+        programmes, programme_line = _programmes_or_none(chart, connection, state)
         extra.append(programme_line)
     geojson = None
     if chart.base_map:
@@ -213,17 +230,32 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
         extra.append(map_line)
         credit_lines.append(full_map_credit)
         geojson = basemap.load_geojson(connection)
-    source_line = table_source_line(kind, data, tuple(extra))
+    source_line = table_source_line(chart.kind, data, tuple(extra))
     credit_lines_drawn = () if chart.fixed_source is not None else citations.drawn_credits(data, tuple(credit_lines))
     indicator = _indicator(chart, catalog, state)
     figure = chart.draw(Drawing(data=data, state=state, indicator=indicator, programmes=programmes, geojson=geojson,
                                 projector=state.projector, title=spec.title, subtitle=spec.subtitle,
                                 source_line=source_line))
+    return _Drawn(figure, data, spec, source_line, credit_lines_drawn, indicator)
+
+
+def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState) -> ChartView:
+    """The chart of a state: drawn, cited and summarised. An animated map is the figure of the state's year with
+    every year of the range as a frame; its data, summary and source line are the state's year's."""
+    chart = CHARTS[kind]
+    drawn = _draw(chart, connection, catalog, state)
+    figure = drawn.figure
+    if chart.animated and state.animate and state.year_from < state.year_to:
+        years = range(state.year_from, state.year_to + 1)
+        by_year = {year: drawn.figure if year == state.year
+                   else _draw(chart, connection, catalog, replace(state, year=year)).figure for year in years}
+        figure = figures.animate_map(by_year, shown_year=state.year, projector=state.projector)
     meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
     frame = meta.get("frame") if isinstance(meta.get("frame"), dict) else {}
-    return ChartView(kind=kind, title=spec.title, subtitle=spec.subtitle, source_line=source_line, figure=figure,
-                     data=data, query_name=spec.query_name, params=spec.params, credits=credit_lines_drawn,
-                     summary=chart.summarise(data, indicator, state), query_string=to_query_string(state, catalog),
+    return ChartView(kind=kind, title=drawn.spec.title, subtitle=drawn.spec.subtitle, source_line=drawn.source_line,
+                     figure=figure, data=drawn.data, query_name=drawn.spec.query_name, params=drawn.spec.params,
+                     credits=drawn.credits, summary=chart.summarise(drawn.data, drawn.indicator, state),
+                     query_string=to_query_string(state, catalog),
                      file_stem=_file_stem(kind, state, chart.years_in_file_name(state)),
                      footnote=str(frame.get("footnote") or ""), projector=state.projector,
                      top_strip_px=float(meta.get("label_strip_px", 0)))

@@ -39,7 +39,7 @@ import duckdb
 from dashboard import schema, settings
 
 SYNTHETIC = "SYNTHETIC"
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 YEARS = (1990, 2023)
 # Rows per Parquet row group. DuckDB 2.0 spends a fixed few microseconds per row group and filtered column even on
 # groups that its min/max statistics skip, so at 100 M rows 64 Ki-row groups (1,541 of them) made the app's map
@@ -47,8 +47,8 @@ YEARS = (1990, 2023)
 ROW_GROUP_SIZE = 262_144
 DEFAULT_ROOT = settings.REPO_ROOT / "benchmarks" / "scaled"
 SHIPPED_DIR = settings.SHIPPED_DATA_DIR  # the real extracts: read here, never written
-COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "programme_sources.parquet", "population.parquet",
-                "quality_flags.parquet", schema.MAP_SHAPES]
+COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "programme_sources.parquet",
+                "programme_sites.parquet", "population.parquet", "quality_flags.parquet", schema.MAP_SHAPES]
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 # Real indicators first kept when a scale has fewer indicators than the shipped data (the default first).
 INDICATOR_PRIORITY = [DEFAULT_INDICATOR, "drd_deaths", "drd_mean_age_at_death", "ost_methadone_clients",
@@ -265,7 +265,7 @@ def _write_small_tables(duck: duckdb.DuckDBPyConnection, staging: Path, src: dic
                null::varchar as eurostat_code, '{SYNTHETIC} region ' || code as name_en,
                '{SYNTHETIC} region ' || code as name_no, false as eu27, false as nordic,
                false as emcdda_reporting, false as has_hat_programme, 'Synthetic' as region, false as on_map,
-               null::double as centroid_lat, null::double as centroid_lon
+               null::double as interior_lat, null::double as interior_lon
         from unnest({_sql_list(invented) if invented else "[]::varchar[]"}) t(code)
         order by iso3
     ) to '{staging / "countries.parquet"}' (format parquet, compression zstd)

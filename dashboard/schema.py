@@ -38,7 +38,7 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
     Extract("countries", "countries.parquet", ("iso3",), _columns(
         "iso3 VARCHAR, iso2 VARCHAR, eurostat_code VARCHAR, name_en VARCHAR, name_no VARCHAR, eu27 BOOLEAN,"
         "nordic BOOLEAN, emcdda_reporting BOOLEAN, has_hat_programme BOOLEAN, region VARCHAR, part_of VARCHAR,"
-        "on_map BOOLEAN, centroid_lat DOUBLE, centroid_lon DOUBLE")),
+        "on_map BOOLEAN, interior_lat DOUBLE, interior_lon DOUBLE")),
     Extract("population", "population.parquet", ("iso3", "year"), _columns(
         "iso3 VARCHAR, year SMALLINT, pop_0_14 DOUBLE, pop_15_64 DOUBLE, pop_65_plus DOUBLE, is_projection BOOLEAN,"
         "source_id VARCHAR")),
@@ -56,6 +56,8 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
     Extract("programme_sources", "programme_sources.parquet", ("programme_id", "field", "source_title", "quote"),
             _columns("programme_id VARCHAR, field VARCHAR, source_title VARCHAR, source_url VARCHAR,"
                      "source_kind VARCHAR, quote VARCHAR, no_url_reason VARCHAR, accessed VARCHAR")),
+    Extract("programme_sites", "programme_sites.parquet", ("programme_id", "site"), _columns(
+        "programme_id VARCHAR, site VARCHAR, lat DOUBLE, lon DOUBLE, source_url VARCHAR")),
     Extract("quality_flags", "quality_flags.parquet", ("flag",), _columns(
         "flag VARCHAR, label VARCHAR, explanation VARCHAR")),
     Extract("sources", "sources.parquet", ("source_id",), _columns(

@@ -15,10 +15,12 @@ from dashboard import site
 from dashboard.catalog import PRESET_LABELS, Catalog
 
 SCALES = ("linear", "log")
+# The map's colour scale: one for the whole selected year range (colours compare across years), or per year.
+COLOUR_SCALES = ("range", "year")
 DEFAULT_PAGE = site.DEFAULT_PAGE
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index",
-              "projector")
+              "projector", "colours", "animate")
 _SWITCH = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
 # Keys other pages own (the meeting page's deck link); the view state leaves them alone.
 OTHER_KEYS = ("deck",)
@@ -42,6 +44,8 @@ class ViewState:
     scale: str = "linear"
     index_base: int | None = None
     projector: bool = False  # presentation: large type and thick lines, kept in links, decks and exports
+    colours: str = "range"  # the map's colour scale: "range" (the selected years) or "year" (per-year contrast)
+    animate: bool = False  # the map plays through the selected years in the browser (frames, slider, pause)
 
 
 # Characters that would make a value active in the Markdown the notices are rendered with: links and images
@@ -184,6 +188,11 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     if scale not in SCALES:
         notices.append(f"Unknown axis scale {shown(scale)}; using linear.")
         scale = "linear"
+    colours = _single(params, "colours", notices) or "range"
+    if colours not in COLOUR_SCALES:
+        notices.append(f"Unknown colour scale {shown(colours)}; colours span the selected years ('range').")
+        colours = "range"
+    animate = _switch(_single(params, "animate", notices), "animate", notices)
     index_base = _year(_single(params, "index", notices), "index", notices)
     if index_base is not None and not clamped_from <= index_base <= clamped_to:
         notices.append(f"Index base year {index_base} is outside {clamped_from}-{clamped_to}; index turned off.")
@@ -191,7 +200,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
 
     state = ViewState(page=page_value, indicator=indicator.indicator_id, countries=countries,
                       year_from=clamped_from, year_to=clamped_to, year=year, sex=sex, age_group=age_group,
-                      scale=scale, index_base=index_base, projector=projector)
+                      scale=scale, index_base=index_base, projector=projector, colours=colours, animate=animate)
     return state, notices
 
 
@@ -233,6 +242,10 @@ def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
         params["scale"] = state.scale
     if state.index_base is not None:
         params["index"] = str(state.index_base)
+    if state.colours != "range":
+        params["colours"] = state.colours
+    if state.animate:
+        params["animate"] = "1"
     return params
 
 

@@ -1,11 +1,14 @@
--- indicator_map: one indicator for one year per selected country, with its rank among the shown countries
---                and its change against the previous year.
--- params:  $indicator varchar, $countries varchar[], $year integer, $sex varchar, $age_group varchar
+-- indicator_map: one indicator for one year per selected country, with its rank among the shown countries,
+--                its change against the previous year, and the range of the selected years (one colour scale).
+-- params:  $indicator varchar, $countries varchar[], $year integer, $sex varchar, $age_group varchar,
+--          $year_from integer, $year_to integer (the years the colour scale spans; NULL: all years)
+-- defaults: $year_from = null, $year_to = null
 -- returns: one row per selected country: iso3, country, year, value, numerator, denominator (for rates: the
 --          deaths and the population the value came from), previous_value, change, change_pct, rank,
 --          ranked_countries, unit, source (this row's own source), source_publisher,
 --          full_credit, country_note, quality_flags,
---          value_note (our flags in words)
+--          value_note (our flags in words), range_min, range_max (lowest and highest value of the selected
+--          countries in $year_from-$year_to), range_from, range_to (the years with a value in that range)
 with selected_countries as (
     select iso3, name_en as country
     from countries
@@ -33,6 +36,17 @@ joined as (
     left join two_years prev on prev.iso3 = c.iso3 and prev.year = $year - 1
 ),
 
+value_range as (
+    select min(value) as range_min, max(value) as range_max, min(year) as range_from, max(year) as range_to
+    from facts
+    where indicator_id = $indicator
+      and sex = $sex
+      and age_group = $age_group
+      and year between coalesce($year_from, 0) and coalesce($year_to, 9999)
+      and value is not null
+      and list_contains($countries, iso3)
+),
+
 final as (
     select
         j.iso3, j.country, $year::integer as year, j.value, j.numerator, j.denominator, j.previous_value,
@@ -42,9 +56,11 @@ final as (
         count(j.value) over () as ranked_countries,
         i.unit,
         s.attribution as source, s.publisher as source_publisher, s.full_credit, j.country_note, j.quality_flags,
-        j.value_note
+        j.value_note,
+        r.range_min, r.range_max, r.range_from, r.range_to
     from joined j
     cross join (select unit from indicators where indicator_id = $indicator) i
+    cross join value_range r
     left join sources s on s.source_id = j.source_id
 )
 

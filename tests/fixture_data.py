@@ -16,7 +16,10 @@ dashboard/schema.py, so the app reads them like a real edition:
   it started in 2009 or 2010), DK-UNDATED (a pilot whose start year is not known, status as of 2014), NO-TRIAL
   (trial 2011-2013, ended), NO-PILOT (pilot since 2022, after the data years), NO-PLANNED (planned, no start
   year, never treated anyone).
-- Base map: a square per country (Finland as an unselected neighbour has one too).
+- Programme sites: NO-TRIAL at Oslo and Bergen (two markers), CH-TRIAL at Zurich; the others at their country's
+  interior point.
+- Base map: a square per country (Finland as an unselected neighbour has one too), 4 degrees wide and 3 high
+  round the country's interior point.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def rate(iso3: str, year: int) -> float | None:
 def _country(iso3, iso2, name_no, *, eu27, nordic, emcdda, hat, lat, lon, region="Northern Europe"):
     return {"iso3": iso3, "iso2": iso2, "eurostat_code": iso2, "name_en": NAMES[iso3], "name_no": name_no,
             "eu27": eu27, "nordic": nordic, "emcdda_reporting": emcdda, "has_hat_programme": hat,
-            "region": region, "part_of": None, "on_map": lat is not None, "centroid_lat": lat, "centroid_lon": lon}
+            "region": region, "part_of": None, "on_map": lat is not None, "interior_lat": lat, "interior_lon": lon}
 
 
 COUNTRIES = [
@@ -197,6 +200,11 @@ CLAIMS = [
      "claim_status": "supported", "source_title": "The health authority", "source_url": "https://example.org/dk",
      "note": "First clinic opened February 2010.", "no_url_reason": None},
 ]
+SITES = [
+    {"programme_id": "NO-TRIAL", "site": "Oslo", "lat": 60.0, "lon": 10.5, "source_url": "https://example.org/oslo"},
+    {"programme_id": "NO-TRIAL", "site": "Bergen", "lat": 60.4, "lon": 7.5, "source_url": "https://example.org/bergen"},
+    {"programme_id": "CH-TRIAL", "site": "Zurich", "lat": 47.4, "lon": 8.5, "source_url": "https://example.org/zurich"},
+]
 SOURCED_FIELDS = ("city_or_sites", "phase", "start_date", "status", "patients_numeric")
 
 
@@ -222,7 +230,7 @@ def _population() -> list[dict]:
 
 def _square(iso3: str) -> dict:
     country = next(c for c in COUNTRIES if c["iso3"] == iso3)
-    lat, lon = country["centroid_lat"], country["centroid_lon"]
+    lat, lon = country["interior_lat"], country["interior_lon"]
     ring = [[lon - 2, lat - 1.5], [lon + 2, lat - 1.5], [lon + 2, lat + 1.5], [lon - 2, lat + 1.5],
             [lon - 2, lat - 1.5]]
     return {"type": "Feature", "id": iso3, "properties": {"name": country["name_en"], "iso_a3": iso3},
@@ -233,6 +241,7 @@ TABLES = {
     "facts.parquet": _facts, "indicators.parquet": lambda: INDICATORS, "countries.parquet": lambda: COUNTRIES,
     "population.parquet": _population, "programmes.parquet": lambda: PROGRAMMES,
     "programme_claims.parquet": lambda: CLAIMS, "programme_sources.parquet": _programme_sources,
+    "programme_sites.parquet": lambda: SITES,
     "quality_flags.parquet": lambda: QUALITY_FLAGS, "sources.parquet": lambda: SOURCES,
 }
 

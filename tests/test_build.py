@@ -202,7 +202,7 @@ VIOLATIONS = {
 # The generic contract of every other extract (dashboard/schema.py: its grain): its first row twice.
 VIOLATIONS |= {f"duplicate-{view}-row": (f"{view}_grain", extract.file, lambda table: pa.concat_tables(
     [table, table.slice(0, 1)]), f"duplicate {view} row ") for view, extract in schema.EXTRACTS.items()
-    if view in ("indicators", "programme_claims", "programme_sources", "quality_flags")}
+    if view in ("indicators", "programme_claims", "programme_sources", "programme_sites", "quality_flags")}
 
 
 ALSO_BREAKS = {"rate-5000": "drd_rates_match_definition", "population-zero": "drd_rates_match_definition",

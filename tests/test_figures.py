@@ -41,9 +41,18 @@ def programmes(connection, all_countries) -> pd.DataFrame:
     return db.run_query(connection, "programmes", countries=all_countries)
 
 
-def map_query(connection, countries, indicator=RATE, year=2015) -> pd.DataFrame:
+def map_query(connection, countries, indicator=RATE, year=2015, year_from=None, year_to=None) -> pd.DataFrame:
     return db.run_query(connection, "indicator_map", indicator=indicator, countries=countries, year=year,
-                        sex="total", age_group="total")
+                        sex="total", age_group="total", year_from=year_from, year_to=year_to)
+
+
+def marker_query(connection, countries, year=2015) -> pd.DataFrame:
+    return db.run_query(connection, "programme_markers", countries=countries, year=year)
+
+
+@pytest.fixture(scope="session")
+def markers(connection, all_countries) -> pd.DataFrame:
+    return marker_query(connection, all_countries)
 
 
 def trend_query(connection, countries, year_from=2010, year_to=2015, indicator=RATE, index_base=None,
@@ -59,9 +68,9 @@ def rate_map(connection, all_countries) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def rate_map_figure(rate_map, geojson, programmes) -> go.Figure:
+def rate_map_figure(rate_map, geojson, markers) -> go.Figure:
     return figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2015,
-                                   programmes=programmes, **FRAME)
+                                   markers=markers, **FRAME)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -110,7 +119,7 @@ def test_no_data_grey_is_not_a_colour_of_the_scale(rate_map_figure):
     lowest = data.colorscale[-1][1] if data.reversescale else data.colorscale[0][1]
     red, green, blue = (int(lowest.lstrip("#")[i: i + 2], 16) for i in (0, 2, 4))
     assert max(red, green, blue) - min(red, green, blue) > 100, f"lowest colour {lowest} looks grey"
-    assert data.colorbar.title.text.replace("<br>", " ") == RATE_UNIT
+    assert data.colorbar.title.text.replace("<br>", " ") == f"{RATE_UNIT} scale: 2010–2015"
 
 
 def test_map_hover_gives_value_rank_change_deaths_population_and_source(rate_map_figure):
@@ -154,14 +163,14 @@ def test_map_draws_unselected_neighbours_as_clickable_context(connection, geojso
     assert "Denmark" in context.hovertext[denmark] and "click to add" in context.hovertext[denmark]
 
 
-def test_map_geometry_is_shared_between_figures_and_never_changed(rate_map, geojson, programmes):
+def test_map_geometry_is_shared_between_figures_and_never_changed(rate_map, geojson):
     before = json.dumps(geojson, sort_keys=True)
     first = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2015, **FRAME)
     framed = figures.apply_frame(first, title="T", subtitle="s", source_line="S", projector=True)
     shapes = [trace.geojson for trace in framed.data if trace.type == "choropleth"]
     assert shapes and all(isinstance(shape, figures.SharedGeometry) for shape in shapes)
     # Copies of the figure (Plotly's, Streamlit's, an export's) point at the same features, not new ones.
-    feature = shapes[0]["features"][0]
+    feature = next(shape for shape in shapes if shape["features"])["features"][0]
     assert any(feature is original for original in geojson["features"])
     assert json.dumps(geojson, sort_keys=True) == before
 
@@ -182,16 +191,90 @@ def test_map_frame_is_fixed_on_europe(rate_map_figure):
     assert tuple(geo.lonaxis.range) == figures.MAP_LON_RANGE and tuple(geo.lataxis.range) == figures.MAP_LAT_RANGE
 
 
-def test_programme_markers_placed_apart_and_outside_ones_counted(rate_map_figure, programmes, geojson):
-    markers = [t for t in rate_map_figure.data if isinstance(t.meta, dict) and t.meta.get("role") == "programme"]
-    drawn = [pid for trace in markers for pid in trace.customdata]
-    outside = figures.programmes_outside_map(programmes, geojson)
-    assert list(outside["programme_id"]) == ["CA-TRIAL"]
-    assert sorted(drawn) == sorted(set(F.PROGRAMME_IDS) - {"CA-TRIAL"})
-    assert rate_map_figure.layout.meta["programmes_outside_map_count"] == 1
-    assert "1 HAT programme outside the map area" in annotation_text(rate_map_figure, "dpa-footnote")
-    positions = [(lat, lon) for trace in markers for lat, lon in zip(trace.lat, trace.lon, strict=True)]
-    assert len(set(positions)) == len(positions), "two programmes drawn on the same spot (Norway has three)"
+def drawn_markers(figure: go.Figure) -> dict[str, list[tuple[str, float, float]]]:
+    """programme_id -> [(map group, lat, lon), ...] of the markers a map draws."""
+    found: dict[str, list] = {}
+    for trace in figure.data:
+        if isinstance(trace.meta, dict) and trace.meta.get("role") == "programme":
+            for pid, lat, lon in zip(trace.customdata, trace.lat, trace.lon, strict=True):
+                found.setdefault(pid, []).append((trace.meta["phase"], lat, lon))
+    return found
+
+
+def test_map_draws_the_programmes_running_in_its_year_or_ended_by_then(rate_map_figure):
+    drawn = drawn_markers(rate_map_figure)
+    assert {pid: sorted({group for group, *_ in places}) for pid, places in drawn.items()} == {
+        "CH-REGULAR": ["regular"], "CH-TRIAL": ["ended"], "DK-REGULAR": ["regular"], "NO-TRIAL": ["ended"]}
+    meta = rate_map_figure.layout.meta
+    assert meta["programmes_outside_map"] == ["CA-TRIAL"] and meta["programmes_outside_map_count"] == 1
+    assert meta["programmes_not_drawn"] == {"DK-UNDATED": "start year not established",
+                                            "NO-PILOT": "starts later", "NO-PLANNED": "never implemented"}
+    footnote = annotation_text(rate_map_figure, "dpa-footnote").replace("<br>", " ")
+    assert "1 HAT programme outside the map area not shown (Canada)" in footnote
+    assert ("HAT markers: programmes running in 2015 or ended by then. Not shown: 1 never implemented, 1 with no "
+            "established start year and 1 starting after 2015.") in footnote
+    assert [t.name for t in rate_map_figure.data if t.showlegend] == ["No data reported", "HAT regular treatment",
+                                                                      "HAT ended by 2015"]
+
+
+@pytest.mark.parametrize(("year", "expected"), [
+    (2010, {"CH-REGULAR": "regular", "CH-TRIAL": "ended", "DK-REGULAR": "regular"}),  # NO-TRIAL starts in 2011
+    (2012, {"CH-REGULAR": "regular", "CH-TRIAL": "ended", "DK-REGULAR": "regular", "NO-TRIAL": "trial"}),
+    (2013, {"CH-REGULAR": "regular", "CH-TRIAL": "ended", "DK-REGULAR": "regular", "NO-TRIAL": "trial"}),
+    (2014, {"CH-REGULAR": "regular", "CH-TRIAL": "ended", "DK-REGULAR": "regular", "NO-TRIAL": "ended"}),
+    (1995, {"CH-REGULAR": "regular", "CH-TRIAL": "trial"}),
+])
+def test_markers_follow_the_map_year(connection, all_countries, geojson, year, expected):
+    fig = figures.make_map_figure(map_query(connection, all_countries), geojson, indicator_label=RATE_LABEL,
+                                  unit=RATE_UNIT, year=year, markers=marker_query(connection, all_countries, year),
+                                  **FRAME)
+    assert {pid: places[0][0] for pid, places in drawn_markers(fig).items()} == expected
+
+
+def test_markers_sit_at_their_sites_or_inside_their_country(rate_map_figure, geojson):
+    """Norway's trial at its two sites, Switzerland's regular treatment and Denmark's at the country's interior
+    point, and every marker inside its own country's shape (the fixture's squares)."""
+    drawn = drawn_markers(rate_map_figure)
+    assert sorted((lat, lon) for _, lat, lon in drawn["NO-TRIAL"]) == [(60.0, 10.5), (60.4, 7.5)]
+    assert [(lat, lon) for _, lat, lon in drawn["CH-TRIAL"]] == [(47.4, 8.5)]
+    assert [(lat, lon) for _, lat, lon in drawn["DK-REGULAR"]] == [(56.0, 10.0)]
+    shapes = {f["id"]: f["geometry"]["coordinates"][0] for f in geojson["features"]}
+    owner = {"NO": "NOR", "CH": "CHE", "DK": "DNK"}
+    for pid, places in drawn.items():
+        ring = shapes[owner[pid[:2]]]
+        lons, lats = [x for x, _ in ring], [y for _, y in ring]
+        for _, lat, lon in places:
+            assert min(lats) < lat < max(lats) and min(lons) < lon < max(lons), (pid, lat, lon)
+
+
+def test_markers_at_one_place_are_spread_apart():
+    rows = [{"lat": 50.0, "lon": 10.0}, {"lat": 50.0, "lon": 10.0}, {"lat": 55.0, "lon": 5.0}]
+    positions = figures.marker_positions(rows)
+    assert positions[2] == (55.0, 5.0) and len(set(positions)) == 3
+    assert all(abs(lat - 50.0) <= 0.46 for lat, _ in positions[:2])
+
+
+def test_colour_scale_spans_the_selected_years_or_one_year(connection, geojson):
+    """One scale: a colour means the same value in every year of the range; per year: this year's range."""
+    countries = ["NOR", "SWE", "DNK"]
+    values_2015 = [F.rate(c, 2015) for c in countries]
+    every_year = [F.rate(c, y) for c in countries for y in F.YEARS if F.rate(c, y) is not None]
+
+    def value_trace(fixed: bool, year_from=None, year_to=None) -> go.Choropleth:
+        fig = figures.make_map_figure(map_query(connection, countries, year_from=year_from, year_to=year_to),
+                                      geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2015,
+                                      fixed_scale=fixed, **FRAME)
+        return next(t for t in fig.data if t.meta and t.meta.get("role") == "values")
+
+    fixed = value_trace(True, 2010, 2015)
+    assert (fixed.zmin, fixed.zmax) == pytest.approx((min(every_year), max(every_year)))
+    assert "scale: 2010–2015" in fixed.colorbar.title.text.replace("<br>", " ")
+    later = value_trace(True, 2014, 2015)
+    in_range = [F.rate(c, y) for c in countries for y in (2014, 2015)]
+    assert (later.zmin, later.zmax) == pytest.approx((min(in_range), max(in_range)))
+    own = value_trace(False, 2010, 2015)
+    assert (own.zmin, own.zmax) == pytest.approx((min(values_2015), max(values_2015)))
+    assert "scale: 2015 only" in own.colorbar.title.text.replace("<br>", " ")
 
 
 def test_programme_marker_hover(rate_map_figure):
@@ -363,9 +446,9 @@ def test_trend_programme_labels_sit_above_the_plot(connection, programmes, all_c
     assert fig.layout.margin.t > fig.layout.meta["label_strip_px"] >= max(label.yshift for label in labels)
 
 
-def test_projector_map_has_bigger_type_and_markers(rate_map, geojson, programmes, rate_map_figure):
+def test_projector_map_has_bigger_type_and_markers(rate_map, geojson, markers, rate_map_figure):
     big = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2015,
-                                  programmes=programmes, projector=True, **FRAME)
+                                  markers=markers, projector=True, **FRAME)
     assert big.layout.font.size > rate_map_figure.layout.font.size >= 16
 
     def marker_size(fig):
@@ -427,9 +510,12 @@ def _validated_equal(fig: go.Figure) -> None:
 
 @pytest.mark.parametrize("projector", [False, True])
 def test_every_builder_output_passes_plotly_validation(connection, all_countries, geojson, programmes, projector):
-    rate_map = map_query(connection, all_countries)
-    _validated_equal(figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2015,
-                                             programmes=programmes, projector=projector, **FRAME))
+    year_maps = {year: figures.make_map_figure(map_query(connection, all_countries, year=year), geojson,
+                                               indicator_label=RATE_LABEL, unit="x", year=year, projector=projector,
+                                               markers=marker_query(connection, all_countries, year), **FRAME)
+                 for year in (2013, 2014, 2015)}
+    _validated_equal(year_maps[2015])
+    _validated_equal(figures.animate_map(year_maps, shown_year=2014, projector=projector))
     one = map_query(connection, ["NOR"])
     _validated_equal(figures.make_map_figure(one, geojson, indicator_label=RATE_LABEL, unit="x", year=2015,
                                              projector=projector, **FRAME))
@@ -442,6 +528,54 @@ def test_every_builder_output_passes_plotly_validation(connection, all_countries
                                                projector=projector, **FRAME))
     _validated_equal(figures.make_timeline_figure(programmes, projector=projector, **FRAME))
     _validated_equal(figures.make_timeline_figure(programmes.iloc[0:0], projector=projector, **FRAME))
+
+
+def animated_map(connection, geojson, countries, years=range(2010, 2016), shown=2013) -> go.Figure:
+    by_year = {year: figures.make_map_figure(map_query(connection, countries, year=year, year_from=min(years),
+                                                       year_to=max(years)), geojson, indicator_label=RATE_LABEL,
+                                             unit=RATE_UNIT, year=year,
+                                             markers=marker_query(connection, countries, year), **FRAME)
+               for year in years}
+    return figures.animate_map(by_year, shown_year=shown, projector=False)
+
+
+def test_animated_map_has_a_frame_per_year_equal_to_that_years_map(connection, geojson, all_countries):
+    fig = animated_map(connection, geojson, all_countries)
+    assert [frame.name for frame in fig.frames] == [str(year) for year in range(2010, 2016)]
+    values = next(i for i, t in enumerate(fig.data) if t.meta and t.meta.get("role") == "values")
+    for frame in fig.frames:
+        year = int(frame.name)
+        trace = frame.data[list(frame.traces).index(values)]
+        expected = {c: F.rate(c, year) for c in ("NOR", "SWE", "DNK") if F.rate(c, year) is not None}
+        assert dict(zip(trace.locations, trace.z, strict=True)) == pytest.approx(expected)
+        footnote = next(a.text for a in frame.layout.annotations if a.name == "dpa-footnote")
+        assert f"running in {year} or ended" in footnote.replace("<br>", " ")
+    # One colour scale in every frame: the selected years' range
+    scales = {(frame.data[list(frame.traces).index(values)].zmin, frame.data[list(frame.traces).index(values)].zmax)
+              for frame in fig.frames}
+    every = [F.rate(c, y) for c in ("NOR", "SWE", "DNK") for y in F.YEARS if F.rate(c, y) is not None]
+    assert len(scales) == 1 and next(iter(scales)) == pytest.approx((min(every), max(every)))
+    # Norway's trial appears in 2011 at its two sites
+    markers = {int(frame.name): [pid for i, t in zip(frame.traces, frame.data, strict=True)
+                                 if fig.data[i].meta.get("role") == "programme" for pid in (t.customdata or [])]
+               for frame in fig.frames}
+    assert "NO-TRIAL" not in markers[2010] and markers[2011].count("NO-TRIAL") == 2
+
+
+def test_animated_map_controls_play_pause_stop_and_a_slider_on_the_shown_year(connection, geojson, all_countries):
+    fig = animated_map(connection, geojson, all_countries, shown=2013)
+    buttons = fig.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == ["▶ Play", "❚❚ Pause", "■ Stop"]
+    assert buttons[0].args[0] is None and buttons[0].args[1]["fromcurrent"] is True
+    assert list(buttons[1].args[0]) == [None]
+    assert list(buttons[2].args[0]) == ["2010"]
+    slider = fig.layout.sliders[0]
+    assert [list(step.args[0]) for step in slider.steps] == [[str(y)] for y in range(2010, 2016)]
+    assert slider.steps[slider.active].label == "2013"
+    # The unselected neighbours never change, so the frames leave them out; the shapes travel once.
+    context = next(i for i, t in enumerate(fig.data) if t.meta and t.meta.get("role") == "context")
+    assert all(context not in frame.traces for frame in fig.frames)
+    assert all("geojson" not in trace for frame in fig.to_dict()["frames"] for trace in frame["data"])
 
 
 def test_a_misspelt_property_would_be_caught():

@@ -308,8 +308,8 @@ def test_country_catalog_and_presets(connection):
     assert sorted(countries.loc[countries["nordic"], "iso3"]) == NORDIC
     assert not countries.loc[countries["iso3"] == "GBR", "eu27"].item()
     on_map = countries[countries["on_map"]]
-    assert on_map["centroid_lat"].between(34, 72).all() and on_map["centroid_lon"].between(-25, 45).all()
-    assert countries.loc[~countries["on_map"], "centroid_lat"].isna().all()
+    assert on_map["interior_lat"].between(34, 72).all() and on_map["interior_lon"].between(-25, 45).all()
+    assert countries.loc[~countries["on_map"], "interior_lat"].isna().all()
 
 
 def test_programmes_filtered_by_country(connection):
@@ -324,7 +324,67 @@ def test_programmes_filtered_by_country(connection):
     assert len(everything) == len(reference_rows("programmes.csv"))
     assert everything["source_titles"].str.strip().astype(bool).all()
     assert everything["source_urls"].str.strip().astype(bool).all()
-    assert everything["centroid_lat"].notna().sum() >= 15
+
+
+def _shapes() -> dict:
+    shapely_geometry = pytest.importorskip("shapely.geometry")
+    geojson = json.loads((settings.SHIPPED_DATA_DIR / "europe.geojson").read_text(encoding="utf-8"))
+    return {f["id"]: shapely_geometry.shape(f["geometry"]) for f in geojson["features"]}
+
+
+def test_every_country_interior_point_lies_inside_its_own_country(connection):
+    """Checked with shapely, independently of the build's own point-in-polygon code. Norway's centroid lies in
+    Sweden; its markers used to be drawn there."""
+    from shapely.geometry import Point
+
+    shapes = _shapes()
+    countries = db.run_query(connection, "country_catalog").set_index("iso3")
+    for iso3, row in countries[countries["on_map"]].iterrows():
+        assert shapes[iso3].contains(Point(row["interior_lon"], row["interior_lat"])), iso3
+    norway = countries.loc["NOR"]
+    assert not shapes["SWE"].contains(Point(norway["interior_lon"], norway["interior_lat"]))
+
+
+@pytest.mark.parametrize("year", range(1995, 2024))
+def test_every_programme_marker_lies_inside_its_own_country_and_only_from_its_start(connection, year):
+    """The markers of every map year, as drawn (spread apart where several share a place): each inside its
+    programme's country, none for a programme that had not begun, none for one that never ran."""
+    from shapely.geometry import Point
+
+    shapes = _shapes()
+    everyone = list(load_catalog(connection).countries)
+    markers = db.run_query(connection, "programme_markers", countries=everyone, year=year)
+    frame = db.run_query(connection, "indicator_map", indicator="drd_deaths", year=min(year, 2017), sex="total",
+                         age_group="total", countries=everyone)
+    geojson = json.loads((settings.SHIPPED_DATA_DIR / "europe.geojson").read_text(encoding="utf-8"))
+    fig = figures.make_map_figure(frame, geojson, indicator_label="d", unit="deaths", year=year, markers=markers,
+                                  **FRAME)
+    register = db.run_query(connection, "programmes", countries=everyone).set_index("programme_id")
+    drawn = 0
+    for trace in fig.data:
+        if isinstance(trace.meta, dict) and trace.meta.get("role") == "programme":
+            for pid, lat, lon in zip(trace.customdata, trace.lat, trace.lon, strict=True):
+                programme = register.loc[pid]
+                assert shapes[programme["iso3"]].contains(Point(lon, lat)), (year, pid, lat, lon)
+                assert programme["start_year"] <= year and programme["phase"] not in ("planned", "vetoed")
+                expected = "ended" if not pd.isna(programme["end_year"]) and programme["end_year"] < year else None
+                assert expected is None or trace.meta["phase"] == "ended", (year, pid)
+                drawn += 1
+    started = register[(register["start_year"] <= year) & ~register["phase"].isin(["planned", "vetoed"])
+                       & register["iso3"].isin(list(shapes))]
+    assert len({pid for t in fig.data if isinstance(t.meta, dict) and t.meta.get("role") == "programme"
+                for pid in t.customdata}) == len(started)
+    if year < 2022:
+        assert "NO-HAB-PILOT" not in markers.dropna(subset=["lat"])["programme_id"].tolist()
+    assert drawn >= len(started)
+
+
+def test_norways_pilot_is_drawn_at_oslo_and_bergen(connection):
+    markers = db.run_query(connection, "programme_markers", countries=["NOR"], year=2023)
+    pilot = markers[markers["programme_id"] == "NO-HAB-PILOT"]
+    assert sorted(pilot["site"]) == ["Bergen", "Oslo"] and set(pilot["map_group"]) == {"pilot"}
+    assert db.run_query(connection, "programme_markers", countries=["NOR"], year=2021)["not_drawn"].tolist() == [
+        "starts later"]
 
 
 def test_programme_claims_show_both_dutch_start_years_with_their_sources(connection):
@@ -376,11 +436,14 @@ def programmes(connection) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def rate_map_figure(connection, programmes) -> go.Figure:
+def rate_map_figure(connection) -> go.Figure:
+    """The rate map of 2016 with the markers of 2023 (so that Norway's pilot, begun in 2022, is drawn too)."""
     geojson = json.loads((settings.SHIPPED_DATA_DIR / "europe.geojson").read_text(encoding="utf-8"))
+    everyone = list(load_catalog(connection).countries)
     frame = db.run_query(connection, "indicator_map", indicator=RATE, year=2016, sex="total", age_group="total",
-                         countries=list(load_catalog(connection).countries))
-    return figures.make_map_figure(frame, geojson, indicator_label="rate", unit="x", year=2016, programmes=programmes,
+                         countries=everyone)
+    markers = db.run_query(connection, "programme_markers", countries=everyone, year=2023)
+    return figures.make_map_figure(frame, geojson, indicator_label="rate", unit="x", year=2023, markers=markers,
                                    **FRAME)
 
 

@@ -55,7 +55,7 @@ def test_country_catalog_groups_and_positions(connection):
     assert list(countries.loc[countries["nordic"], "iso3"]) == ["DNK", "FIN", "NOR", "SWE"]
     assert list(countries.loc[countries["has_hat_programme"], "iso3"]) == ["CAN", "DNK", "NOR", "CHE"]
     canada = countries.set_index("iso3").loc["CAN"]
-    assert not canada["on_map"] and pd.isna(canada["centroid_lat"])
+    assert not canada["on_map"] and pd.isna(canada["interior_lat"])
     assert countries.set_index("iso3").loc["CHE", "name_no"] == "Sveits"
 
 
@@ -191,7 +191,27 @@ def test_programme_fields(connection):
     assert pd.isna(planned["start_year"]) and pd.isna(planned["end_year"]) and not planned["treated_patients"]
     denmark = db.run_query(connection, "programmes", countries=["DNK"]).iloc[0]
     assert (denmark["start_year"], denmark["start_date"], denmark["patients_numeric"]) == (2010, "2010-02", 220)
-    assert (denmark["centroid_lat"], denmark["centroid_lon"]) == (56.0, 10.0)
+
+
+
+def test_programme_markers_of_a_year(connection):
+    """Which programmes a map year draws, in which group and where (fixture: Norway's trial 2011-2013 at two
+    sites, Denmark's regular treatment since 2010 at the country's interior point)."""
+    def markers(year):
+        return db.run_query(connection, "programme_markers", countries=["NOR", "DNK"], year=year)
+
+    early = markers(2010).set_index("programme_id")
+    assert early.loc["DK-REGULAR", "map_group"] == "regular"
+    assert (early.loc["DK-REGULAR", "lat"], early.loc["DK-REGULAR", "lon"]) == (56.0, 10.0)
+    assert pd.isna(early.loc["DK-REGULAR", "site"])
+    assert early.loc["NO-TRIAL", "not_drawn"] == "starts later" and pd.isna(early.loc["NO-TRIAL", "lat"])
+    assert early.loc["NO-PLANNED", "not_drawn"] == "never implemented"
+    assert early.loc["DK-UNDATED", "not_drawn"] == "start year not established"
+    trial = markers(2012).query("programme_id == 'NO-TRIAL'")
+    assert sorted(trial["site"]) == ["Bergen", "Oslo"] and set(trial["map_group"]) == {"trial"}
+    assert set(markers(2013).query("programme_id == 'NO-TRIAL'")["map_group"]) == {"trial"}  # its last year
+    assert set(markers(2014).query("programme_id == 'NO-TRIAL'")["map_group"]) == {"ended"}
+    assert markers(2023).query("programme_id == 'NO-PILOT'")["map_group"].tolist() == ["pilot"]
 
 
 def test_programme_claims_show_both_sides_with_their_sources(connection):

@@ -26,6 +26,8 @@ from dashboard.build.register import (
     PROGRAMME_PHASES,
     PROGRAMME_SOURCE_COLUMNS,
     PROGRAMME_TEXT_COLUMNS,
+    SITE_COLUMNS,
+    _programme_sites_table,
     _programmes_table,
 )
 from dashboard.sources import SourceError
@@ -100,7 +102,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     facts += national_facts
 
     geojson = sources.read_geojson(inputs.source_dir / "geo" / "europe_countries_50m_clipped.geojson")
-    centroids = {feature["id"]: sources.centroid(feature["geometry"]) for feature in geojson["features"]}
+    interior = {feature["id"]: sources.interior_point(feature["geometry"]) for feature in geojson["features"]}
 
     programmes_path = ref / "programmes.csv"
     programmes = _read_reference(programmes_path, PROGRAMME_TEXT_COLUMNS + PROGRAMME_NUMBER_COLUMNS
@@ -132,9 +134,9 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
         "has_hat_programme": [c["iso3"] in hat_countries for c in countries],
         "region": [c["region"] for c in countries],
         "part_of": pa.array([c["part_of"] or None for c in countries], pa.string()),
-        "on_map": [c["iso3"] in centroids for c in countries],
-        "centroid_lat": pa.array([centroids.get(c["iso3"], (None, None))[0] for c in countries], pa.float64()),
-        "centroid_lon": pa.array([centroids.get(c["iso3"], (None, None))[1] for c in countries], pa.float64()),
+        "on_map": [c["iso3"] in interior for c in countries],
+        "interior_lat": pa.array([interior.get(c["iso3"], (None, None))[0] for c in countries], pa.float64()),
+        "interior_lon": pa.array([interior.get(c["iso3"], (None, None))[1] for c in countries], pa.float64()),
     })
 
     facts = _apply_series_flags(facts, series_flags, ref / "series_flags.csv")
@@ -168,6 +170,8 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     })
 
     programmes_table = _programmes_table(programmes, programme_sources)
+    sites_path = ref / "programme_sites.csv"
+    sites_table = _programme_sites_table(_read_reference(sites_path, SITE_COLUMNS), programmes, geojson, sites_path)
     programme_sources_table = pa.table({column: pa.array([row[column] or None for row in programme_sources],
                                                          pa.string()) for column in PROGRAMME_SOURCE_COLUMNS})
     claims_table = pa.table({column: pa.array([c[column] or None for c in claims], pa.string())
@@ -176,7 +180,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
         "facts.parquet": facts_table, "indicators.parquet": indicators_table,
         "countries.parquet": countries_table, "population.parquet": population_table,
         "programmes.parquet": programmes_table, "programme_claims.parquet": claims_table,
-        "programme_sources.parquet": programme_sources_table,
+        "programme_sources.parquet": programme_sources_table, "programme_sites.parquet": sites_table,
         "quality_flags.parquet": pa.table({column: pa.array([row[column] for row in flag_rows], pa.string())
                                            for column in ["flag", "label", "explanation"]}),
         "sources.parquet": sources_table, "europe.geojson": geojson,

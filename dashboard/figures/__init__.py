@@ -24,13 +24,14 @@ from dashboard.figures.formatting import (
     records,
     source_line_for,
 )
-from dashboard.figures.map import MAP_LAT_RANGE, MAP_LON_RANGE, SharedGeometry, make_map_figure
+from dashboard.figures.map import MAP_LAT_RANGE, MAP_LON_RANGE, SharedGeometry, animate_map, make_map_figure
 from dashboard.figures.programmes import (
+    MAP_GROUPS,
     PHASE_STYLES,
     PHASES,
+    marker_positions,
     programme_phase,
     programme_years_text,
-    programmes_outside_map,
     source_list,
 )
 from dashboard.figures.theme import NO_DATA_COLOUR, OKABE_ITO, apply_frame
@@ -39,10 +40,11 @@ from dashboard.figures.trend import make_trend_figure
 from dashboard.figures.value_notes import WARNING_FLAGS, flagged_countries, warning_labels
 
 __all__ = [
-    "CURRENT_YEAR", "MAP_LAT_RANGE", "MAP_LON_RANGE", "NO_DATA_COLOUR", "OKABE_ITO", "PHASES", "PHASE_STYLES",
+    "CURRENT_YEAR", "MAP_GROUPS", "MAP_LAT_RANGE", "MAP_LON_RANGE", "NO_DATA_COLOUR", "OKABE_ITO", "PHASES",
+    "PHASE_STYLES",
     "TIMELINE_FIRST_YEAR", "WARNING_FLAGS", "SharedGeometry", "apply_frame",
     "flagged_countries", "format_change", "format_value", "is_list", "is_missing", "is_rate_unit", "join_names",
-    "make_map_figure",
-    "make_timeline_figure", "make_trend_figure", "programme_phase", "programme_years_text", "programmes_outside_map",
+    "animate_map", "make_map_figure",
+    "make_timeline_figure", "make_trend_figure", "marker_positions", "programme_phase", "programme_years_text",
     "records", "source_line_for", "source_list", "warning_labels",
 ]

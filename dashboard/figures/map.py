@@ -1,7 +1,8 @@
-"""The map: a choropleth of one indicator in one year, with HAT programmes as markers."""
+"""The map: a choropleth of one indicator in one year, with the HAT programmes of that year as markers."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,21 +19,14 @@ from dashboard.figures.formatting import (
     wrap_html,
     wrap_lines,
 )
-from dashboard.figures.programmes import (
-    PHASE_STYLES,
-    PHASES,
-    geojson_ids,
-    offset_positions,
-    programme_hover,
-    programme_phase,
-    programmes_outside_map,
-)
+from dashboard.figures.programmes import MAP_GROUPS, PHASE_STYLES, geojson_ids, marker_positions, programme_hover
 from dashboard.figures.theme import (
     BORDER_COLOUR,
     CONTEXT_COLOUR,
     NO_DATA_COLOUR,
     SEQUENTIAL_REVERSED,
     SEQUENTIAL_SCALE,
+    SIZES,
     TEXT_COLOUR,
     Spec,
     frame_spec,
@@ -48,7 +42,12 @@ from dashboard.figures.value_notes import flag_footnote, value_detail_lines
 MAP_LON_RANGE = (-25.0, 46.0)
 MAP_LAT_RANGE = (33.0, 72.0)
 MAP_PROJECTION = "natural earth"
-
+# The key's entries: short enough for half a phone's width (two entries a row).
+MAP_LEGEND_LABELS = {"trial": "HAT trial", "pilot": "HAT pilot", "regular": "HAT regular treatment",
+                     "unsupervised prescribing": "Unsupervised (not HAT)", "ended": "HAT ended by {year}"}
+# The animated map: a frame per year, played by the browser (the server is idle while it plays).
+FRAME_MS = 700
+_ANIMATION_STRIP_PX = {False: 118, True: 150}  # the buttons and the year slider under the map
 
 
 class SharedGeometry(dict):
@@ -90,17 +89,41 @@ def _map_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
     return "<br>".join(lines)
 
 
-def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicator_label: str, unit: str,
-                    year: int, programmes: pd.DataFrame | None = None, projector: bool = False,
-                    title: str, subtitle: str, source_line: str) -> go.Figure:
-    """Choropleth of one indicator in one year (queries/indicator_map.sql) with HAT programmes as markers.
 
-    Traces, in order: unselected neighbours (very light; hover invites a click), selected countries with no
-    value ('No data reported', grey, in the legend), selected countries with a value (Viridis reversed), then per
-    programme group a white halo and the markers. Every choropleth point carries its ISO-3 as customdata.
+def _colour_range(rows: list[dict], fixed: bool) -> tuple[float, float]:
+    """The colour scale's ends: the range over the selected years and countries (the query's range_min and
+    range_max) so colours compare across years, or this year's values alone (per-year contrast)."""
+    values = [float(row["value"]) for row in rows]
+    low, high = min(values), max(values)
+    if fixed and not is_missing(rows[0].get("range_min")) and not is_missing(rows[0].get("range_max")):
+        low, high = min(low, float(rows[0]["range_min"])), max(high, float(rows[0]["range_max"]))
+    return low, high
+
+
+def _scale_note(rows: list[dict], fixed: bool, year: int) -> str:
+    if fixed and rows and not is_missing(rows[0].get("range_from")):
+        first, last = int(rows[0]["range_from"]), int(rows[0]["range_to"])
+        return f"scale: {first}–{last}" if last > first else f"scale: {year}"
+    return f"scale: {year} only"
+
+
+def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicator_label: str, unit: str,
+                    year: int, markers: pd.DataFrame | None = None, fixed_scale: bool = True,
+                    projector: bool = False, title: str, subtitle: str, source_line: str) -> go.Figure:
+    """Choropleth of one indicator in one year (queries/indicator_map.sql) with HAT programmes as markers
+    (queries/programme_markers.sql: the programmes running in that year or ended by then, at their sites).
+
+    Traces, always the same ones in this order so that the years can be frames of one animation: unselected
+    neighbours (very light; hover invites a click), selected countries with no value ('No data reported', grey),
+    selected countries with a value (Viridis reversed), a white halo under the markers, then one marker trace per
+    map group (MAP_GROUPS), empty when the year has none. Every choropleth point carries its ISO-3 as customdata.
+    fixed_scale: colours span the whole selected year range (compare across years), else this year only.
+    The key sits under the map, so it never covers a country.
     fig.layout.meta: no_data (ISO-3 without a value), not_on_map (selected ISO-3 outside the GeoJSON),
-    programmes_outside_map (programme_ids not drawn), programmes_outside_map_count, frame.
+    programmes_outside_map (programme_ids not drawn because their country is off the map),
+    programmes_outside_map_count, programmes_not_drawn ({programme_id: reason}), colour_range, year, frame.
     """
+    size = SIZES[projector]
     feature_ids = geojson_ids(geojson)
     ids_on_map = set(feature_ids)
     map_rows = records(map_df)
@@ -111,41 +134,38 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     context_ids = [fid for fid in feature_ids if fid not in selected]
 
     spec = new_spec()
-    if context_ids:
-        # Hoverable so that a click on it reaches the app, which adds the country to the selection.
-        names = {str(f.get("id")): (f.get("properties") or {}).get("name", f.get("id"))
-                 for f in geojson.get("features", [])}
-        spec["data"].append(_flat_choropleth(
-            geojson, context_ids, CONTEXT_COLOUR, name="Not selected", showlegend=False,
-            hovertext=[f"<b>{esc(names[fid])}</b><br>Not in the selection (click to add)" for fid in context_ids],
-            hovertemplate="%{hovertext}<extra></extra>"))
-    if no_data:
-        spec["data"].append(_flat_choropleth(
-            geojson, [row["iso3"] for row in no_data], NO_DATA_COLOUR, name="No data reported", showlegend=True,
-            legendrank=1, hovertext=[_map_hover(row, unit, year) for row in no_data],
-            hovertemplate="%{hovertext}<extra></extra>"))
-    if with_data:
-        ids = [row["iso3"] for row in with_data]
-        values = [float(row["value"]) for row in with_data]
-        low, high = min(values), max(values)
-        spec["data"].append({
-            "type": "choropleth", "geojson": _subset_geojson(geojson, ids), "featureidkey": "id", "locations": ids,
-            "z": values, "customdata": ids, "zmin": low, "zmax": high if high > low else low + 1,
-            "colorscale": SEQUENTIAL_SCALE, "reversescale": SEQUENTIAL_REVERSED, "name": indicator_label,
-            "showlegend": False, "marker": {"line": {"color": BORDER_COLOUR, "width": 0.8}},
-            "hovertext": [_map_hover(row, unit, year) for row in with_data],
-            "hovertemplate": "%{hovertext}<extra></extra>",
-            "colorbar": {"title": {"text": "<br>".join(esc(line) for line in wrap_lines(unit, 16)), "side": "top"},
-                         "tickformat": ",.1f" if high - low < 10 else ",.0f", "thickness": 18, "len": 0.75,
-                         "outlinewidth": 0, "x": 1.0, "xanchor": "left",
-                         # One value has no range: show just that value rather than invented ticks around it.
-                         **({"tickvals": [low], "ticktext": [format_value(low, unit)]} if high == low else {})}})
+    # Hoverable so that a click on it reaches the app, which adds the country to the selection.
+    names = {str(f.get("id")): (f.get("properties") or {}).get("name", f.get("id"))
+             for f in geojson.get("features", [])}
+    spec["data"].append(_flat_choropleth(
+        geojson, context_ids, CONTEXT_COLOUR, name="Not selected", showlegend=False,
+        hovertext=[f"<b>{esc(names[fid])}</b><br>Not in the selection (click to add)" for fid in context_ids],
+        hovertemplate="%{hovertext}<extra></extra>", meta={"role": "context"}))
+    spec["data"].append(_flat_choropleth(
+        geojson, [row["iso3"] for row in no_data], NO_DATA_COLOUR, name="No data reported",
+        showlegend=bool(no_data), legendrank=1, hovertext=[_map_hover(row, unit, year) for row in no_data],
+        hovertemplate="%{hovertext}<extra></extra>", meta={"role": "no-data"}))
+    ids = [row["iso3"] for row in with_data]
+    values = [float(row["value"]) for row in with_data]
+    low, high = _colour_range(with_data, fixed_scale) if with_data else (0.0, 1.0)
+    spec["data"].append({
+        "type": "choropleth", "geojson": _subset_geojson(geojson, ids), "featureidkey": "id", "locations": ids,
+        "z": values, "customdata": ids, "zmin": low, "zmax": high if high > low else low + 1,
+        "colorscale": SEQUENTIAL_SCALE, "reversescale": SEQUENTIAL_REVERSED, "name": indicator_label,
+        "showlegend": False, "showscale": bool(with_data), "meta": {"role": "values"},
+        "marker": {"line": {"color": BORDER_COLOUR, "width": 0.8}},
+        "hovertext": [_map_hover(row, unit, year) for row in with_data],
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "colorbar": {"title": {"text": "<br>".join(esc(line) for line in [
+                         *wrap_lines(unit, 16), *wrap_lines(_scale_note(with_data, fixed_scale, year), 16)]),
+                               "side": "top"},
+                     "tickformat": ",.1f" if high - low < 10 else ",.0f", "thickness": 18, "len": 0.75,
+                     "outlinewidth": 0, "x": 1.0, "xanchor": "left",
+                     # One value has no range: show just that value rather than invented ticks around it.
+                     **({"tickvals": [low], "ticktext": [format_value(low, unit)]} if high == low else {})}})
 
-    outside = pd.DataFrame()
-    if programmes is not None and not programmes.empty:
-        outside = programmes_outside_map(programmes, geojson)
-        placed = programmes.drop(index=outside.index)
-        _add_programme_markers(spec, placed)
+    drawn, outside, not_drawn = _split_markers(markers, ids_on_map)
+    _add_programme_markers(spec, drawn, year)
 
     footnotes = []
     off_map_with_data = [row for row in not_on_map if not is_missing(row["value"])]
@@ -155,51 +175,134 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     flagged = flag_footnote(with_data, open_markers=False)
     if flagged:
         footnotes.append(flagged)
-    if not outside.empty:
-        footnotes.append(f"{len(outside)} HAT programme{'s' if len(outside) != 1 else ''} outside the map area not "
-                         f"shown ({join_names(sorted(set(outside['country'])))}).")
+    outside_ids = sorted({row["programme_id"] for row in outside})
+    if outside_ids:
+        footnotes.append(f"{len(outside_ids)} HAT programme{'s' if len(outside_ids) != 1 else ''} outside the map "
+                         f"area not shown ({join_names(sorted({row['country'] for row in outside}))}).")
+    if not_drawn:
+        footnotes.append(_not_drawn_note(not_drawn, year))
     merge_spec(spec["layout"], {
         "geo": {"visible": False, "showframe": False, "showcoastlines": False, "showcountries": False,
                 "showland": False, "showocean": False, "showlakes": False, "showrivers": False,
                 "bgcolor": "rgba(0,0,0,0)", "resolution": 110, "projection": {"type": MAP_PROJECTION},
                 "lonaxis": {"range": list(MAP_LON_RANGE)}, "lataxis": {"range": list(MAP_LAT_RANGE)}},
         "height": 800 if projector else 720, "margin": {"l": 12, "r": 12},
-        "legend": {"x": 0.01, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "bordercolor": "#cccccc",
-                   "borderwidth": 1, "title": {"text": ""}},
+        # Two entries a row, whatever the width (a phone too): at most three rows for the six entries.
+        "legend": {"title": {"text": ""}, "entrywidthmode": "fraction", "entrywidth": 0.5},
     })
+    # The key goes under the map, in rows the frame keeps free.
+    set_meta(spec, legend_below_px=math.ceil(size["base"] * 1.6 * 3 + 8))
     frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(footnotes) or None,
                 projector=projector)
     set_meta(spec, no_data=[row["iso3"] for row in no_data], not_on_map=[row["iso3"] for row in not_on_map],
-              programmes_outside_map=list(outside["programme_id"]) if not outside.empty else [],
-              programmes_outside_map_count=len(outside))
+              programmes_outside_map=outside_ids, programmes_outside_map_count=len(outside_ids),
+              programmes_not_drawn={row["programme_id"]: row["not_drawn"] for row in not_drawn},
+              colour_range=[low, high], year=year)
     return to_figure(spec)
 
 
-def _add_programme_markers(spec: Spec, programmes: pd.DataFrame) -> None:
-    """One white halo trace (visible on dark and pale fills) and one marker trace per programme group."""
-    if programmes.empty:
-        return
-    programmes = programmes.reset_index(drop=True)
-    positions = offset_positions(programmes)
-    programme_rows = records(programmes)
-    phases = [programme_phase(row) for row in programme_rows]
+def _split_markers(markers: pd.DataFrame | None, ids_on_map: set[str]) -> tuple[list[dict], list[dict], list[dict]]:
+    """The marker rows drawn, those of programmes in the year whose country is off the map, and one row per
+    programme the year's map leaves out (not started yet, never implemented, no start year)."""
+    if markers is None or markers.empty:
+        return [], [], []
+    rows = records(markers)
+    in_year = [row for row in rows if not is_missing(row.get("map_group"))]
+    drawn = [row for row in in_year if row["iso3"] in ids_on_map and not is_missing(row.get("lat"))]
+    outside = [row for row in in_year if row["iso3"] not in ids_on_map or is_missing(row.get("lat"))]
+    return drawn, outside, [row for row in rows if is_missing(row.get("map_group"))]
+
+
+def _not_drawn_note(not_drawn: list[dict], year: int) -> str:
+    counts: dict[str, int] = {}
+    for row in not_drawn:
+        counts[row["not_drawn"]] = counts.get(row["not_drawn"], 0) + 1
+    words = {"starts later": f"starting after {year}", "never implemented": "never implemented",
+             "start year not established": "with no established start year"}
+    parts = [f"{count} {words.get(reason, reason)}" for reason, count in sorted(counts.items())]
+    return f"HAT markers: programmes running in {year} or ended by then. Not shown: {join_names(parts)}."
+
+
+def _add_programme_markers(spec: Spec, rows: list[dict], year: int) -> None:
+    """A white halo trace (visible on dark and pale fills) and one marker trace per map group, always all of them
+    (empty when the year has none) so that every year's figure has the same traces."""
+    positions = marker_positions(rows)
     spec["data"].append({
         "type": "scattergeo", "lat": [p[0] for p in positions], "lon": [p[1] for p in positions],
         "mode": "markers", "hoverinfo": "skip", "showlegend": False, "name": "halo",
         "meta": {"role": "programme-halo"},
-        "marker": {"color": "#ffffff", "symbol": [PHASE_STYLES[p]["symbol"] for p in phases], "opacity": 0.95}})
-    for phase in PHASES:
-        rows = [i for i, p in enumerate(phases) if p == phase]
-        if not rows:
-            continue
-        style = PHASE_STYLES[phase]
+        "marker": {"color": "#ffffff", "symbol": [PHASE_STYLES[row["map_group"]]["symbol"] for row in rows],
+                   "opacity": 0.95}})
+    for group in MAP_GROUPS:
+        style = PHASE_STYLES[group]
+        members = [i for i, row in enumerate(rows) if row["map_group"] == group]
         spec["data"].append({
-            "type": "scattergeo", "lat": [positions[i][0] for i in rows], "lon": [positions[i][1] for i in rows],
-            "mode": "markers", "name": f"HAT: {style['label'][:1].lower()}{style['label'][1:]}", "legendgroup": phase,
-            "meta": {"role": "programme", "phase": phase},
-            "customdata": [programme_rows[i]["programme_id"] for i in rows],
-            "hovertext": [programme_hover(programme_rows[i], phase) for i in rows],
+            "type": "scattergeo", "lat": [positions[i][0] for i in members],
+            "lon": [positions[i][1] for i in members], "mode": "markers",
+            "name": MAP_LEGEND_LABELS[group].format(year=year), "showlegend": bool(members),
+            "meta": {"role": "programme", "phase": group},
+            "customdata": [rows[i]["programme_id"] for i in members],
+            "hovertext": [programme_hover(rows[i], group, site=_site_text(rows[i])) for i in members],
             "hovertemplate": "%{hovertext}<extra></extra>",
             "marker": {"color": style["colour"], "symbol": style["symbol"], "line": {"color": TEXT_COLOUR}}})
 
 
+def _site_text(row: Mapping[str, Any]) -> str:
+    if not is_missing(row.get("site")):
+        return f"Marker: {row['site']}"
+    return f"Marker: inside {row['country']} (several sites)"
+
+
+def _instant(frame_ms: int, redraw: bool = True) -> dict[str, Any]:
+    return {"mode": "immediate", "frame": {"duration": frame_ms, "redraw": redraw}, "transition": {"duration": 0}}
+
+
+def animate_map(by_year: Mapping[int, go.Figure], *, shown_year: int, projector: bool) -> go.Figure:
+    """One figure that plays through the years in the browser: the shown year's map with every year as a frame
+    (each made by make_map_figure, so a frame is exactly that year's map), a year slider that moves with the
+    frames, and Play, Pause and Stop (back to the first year) buttons under the map."""
+    years = sorted(by_year)
+    size = SIZES[projector]
+    specs = {}
+    for year in years:
+        spec = by_year[year].to_dict()
+        set_meta(spec, bottom_strip_px=_ANIMATION_STRIP_PX[projector])
+        frame = spec["layout"]["meta"]["frame"]
+        frame_spec(spec, title=frame["title"], subtitle=frame["subtitle"], source_line=frame["source_line"],
+                    footnote=frame["footnote"], projector=projector)
+        specs[year] = spec
+    base = specs[shown_year]
+    # The two choropleths whose countries change from year to year carry the shapes of all of them, so a frame
+    # sends values only (plotly.js keeps what a frame leaves out).
+    for index, trace in enumerate(base["data"]):
+        if trace.get("type") == "choropleth" and (trace.get("meta") or {}).get("role") in ("no-data", "values"):
+            shapes = {f["id"]: f for spec in specs.values() for f in spec["data"][index]["geojson"]["features"]}
+            trace["geojson"] = SharedGeometry(type="FeatureCollection", features=list(shapes.values()))
+    for side in ("t", "b"):  # a year with a longer footnote must not run into the source line
+        base["layout"]["margin"][side] = max(spec["layout"]["margin"][side] for spec in specs.values())
+    base["layout"]["height"] = base["layout"].get("height", 720) + _ANIMATION_STRIP_PX[projector]
+    frame_data = {year: [{key: value for key, value in trace.items() if key != "geojson"} for trace in spec["data"]]
+                  for year, spec in specs.items()}
+    # A trace that is the same in every year (the unselected neighbours) is left out of the frames.
+    changing = [index for index in range(len(base["data"]))
+                if any(frame_data[year][index] != frame_data[years[0]][index] for year in years)]
+    base["frames"] = [{"name": str(year), "traces": changing, "data": [frame_data[year][i] for i in changing],
+                       "layout": {"title": spec["layout"]["title"], "annotations": spec["layout"]["annotations"]}}
+                      for year, spec in specs.items()]
+    font = {"size": size["note"], "color": TEXT_COLOUR}
+    base["layout"]["updatemenus"] = [{
+        "type": "buttons", "direction": "left", "showactive": False, "x": 0, "xanchor": "left", "y": 0,
+        "yanchor": "top", "pad": {"t": 10, "l": 0}, "font": font, "bgcolor": "#ffffff", "bordercolor": "#767676",
+        "buttons": [
+            {"label": "▶ Play", "method": "animate",
+             "args": [None, {**_instant(FRAME_MS), "fromcurrent": True}]},
+            {"label": "❚❚ Pause", "method": "animate", "args": [[None], _instant(0, redraw=False)]},
+            {"label": "■ Stop", "method": "animate", "args": [[str(years[0])], _instant(0)]},
+        ]}]
+    base["layout"]["sliders"] = [{
+        "active": years.index(shown_year), "x": 0, "len": 1, "xanchor": "left", "y": 0, "yanchor": "top",
+        "pad": {"t": 64 if projector else 52, "b": 0, "l": 0, "r": 0}, "font": font,
+        "currentvalue": {"prefix": "Year: ", "xanchor": "left", "font": font},
+        "steps": [{"label": str(year), "method": "animate", "args": [[str(year)], _instant(0)]} for year in years]}]
+    set_meta(base, animation={"years": years, "frame_ms": FRAME_MS, "shown_year": shown_year})
+    return to_figure(base)

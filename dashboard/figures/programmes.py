@@ -7,12 +7,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
+from dashboard.figures.formatting import esc, is_list, is_missing, truncate, wrap_html, year_of
 
-from dashboard.figures.formatting import esc, is_list, is_missing, records, truncate, wrap_html, year_of
-
-# Programmes in the same country are spread on a small circle round the country's centroid (degrees of latitude).
-PROGRAMME_OFFSET_DEG = 1.2
+# Markers at one place (programmes at the same site or the same country's interior point) are spread on a small
+# circle round it, so none hides another (degrees of latitude; small enough to stay inside the country).
+MARKER_SPREAD_DEG = 0.45
 PHASES = ("trial", "pilot", "regular", "ended", "unsupervised prescribing", "planned/never implemented")
 PHASE_STYLES: dict[str, dict[str, str]] = {
     "trial": {"label": "Trial", "colour": "#56B4E9", "symbol": "circle"},
@@ -24,6 +23,9 @@ PHASE_STYLES: dict[str, dict[str, str]] = {
                                  "symbol": "star"},
     "planned/never implemented": {"label": "Planned, never implemented", "colour": "#999999", "symbol": "x"},
 }
+# The groups a map of one year draws (queries/programme_markers.sql, map_group): a programme that never ran is
+# not on any year's map.
+MAP_GROUPS = ("trial", "pilot", "regular", "unsupervised prescribing", "ended")
 
 
 
@@ -79,7 +81,7 @@ def _patients_text(row: Mapping[str, Any]) -> str:
     return "not reported"
 
 
-def programme_hover(row: Mapping[str, Any], phase: str) -> str:
+def programme_hover(row: Mapping[str, Any], phase: str, site: str | None = None) -> str:
     status = esc(row.get("status"))
     if not is_missing(row.get("status_as_of")):
         status += f" (as of {esc(row['status_as_of'])})"
@@ -90,6 +92,7 @@ def programme_hover(row: Mapping[str, Any], phase: str) -> str:
         f"Years: {esc(programme_years_text(row.get('start_year'), row.get('end_year')))}",
         f"Status: {wrap_html(str(status), 70)}",
         f"Group: {PHASE_STYLES[phase]['label']}",
+        *([esc(site)] if site else []),
         f"Patients: {wrap_html(_patients_text(row), 70)}",
         f"Source: {wrap_html(sources[0], 70) if sources else 'not recorded'}"
         + (f" (+{len(sources) - 1} more)" if len(sources) > 1 else ""),
@@ -103,32 +106,19 @@ def geojson_ids(geojson: Mapping[str, Any]) -> list[str]:
     return [str(feature.get("id")) for feature in geojson.get("features", []) if feature.get("id") is not None]
 
 
-def programmes_outside_map(programmes_df: pd.DataFrame, geojson: Mapping[str, Any]) -> pd.DataFrame:
-    """Programmes the map cannot place: no centroid, or a country that is not in the map's GeoJSON."""
-    if programmes_df is None or programmes_df.empty:
-        return pd.DataFrame(columns=getattr(programmes_df, "columns", []))
-    ids = set(geojson_ids(geojson))
-    outside = (programmes_df["centroid_lat"].isna() | programmes_df["centroid_lon"].isna()
-               | ~programmes_df["iso3"].isin(ids))
-    return programmes_df[outside]
-
-
-def offset_positions(programmes: pd.DataFrame) -> list[tuple[float, float]]:
-    """Centroid per programme; several in one country sit on a small circle so no marker hides another."""
-    rows = records(programmes[["programme_id", "iso3", "centroid_lat", "centroid_lon"]])
-    siblings: dict[str, list[Any]] = {}
-    for row in rows:
-        siblings.setdefault(row["iso3"], []).append(row["programme_id"])
-    positions = []
-    for row in rows:
-        same_country = siblings[row["iso3"]]
-        count, index = len(same_country), same_country.index(row["programme_id"])
-        lat, lon = float(row["centroid_lat"]), float(row["centroid_lon"])
-        if count > 1:
-            angle = math.pi / 2 + 2 * math.pi * index / count  # first one straight north of the centroid
-            lat += PROGRAMME_OFFSET_DEG * math.sin(angle)
-            lon += PROGRAMME_OFFSET_DEG * math.cos(angle) / max(math.cos(math.radians(lat)), 0.2)
-        positions.append((round(lat, 4), round(lon, 4)))
+def marker_positions(rows: list[Mapping[str, Any]]) -> list[tuple[float, float]]:
+    """Each marker at its lat/lon; markers sharing one place sit on a small circle round it."""
+    places: dict[tuple[float, float], list[int]] = {}
+    for index, row in enumerate(rows):
+        places.setdefault((float(row["lat"]), float(row["lon"])), []).append(index)
+    positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(rows)
+    for (lat, lon), members in places.items():
+        for order, index in enumerate(members):
+            if len(members) == 1:
+                positions[index] = (round(lat, 4), round(lon, 4))
+                continue
+            angle = math.pi / 2 + 2 * math.pi * order / len(members)  # the first straight north of the place
+            positions[index] = (round(lat + MARKER_SPREAD_DEG * math.sin(angle), 4),
+                                round(lon + MARKER_SPREAD_DEG * math.cos(angle)
+                                      / max(math.cos(math.radians(lat)), 0.2), 4))
     return positions
-
-

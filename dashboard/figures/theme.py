@@ -165,8 +165,13 @@ def frame_spec(spec: Spec, *, title: str, subtitle: str, source_line: str, footn
     # Title, subtitle and notes start at the figure's left edge, wherever the plot area starts.
     margin_left = (layout.get("margin") or {}).get("l")
     margin_left = 80 if margin_left is None else margin_left
-    # Below a cartesian plot the tick labels come first; the map and other subplots have nothing below.
-    axis_px = size["base"] * 1.6 + 10 if cartesian else 6
+    # Below a cartesian plot the tick labels come first; the map and other subplots have nothing below. A builder
+    # may reserve a strip there too (the animated map's buttons and year slider).
+    axis_px = (size["base"] * 1.6 + 10 if cartesian else 6) + float(meta.get("bottom_strip_px", 0))
+    # A builder may ask for its legend under the plot (the map: a key above or on the map covers countries).
+    legend_px = float(meta.get("legend_below_px", 0))
+    legend_top_px = axis_px  # from the plot's bottom edge down to the legend's top
+    axis_px += legend_px
     footnote_px = len(footnote_lines) * size["note"] * line_height
     source_px = len(source_lines) * size["note"] * line_height
     margin_bottom = axis_px + footnote_px + (4 if footnote_lines else 0) + source_px + 12
@@ -177,6 +182,10 @@ def frame_spec(spec: Spec, *, title: str, subtitle: str, source_line: str, footn
                   "pad": {"t": title_pad, "l": edge}, "font": {"size": size["title"], "color": TEXT_COLOUR}},
         "margin": {"t": math.ceil(margin_top), "b": math.ceil(margin_bottom), "l": margin_left},
     })
+    if legend_px:
+        height = float(layout.get("height") or 720)
+        merge_spec(layout, {"legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container",
+                                       "y": max(margin_bottom - legend_top_px, 0) / height, "yanchor": "top"}})
     kept = [a for a in layout.get("annotations", []) if a.get("name") not in _FRAME_NAMES]
     common = {"xref": "paper", "x": 0, "xanchor": "left", "xshift": edge - margin_left, "yref": "paper",
               "align": "left", "showarrow": False}

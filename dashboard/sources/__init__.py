@@ -7,9 +7,10 @@ Callers import from here (`from dashboard import sources`).
 
 from dashboard.sources.cells import SourceError, parse_number, parse_year, read_csv, require_columns
 from dashboard.sources.emcdda import read_emcdda_ost_by_medication, read_emcdda_wide
-from dashboard.sources.geo import centroid, read_geojson
+from dashboard.sources.geo import contains, interior_point, read_geojson
 from dashboard.sources.tables import read_eurostat_toxico, read_ihme, read_owid_population
 
-__all__ = ["SourceError", "centroid", "parse_number", "parse_year", "read_csv", "read_emcdda_ost_by_medication",
+__all__ = ["SourceError", "contains", "interior_point", "parse_number", "parse_year", "read_csv",
+           "read_emcdda_ost_by_medication",
            "read_emcdda_wide", "read_eurostat_toxico", "read_geojson", "read_ihme", "read_owid_population",
            "require_columns"]

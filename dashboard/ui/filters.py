@@ -46,6 +46,8 @@ def _load_widgets(state: ViewState, catalog: Catalog) -> None:
     st.session_state[session.SCALE] = state.scale
     st.session_state[session.INDEX_ON] = state.index_base is not None
     st.session_state[session.INDEX_BASE] = state.index_base or state.year_from
+    st.session_state[session.COLOURS] = state.colours
+    st.session_state[session.ANIMATE] = state.animate
 
 
 def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
@@ -60,7 +62,8 @@ def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
     base = ViewState(page=page, indicator=indicator.indicator_id, countries=countries, year_from=year_from,
                      year_to=year_to, year=get(session.YEAR, year_to), sex=get(session.SEX, "total"),
                      age_group=get(session.AGE, "total"), scale=get(session.SCALE, "linear"),
-                     index_base=get(session.INDEX_BASE) if get(session.INDEX_ON) else None, projector=projector)
+                     index_base=get(session.INDEX_BASE) if get(session.INDEX_ON) else None, projector=projector,
+                     colours=get(session.COLOURS, "range"), animate=bool(get(session.ANIMATE)))
     return view_state.normalise(base, catalog)
 
 
@@ -164,10 +167,23 @@ def _draw_country_filters(page: str, catalog: Catalog) -> None:
                            help="Countries shown on every page. Clicking a country on the map adds it.")
 
 
-def year_control(page: str, state: ViewState) -> None:
-    """The map's year slider (within the selected range)."""
-    if state.year_from < state.year_to:
-        st.slider("Map year", state.year_from, state.year_to, key=session.YEAR, on_change=_on_change, args=(page,))
+def map_controls(page: str, state: ViewState) -> None:
+    """The map's year slider (within the selected range), its colour scale and 'Play years' (in the browser)."""
+    several_years = state.year_from < state.year_to
+    slider_column, scale_column, play_column = st.columns([4, 2, 1], vertical_alignment="bottom")
+    if several_years:
+        slider_column.slider("Map year", state.year_from, state.year_to, key=session.YEAR, on_change=_on_change,
+                             args=(page,))
+    scale_column.selectbox(
+        "Colour scale", view_state.COLOUR_SCALES, key=session.COLOURS, on_change=_on_change, args=(page,),
+        format_func=lambda c: {"range": f"One scale for {state.year_from}–{state.year_to}",
+                               "year": "Each year its own"}[c],
+        help="One scale: a colour means the same value in every year of the selected range, so years compare. "
+             "Each year its own: more contrast within one year, but colours do not compare across years.")
+    if several_years:
+        play_column.toggle("Play years", key=session.ANIMATE, on_change=_on_change, args=(page,),
+                           help="Adds Play, Pause and Stop and a year slider under the map; the years play in "
+                                "your browser, also offline, and in the exported HTML file.")
 
 
 def trend_controls(page: str, state: ViewState) -> None:

@@ -6,8 +6,6 @@ functions lay a content object out, and the benchmark floor calls the same funct
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -20,7 +18,6 @@ from dashboard.ui import data, export_panel, filters, session
 
 PLOTLY_CONFIG = {"topojsonURL": settings.TOPOJSON_URL, "displaylogo": False,
                  "modeBarButtonsToRemove": ["sendDataToCloud"], "responsive": True}
-PLAY_SECONDS_PER_YEAR = 0.7
 
 
 def edition_notice() -> None:
@@ -57,19 +54,9 @@ def map_page() -> None:
 
 
 def _map_controls(state: ViewState):
-    """The year slider and 'Play years' (which animates into the chart's place); returns the chart's place."""
-    slider_column, play_column = st.columns([6, 1], vertical_alignment="bottom")
-    with slider_column:
-        filters.year_control("map", state)
-    play = play_column.button("Play years", icon=":material/play_arrow:",
-                              help="Animate the map through the selected years")
-    placeholder = st.empty()
-    if play:
-        for year in range(state.year_from, state.year_to + 1):
-            frame = data.chart("map", replace(state, year=year))
-            placeholder.plotly_chart(frame.figure, config=PLOTLY_CONFIG, alt=frame.summary, key=f"play_{year}")
-            time.sleep(PLAY_SECONDS_PER_YEAR)
-    return placeholder
+    """The page's widgets under the title; returns the chart's place."""
+    filters.map_controls("map", state)
+    return st.empty()
 
 
 def render_map(page: content.MapContent, controls=None, on_select=None) -> None:

@@ -22,6 +22,8 @@ SCALE = "w_scale"
 INDEX_ON = "w_index_on"
 INDEX_BASE = "w_index_base"
 PROJECTOR = "w_projector"
+COLOURS = "w_colours"  # the map's colour scale: one for the selected years, or per year
+ANIMATE = "w_animate"  # the map plays through the years in the browser
 
 SYNCED = "_synced_query"  # the canonical query string the widgets were last loaded from
 MAP_CHART = "map_chart"  # the map's selection event (a click adds the country)

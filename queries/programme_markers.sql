@@ -1,0 +1,47 @@
+-- programme_markers: the HAT programmes of the selected countries as the map of one year draws them: where (each
+--                    named site, else the country's interior point, never a neighbour's) and in which group.
+-- params:  $countries varchar[], $year integer
+-- returns: one row per marker, and one row with no position per programme the year's map does not draw:
+--          programme_id, iso3, country, programme_name, city_or_sites, phase, start_year, end_year, status,
+--          status_as_of, patients_numeric, patients_numeric_year, patients_numeric_basis, patients,
+--          conflict_flag, source_titles,
+--          map_group (the programme in $year: trial, pilot, regular, unsupervised prescribing, or ended when it
+--          ended before $year; NULL: not drawn), not_drawn (why not: 'never implemented', 'start year not
+--          established', 'starts later'), site (the named site; NULL: the country's interior point),
+--          site_source_url (where the site's coordinates come from), lat, lon (NULL: not drawn, or the country
+--          is not on the map)
+with in_year as (
+    select
+        p.*,
+        case
+            when p.phase in ('planned', 'vetoed') then 'never implemented'
+            when p.start_year is null then 'start year not established'
+            when p.start_year > $year then 'starts later'
+        end as not_drawn
+    from programmes p
+    where list_contains($countries, p.iso3)
+),
+
+grouped as (
+    select
+        *,
+        case
+            when not_drawn is not null then null
+            when end_year < $year then 'ended'
+            when phase = 'unsupervised_prescribing' then 'unsupervised prescribing'
+            else phase
+        end as map_group
+    from in_year
+)
+
+select
+    g.programme_id, g.iso3, g.country, g.programme_name, g.city_or_sites, g.phase, g.start_year, g.end_year,
+    g.status, g.status_as_of, g.patients_numeric, g.patients_numeric_year, g.patients_numeric_basis, g.patients,
+    g.conflict_flag, g.source_titles, g.map_group, g.not_drawn,
+    s.site, s.source_url as site_source_url,
+    case when c.on_map and g.map_group is not null then coalesce(s.lat, c.interior_lat) end as lat,
+    case when c.on_map and g.map_group is not null then coalesce(s.lon, c.interior_lon) end as lon
+from grouped g
+join countries c on c.iso3 = g.iso3
+left join programme_sites s on s.programme_id = g.programme_id and g.map_group is not null
+order by g.country, g.start_year nulls last, g.programme_id, s.site
