@@ -292,6 +292,51 @@ def test_every_browser_keeps_its_worker_so_its_downloads_arrive(new_page, url, n
         page.close()
 
 
+JS_ANIMATION = """() => {
+  const plot = document.querySelector('[data-testid="stMain"] [data-testid="stPlotlyChart"] .js-plotly-plot');
+  const values = (plot.data || []).find(t => t.meta && t.meta.role === 'values');
+  const grip = plot.querySelector('.slider-grip-rect');
+  return {frames: (plot._transitionData && plot._transitionData._frames || []).length,
+          active: plot._fullLayout.sliders[0].active, grip: grip ? grip.getBoundingClientRect().x : null,
+          zmin: values.zmin, zmax: values.zmax, title: plot._fullLayout.title.text};
+}"""
+
+
+def test_play_years_runs_in_the_browser_with_one_scale_a_moving_slider_and_pause(new_page, url, net):
+    """Playing sends nothing to the server (Plotly frames in the browser), the slider follows the frames, the
+    colour scale stays one for the whole range, Pause holds the year and Stop goes back to the first year."""
+    page = new_page()
+    sent: list[str] = []
+    page.on("websocket", lambda socket: socket.on("framesent", lambda payload: sent.append("x")))
+    open_app(page, url("/map?preset=nordic&from=2005&to=2015&year=2006&animate=1"))
+    wait_for_map(page, minimum=5)
+    page.wait_for_function("() => !!document.querySelector('.slider-grip-rect')")
+    before = page.evaluate(JS_ANIMATION)
+    assert before["frames"] == 11 and before["active"] == 1 and "2006" in before["title"]
+    screenshot(page, "map-animated-laptop")
+    messages_before = len(sent)
+    page.locator(".updatemenu-button", has_text="Play").click()
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active >= 4",
+                           timeout=15_000)
+    playing = page.evaluate(JS_ANIMATION)
+    assert playing["grip"] > before["grip"] and (playing["zmin"], playing["zmax"]) == (before["zmin"], before["zmax"])
+    assert str(2005 + playing["active"]) in playing["title"]
+    page.locator(".updatemenu-button", has_text="Pause").click()
+    paused = page.evaluate(JS_ANIMATION)
+    page.wait_for_timeout(2_000)
+    assert page.evaluate(JS_ANIMATION)["active"] == paused["active"] < 10
+    assert len(sent) == messages_before, "the years played without a message to the server"
+    page.locator(".updatemenu-button", has_text="Stop").click()
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active === 0")
+    assert "2005" in page.evaluate(JS_ANIMATION)["title"]
+    # plotly.js rejects the promise of an animation that Pause or Stop interrupts, and its buttons re-throw it:
+    # an "Uncaught (in promise) undefined" per interruption, nothing a user sees. Anything else fails the test.
+    interrupted = [error for error in net.page_errors if error.endswith(": undefined")]
+    assert len(interrupted) <= 2
+    net.page_errors[:] = [error for error in net.page_errors if error not in interrupted]
+    net.assert_no_errors()
+
+
 def test_timings(walker, url, net):
     """Measured, not asserted: page open to map painted (warm server, same tab) and a filter change to the chart
     redrawn (a country picked in the sidebar; each one a new, uncached chart)."""

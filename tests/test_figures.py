@@ -578,6 +578,31 @@ def test_animated_map_controls_play_pause_stop_and_a_slider_on_the_shown_year(co
     assert all("geojson" not in trace for frame in fig.to_dict()["frames"] for trace in frame["data"])
 
 
+def test_an_exported_animation_keeps_each_years_caveats_and_the_stamp_in_every_frame(connection, geojson,
+                                                                                     all_countries):
+    fig = animated_map(connection, geojson, all_countries, shown=2013)
+    own = fig.layout.meta["frame"]["footnote"]
+    stamped = figures.apply_frame(fig, title="T", subtitle="s", source_line="S",
+                                  footnote=own + "\nExported 2026-12-01 from Drug Policy Atlas.")
+    for frame in stamped.frames:
+        footnote = next(a.text for a in frame.layout.annotations if a.name == "dpa-footnote").replace("<br>", " ")
+        assert f"running in {frame.name} or ended" in footnote and "Exported 2026-12-01" in footnote
+        assert next(a.text for a in frame.layout.annotations if a.name == "dpa-source") == "S"
+
+
+def test_a_still_of_an_animated_map_is_its_shown_year_without_controls(connection, geojson, all_countries):
+    fig = animated_map(connection, geojson, all_countries, shown=2013)
+    still = figures.still_figure(fig)
+    assert not still.frames and not still.layout.sliders and not still.layout.updatemenus
+    assert still.layout.margin.b < fig.layout.margin.b and still.layout.height < fig.layout.height
+    year_map = figures.make_map_figure(map_query(connection, all_countries, year=2013, year_from=2010, year_to=2015),
+                                       geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2013,
+                                       markers=marker_query(connection, all_countries, 2013), **FRAME)
+    assert (still.layout.height, still.layout.margin.b) == (year_map.layout.height, year_map.layout.margin.b)
+    assert [t.to_plotly_json().get("z") for t in still.data] == [t.to_plotly_json().get("z") for t in year_map.data]
+    assert figures.still_figure(year_map) is year_map
+
+
 def test_a_misspelt_property_would_be_caught():
     with pytest.raises(ValueError):
         _validated_equal(go.Figure({"data": [{"type": "scatter", "lne": {"width": 2}}], "layout": {}},

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from kaleido.errors import KaleidoError
 
-from dashboard import settings
+from dashboard import figures, settings
 
 CHROMIUM_HINT = ("Static images (PNG, SVG, PDF, PPTX) need Chromium; install it with `apt-get install chromium` "
                  "(or set BROWSER_PATH to a Chrome/Chromium binary). HTML, CSV and XLSX exports still work.")
@@ -202,6 +202,7 @@ def render_images(jobs: Sequence[tuple[go.Figure, str, ImageSize]]) -> list[byte
     """PNG, SVG or PDF bytes for (figure, format, layout size) jobs, via the warm browser, in order."""
     specs = []
     for figure, fmt, size in jobs:
+        figure = figures.still_figure(figure)  # an animated map is drawn as its shown year
         _check_topojson(figure)
         specs.append((figure.to_plotly_json(),
                       {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}))

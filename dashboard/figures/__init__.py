@@ -24,7 +24,14 @@ from dashboard.figures.formatting import (
     records,
     source_line_for,
 )
-from dashboard.figures.map import MAP_LAT_RANGE, MAP_LON_RANGE, SharedGeometry, animate_map, make_map_figure
+from dashboard.figures.map import (
+    MAP_LAT_RANGE,
+    MAP_LON_RANGE,
+    SharedGeometry,
+    animate_map,
+    make_map_figure,
+    still_figure,
+)
 from dashboard.figures.programmes import (
     MAP_GROUPS,
     PHASE_STYLES,
@@ -46,5 +53,5 @@ __all__ = [
     "flagged_countries", "format_change", "format_value", "is_list", "is_missing", "is_rate_unit", "join_names",
     "animate_map", "make_map_figure",
     "make_timeline_figure", "make_trend_figure", "marker_positions", "programme_phase", "programme_years_text",
-    "records", "source_line_for", "source_list", "warning_labels",
+    "records", "source_line_for", "still_figure", "source_list", "warning_labels",
 ]

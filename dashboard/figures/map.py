@@ -29,6 +29,7 @@ from dashboard.figures.theme import (
     SIZES,
     TEXT_COLOUR,
     Spec,
+    frame_animation,
     frame_spec,
     merge_spec,
     new_spec,
@@ -263,32 +264,31 @@ def animate_map(by_year: Mapping[int, go.Figure], *, shown_year: int, projector:
     frames, and Play, Pause and Stop (back to the first year) buttons under the map."""
     years = sorted(by_year)
     size = SIZES[projector]
-    specs = {}
-    for year in years:
-        spec = by_year[year].to_dict()
-        set_meta(spec, bottom_strip_px=_ANIMATION_STRIP_PX[projector])
-        frame = spec["layout"]["meta"]["frame"]
-        frame_spec(spec, title=frame["title"], subtitle=frame["subtitle"], source_line=frame["source_line"],
-                    footnote=frame["footnote"], projector=projector)
-        specs[year] = spec
+    specs = {year: by_year[year].to_dict() for year in years}
     base = specs[shown_year]
+    texts = {str(year): spec["layout"]["meta"]["frame"] for year, spec in specs.items()}
     # The two choropleths whose countries change from year to year carry the shapes of all of them, so a frame
     # sends values only (plotly.js keeps what a frame leaves out).
     for index, trace in enumerate(base["data"]):
         if trace.get("type") == "choropleth" and (trace.get("meta") or {}).get("role") in ("no-data", "values"):
             shapes = {f["id"]: f for spec in specs.values() for f in spec["data"][index]["geojson"]["features"]}
             trace["geojson"] = SharedGeometry(type="FeatureCollection", features=list(shapes.values()))
-    for side in ("t", "b"):  # a year with a longer footnote must not run into the source line
-        base["layout"]["margin"][side] = max(spec["layout"]["margin"][side] for spec in specs.values())
-    base["layout"]["height"] = base["layout"].get("height", 720) + _ANIMATION_STRIP_PX[projector]
     frame_data = {year: [{key: value for key, value in trace.items() if key != "geojson"} for trace in spec["data"]]
                   for year, spec in specs.items()}
     # A trace that is the same in every year (the unselected neighbours) is left out of the frames.
     changing = [index for index in range(len(base["data"]))
                 if any(frame_data[year][index] != frame_data[years[0]][index] for year in years)]
-    base["frames"] = [{"name": str(year), "traces": changing, "data": [frame_data[year][i] for i in changing],
-                       "layout": {"title": spec["layout"]["title"], "annotations": spec["layout"]["annotations"]}}
-                      for year, spec in specs.items()]
+    base["frames"] = [{"name": str(year), "traces": changing, "data": [frame_data[year][i] for i in changing]}
+                      for year in years]
+    base["layout"]["height"] = base["layout"].get("height", 720) + _ANIMATION_STRIP_PX[projector]
+    set_meta(base, bottom_strip_px=_ANIMATION_STRIP_PX[projector],
+             animation={"years": years, "frame_ms": FRAME_MS, "shown_year": shown_year,
+                        "titles": {name: text["title"] for name, text in texts.items()},
+                        "footnotes": {name: text["footnote"] or "" for name, text in texts.items()}})
+    shown = texts[str(shown_year)]
+    frame_spec(base, title=shown["title"], subtitle=shown["subtitle"], source_line=shown["source_line"],
+                footnote=shown["footnote"], projector=projector)
+    frame_animation(base, base_title=shown["title"], base_footnote=shown["footnote"] or "")
     font = {"size": size["note"], "color": TEXT_COLOUR}
     base["layout"]["updatemenus"] = [{
         "type": "buttons", "direction": "left", "showactive": False, "x": 0, "xanchor": "left", "y": 0,
@@ -304,5 +304,25 @@ def animate_map(by_year: Mapping[int, go.Figure], *, shown_year: int, projector:
         "pad": {"t": 64 if projector else 52, "b": 0, "l": 0, "r": 0}, "font": font,
         "currentvalue": {"prefix": "Year: ", "xanchor": "left", "font": font},
         "steps": [{"label": str(year), "method": "animate", "args": [[str(year)], _instant(0)]} for year in years]}]
-    set_meta(base, animation={"years": years, "frame_ms": FRAME_MS, "shown_year": shown_year})
     return to_figure(base)
+
+
+def still_figure(figure: go.Figure) -> go.Figure:
+    """An animated map as a still image shows it: the shown year, without frames, buttons and slider (and the
+    room kept for them). Other figures come back unchanged."""
+    if not figure.frames and not figure.layout.sliders:
+        return figure
+    spec = figure.to_dict()
+    spec.pop("frames", None)
+    layout = spec["layout"]
+    layout.pop("sliders", None)
+    layout.pop("updatemenus", None)
+    meta = layout.get("meta") or {}
+    strip = float(meta.get("bottom_strip_px", 0))
+    set_meta(spec, bottom_strip_px=0, animation=None)
+    layout["margin"]["b"] = 0  # set again by the frame, for the shown year alone
+    layout["height"] = layout.get("height", 720) - strip
+    frame = meta.get("frame") or {}
+    frame_spec(spec, title=frame.get("title", ""), subtitle=frame.get("subtitle", ""),
+                source_line=frame.get("source_line", ""), footnote=None, projector=bool(frame.get("projector")))
+    return to_figure(spec)

@@ -127,9 +127,38 @@ def apply_frame(figure: go.Figure, *, title: str, subtitle: str, source_line: st
     in is not changed (cached charts are shared).
     """
     spec = figure.to_dict()
+    before = (spec["layout"].get("meta") or {}).get("frame") or {}
     frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote=footnote,
                 projector=projector)
+    if spec.get("frames"):
+        frame_animation(spec, base_title=before.get("title", ""), base_footnote=before.get("footnote") or "")
     return to_figure(spec)
+
+
+def frame_animation(spec: Spec, *, base_title: str, base_footnote: str) -> None:
+    """Frame each animation frame like the figure (exports add their stamp): a frame shows its own year's title
+    and data caveats (layout.meta.animation.titles / footnotes), then whatever the figure's frame adds after the
+    caveats of its shown year. The margins fit the longest frame. Animations are maps: no cartesian axes."""
+    layout = spec["layout"]
+    meta = layout.get("meta") or {}
+    frame = meta.get("frame") or {}
+    animation = meta.get("animation") or {}
+    titles, footnotes = animation.get("titles") or {}, animation.get("footnotes") or {}
+    footnote = frame.get("footnote") or ""
+    extra = footnote[len(base_footnote):] if base_footnote and footnote.startswith(base_footnote) else (
+        "\n" + footnote if footnote and not base_footnote else "")
+    for item in spec["frames"]:
+        name = str(item.get("name"))
+        own_title = titles.get(name, frame.get("title", "")) if frame.get("title") == base_title else frame["title"]
+        own_footnote = (footnotes.get(name, base_footnote) + extra).strip("\n")
+        scratch = {"data": [], "layout": {"meta": dict(meta), "height": layout.get("height"),
+                                          "margin": {"l": (layout.get("margin") or {}).get("l")}}}
+        frame_spec(scratch, title=own_title, subtitle=frame.get("subtitle", ""),
+                    source_line=frame.get("source_line", ""), footnote=own_footnote,
+                    projector=bool(frame.get("projector")))
+        item["layout"] = {"title": scratch["layout"]["title"], "annotations": scratch["layout"]["annotations"]}
+        for side in ("t", "b"):
+            layout["margin"][side] = max(layout["margin"].get(side, 0), scratch["layout"]["margin"][side])
 
 
 def frame_spec(spec: Spec, *, title: str, subtitle: str, source_line: str, footnote: str | None,
