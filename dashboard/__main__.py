@@ -75,6 +75,8 @@ def run_export(args: argparse.Namespace) -> int:
             slides, notices = deck.views_for_deck(connection, known, saved, projector=args.projector)
         else:
             state, notices = from_query_string(args.view, known)
+            if not state.countries:
+                return _fail("the view selects no country ('countries=' is empty): name some, e.g. countries=NOR,SWE")
             state = replace(state, projector=True) if args.projector else state
             slides = [(charts.chart_for_state(connection, known, state), "")]
         for notice in notices:

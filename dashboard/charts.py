@@ -38,6 +38,9 @@ class ChartView:
     footnote: str = ""  # the builder's data caveats, kept under the chart in every export
     projector: bool = False
     top_strip_px: float = 0.0  # room the builder keeps above the plot (the timeline's legend), kept when re-framed
+    # The figure as the app shows it, with the title, subtitle, notes and source set as text beside it
+    # (figures.screen_figure); exports, slides and the command line use `figure`.
+    screen_figure: go.Figure | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,13 @@ def _draw_map(d: Drawing) -> go.Figure:
                                    source_line=d.source_line)
 
 
+def _draw_ranking(d: Drawing) -> go.Figure:
+    return figures.make_ranking_figure(d.data, indicator_label=d.indicator.label, unit=d.indicator.unit,
+                                       year=d.state.year, fixed_scale=d.state.colours == "range",
+                                       projector=d.projector, title=d.title, subtitle=d.subtitle,
+                                       source_line=d.source_line)
+
+
 def _draw_trend(d: Drawing) -> go.Figure:
     return figures.make_trend_figure(d.data, indicator_label=d.indicator.label, unit=d.indicator.unit,
                                      programmes=d.programmes, log_y=d.state.scale == "log",
@@ -141,6 +151,15 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
           programme_layer="programme_markers",
           programme_params=lambda s: {"countries": list(s.countries), "year": s.year},
           base_map=True, animated=True),
+    # The map's values ranked, beside the map (a "highest in Europe" claim needs a ranked view).
+    Chart("ranking", "indicator_map", "Map data",
+          params=lambda s: _statistics_params(s, year=s.year, year_from=s.year_from, year_to=s.year_to),
+          title=lambda indicator, s: f"{indicator.label}, {s.year}: countries ranked",
+          subtitle=lambda countries, s: f"{countries} · {describe_breakdown(s)}",
+          years_in_file_name=lambda s: str(s.year),
+          draw=_draw_ranking,
+          summarise=lambda data, indicator, s: summaries.summarise_map(data, indicator.label, indicator.unit, s.year,
+                                                                       ranked=True)),
     Chart("trend", "indicator_trend", "Trend data",
           params=lambda s: {**_statistics_params(s, year_from=s.year_from, year_to=s.year_to),
                             "index_base": s.index_base, "log_scale": s.scale == "log"},
@@ -258,7 +277,7 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
                      query_string=to_query_string(state, catalog),
                      file_stem=_file_stem(kind, state, chart.years_in_file_name(state)),
                      footnote=str(frame.get("footnote") or ""), projector=state.projector,
-                     top_strip_px=float(meta.get("label_strip_px", 0)))
+                     top_strip_px=float(meta.get("label_strip_px", 0)), screen_figure=figures.screen_figure(figure))
 
 
 def chart_for_state(connection: db.Connection, catalog: Catalog, state: ViewState) -> ChartView:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from dashboard import charts, db, tables
+from dashboard import charts, db, site, tables
 from dashboard.catalog import Catalog, load_catalog
 from dashboard.charts import ChartView
 from dashboard.figures import records
@@ -59,6 +59,7 @@ class MapContent:
     title: str
     chart: ChartView
     note: str
+    ranking: ChartView  # the map year's values as ranked bars, in a tab beside the map
 
 
 @dataclass(frozen=True)
@@ -156,11 +157,12 @@ MAPS_NOTE = ("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (I
 
 
 def map_content(reader: Reader, state: ViewState) -> MapContent:
-    return MapContent("Where are drug-induced deaths highest?", reader.chart("map", state), MAP_NOTE)
+    return MapContent(site.BY_NAME["map"].heading, reader.chart("map", state), MAP_NOTE,
+                      reader.chart("ranking", state))
 
 
 def trends_content(reader: Reader, state: ViewState) -> TrendsContent:
-    return TrendsContent("How have the numbers moved?", reader.chart("trend", state), TRENDS_NOTE,
+    return TrendsContent(site.BY_NAME["trends"].heading, reader.chart("trend", state), TRENDS_NOTE,
                          national_companion(reader, state))
 
 
@@ -226,7 +228,7 @@ def programmes_content(reader: Reader, state: ViewState) -> ProgrammesContent:
     countries = list(state.countries)
     has_programmes = not view.data.empty
     return ProgrammesContent(
-        title="Heroin-assisted treatment programmes", chart=view,
+        title=site.BY_NAME["programmes"].heading, chart=view,
         table=reader.programme_table(state) if has_programmes else None,
         empty_note="No heroin-assisted treatment programme recorded for the selected countries.",
         sources_heading="Sources per fact",
@@ -250,7 +252,7 @@ def data_content(reader: Reader, state: ViewState) -> DataContent:
             query_line=f"Query file: `queries/{spec.query_name}.sql`; bound parameters:", params=spec.params,
             sql=db.load_query(spec.query_name), source_line=charts.table_source_line(kind, table)))
     return DataContent(
-        title="Data and sources",
+        title=site.BY_NAME["data"].heading,
         intro="Every chart's data as a table, with the SQL file and the parameters that produced it.",
         charts=tuple(chart_tables), definitions_note=DEFINITIONS_NOTE, definitions=reader.definitions_table(),
         flags_heading="Flags on values",

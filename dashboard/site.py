@@ -21,6 +21,7 @@ class Page:
     explorer: bool = True  # a page of the shared filters (the meeting page has its own controls)
     # Queries the page runs itself, beside its chart's (the Data page shows every chart's table undrawn).
     queries: tuple[str, ...] = ()
+    heading: str = ""  # the page's own title, the question it answers
 
     @property
     def script(self) -> str:
@@ -28,13 +29,13 @@ class Page:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("map", "Map", ":material/map:", chart="map"),
-    Page("trends", "Trends", ":material/show_chart:", chart="trend"),
+    Page("map", "Map", ":material/map:", chart="map", heading="Where are drug-induced deaths highest?"),
+    Page("trends", "Trends", ":material/show_chart:", chart="trend", heading="How have the numbers moved?"),
     # The programme timeline is about every HAT country (Switzerland and Canada are outside the EMCDDA set).
     Page("programmes", "Programmes", ":material/medication:", chart="timeline", default_preset="hat",
-         queries=("programme_claims", "programme_sources")),
+         queries=("programme_claims", "programme_sources"), heading="Heroin-assisted treatment programmes"),
     Page("data", "Data & sources", ":material/table_view:", chart="trend",
-         queries=("indicator_map", "programmes", "source_list", "quality_flag_list")),
+         queries=("indicator_map", "programmes", "source_list", "quality_flag_list"), heading="Data and sources"),
     Page("meeting", "Meeting mode", ":material/co_present:", chart=None, explorer=False),
 )
 BY_NAME = {page.name: page for page in PAGES}

@@ -131,7 +131,9 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     countries: tuple[str, ...] = ()
     countries_value = _single(params, "countries", notices)
     preset_value = _single(params, "preset", notices)
-    if countries_value is not None:
+    # 'countries=' (nothing) is a selection someone cleared: it stays empty, and the pages say how to choose.
+    cleared = countries_value is not None and not countries_value.strip(" ,")
+    if countries_value is not None and not cleared:
         countries = _countries(countries_value, catalog, notices)
         if not countries:
             notices.append("No known country selected; showing the default countries.")
@@ -141,7 +143,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
         else:
             notices.append(f"Unknown country preset {shown(preset_value)}; "
                            f"presets are {', '.join(PRESET_LABELS)}.")
-    countries = countries or base.countries
+    countries = () if cleared else (countries or base.countries)
     projector = _switch(_single(params, "projector", notices), "projector", notices)
     if not catalog.indicators:
         return replace(base, page=page_value, countries=countries, projector=projector), notices
@@ -220,10 +222,10 @@ def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
     if state.projector:
         params["projector"] = "1"
     preset = next((name for name in PRESET_LABELS if set(catalog.preset(name)) == set(state.countries)), None)
-    if preset:
+    if preset and state.countries:
         params["preset"] = preset
     else:
-        params["countries"] = ",".join(state.countries)
+        params["countries"] = ",".join(state.countries)  # empty: a cleared selection
     indicator = catalog.indicators.get(state.indicator)
     if indicator is None:  # a countries-only state (statistics unavailable)
         return params

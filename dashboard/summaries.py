@@ -18,16 +18,18 @@ def _extremes(frame: pd.DataFrame, column: str, largest: bool) -> pd.DataFrame:
     return frame[frame[column] == target]
 
 
-def summarise_map(map_df: pd.DataFrame, indicator_label: str, unit: str, year: int) -> str:
-    """'Map of <indicator> in <year> for N countries; highest: X (v), lowest: Y (v); no data for K countries: ...'."""
+def summarise_map(map_df: pd.DataFrame, indicator_label: str, unit: str, year: int, ranked: bool = False) -> str:
+    """'Map of <indicator> in <year> for N countries; highest: X (v), lowest: Y (v); no data for K countries: ...'.
+    ranked: the same for the ranked bars, with the first five in order."""
+    lead = "Countries ranked by" if ranked else "Map of"
     if map_df.empty:
-        return f"Map of {indicator_label} in {year}: no countries selected."
+        return f"{lead} {indicator_label} in {year}: no countries selected."
     with_data = map_df[map_df["value"].notna()]
     no_data = sorted(map_df.loc[map_df["value"].isna(), "country"])
     if with_data.empty:
-        return (f"Map of {indicator_label} in {year}: no data reported for any of the {len(map_df)} selected "
+        return (f"{lead} {indicator_label} in {year}: no data reported for any of the {len(map_df)} selected "
                 f"countries" + (f" ({join_names(no_data, _ALL)})." if no_data else "."))
-    text = f"Map of {indicator_label} in {year} for {len(with_data)} {_countries(len(with_data))}"
+    text = f"{lead} {indicator_label} in {year} for {len(with_data)} {_countries(len(with_data))}"
     if len(with_data) > 1:
         parts = []
         for word, largest in (("highest", True), ("lowest", False)):
@@ -35,6 +37,10 @@ def summarise_map(map_df: pd.DataFrame, indicator_label: str, unit: str, year: i
             value = format_value(rows["value"].iloc[0], unit)
             parts.append(f"{word}: {join_names(rows['country'], _ALL)} ({value} {unit})")
         text += "; " + ", ".join(parts)
+        if ranked and len(with_data) > 2:
+            first = with_data.sort_values(["value", "country"], ascending=[False, True]).head(5)
+            text += "; in order from the highest: " + ", ".join(
+                f"{row['country']} {format_value(row['value'], unit)}" for row in records(first))
     else:
         row = with_data.iloc[0]
         text += f": {row['country']} ({format_value(row['value'], unit)} {unit})"

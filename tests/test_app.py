@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db
+from tests import fixture_data as F
 from tests.apptest_support import EXPLORER_PAGES, open_page
 from tests.test_state import INVALID_CASES
 
@@ -47,7 +48,7 @@ def test_every_page_loads_with_a_chart_and_no_error(page):
 
 def test_map_values_match_the_extracts(connection):
     app = open_page("map", indicator="drd_deaths", countries="NOR,SWE,DNK,FIN", year="2015")
-    [figure] = figures_on(app)
+    figure = figures_on(app)[0]
     expected = db.run_query(connection, "indicator_map", indicator="drd_deaths",
                             countries=["NOR", "SWE", "DNK", "FIN"], year=2015, sex="total", age_group="total")
     shown = trace_values(figure)
@@ -92,6 +93,72 @@ def test_preset_filter_selects_its_countries():
     app.sidebar.selectbox(key="w_preset").set_value("eu27").run()
     assert query_param(app, "preset") == "eu27"
     assert set(app.sidebar.multiselect(key="w_countries").value) == {"DNK", "FIN", "SWE"}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_clearing_the_countries_leaves_them_empty_with_a_hint(page):
+    """'Clear all' used to put the default 30 countries straight back; now the selection stays empty, the page
+    says how to choose, the URL says countries= (a reload stays empty), and typing a country draws it."""
+    app = open_page(page)
+    app.sidebar.multiselect(key="w_countries").set_value([]).run()
+    assert not app.exception and not app.error
+    assert app.sidebar.multiselect(key="w_countries").value == []
+    assert query_param(app, "countries") == "" and query_param(app, "preset") is None
+    assert any("No country selected" in info.value for info in app.info)
+    assert not figures_on(app) and not (page == "data" and app.dataframe)
+    assert app.title[0].value  # the page keeps its title
+    app.sidebar.multiselect(key="w_countries").select("NOR").run()
+    assert query_param(app, "countries") == "NOR" and not any("No country" in i.value for i in app.info)
+    assert figures_on(app) or page == "data"
+
+
+def test_a_link_with_no_countries_opens_empty_and_an_unknown_one_falls_back_with_a_notice():
+    empty = open_page("map", countries="")
+    assert empty.sidebar.multiselect(key="w_countries").value == [] and not figures_on(empty)
+    assert not empty.warning  # nothing was corrected
+    typo = open_page("map", countries="NRW")
+    assert any("Unknown country code 'NRW'" in w.value for w in typo.warning)
+    assert figures_on(typo) and len(typo.sidebar.multiselect(key="w_countries").value) > 1
+
+
+def test_a_preset_then_a_custom_change_then_the_preset_again():
+    app = open_page("trends")
+    app.sidebar.selectbox(key="w_preset").set_value("eu27").run()
+    assert query_param(app, "preset") == "eu27"
+    app.sidebar.multiselect(key="w_countries").unselect("FIN").run()
+    assert app.sidebar.selectbox(key="w_preset").value == "custom"
+    assert query_param(app, "preset") is None and query_param(app, "countries") == "DNK,SWE"
+    app.sidebar.selectbox(key="w_preset").set_value("eu27").run()
+    assert query_param(app, "preset") == "eu27"
+    assert set(app.sidebar.multiselect(key="w_countries").value) == {"DNK", "FIN", "SWE"}
+
+
+def test_map_page_has_ranked_bars_of_the_same_values():
+    app = open_page("map", indicator="drd_deaths", countries="NOR,SWE,DNK,FIN", year="2015")
+    the_map, bars = figures_on(app)
+    ranked = bars["data"][0]
+    assert list(ranked["y"]) == ["Sweden", "Norway", "Denmark"] and list(ranked["x"]) == [620, 289, 160]
+    assert trace_values(the_map) == dict(zip(["SWE", "NOR", "DNK"], ranked["x"], strict=True))
+    assert [tab.label for tab in app.tabs] == ["Map", "Ranked bars"]
+    assert any("in order from the highest: Sweden 620, Norway 289, Denmark 160" in c.value for c in app.caption)
+
+
+def test_map_colour_scale_and_play_years_are_in_the_url_and_the_figure():
+    app = open_page("map", countries="NOR,SWE,DNK", year="2015")
+    figure = figures_on(app)[0]
+    values = next(t for t in figure["data"] if (t.get("meta") or {}).get("role") == "values")
+    every = [F.rate(c, y) for c in ("NOR", "SWE", "DNK") for y in F.YEARS if F.rate(c, y) is not None]
+    assert (values["zmin"], values["zmax"]) == pytest.approx((min(every), max(every)))
+    app.selectbox(key="w_colours").set_value("year").run()
+    assert query_param(app, "colours") == "year"
+    values = next(t for t in figures_on(app)[0]["data"] if (t.get("meta") or {}).get("role") == "values")
+    in_2015 = [F.rate(c, 2015) for c in ("NOR", "SWE", "DNK")]
+    assert (values["zmin"], values["zmax"]) == pytest.approx((min(in_2015), max(in_2015)))
+    app.toggle(key="w_animate").set_value(True).run()
+    assert query_param(app, "animate") == "1"
+    animated = figures_on(app)[0]
+    assert [frame["name"] for frame in animated["frames"]] == [str(y) for y in F.YEARS]
+    assert animated["layout"]["sliders"][0]["active"] == F.YEARS.index(2015)
 
 
 def test_year_range_filter_changes_url_and_x_axis():

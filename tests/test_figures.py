@@ -5,6 +5,7 @@ data-truth module, tests/test_published_figures.py."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -15,6 +16,7 @@ import plotly.io as pio
 import pytest
 
 from dashboard import build, db, figures, settings, summaries
+from dashboard.figures import theme
 from tests import fixture_data as F
 from tests.figure_support import FRAME, annotation_text, hover_for, series, shapes_named, trace_named
 
@@ -119,7 +121,7 @@ def test_no_data_grey_is_not_a_colour_of_the_scale(rate_map_figure):
     lowest = data.colorscale[-1][1] if data.reversescale else data.colorscale[0][1]
     red, green, blue = (int(lowest.lstrip("#")[i: i + 2], 16) for i in (0, 2, 4))
     assert max(red, green, blue) - min(red, green, blue) > 100, f"lowest colour {lowest} looks grey"
-    assert data.colorbar.title.text.replace("<br>", " ") == f"{RATE_UNIT} scale: 2010–2015"
+    assert data.colorbar.title.text == f"{RATE_UNIT} · scale: 2010–2015"
 
 
 def test_map_hover_gives_value_rank_change_deaths_population_and_source(rate_map_figure):
@@ -213,7 +215,7 @@ def test_map_draws_the_programmes_running_in_its_year_or_ended_by_then(rate_map_
     assert "1 HAT programme outside the map area not shown (Canada)" in footnote
     assert ("HAT markers: programmes running in 2015 or ended by then. Not shown: 1 never implemented, 1 with no "
             "established start year and 1 starting after 2015.") in footnote
-    assert [t.name for t in rate_map_figure.data if t.showlegend] == ["No data reported", "HAT regular treatment",
+    assert [t.name for t in rate_map_figure.data if t.showlegend] == ["No data reported", "Regular HAT",
                                                                       "HAT ended by 2015"]
 
 
@@ -386,7 +388,32 @@ def test_trend_colours_depend_only_on_the_set_of_countries(connection):
     colours = {name: trace.line.color for name, trace in series(one).items()}
     assert colours == {name: trace.line.color for name, trace in series(two).items()}
     assert len(set(colours.values())) == 3
-    assert colours["Denmark"] == figures.OKABE_ITO[0]  # DNK sorts first among DNK, NOR, SWE
+    assert colours == {"Norway": figures.COUNTRY_COLOURS[0], "Sweden": figures.COUNTRY_COLOURS[1],
+                       "Denmark": figures.COUNTRY_COLOURS[2]}  # each country its own, whoever is beside it
+
+
+def test_every_country_has_one_line_style_and_the_emcdda_thirty_are_all_different():
+    codes = [row["iso3"] for row in csv.DictReader(
+        (settings.REPO_ROOT / "data" / "reference" / "countries.csv").open(encoding="utf-8"))]
+    listed = set(figures.COUNTRY_STYLE_ORDER) | set(theme.SHARED_STYLE)
+    assert set(codes) == listed, "a country without a fixed line style"
+    styles = {code: (figures.country_style(code)["colour"], figures.country_style(code)["dash"]) for code in codes}
+    emcdda = [code for code in codes if code not in ("CHE", "ISL", *theme.SHARED_STYLE)]
+    assert len(emcdda) == 30 and len({styles[code] for code in emcdda}) == 30
+    national = {"NOR", "SWE", "DNK", "FIN", "DEU", "IRL", "NLD", "CHE", "GB-EAW", "GB-SCT"}  # on one chart
+    assert len({styles[code] for code in national}) == len(national)
+    hat = {"NOR", "DNK", "DEU", "NLD", "CHE", "GBR", "BEL", "LUX", "ESP", "CAN"}
+    assert len({styles[code] for code in hat}) == len(hat)
+
+
+def test_line_colours_reach_3_to_1_against_white():
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for colour in figures.COUNTRY_COLOURS:
+        assert (1.05) / (luminance(colour) + 0.05) >= 3, colour
 
 
 def test_trend_programme_band_and_line(connection, programmes):
@@ -601,6 +628,22 @@ def test_a_still_of_an_animated_map_is_its_shown_year_without_controls(connectio
     assert (still.layout.height, still.layout.margin.b) == (year_map.layout.height, year_map.layout.margin.b)
     assert [t.to_plotly_json().get("z") for t in still.data] == [t.to_plotly_json().get("z") for t in year_map.data]
     assert figures.still_figure(year_map) is year_map
+
+
+def test_ranked_bars_order_the_map_year_and_share_its_colour_scale(connection, geojson):
+    countries = ["NOR", "SWE", "DNK", "FIN"]
+    frame = map_query(connection, countries, year=2012, year_from=2010, year_to=2015)
+    bars = figures.make_ranking_figure(frame, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2012, **FRAME)
+    [trace] = bars.data
+    expected = sorted(((F.rate(c, 2012), F.NAMES[c]) for c in ("NOR", "DNK")), reverse=True)
+    assert list(trace.y) == [name for _, name in expected] and list(trace.x) == pytest.approx([v for v, _ in expected])
+    assert list(trace.text) == [figures.format_value(v, RATE_UNIT) for v, _ in expected]
+    footnote = annotation_text(bars, "dpa-footnote").replace("<br>", " ")
+    assert "No data reported for 2012: Finland and Sweden (not zero: not drawn)." in footnote
+    the_map = figures.make_map_figure(frame, geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2012, **FRAME)
+    assert bars.layout.meta["colour_range"] == the_map.layout.meta["colour_range"]
+    assert (trace.marker.cmin, trace.marker.cmax) == tuple(the_map.layout.meta["colour_range"])
+    assert bars.layout.yaxis.autorange == "reversed"  # the highest at the top
 
 
 def test_a_misspelt_property_would_be_caught():

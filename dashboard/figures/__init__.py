@@ -41,17 +41,27 @@ from dashboard.figures.programmes import (
     programme_years_text,
     source_list,
 )
-from dashboard.figures.theme import NO_DATA_COLOUR, OKABE_ITO, apply_frame
+from dashboard.figures.ranking import make_ranking_figure
+from dashboard.figures.theme import (
+    COUNTRY_COLOURS,
+    COUNTRY_STYLE_ORDER,
+    NO_DATA_COLOUR,
+    apply_frame,
+    country_style,
+    screen_figure,
+)
 from dashboard.figures.timeline import CURRENT_YEAR, TIMELINE_FIRST_YEAR, make_timeline_figure
 from dashboard.figures.trend import make_trend_figure
 from dashboard.figures.value_notes import WARNING_FLAGS, flagged_countries, warning_labels
 
 __all__ = [
-    "CURRENT_YEAR", "MAP_GROUPS", "MAP_LAT_RANGE", "MAP_LON_RANGE", "NO_DATA_COLOUR", "OKABE_ITO", "PHASES",
+    "CURRENT_YEAR", "MAP_GROUPS", "MAP_LAT_RANGE", "MAP_LON_RANGE", "NO_DATA_COLOUR", "PHASES",
+    "COUNTRY_COLOURS", "COUNTRY_STYLE_ORDER", "country_style",
     "PHASE_STYLES",
     "TIMELINE_FIRST_YEAR", "WARNING_FLAGS", "SharedGeometry", "apply_frame",
     "flagged_countries", "format_change", "format_value", "is_list", "is_missing", "is_rate_unit", "join_names",
     "animate_map", "make_map_figure",
+    "make_ranking_figure",
     "make_timeline_figure", "make_trend_figure", "marker_positions", "programme_phase", "programme_years_text",
-    "records", "source_line_for", "still_figure", "source_list", "warning_labels",
+    "records", "screen_figure", "source_line_for", "still_figure", "source_list", "warning_labels",
 ]

@@ -17,7 +17,6 @@ from dashboard.figures.formatting import (
     join_names,
     records,
     wrap_html,
-    wrap_lines,
 )
 from dashboard.figures.programmes import MAP_GROUPS, PHASE_STYLES, geojson_ids, marker_positions, programme_hover
 from dashboard.figures.theme import (
@@ -44,8 +43,11 @@ MAP_LON_RANGE = (-25.0, 46.0)
 MAP_LAT_RANGE = (33.0, 72.0)
 MAP_PROJECTION = "natural earth"
 # The key's entries: short enough for half a phone's width (two entries a row).
-MAP_LEGEND_LABELS = {"trial": "HAT trial", "pilot": "HAT pilot", "regular": "HAT regular treatment",
-                     "unsupervised prescribing": "Unsupervised (not HAT)", "ended": "HAT ended by {year}"}
+MAP_LEGEND_LABELS = {"trial": "HAT trial", "pilot": "HAT pilot", "regular": "Regular HAT",
+                     "unsupervised prescribing": "Prescribed, not HAT", "ended": "HAT ended by {year}"}
+# Selected countries are outlined in a grey of 4.5:1 against the white page, so the pale end of the scale and the
+# no-data grey still show their shape (WCAG 1.4.11); unselected neighbours keep white borders.
+SELECTED_BORDER = "#767676"
 # The animated map: a frame per year, played by the browser (the server is idle while it plays).
 FRAME_MS = 700
 _ANIMATION_STRIP_PX = {False: 118, True: 150}  # the buttons and the year slider under the map
@@ -69,13 +71,15 @@ def _subset_geojson(geojson: Mapping[str, Any], ids: Iterable[str]) -> SharedGeo
                           features=[f for f in geojson.get("features", []) if str(f.get("id")) in wanted])
 
 
-def _flat_choropleth(geojson: Mapping[str, Any], ids: list[str], colour: str, **kwargs: Any) -> dict[str, Any]:
+def _flat_choropleth(geojson: Mapping[str, Any], ids: list[str], colour: str, border: str = BORDER_COLOUR,
+                     **kwargs: Any) -> dict[str, Any]:
     return {"type": "choropleth", "geojson": _subset_geojson(geojson, ids), "featureidkey": "id", "locations": ids,
             "z": [0] * len(ids), "colorscale": [[0, colour], [1, colour]], "zmin": 0, "zmax": 1, "showscale": False,
-            "customdata": ids, "marker": {"line": {"color": BORDER_COLOUR, "width": 0.8}}, **kwargs}
+            "customdata": ids, "marker": {"line": {"color": border, "width": 0.8}}, **kwargs}
 
 
-def _map_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
+def value_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
+    """What hovering a country says: its value, the rate's deaths and population, flags, rank, change, source."""
     name = f"<b>{esc(row['country'])}</b>"
     if is_missing(row.get("value")):
         return f"{name}<br>No data reported for {year}"
@@ -91,7 +95,7 @@ def _map_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
 
 
 
-def _colour_range(rows: list[dict], fixed: bool) -> tuple[float, float]:
+def colour_range(rows: list[dict], fixed: bool) -> tuple[float, float]:
     """The colour scale's ends: the range over the selected years and countries (the query's range_min and
     range_max) so colours compare across years, or this year's values alone (per-year contrast)."""
     values = [float(row["value"]) for row in rows]
@@ -101,7 +105,7 @@ def _colour_range(rows: list[dict], fixed: bool) -> tuple[float, float]:
     return low, high
 
 
-def _scale_note(rows: list[dict], fixed: bool, year: int) -> str:
+def scale_note(rows: list[dict], fixed: bool, year: int) -> str:
     if fixed and rows and not is_missing(rows[0].get("range_from")):
         first, last = int(rows[0]["range_from"]), int(rows[0]["range_to"])
         return f"scale: {first}–{last}" if last > first else f"scale: {year}"
@@ -143,25 +147,24 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
         hovertext=[f"<b>{esc(names[fid])}</b><br>Not in the selection (click to add)" for fid in context_ids],
         hovertemplate="%{hovertext}<extra></extra>", meta={"role": "context"}))
     spec["data"].append(_flat_choropleth(
-        geojson, [row["iso3"] for row in no_data], NO_DATA_COLOUR, name="No data reported",
-        showlegend=bool(no_data), legendrank=1, hovertext=[_map_hover(row, unit, year) for row in no_data],
+        geojson, [row["iso3"] for row in no_data], NO_DATA_COLOUR, border=SELECTED_BORDER, name="No data reported",
+        showlegend=bool(no_data), legendrank=1, hovertext=[value_hover(row, unit, year) for row in no_data],
         hovertemplate="%{hovertext}<extra></extra>", meta={"role": "no-data"}))
     ids = [row["iso3"] for row in with_data]
     values = [float(row["value"]) for row in with_data]
-    low, high = _colour_range(with_data, fixed_scale) if with_data else (0.0, 1.0)
+    low, high = colour_range(with_data, fixed_scale) if with_data else (0.0, 1.0)
     spec["data"].append({
         "type": "choropleth", "geojson": _subset_geojson(geojson, ids), "featureidkey": "id", "locations": ids,
         "z": values, "customdata": ids, "zmin": low, "zmax": high if high > low else low + 1,
         "colorscale": SEQUENTIAL_SCALE, "reversescale": SEQUENTIAL_REVERSED, "name": indicator_label,
         "showlegend": False, "showscale": bool(with_data), "meta": {"role": "values"},
-        "marker": {"line": {"color": BORDER_COLOUR, "width": 0.8}},
-        "hovertext": [_map_hover(row, unit, year) for row in with_data],
+        "marker": {"line": {"color": SELECTED_BORDER, "width": 0.8}},
+        "hovertext": [value_hover(row, unit, year) for row in with_data],
         "hovertemplate": "%{hovertext}<extra></extra>",
-        "colorbar": {"title": {"text": "<br>".join(esc(line) for line in [
-                         *wrap_lines(unit, 16), *wrap_lines(_scale_note(with_data, fixed_scale, year), 16)]),
-                               "side": "top"},
-                     "tickformat": ",.1f" if high - low < 10 else ",.0f", "thickness": 18, "len": 0.75,
-                     "outlinewidth": 0, "x": 1.0, "xanchor": "left",
+        # Under the map (the frame places it), so the map keeps the full width of a phone.
+        "colorbar": {"title": {"text": esc(f"{unit} · {scale_note(with_data, fixed_scale, year)}"),
+                               "font": {"size": size["note"]}},
+                     "tickformat": ",.1f" if high - low < 10 else ",.0f", "outlinewidth": 0,
                      # One value has no range: show just that value rather than invented ticks around it.
                      **({"tickvals": [low], "ticktext": [format_value(low, unit)]} if high == low else {})}})
 
@@ -189,10 +192,12 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
                 "lonaxis": {"range": list(MAP_LON_RANGE)}, "lataxis": {"range": list(MAP_LAT_RANGE)}},
         "height": 800 if projector else 720, "margin": {"l": 12, "r": 12},
         # Two entries a row, whatever the width (a phone too): at most three rows for the six entries.
-        "legend": {"title": {"text": ""}, "entrywidthmode": "fraction", "entrywidth": 0.5},
+        "legend": {"title": {"text": ""}, "entrywidthmode": "fraction", "entrywidth": 0.5,
+                   "font": {"size": size["note"]}},
     })
-    # The key goes under the map, in rows the frame keeps free.
-    set_meta(spec, legend_below_px=math.ceil(size["base"] * 1.6 * 3 + 8))
+    # The colour bar and the key go under the map, in rows the frame keeps free.
+    set_meta(spec, colorbar_below_px=math.ceil(size["note"] * 1.4 + 14 + size["base"] * 1.4 + 14),
+             legend_below_px=math.ceil(size["base"] * 1.6 * 3 + 8))
     frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(footnotes) or None,
                 projector=projector)
     set_meta(spec, no_data=[row["iso3"] for row in no_data], not_on_map=[row["iso3"] for row in not_on_map],
@@ -273,8 +278,9 @@ def animate_map(by_year: Mapping[int, go.Figure], *, shown_year: int, projector:
         if trace.get("type") == "choropleth" and (trace.get("meta") or {}).get("role") in ("no-data", "values"):
             shapes = {f["id"]: f for spec in specs.values() for f in spec["data"][index]["geojson"]["features"]}
             trace["geojson"] = SharedGeometry(type="FeatureCollection", features=list(shapes.values()))
-    frame_data = {year: [{key: value for key, value in trace.items() if key != "geojson"} for trace in spec["data"]]
-                  for year, spec in specs.items()}
+    # Frames carry values, not shapes or the colour bar's place (the base figure's frame sets that).
+    frame_data = {year: [{key: value for key, value in trace.items() if key not in ("geojson", "colorbar")}
+                         for trace in spec["data"]] for year, spec in specs.items()}
     # A trace that is the same in every year (the unselected neighbours) is left out of the frames.
     changing = [index for index in range(len(base["data"]))
                 if any(frame_data[year][index] != frame_data[years[0]][index] for year in years)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -11,10 +12,22 @@ import plotly.graph_objects as go
 
 from dashboard.figures.formatting import esc, wrap_lines
 
-# Okabe & Ito (2008), colour-blind safe; their yellow (#F0E442) is left out because it is too pale on white.
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
-# With more countries than colours, the dash pattern tells the repeated colours apart.
+# Eight line colours, each at least 3:1 against the white background (WCAG 1.4.11; Okabe & Ito's orange, sky blue,
+# pink and yellow are not): blue, vermillion, green, magenta, ochre, indigo, teal, black. Four dash patterns tell
+# repeated colours apart: 32 styles, enough for the 30 EMCDDA countries on one chart.
+COUNTRY_COLOURS = ("#0072B2", "#D55E00", "#117733", "#AA4499", "#996600", "#332288", "#00798C", "#000000")
 LINE_DASHES = ("solid", "dash", "dot", "dashdot")
+# Which country gets which style, fixed, so a country looks the same on every chart, slide and export whatever
+# else is shown. The Nordic and HAT countries compared most often get the solid lines; the 30 EMCDDA countries
+# and Switzerland and Iceland have a style each. The others share the style of a country they are rarely shown
+# with (England and Wales and Scotland sit beside the EMCDDA countries on the national-figures chart, so never
+# one of those that publish national figures). tests/test_figures.py checks every country in countries.csv.
+COUNTRY_STYLE_ORDER = ("NOR", "SWE", "DNK", "FIN", "DEU", "NLD", "CHE", "GBR",
+                       "ISL", "BEL", "LUX", "ESP", "FRA", "IRL", "AUT", "PRT",
+                       "ITA", "GRC", "CZE", "POL", "HUN", "EST", "LVA", "LTU",
+                       "BGR", "HRV", "CYP", "MLT", "ROU", "SVK", "SVN", "TUR")
+SHARED_STYLE = {"GB-EAW": "TUR", "GB-SCT": "ROU", "LIE": "MLT", "SRB": "CYP", "CAN": "SVK", "USA": "SVN",
+                "AUS": "BGR"}
 # Sequential, colour-blind safe, perceptually uniform and without grey anywhere (unlike Cividis, whose middle is
 # grey and could be mistaken for "no data"); reversed so that low is pale yellow and high is dark purple.
 SEQUENTIAL_SCALE = plotly.colors.get_colorscale("Viridis")  # as [[position, colour], ...], the form in the figure
@@ -78,7 +91,7 @@ def base_layout(projector: bool = False) -> dict[str, Any]:
                        "bgcolor": "#ffffff", "bordercolor": "#333333", "align": "left"},
         "legend": {"font": {"size": size["base"] - 1}, "bgcolor": "rgba(255,255,255,0.9)",
                    "bordercolor": "#cccccc", "borderwidth": 0},
-        "colorway": list(OKABE_ITO),
+        "colorway": list(COUNTRY_COLOURS),
     }
 
 
@@ -132,6 +145,23 @@ def apply_frame(figure: go.Figure, *, title: str, subtitle: str, source_line: st
                 projector=projector)
     if spec.get("frames"):
         frame_animation(spec, base_title=before.get("title", ""), base_footnote=before.get("footnote") or "")
+    return to_figure(spec)
+
+
+def screen_figure(figure: go.Figure) -> go.Figure:
+    """The figure as the app shows it: no title, subtitle, footnote or source line inside the chart, because the
+    page sets those as text that wraps on any screen (SVG text does not: on a phone it was cut at the right
+    edge). Exports keep them in the figure. An animated map keeps each year's caveats in its frames."""
+    spec = figure.to_dict()
+    meta = spec["layout"].get("meta") or {}
+    animation = meta.get("animation")
+    if isinstance(animation, dict):
+        set_meta(spec, animation={**animation, "titles": {}})
+    frame = meta.get("frame") or {}
+    frame_spec(spec, title="", subtitle="", source_line="", footnote="", projector=bool(frame.get("projector")))
+    set_meta(spec, frame={**frame, "on_screen": "text beside the chart"})
+    if spec.get("frames"):
+        frame_animation(spec, base_title=frame.get("title", ""), base_footnote="")
     return to_figure(spec)
 
 
@@ -197,7 +227,11 @@ def frame_spec(spec: Spec, *, title: str, subtitle: str, source_line: str, footn
     # Below a cartesian plot the tick labels come first; the map and other subplots have nothing below. A builder
     # may reserve a strip there too (the animated map's buttons and year slider).
     axis_px = (size["base"] * 1.6 + 10 if cartesian else 6) + float(meta.get("bottom_strip_px", 0))
-    # A builder may ask for its legend under the plot (the map: a key above or on the map covers countries).
+    # A builder may ask for its colour bar and legend under the plot (the map: a key beside or on the map takes
+    # a phone's width or covers countries).
+    colorbar_px = float(meta.get("colorbar_below_px", 0))
+    colorbar_top_px = axis_px  # from the plot's bottom edge down to the colour bar's top
+    axis_px += colorbar_px
     legend_px = float(meta.get("legend_below_px", 0))
     legend_top_px = axis_px  # from the plot's bottom edge down to the legend's top
     axis_px += legend_px
@@ -211,8 +245,17 @@ def frame_spec(spec: Spec, *, title: str, subtitle: str, source_line: str, footn
                   "pad": {"t": title_pad, "l": edge}, "font": {"size": size["title"], "color": TEXT_COLOUR}},
         "margin": {"t": math.ceil(margin_top), "b": math.ceil(margin_bottom), "l": margin_left},
     })
+    height = float(layout.get("height") or 720)
+    if colorbar_px:
+        for trace in spec["data"]:
+            if isinstance(trace.get("colorbar"), Mapping):
+                merge_spec(trace["colorbar"], {
+                    "orientation": "h", "x": 0, "xanchor": "left", "xref": "container", "xpad": edge,
+                    # plotly.js anchors the bar, not its title, at y: leave the title's line above it
+                    "yref": "container", "y": max(margin_bottom - colorbar_top_px - size["note"] * 1.5, 0) / height,
+                    "yanchor": "top",
+                    "lenmode": "pixels", "len": 320, "thickness": 14, "title": {"side": "top"}})
     if legend_px:
-        height = float(layout.get("height") or 720)
         merge_spec(layout, {"legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container",
                                        "y": max(margin_bottom - legend_top_px, 0) / height, "yanchor": "top"}})
     kept = [a for a in layout.get("annotations", []) if a.get("name") not in _FRAME_NAMES]
@@ -251,11 +294,16 @@ def set_meta(spec: Spec, **entries: Any) -> None:
 # Countries and programmes
 
 
-def country_styles(iso3_codes: Iterable[str]) -> dict[str, dict[str, str]]:
-    """Colour and dash per country: the i-th country in sorted ISO-3 order gets palette colour i (then dashes)."""
-    styles = {}
-    for index, iso3 in enumerate(sorted(set(iso3_codes))):
-        styles[iso3] = {"colour": OKABE_ITO[index % len(OKABE_ITO)],
-                        "dash": LINE_DASHES[(index // len(OKABE_ITO)) % len(LINE_DASHES)]}
-    return styles
+def country_style(iso3: str) -> dict[str, str]:
+    """The colour and dash of a country's line, the same on every chart (COUNTRY_STYLE_ORDER)."""
+    code = SHARED_STYLE.get(iso3, iso3)
+    if code in COUNTRY_STYLE_ORDER:
+        index = COUNTRY_STYLE_ORDER.index(code)
+    else:  # a code we do not know (the benchmarks' synthetic regions): still the same style every time
+        index = zlib.crc32(code.encode("utf-8")) % (len(COUNTRY_COLOURS) * len(LINE_DASHES))
+    return {"colour": COUNTRY_COLOURS[index % len(COUNTRY_COLOURS)],
+            "dash": LINE_DASHES[(index // len(COUNTRY_COLOURS)) % len(LINE_DASHES)]}
 
+
+def country_styles(iso3_codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    return {iso3: country_style(iso3) for iso3 in sorted(set(iso3_codes))}

@@ -180,15 +180,21 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
     if log_y:
         ticks = _log_ticks(frame["plotted"].dropna())
         yaxis.update(tickvals=ticks, ticktext=[f"{t:,.10g}" for t in ticks])
+    per_row = 2 if len(countries) <= 8 else 4
+    legend_px = math.ceil(-(-len(countries) // per_row) * size["base"] * 1.6 + 8) if len(countries) else 0
     merge_spec(spec["layout"], {
         "xaxis": {"range": [first - 0.5, last + 0.5], "tickformat": "d",
                   "dtick": 1 if span <= 10 else 2 if span <= 20 else 5, "showgrid": False},
         "yaxis": yaxis,
-        "height": (740 if projector else 660) + programme_meta["label_strip_px"], "hovermode": "closest",
+        "height": (740 if projector else 660) + programme_meta["label_strip_px"] + legend_px,
+        "hovermode": "closest",
         "margin": {"l": 96 if projector else 80, "r": 20},
-        "legend": {"title": {"text": "Country"}, "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
-                   "yanchor": "top", "traceorder": "normal"},
+        # Under the plot in fixed columns (two a row for a few countries, four for many), so the plot keeps the
+        # width of a phone and the rows the frame keeps free are known whatever the width.
+        "legend": {"title": {"text": ""}, "traceorder": "normal", "entrywidthmode": "fraction",
+                   "entrywidth": 1 / per_row},
     })
+    set_meta(spec, legend_below_px=legend_px)
     if not years or countries.empty:
         add_empty_message(spec, "No values to show for the countries and years selected.", size)
     frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(notes) or None,

@@ -40,7 +40,7 @@ def render(view: ChartView, key: str | None = None) -> None:
     browser = export.browser_available()
     with st.expander("Export this chart or add it to a meeting"):
         st.caption(f"Files carry the title, filters, source, export date and a link back to this view. "
-                   f"Data exports hold exactly the rows of `queries/{view.query_name}.sql` behind the chart.")
+                   f"Data exports hold exactly the rows of queries/{view.query_name}.sql behind the chart.")
         columns = st.columns(4)
         for number, (label, fmt, scale) in enumerate(DOWNLOADS):
             ext = fmt

@@ -53,7 +53,7 @@ def _load_widgets(state: ViewState, catalog: Catalog) -> None:
 def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
     """Read the widgets into a state, corrected as a link would be (view_state.normalise)."""
     get = st.session_state.get
-    countries = tuple(get(session.COUNTRIES) or ()) or view_state.default_state(catalog, page).countries
+    countries = tuple(get(session.COUNTRIES) or ())  # cleared stays cleared: the page says how to choose
     projector = bool(get(session.PROJECTOR))
     if not catalog.indicators:
         return replace(view_state.default_state(catalog, page), countries=countries, projector=projector)
@@ -194,3 +194,12 @@ def trend_controls(page: str, state: ViewState) -> None:
     if st.session_state.get(session.INDEX_ON):
         right.selectbox("Base year (= 100)", list(range(state.year_from, state.year_to + 1)), key=session.INDEX_BASE,
                         on_change=_on_change, args=(page,))
+
+
+def countries_chosen(state: ViewState) -> bool:
+    """False, after saying how to choose, when the selection is empty (the user cleared it to start afresh)."""
+    if state.countries:
+        return True
+    st.info("**No country selected.** Type a country's name in **Countries** in the sidebar (for example "
+            "\"Norway\"), or pick a **Country group**.", icon=":material/travel_explore:")
+    return False

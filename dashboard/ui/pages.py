@@ -38,11 +38,21 @@ def edition_notice() -> None:
     st.sidebar.caption("\n\n".join(lines))
 
 
+def markdown_text(text: str) -> str:
+    """Plain text shown through Markdown as written: markup characters escaped, line breaks kept."""
+    escaped = "".join(f"\\{ch}" if ch in "\\`*_[]<>#$~|" else ch for ch in text)
+    return "  \n".join(line for line in escaped.split("\n") if line.strip())
+
+
 def show_chart(view: ChartView, *, key: str, on_select=None, panel_key: str | None = None) -> object:
-    """Draw a chart with its text summary (also its alt text) and its export panel."""
-    event = st.plotly_chart(view.figure, key=key, config=PLOTLY_CONFIG, alt=view.summary,
+    """Draw a chart framed by text that wraps on any screen (title, filters, then notes and source), with its
+    text summary (also its alt text) and its export panel."""
+    st.subheader(view.title, anchor=False)
+    st.caption(markdown_text(view.subtitle))
+    event = st.plotly_chart(view.screen_figure or view.figure, key=key, config=PLOTLY_CONFIG, alt=view.summary,
                             on_select=on_select or "ignore",
                             selection_mode="points" if on_select else ("points", "box", "lasso"))
+    st.caption(markdown_text("\n".join(part for part in (view.footnote, view.source_line) if part)))
     st.caption(view.summary)
     export_panel.render(view, panel_key)
     return event
@@ -50,6 +60,9 @@ def show_chart(view: ChartView, *, key: str, on_select=None, panel_key: str | No
 
 def map_page() -> None:
     state = filters.current_state("map")
+    if not filters.countries_chosen(state):
+        st.title(site.BY_NAME["map"].heading)
+        return
     render_map(content.map_content(data, state), controls=lambda: _map_controls(state))
 
 
@@ -64,8 +77,12 @@ def render_map(page: content.MapContent, controls=None, on_select=None) -> None:
     st.title(page.title)
     placeholder = controls() if controls else st.empty()
     with placeholder.container():
-        show_chart(page.chart, key=session.MAP_CHART, on_select=on_select or _on_map_select)
-    st.caption(page.note)
+        map_tab, ranking_tab = st.tabs(["Map", "Ranked bars"])
+        with map_tab:
+            show_chart(page.chart, key=session.MAP_CHART, on_select=on_select or _on_map_select)
+            st.caption(page.note)
+        with ranking_tab:
+            show_chart(page.ranking, key="ranking_chart", panel_key="ranking")
 
 
 def _on_map_select() -> None:
@@ -80,6 +97,9 @@ def _on_map_select() -> None:
 
 def trends_page() -> None:
     state = filters.current_state("trends")
+    if not filters.countries_chosen(state):
+        st.title(site.BY_NAME["trends"].heading)
+        return
     render_trends(content.trends_content(data, state),
                   controls=lambda: filters.trend_controls("trends", state))
 
@@ -109,6 +129,9 @@ def render_trends(page: content.TrendsContent, controls=None, in_app: bool = Tru
 
 def programmes_page() -> None:
     state = filters.current_state("programmes")
+    if not filters.countries_chosen(state):
+        st.title(site.BY_NAME["programmes"].heading)
+        return
     render_programmes(content.programmes_content(data, state))
 
 
@@ -136,6 +159,9 @@ def render_programmes(page: content.ProgrammesContent) -> None:
 
 def data_page() -> None:
     state = filters.current_state("data")
+    if not filters.countries_chosen(state):
+        st.title(site.BY_NAME["data"].heading)
+        return
     render_data(content.data_content(data, state))
 
 
@@ -164,7 +190,7 @@ def render_data(page: content.DataContent) -> None:
             st.markdown(item.query_line)
             st.json(item.params, expanded=False)
             with st.expander("SQL"):
-                st.code(item.sql, language="sql")
+                st.code(item.sql, language=None, wrap_lines=True)  # highlighting colours fail contrast (axe)
             st.caption(item.source_line)
     with tabs[len(page.charts)]:
         st.markdown(page.definitions_note)
