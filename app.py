@@ -11,8 +11,12 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 st.set_page_config(page_title="Drug Policy Atlas", page_icon="static/favicon.png", layout="wide")
 
 # "/" is a hidden default page that opens the map at /map (app_pages/root.py): every page then has its own path.
+# /embed is the chart-only page for newsroom iframes (app_pages/embed.py), also hidden from the navigation.
 navigation = st.navigation([st.Page("app_pages/root.py", title="Drug Policy Atlas", default=True, visibility="hidden"),
                             *(st.Page(page.script, title=page.title, icon=page.icon, url_path=page.name)
-                              for page in site.PAGES)])
+                              for page in site.PAGES),
+                            st.Page("app_pages/embed.py", title="Drug Policy Atlas chart", url_path="embed",
+                                    visibility="hidden")])
 navigation.run()
-edition_notice()  # on every page, below its filters: the EMCDDA edition, its last data year, newer figures
+if navigation.url_path != "embed":
+    edition_notice()  # on every page, below its filters: the EMCDDA edition, its last data year, newer figures

@@ -41,6 +41,7 @@ class ChartView:
     # The figure as the app shows it, with the title, subtitle, notes and source set as text beside it
     # (figures.screen_figure); exports, slides and the command line use `figure`.
     screen_figure: go.Figure | None = None
+    screen_title: str = ""  # the heading over screen_figure when it differs from title (an animated map's range)
 
 
 @dataclass(frozen=True)
@@ -263,8 +264,10 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
     every year of the range as a frame; its data, summary and source line are the state's year's."""
     chart = CHARTS[kind]
     drawn = _draw(chart, connection, catalog, state)
-    figure = drawn.figure
+    figure, screen_title = drawn.figure, ""
     if chart.animated and state.animate and state.year_from < state.year_to:
+        # The slider under the map names the year playing; the heading names the range.
+        screen_title = f"{drawn.indicator.label}, {state.year_from}–{state.year_to}, year by year"
         years = range(state.year_from, state.year_to + 1)
         by_year = {year: drawn.figure if year == state.year
                    else _draw(chart, connection, catalog, replace(state, year=year)).figure for year in years}
@@ -277,7 +280,8 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
                      query_string=to_query_string(state, catalog),
                      file_stem=_file_stem(kind, state, chart.years_in_file_name(state)),
                      footnote=str(frame.get("footnote") or ""), projector=state.projector,
-                     top_strip_px=float(meta.get("label_strip_px", 0)), screen_figure=figures.screen_figure(figure))
+                     top_strip_px=float(meta.get("label_strip_px", 0)), screen_figure=figures.screen_figure(figure),
+                     screen_title=screen_title)
 
 
 def chart_for_state(connection: db.Connection, catalog: Catalog, state: ViewState) -> ChartView:

@@ -33,7 +33,8 @@ PAGES: tuple[Page, ...] = (
     Page("trends", "Trends", ":material/show_chart:", chart="trend", heading="How have the numbers moved?"),
     # The programme timeline is about every HAT country (Switzerland and Canada are outside the EMCDDA set).
     Page("programmes", "Programmes", ":material/medication:", chart="timeline", default_preset="hat",
-         queries=("programme_claims", "programme_sources"), heading="Heroin-assisted treatment programmes"),
+         queries=("programme_claims", "programme_sources"),
+         heading="Where and when has heroin-assisted treatment run?"),
     Page("data", "Data & sources", ":material/table_view:", chart="trend",
          queries=("indicator_map", "programmes", "source_list", "quality_flag_list"), heading="Data and sources"),
     Page("meeting", "Meeting mode", ":material/co_present:", chart=None, explorer=False),

@@ -70,3 +70,25 @@ def connection() -> db.Connection:
 def shipped_connection() -> db.Connection:
     """The app's own connection over the committed extracts in data/extracts (data-truth tests only)."""
     return db.connect(settings.SHIPPED_DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """The app as run.sh serves it, on the shipped extracts (tests/browser_support.py), shared by the browser tests."""
+    from tests.browser_support import ARTIFACTS, AppServer
+
+    server = AppServer(ARTIFACTS / "browser_server.log")
+    try:
+        server.start()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def net(app_server):
+    """Per test module: every request the browser makes, only the app's own host let through."""
+    from tests.browser_support import NetworkGuard
+
+    return NetworkGuard(port=app_server.port)

@@ -22,8 +22,6 @@ from tests.browser_support import (
     CHROMIUM_ARGS,
     MAIN_PLOT,
     VIEWPORT,
-    AppServer,
-    NetworkGuard,
     open_app,
     page_problems,
     wait_for_map,
@@ -75,22 +73,6 @@ JS_SCROLL_TO_STEP = """([selector, step]) => new Promise(resolve => {
 TABS = '[data-testid="stMain"] [data-testid="stTabs"] [role="tab"]'  # the Data page's
 DECK = meeting_deck.Deck(items=(meeting_deck.DeckItem("page=trends&countries=NOR,SWE", "Norway against Sweden."),
                                 meeting_deck.DeckItem("page=map&year=2010")))
-
-
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    server = AppServer(tmp_path_factory.mktemp("axe") / "server.log")
-    try:
-        server.start()
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def net(app_server) -> NetworkGuard:
-    return NetworkGuard(port=app_server.port)
 
 
 @pytest.fixture(scope="module")

@@ -292,3 +292,38 @@ def test_data_page_tables_are_labelled_and_rounded_for_people_but_keep_every_dig
     assert column_settings(counts.dataframe[0])["value"]["type_config"]["format"] == "localized"
     flags = next(frame for frame in app.dataframe if "explanation" in frame.value.columns)
     assert column_settings(flags)["values_flagged"]["label"] == "Values flagged"
+
+
+def open_embed(**params) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.run()
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page("app_pages/embed.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.mark.parametrize(("page", "countries"), [("map", "NOR,SWE,DNK"), ("trends", "NOR,SWE"),
+                                                 ("programmes", "NOR,DNK,CHE")])
+def test_embed_shows_the_views_chart_alone_with_its_title_source_and_a_link_back(page, countries):
+    app = open_embed(page=page, countries=countries)
+    assert not app.error and not app.sidebar.children  # no filters, no navigation, no edition notice
+    assert len(figures_on(app)) == 1
+    full = open_page(page, countries=countries)
+    def drawn(figure):
+        return [[t.get(k) for k in ("locations", "z", "x", "y")] for t in figure["data"]]
+
+    assert drawn(figures_on(app)[0]) == drawn(figures_on(full)[0])  # the same chart as on its page
+    texts = " ".join(c.value for c in app.caption)
+    assert "Source:" in texts
+    link = next(m.value for m in app.markdown if "Open in Drug Policy Atlas" in m.value)
+    assert f"/{page}?" in link and f"countries={countries}" in link
+    assert figures_on(app)[0]["layout"]["height"] < figures_on(full)[0]["layout"]["height"] or page == "programmes"
+
+
+def test_embed_with_a_bad_link_says_so_briefly_and_still_draws():
+    app = open_embed(page="map", countries="NOR,ATLANTIS", indicator="nonsense")
+    assert len(figures_on(app)) == 1
+    assert any("could not be used" in c.value for c in app.caption)
+    assert open_embed(page="map", countries="").info

@@ -25,11 +25,11 @@ from tests.browser_support import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    JS_IDLE,
     MAIN_PLOT,
+    SCREENSHOTS,
     TOPOJSON_PATH,
     VIEWPORT,
-    AppServer,
-    NetworkGuard,
     choropleth_paths,
     legend,
     median,
@@ -59,7 +59,7 @@ MAP_PATH = "/map"
 PAGES = {"map": MAP_PATH, "trends": "/trends", "programmes": "/programmes", "data": "/data"}
 READY = {"map": MAIN_PLOT, "trends": MAIN_PLOT, "programmes": MAIN_PLOT, "data": '[data-testid="stDataFrame"]'}
 TITLES = {"map": "Where are drug-induced deaths highest?", "trends": "How have the numbers moved?",
-          "programmes": "Heroin-assisted treatment programmes", "data": "Data and sources"}
+          "programmes": "Where and when has heroin-assisted treatment run?", "data": "Data and sources"}
 MAP_LOADS = 5
 FILTER_CHANGES = ["Denmark", "Finland", "Germany", "Ireland", "Portugal", "Austria", "Belgium", "Estonia", "Latvia",
                   "Greece"]
@@ -70,22 +70,6 @@ TIMINGS: dict[str, object] = {}
 def connection(shipped_connection):
     """The server here reads the shipped extracts (tests/browser_support.py, AppServer); so do the checks."""
     return shipped_connection
-
-
-@pytest.fixture(scope="session")
-def app_server():
-    server = AppServer(ARTIFACTS / "browser_server.log")
-    try:
-        server.start()
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def net(app_server) -> NetworkGuard:
-    return NetworkGuard(port=app_server.port)
 
 
 @pytest.fixture(scope="module")
@@ -298,7 +282,8 @@ JS_ANIMATION = """() => {
   const grip = plot.querySelector('.slider-grip-rect');
   return {frames: (plot._transitionData && plot._transitionData._frames || []).length,
           active: plot._fullLayout.sliders[0].active, grip: grip ? grip.getBoundingClientRect().x : null,
-          zmin: values.zmin, zmax: values.zmax, title: plot._fullLayout.title.text};
+          zmin: values.zmin, zmax: values.zmax,
+          notes: Array.from(plot.querySelectorAll('.annotation-text')).map(a => a.textContent).join(' ')};
 }"""
 
 
@@ -312,7 +297,8 @@ def test_play_years_runs_in_the_browser_with_one_scale_a_moving_slider_and_pause
     wait_for_map(page, minimum=5)
     page.wait_for_function("() => !!document.querySelector('.slider-grip-rect')")
     before = page.evaluate(JS_ANIMATION)
-    assert before["frames"] == 11 and before["active"] == 1 and "2006" in before["title"]
+    assert before["frames"] == 11 and before["active"] == 1
+    assert page.get_by_text("2005–2015, year by year").count() == 1  # the heading names the range
     screenshot(page, "map-animated-laptop")
     messages_before = len(sent)
     page.locator(".updatemenu-button", has_text="Play").click()
@@ -320,7 +306,7 @@ def test_play_years_runs_in_the_browser_with_one_scale_a_moving_slider_and_pause
                            timeout=15_000)
     playing = page.evaluate(JS_ANIMATION)
     assert playing["grip"] > before["grip"] and (playing["zmin"], playing["zmax"]) == (before["zmin"], before["zmax"])
-    assert str(2005 + playing["active"]) in playing["title"]
+    assert f"running in {2005 + playing['active']} or ended" in playing["notes"]  # the frame's own caveats
     page.locator(".updatemenu-button", has_text="Pause").click()
     paused = page.evaluate(JS_ANIMATION)
     page.wait_for_timeout(2_000)
@@ -328,12 +314,94 @@ def test_play_years_runs_in_the_browser_with_one_scale_a_moving_slider_and_pause
     assert len(sent) == messages_before, "the years played without a message to the server"
     page.locator(".updatemenu-button", has_text="Stop").click()
     page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active === 0")
-    assert "2005" in page.evaluate(JS_ANIMATION)["title"]
+    assert "running in 2005 or ended" in page.evaluate(JS_ANIMATION)["notes"]
     # plotly.js rejects the promise of an animation that Pause or Stop interrupts, and its buttons re-throw it:
     # an "Uncaught (in promise) undefined" per interruption, nothing a user sees. Anything else fails the test.
     interrupted = [error for error in net.page_errors if error.endswith(": undefined")]
     assert len(interrupted) <= 2
     net.page_errors[:] = [error for error in net.page_errors if error not in interrupted]
+    net.assert_no_errors()
+
+
+JS_CLIPPED_TEXT = """() => {
+  const found = [];
+  for (const plot of document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')) {
+    const box = plot.getBoundingClientRect();
+    for (const text of plot.querySelectorAll('svg text')) {
+      const r = text.getBoundingClientRect();
+      if (!text.textContent.trim() || r.width === 0) continue;
+      if (r.right > box.right + 1 || r.left < box.left - 1) found.push(text.textContent.slice(0, 60));
+    }
+  }
+  return found;
+}"""
+JS_MAP_WIDTH = """() => {
+  const paths = Array.from(document.querySelectorAll('path.choroplethlocation'));
+  const left = Math.min(...paths.map(p => p.getBoundingClientRect().left));
+  const right = Math.max(...paths.map(p => p.getBoundingClientRect().right));
+  const plot = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+  return {drawn: right - left, page: document.documentElement.clientWidth,
+          plot: plot.getBoundingClientRect().width};
+}"""
+JS_SIDEBAR_HIDDEN = """() => Array.from(document.querySelectorAll('[data-testid="stSidebar"]'))
+  .every(e => getComputedStyle(e).display === 'none')"""
+JS_OVERFLOW = """() => document.querySelector('[data-testid="stMain"]').scrollWidth
+  - document.documentElement.clientWidth"""
+
+
+@pytest.mark.parametrize(("size", "path"), [
+    ((390, 844), "/map?year=2012"), ((390, 844), "/trends?preset=nordic"), ((390, 844), "/programmes"),
+    ((720, 450), "/map?preset=hat&year=2016"), ((720, 450), "/trends?countries=NOR,SWE,DNK,DEU,NLD,CHE"),
+])
+def test_phone_and_200_percent_zoom_layouts_clip_no_chart_text(chromium, net, url, size, path):
+    """At 390x844 (a phone) and 720x450 (a 1440x900 laptop at 200% zoom): titles, filters, notes and sources are
+    page text that wraps; nothing inside a chart (legend, axis, labels) runs past its edge, the page does not
+    scroll sideways, and the map is drawn across at least 90% of a phone's width."""
+    width, height = size
+    context = chromium.new_context(viewport={"width": width, "height": height}, service_workers="block")
+    net.attach(context)
+    page = context.new_page()
+    try:
+        open_app(page, url(path))
+        page.wait_for_timeout(1_500)  # plotly.js lays the legend out after the first paint
+        assert page.evaluate(JS_CLIPPED_TEXT) == []
+        assert page.evaluate(JS_OVERFLOW) <= 1
+        if path.startswith("/map"):
+            wait_for_map(page)
+            widths = page.evaluate(JS_MAP_WIDTH)
+            if width < 500:
+                assert widths["drawn"] >= 0.9 * widths["plot"] and widths["plot"] >= 0.9 * (widths["page"] - 32)
+        page.set_viewport_size({"width": width, "height": 2400})  # the whole page in one screenshot
+        page.wait_for_timeout(800)
+        screenshot(page, f"layout-{width}x{height}-{path.strip('/').split('?')[0]}")
+    finally:
+        context.close()
+    net.assert_no_errors()
+
+
+def test_an_embed_in_a_720x700_iframe_shows_its_source_and_fits_320_px(chromium, net, url):
+    context = chromium.new_context(viewport={"width": 800, "height": 800}, service_workers="block")
+    net.attach(context)
+    page = context.new_page()
+    try:
+        for width, height in ((720, 700), (320, 700), (1200, 700)):
+            page.set_content(f'<iframe id="embed" width="{width}" height="{height}" style="border:0" '
+                             f'src="{url("/embed?page=map&preset=hat&year=2016")}"></iframe>')
+            frame = page.frame_locator("#embed")
+            frame.locator('[data-testid="stMain"] .js-plotly-plot').wait_for(timeout=60_000)
+            frame.locator('text=Open in Drug Policy Atlas').wait_for(timeout=30_000)
+            inner = next(f for f in page.frames if f.url.startswith(url("/embed")))
+            inner.wait_for_function(JS_IDLE)
+            inner.wait_for_timeout(1_000)
+            source = inner.evaluate("""() => { const c = Array.from(document.querySelectorAll(
+                '[data-testid="stCaptionContainer"]')).find(e => e.innerText.startsWith('Source:'));
+                return c ? c.getBoundingClientRect().bottom : null; }""")
+            assert source is not None and (width < 700 or source <= height), (width, source)
+            assert inner.evaluate(JS_SIDEBAR_HIDDEN)
+            assert inner.evaluate(JS_CLIPPED_TEXT) == [] and inner.evaluate(JS_OVERFLOW) <= 1
+            page.screenshot(path=str(SCREENSHOTS / f"embed-{width}x{height}.png"))
+    finally:
+        context.close()
     net.assert_no_errors()
 
 

@@ -121,7 +121,7 @@ def test_no_data_grey_is_not_a_colour_of_the_scale(rate_map_figure):
     lowest = data.colorscale[-1][1] if data.reversescale else data.colorscale[0][1]
     red, green, blue = (int(lowest.lstrip("#")[i: i + 2], 16) for i in (0, 2, 4))
     assert max(red, green, blue) - min(red, green, blue) > 100, f"lowest colour {lowest} looks grey"
-    assert data.colorbar.title.text == f"{RATE_UNIT} · scale: 2010–2015"
+    assert data.colorbar.title.text == f"{RATE_UNIT}<br>scale: 2010–2015"
 
 
 def test_map_hover_gives_value_rank_change_deaths_population_and_source(rate_map_figure):
@@ -423,8 +423,8 @@ def test_trend_programme_band_and_line(connection, programmes):
     assert len(band) == 1 and (band[0].x0, band[0].x1) == (2010.5, 2013.5)
     line = shapes_named(fig, "hat-line-DK-REGULAR")
     assert len(line) == 1 and line[0].x0 == line[0].x1 == 2010 and line[0].line.dash == "dot"
-    assert annotation_text(fig, "hat-label-DK-REGULAR") == "HAT regular: Denmark 2010"
-    assert annotation_text(fig, "hat-label-NO-TRIAL") == "HAT trial: Norway 2011–2013"
+    assert annotation_text(fig, "hat-label-DK-REGULAR").replace("<br>", " ") == "HAT regular: Denmark 2010"
+    assert annotation_text(fig, "hat-label-NO-TRIAL").replace("<br>", " ") == "HAT trial: Norway 2011–2013"
     colour = series(fig)["Denmark"].line.color
     assert line[0].line.color == colour
     assert shapes_named(fig, "hat-band-CH") == [] and shapes_named(fig, "hat-line-CH") == []  # countries shown only
@@ -443,7 +443,7 @@ def test_trend_regular_treatment_begun_before_the_range_is_marked_at_its_start(c
                                     programmes=programmes, **FRAME)
     line = shapes_named(fig, "hat-line-DK-REGULAR")
     assert len(line) == 1 and line[0].x0 == 2012
-    assert annotation_text(fig, "hat-label-DK-REGULAR") == "HAT regular: Denmark since 2010"
+    assert annotation_text(fig, "hat-label-DK-REGULAR").replace("<br>", " ") == "HAT regular: Denmark since 2010"
 
 
 def test_trend_ongoing_pilot_runs_to_the_last_year(connection, programmes):
@@ -451,7 +451,7 @@ def test_trend_ongoing_pilot_runs_to_the_last_year(connection, programmes):
                                     programmes=programmes, **FRAME)
     band = shapes_named(fig, "hat-band-NO-PILOT")
     assert len(band) == 1 and (band[0].x0, band[0].x1) == (2021.5, 2023.5)
-    assert annotation_text(fig, "hat-label-NO-PILOT") == "HAT pilot: Norway since 2022"
+    assert annotation_text(fig, "hat-label-NO-PILOT").replace("<br>", " ") == "HAT pilot: Norway since 2022"
 
 
 def test_trend_programme_without_start_year_in_footnote(connection, programmes):

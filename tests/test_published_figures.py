@@ -483,8 +483,8 @@ def test_trend_programme_band_and_line_for_germany(connection, programmes):
     assert len(band) == 1 and (band[0].x0, band[0].x1) == (2001.5, 2007.5)
     line = shapes_named(fig, "hat-line-DE-REGULAR")
     assert len(line) == 1 and line[0].x0 == line[0].x1 == 2009 and line[0].line.dash == "dot"
-    assert annotation_text(fig, "hat-label-DE-REGULAR") == "HAT regular: Germany 2009"
-    assert annotation_text(fig, "hat-label-DE-MODELLPROJEKT") == "HAT trial: Germany 2002–2007"
+    assert annotation_text(fig, "hat-label-DE-REGULAR").replace("<br>", " ") == "HAT regular: Germany 2009"
+    assert annotation_text(fig, "hat-label-DE-MODELLPROJEKT").replace("<br>", " ") == "HAT trial: Germany 2002–2007"
     colour = series(fig)["Germany"].line.color
     red, green, blue = (int(colour.lstrip("#")[i: i + 2], 16) for i in (0, 2, 4))
     assert line[0].line.color == colour and band[0].fillcolor.startswith(f"rgba({red},{green},{blue},0.")
@@ -496,7 +496,7 @@ def test_trend_regular_treatment_begun_before_the_range_is_marked_at_its_start(c
                                     programmes=programmes, **FRAME)
     line = shapes_named(fig, "hat-line-CH-HEGEBE")
     assert len(line) == 1 and line[0].x0 == 2005
-    assert annotation_text(fig, "hat-label-CH-HEGEBE") == "HAT regular: Switzerland since 1999"
+    assert annotation_text(fig, "hat-label-CH-HEGEBE").replace("<br>", " ") == "HAT regular: Switzerland since 1999"
 
 
 def test_trend_does_not_draw_the_british_system_as_hat(connection, programmes):

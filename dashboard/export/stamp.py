@@ -43,6 +43,22 @@ def view_url(view: ChartView, base_url: str | None = None) -> str:
     return f"{base}/{page}?{rest}" if rest else f"{base}/{page}"
 
 
+def embed_url(view: ChartView, base_url: str | None = None) -> str:
+    """The chart-only page of the view (/embed, the view's page in its `page` parameter), for an iframe."""
+    base = public_url(base_url).split("?", 1)[0].rstrip("/")
+    return f"{base}/embed?{view.query_string}"
+
+
+def embed_code(view: ChartView, base_url: str | None = None) -> str:
+    """An iframe that shows the view live: full width up to 1200 px, tall enough for the source line at 700 px."""
+    title = view.title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return (f'<iframe src="{embed_url(view, base_url).replace("&", "&amp;")}" title="{title}" width="100%" '
+            f'height="{EMBED_FRAME_HEIGHT}" style="border:0;max-width:1200px" loading="lazy"></iframe>')
+
+
+EMBED_FRAME_HEIGHT = 700
+
+
 def export_stamp(exported_on: date) -> str:
     return f"Exported {exported_on.isoformat()} from {APP_NAME}"
 

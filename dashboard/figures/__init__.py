@@ -48,6 +48,7 @@ from dashboard.figures.theme import (
     NO_DATA_COLOUR,
     apply_frame,
     country_style,
+    resized_figure,
     screen_figure,
 )
 from dashboard.figures.timeline import CURRENT_YEAR, TIMELINE_FIRST_YEAR, make_timeline_figure
@@ -63,5 +64,5 @@ __all__ = [
     "animate_map", "make_map_figure",
     "make_ranking_figure",
     "make_timeline_figure", "make_trend_figure", "marker_positions", "programme_phase", "programme_years_text",
-    "records", "screen_figure", "source_line_for", "still_figure", "source_list", "warning_labels",
+    "records", "resized_figure", "screen_figure", "source_line_for", "still_figure", "source_list", "warning_labels",
 ]

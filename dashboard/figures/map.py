@@ -41,7 +41,8 @@ from dashboard.figures.value_notes import flag_footnote, value_detail_lines
 # GeoJSON is clipped to lon -25..45, lat 34..72; the frame is a little larger so Cyprus and Iceland stay whole.
 MAP_LON_RANGE = (-25.0, 46.0)
 MAP_LAT_RANGE = (33.0, 72.0)
-MAP_PROJECTION = "natural earth"
+# Miller: a rectangle, so the map fills the width of a phone (natural earth's curved sides left 17% empty there)
+MAP_PROJECTION = "miller"
 # The key's entries: short enough for half a phone's width (two entries a row).
 MAP_LEGEND_LABELS = {"trial": "HAT trial", "pilot": "HAT pilot", "regular": "Regular HAT",
                      "unsupervised prescribing": "Prescribed, not HAT", "ended": "HAT ended by {year}"}
@@ -162,7 +163,7 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
         "hovertext": [value_hover(row, unit, year) for row in with_data],
         "hovertemplate": "%{hovertext}<extra></extra>",
         # Under the map (the frame places it), so the map keeps the full width of a phone.
-        "colorbar": {"title": {"text": esc(f"{unit} · {scale_note(with_data, fixed_scale, year)}"),
+        "colorbar": {"title": {"text": f"{esc(unit)}<br>{esc(scale_note(with_data, fixed_scale, year))}",
                                "font": {"size": size["note"]}},
                      "tickformat": ",.1f" if high - low < 10 else ",.0f", "outlinewidth": 0,
                      # One value has no range: show just that value rather than invented ticks around it.
@@ -190,13 +191,15 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
                 "showland": False, "showocean": False, "showlakes": False, "showrivers": False,
                 "bgcolor": "rgba(0,0,0,0)", "resolution": 110, "projection": {"type": MAP_PROJECTION},
                 "lonaxis": {"range": list(MAP_LON_RANGE)}, "lataxis": {"range": list(MAP_LAT_RANGE)}},
-        "height": 800 if projector else 720, "margin": {"l": 12, "r": 12},
+        # autoexpand off: the frame places the colour bar and key under the map; plotly.js growing the margins
+        # for them squeezed a short map (an embed) to nothing
+        "height": 880 if projector else 800, "margin": {"l": 0, "r": 0, "autoexpand": False},
         # Two entries a row, whatever the width (a phone too): at most three rows for the six entries.
         "legend": {"title": {"text": ""}, "entrywidthmode": "fraction", "entrywidth": 0.5,
                    "font": {"size": size["note"]}},
     })
     # The colour bar and the key go under the map, in rows the frame keeps free.
-    set_meta(spec, colorbar_below_px=math.ceil(size["note"] * 1.4 + 14 + size["base"] * 1.4 + 14),
+    set_meta(spec, colorbar_below_px=math.ceil(14 + size["base"] * 1.5 + size["note"] * 1.3 * 2 + 40),
              legend_below_px=math.ceil(size["base"] * 1.6 * 3 + 8))
     frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(footnotes) or None,
                 projector=projector)

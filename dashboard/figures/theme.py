@@ -148,6 +148,28 @@ def apply_frame(figure: go.Figure, *, title: str, subtitle: str, source_line: st
     return to_figure(spec)
 
 
+def resized_figure(figure: go.Figure, height: float, legend_columns: int | None = None) -> go.Figure:
+    """The framed figure at another height, framed again (keys placed under the plot move with it).
+    legend_columns: a key under the plot laid out in that many columns (1 for frames as narrow as 320 px)."""
+    spec = figure.to_dict()
+    spec["layout"]["height"] = height
+    meta = spec["layout"].get("meta") or {}
+    if legend_columns and meta.get("legend_below_px"):
+        size = SIZES[bool((meta.get("frame") or {}).get("projector"))]
+        entries = sum(1 for trace in spec["data"] if trace.get("showlegend", True) and trace.get("name"))
+        rows = -(-entries // legend_columns)
+        extra = rows * size["base"] * 1.6 + 8 - float(meta["legend_below_px"])
+        spec["layout"]["height"] = height + max(extra, 0)
+        merge_spec(spec["layout"], {"legend": {"entrywidth": 1 / legend_columns, "entrywidthmode": "fraction"}})
+        set_meta(spec, legend_below_px=math.ceil(rows * size["base"] * 1.6 + 8))
+    frame = (spec["layout"].get("meta") or {}).get("frame") or {}
+    frame_spec(spec, title=frame.get("title", ""), subtitle=frame.get("subtitle", ""),
+                source_line=frame.get("source_line", ""), footnote=None, projector=bool(frame.get("projector")))
+    if spec.get("frames"):
+        frame_animation(spec, base_title=frame.get("title", ""), base_footnote=frame.get("footnote") or "")
+    return to_figure(spec)
+
+
 def screen_figure(figure: go.Figure) -> go.Figure:
     """The figure as the app shows it: no title, subtitle, footnote or source line inside the chart, because the
     page sets those as text that wraps on any screen (SVG text does not: on a phone it was cut at the right
@@ -251,10 +273,9 @@ def frame_spec(spec: Spec, *, title: str, subtitle: str, source_line: str, footn
             if isinstance(trace.get("colorbar"), Mapping):
                 merge_spec(trace["colorbar"], {
                     "orientation": "h", "x": 0, "xanchor": "left", "xref": "container", "xpad": edge,
-                    # plotly.js anchors the bar, not its title, at y: leave the title's line above it
-                    "yref": "container", "y": max(margin_bottom - colorbar_top_px - size["note"] * 1.5, 0) / height,
-                    "yanchor": "top",
-                    "lenmode": "pixels", "len": 320, "thickness": 14, "title": {"side": "top"}})
+                    "yref": "container", "y": max(margin_bottom - colorbar_top_px - 4, 0) / height,
+                    "yanchor": "top", "lenmode": "pixels", "len": 320, "thickness": 14,
+                    "title": {"side": "bottom"}})  # under the ticks: on top plotly.js draws it over the bar
     if legend_px:
         merge_spec(layout, {"legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container",
                                        "y": max(margin_bottom - legend_top_px, 0) / height, "yanchor": "top"}})

@@ -9,7 +9,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.formatting import is_missing, join_names, records, year_of
-from dashboard.figures.programmes import PHASE_STYLES, PHASES, programme_hover, programme_phase, short_name
+from dashboard.figures.programmes import (
+    PHASE_STYLES,
+    PHASES,
+    programme_hover,
+    programme_phase,
+    programme_years_text,
+    short_name,
+)
 from dashboard.figures.theme import (
     SIZES,
     TEXT_COLOUR,
@@ -29,12 +36,13 @@ TIMELINE_FIRST_YEAR = 1990
 
 
 def _timeline_labels(programmes: pd.DataFrame) -> list[str]:
-    """'Germany: German heroin model project' (+ ' ⚠' when sources conflict); unique per row."""
+    """'Germany<br>German heroin model project' (+ ' ⚠' when sources conflict); unique per row. Two short
+    lines, so the labels leave a phone's plot some width."""
     labels: list[str] = []
     for row in records(programmes):
-        label = f"{row['country']}: {short_name(row.get('programme_name'))}"
-        if label in labels:
-            label += f" [{row['programme_id']}]"
+        label = f"{row['country']}<br>{short_name(row.get('programme_name'), 20)}"
+        if label in labels:  # two programmes of one short name: their years tell them apart
+            label += f" ({programme_years_text(row.get('start_year'), row.get('end_year'))})"
         if not is_missing(row.get("conflict_flag")) and str(row["conflict_flag"]).strip():
             label += " ⚠"
         labels.append(label)
@@ -137,23 +145,27 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
         footnotes.append(f"Axis starts in {first_year}; earlier starts are marked '◀ from <year>'.")
     if any(label.endswith("⚠") for label in order):
         footnotes.append("⚠ sources disagree about this programme (details in the hover).")
-    label_px = max((len(label) for label in order), default=10) * size["base"] * 0.56 + 16
+    longest = max((len(line) for label in order for line in label.split("<br>")), default=10)
+    label_px = longest * size["base"] * 0.56 + 16
     merge_spec(spec["layout"], {
-        "xaxis": {"range": [first_year - 0.5, current_year + 1], "tickformat": "d", "dtick": 10, "tickangle": 0,
+        # plotly.js picks the tick step for the width (every 10 years on a laptop, fewer on a phone)
+        "xaxis": {"range": [first_year - 0.5, current_year + 1], "tickformat": "d", "nticks": 5, "tickangle": 0,
                   "showgrid": True},
         "yaxis": {"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "showgrid": False,
                   "ticks": "", "automargin": True},
         "margin": {"l": math.ceil(label_px), "r": 20},
         "barmode": "overlay", "hovermode": "closest", "bargap": 0.35,
-        # In a strip above the bars (reserved via label_strip_px), so the years keep the full width.
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
-                   "title": {"text": ""}},
+        # In a strip above the bars (reserved via label_strip_px), two entries a row whatever the width, so the
+        # years keep the full width and a phone's legend still fits the strip.
+        "legend": {"orientation": "h", "xref": "container", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
+                   "title": {"text": ""}, "entrywidthmode": "pixels", "entrywidth": 175},
     })
-    set_meta(spec, label_strip_px=size["base"] * 4.2)
+    entries = sum(1 for trace in traces if trace.get("showlegend", True))
+    set_meta(spec, label_strip_px=math.ceil(-(-max(entries, 1) // 2) * size["base"] * 1.6 + 10))
     frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(footnotes),
                 projector=projector)
     margin = spec["layout"]["margin"]
-    spec["layout"]["height"] = int(margin["t"] + margin["b"] + 40 + size["row"] * max(len(frame), 3))
+    spec["layout"]["height"] = int(margin["t"] + margin["b"] + 40 + size["row"] * 1.4 * max(len(frame), 3))
     set_meta(spec, bars=[b["programme_id"] for phase in PHASES for b in bars[phase]],
               ongoing=[r["programme_id"] for r in ongoing], start_unknown_markers=[m["programme_id"] for m in markers],
               not_drawn=not_drawn, clipped=[r["programme_id"] for r in clipped])

@@ -70,17 +70,21 @@ def _log_ticks(values: pd.Series) -> list[float]:
 def _place_labels(labels: list[dict[str, Any]], first: int, last: int, size: Mapping[str, float]) -> int:
     """Give each label a row in the strip above the plot so that labels in one row do not overlap (greedy by x).
 
-    Label widths are estimated for a narrow plot (700 px), so the estimate errs towards an extra row rather than
-    an overlap. A label that would run past the right edge is right-aligned to it. Returns the number of rows.
+    Label widths are estimated for a phone's plot (300 px), so the estimate errs towards an extra row rather than
+    an overlap or a label cut at the edge. A label that would run past the right edge ends at its line instead
+    (or, when that would run past the left edge, at the right edge). Returns the number of rows.
     """
-    years_per_px = (last - first + 1) / 700.0
-    right_edge = last + 0.5
+    years_per_px = (last - first + 1) / 300.0
+    left_edge, right_edge = first - 0.5, last + 0.5
     for label in labels:
-        width = (len(label["text"]) * size["label"] * 0.55 + 14) * years_per_px
-        if label["x"] + width > right_edge:
-            label.update(anchor="right", left=right_edge - width, right=right_edge, x=right_edge)
-        else:
+        longest = max(len(line) for line in label["text"].split("\n"))
+        width = (longest * size["label"] * 0.55 + 14) * years_per_px
+        if label["x"] + width <= right_edge:
             label.update(anchor="left", left=label["x"], right=label["x"] + width)
+        elif label["x"] - width >= left_edge:
+            label.update(anchor="right", left=label["x"] - width, right=label["x"])
+        else:
+            label.update(anchor="right", left=right_edge - width, right=right_edge, x=right_edge)
     level_ends: list[float] = []
     for label in sorted(labels, key=lambda item: item["left"]):
         level = next((i for i, end in enumerate(level_ends) if end <= label["left"]), len(level_ends))
@@ -243,24 +247,25 @@ def _add_programme_periods(spec: Spec, programmes: pd.DataFrame | None, countrie
             shapes.append({"type": "line", "name": f"hat-line-{pid}", "xref": "x", "yref": "paper", "x0": x, "x1": x,
                            "y0": 0, "y1": 1, "layer": "above",
                            "line": {"color": colour, "dash": "dot", "width": size["shape"]}})
-            labels.append({"x": x, "text": f"HAT regular: {names[iso3]} {since}", "colour": colour, "pid": pid})
+            labels.append({"x": x, "text": f"HAT regular:\n{names[iso3]} {since}", "colour": colour, "pid": pid})
         else:
             stop = end if end is not None else last
             x0, x1 = max(start - 0.5, first - 0.5), min(stop + 0.5, last + 0.5)
             shapes.append({"type": "rect", "name": f"hat-band-{pid}", "xref": "x", "yref": "paper", "x0": x0,
                            "x1": x1, "y0": 0, "y1": 1, "layer": "below", "line": {"width": 0},
                            "fillcolor": _rgba(colour, 0.14)})
-            labels.append({"x": x0, "text": f"HAT {project_word(row)}: {names[iso3]} "
+            labels.append({"x": x0, "text": f"HAT {project_word(row)}:\n{names[iso3]} "
                                             f"{programme_years_text(start, end)}", "colour": colour, "pid": pid})
         result["programmes_drawn"].append(pid)
     if shapes:
         spec["layout"].setdefault("shapes", []).extend(shapes)
     rows = _place_labels(labels, first, last, size)
-    row_px = size["label"] * 1.9
+    row_px = size["label"] * 3.1  # two lines a label
     annotations = spec["layout"].setdefault("annotations", [])
     for label in labels:  # in the strip above the plot, row 0 nearest to it: labels never cover the data
         annotations.append({
-            "name": f"hat-label-{label['pid']}", "text": esc(label["text"]), "x": label["x"], "xref": "x",
+            "name": f"hat-label-{label['pid']}", "text": "<br>".join(esc(line) for line in label["text"].split("\n")),
+            "x": label["x"], "xref": "x",
             "xanchor": label["anchor"], "y": 1, "yref": "paper", "yanchor": "bottom",
             "yshift": 4 + label["level"] * row_px, "showarrow": False,
             "font": {"size": size["label"], "color": TEXT_COLOUR}, "bgcolor": "#ffffff",

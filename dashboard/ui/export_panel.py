@@ -52,7 +52,24 @@ def render(view: ChartView, key: str | None = None) -> None:
         if not browser:
             st.info("PNG, SVG and PDF need Chromium, which is not installed on this server "
                     "(`apt-get install chromium`). HTML, CSV and XLSX work without it.")
+        _embed_section(view)
         note_key = f"note_{key}"
         st.text_area("Speaker note for the meeting deck (optional)", key=note_key, max_chars=2000, height=80)
         st.button("Add this view to the meeting deck", key=f"add_{key}", icon=":material/playlist_add:",
                   on_click=_add_to_deck, args=(view, note_key))
+
+
+def _base_url() -> str | None:
+    """Where the reader opened the app (so embed links name this server), else the configured public address."""
+    url = getattr(st.context, "url", None)
+    return url.rsplit("/", 1)[0] if isinstance(url, str) and url.startswith("http") else None
+
+
+def _embed_section(view: ChartView) -> None:
+    st.markdown("**Embed this chart in a web page**")
+    st.caption("Live: the chart alone (title, chart, notes, source and a link back), drawn by this server with "
+               "the current extracts, responsive from 320 to 1200 px wide.")
+    st.code(export.embed_code(view, _base_url()), language=None, wrap_lines=True)  # highlighting fails contrast
+    st.caption(f"Frozen: download **Interactive HTML (offline)** above ({export.file_name(view, 'html')}), publish it "
+               "beside your article and point the same iframe's src at it: it is frozen to today's extracts, "
+               "self-contained and needs nothing from this server.")

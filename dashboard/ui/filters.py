@@ -17,6 +17,7 @@ from dashboard.state import ViewState
 from dashboard.ui import data, session
 
 CUSTOM = "custom"
+EMBED_SCRIPT = "app_pages/embed.py"  # the chart-only page (app.py registers it at /embed)
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -102,6 +103,10 @@ def current_state(page: str) -> ViewState:
     if charts.CHARTS[site.chart_of(page)].needs_statistics and not catalog.indicators:
         raise db.DataUnavailable(catalog.indicators_problem)
     params = _url_params()
+    if st.context.is_embedded:
+        # Streamlit's own ?embed=true (kept out of st.query_params) hides only its toolbar; a newsroom iframe
+        # wants the chart alone.
+        st.switch_page(EMBED_SCRIPT, query_params={**params, "page": [page]})
     requested = (params.get("page") or [None])[-1]
     if requested in site.BY_NAME and requested != page:
         # Links from exports and decks name the page in the query string; open that page with the same filters.

@@ -47,7 +47,7 @@ def markdown_text(text: str) -> str:
 def show_chart(view: ChartView, *, key: str, on_select=None, panel_key: str | None = None) -> object:
     """Draw a chart framed by text that wraps on any screen (title, filters, then notes and source), with its
     text summary (also its alt text) and its export panel."""
-    st.subheader(view.title, anchor=False)
+    st.subheader(view.screen_title or view.title, anchor=False)
     st.caption(markdown_text(view.subtitle))
     event = st.plotly_chart(view.screen_figure or view.figure, key=key, config=PLOTLY_CONFIG, alt=view.summary,
                             on_select=on_select or "ignore",

@@ -1,0 +1,58 @@
+"""The chart-only page for newsroom iframes (/embed): title, chart, notes and source, a link to the full view.
+
+No sidebar, navigation or app chrome; everything fits a 700 px high iframe from 320 px wide, so the source line
+is always in view. The view comes from the link alone (its `page` parameter names the chart), never from a
+session, so every reader of an article sees the same chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import export, figures, site
+from dashboard import state as view_state
+from dashboard.ui import data
+from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text
+
+# Streamlit's chrome hidden: the sidebar, its toggle, the header and the page padding.
+_CHROME_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stSidebarNav"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
+[data-testid="stMainBlockContainer"] {padding: 0.5rem 0.75rem 0.25rem !important; max-width: 1200px;}
+</style>"""
+EMBED_HEIGHT_CUT = 400  # px off a chart's height in an iframe (the map 800 -> 400), so the source stays in view
+
+
+def embed_page() -> None:
+    st.html(_CHROME_CSS)
+    catalog = data.load_catalog()
+    params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    state, notices = view_state.parse_state(params, catalog)
+    if state.page not in site.EXPLORER_PAGES:
+        state = replace(state, page=site.DEFAULT_PAGE)
+    if notices:
+        st.caption("Some of the link's settings could not be used: " + markdown_text(" ".join(notices[:3])))
+    if not state.countries:
+        st.info("This embedded chart selects no country.")
+        return
+    view = data.chart(site.chart_of(state.page), state)
+    height = float(view.figure.layout.height or 600)
+    # One key entry a row: an embed may be 320 px wide.
+    figure = figures.screen_figure(figures.resized_figure(view.figure, max(height - EMBED_HEIGHT_CUT, 340),
+                                                          legend_columns=1))
+    st.markdown(f"**{markdown_text(view.screen_title or view.title)}**")
+    st.caption(markdown_text(view.subtitle))
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, alt=view.summary, key="embed_chart")
+    # The source first: it must stay in view in a 700 px frame; the link back, then the data caveats follow it.
+    st.caption(markdown_text(view.source_line))
+    st.markdown(f"[Open in Drug Policy Atlas ↗]({export.view_url(view, _base_url())})")
+    if view.footnote:
+        st.caption(markdown_text(view.footnote))
+
+
+def _base_url() -> str | None:
+    """The address this page was opened at (so links work wherever the app is served), else the configured one."""
+    url = getattr(st.context, "url", None)
+    return url.split("/embed", 1)[0] if isinstance(url, str) and "/embed" in url else None
