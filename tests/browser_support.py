@@ -259,15 +259,17 @@ def page_problems(page) -> list[str]:
 
 
 def screenshot(page, name: str) -> Path:
-    """The whole page: Streamlit scrolls inside its main container, so the viewport is grown to fit it first."""
+    """The whole page at the page's own width: Streamlit scrolls inside its main container, so the viewport is
+    grown to fit it first (and set back after)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    before = page.viewport_size or VIEWPORT
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(int(height), VIEWPORT["height"]), 8000)})
+    page.set_viewport_size({"width": before["width"], "height": min(max(int(height), before["height"]), 8000)})
     page.wait_for_timeout(400)  # Plotly's responsive charts redraw on resize
     wait_idle(page)
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(VIEWPORT)
+    page.set_viewport_size(before)
     return path
 
 

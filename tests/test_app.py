@@ -135,11 +135,12 @@ def test_a_preset_then_a_custom_change_then_the_preset_again():
 
 def test_map_page_has_ranked_bars_of_the_same_values():
     app = open_page("map", indicator="drd_deaths", countries="NOR,SWE,DNK,FIN", year="2015")
-    the_map, bars = figures_on(app)
+    [the_map] = figures_on(app)
+    app.button_group(key="w_map_view").set_value("Ranked bars").run()
+    [bars] = figures_on(app)  # only the chart shown is drawn
     ranked = bars["data"][0]
     assert list(ranked["y"]) == ["Sweden", "Norway", "Denmark"] and list(ranked["x"]) == [620, 289, 160]
     assert trace_values(the_map) == dict(zip(["SWE", "NOR", "DNK"], ranked["x"], strict=True))
-    assert [tab.label for tab in app.tabs] == ["Map", "Ranked bars"]
     assert any("in order from the highest: Sweden 620, Norway 289, Denmark 160" in c.value for c in app.caption)
 
 
@@ -327,3 +328,14 @@ def test_embed_with_a_bad_link_says_so_briefly_and_still_draws():
     assert len(figures_on(app)) == 1
     assert any("could not be used" in c.value for c in app.caption)
     assert open_embed(page="map", countries="").info
+
+
+def test_the_programme_timelines_key_is_page_text_and_not_inside_the_chart():
+    app = open_page("programmes", countries="NOR,DNK,CHE")
+    figure = figures_on(app)[0]
+    assert figure["layout"]["showlegend"] is False  # on a phone the legend had no room beside the names
+    key = " ".join(element.proto.body for element in app.get("html"))
+    for label in ("Regular treatment", "Ended", "Pilot"):
+        assert label in key
+    names = {trace.get("name") for trace in figure["data"]}
+    assert all(item["label"] in names and item["label"] in key for item in figure["layout"]["meta"]["screen_key"])

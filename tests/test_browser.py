@@ -371,8 +371,6 @@ def test_phone_and_200_percent_zoom_layouts_clip_no_chart_text(chromium, net, ur
             widths = page.evaluate(JS_MAP_WIDTH)
             if width < 500:
                 assert widths["drawn"] >= 0.9 * widths["plot"] and widths["plot"] >= 0.9 * (widths["page"] - 32)
-        page.set_viewport_size({"width": width, "height": 2400})  # the whole page in one screenshot
-        page.wait_for_timeout(800)
         screenshot(page, f"layout-{width}x{height}-{path.strip('/').split('?')[0]}")
     finally:
         context.close()

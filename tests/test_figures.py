@@ -497,14 +497,14 @@ def test_timeline_one_bar_per_programme_with_a_start_year(programmes):
         "CH-REGULAR": (1985, figures.CURRENT_YEAR), "CH-TRIAL": (1994, 1996),  # 1985: cut by the axis
         "CA-TRIAL": (2005, 2008), "DK-REGULAR": (2010, figures.CURRENT_YEAR), "NO-TRIAL": (2011, 2013),
         "NO-PILOT": (2022, figures.CURRENT_YEAR)})  # an ongoing one drawn to the current year
-    ongoing = trace_named(fig, f"Ongoing (drawn to {figures.CURRENT_YEAR})")
+    ongoing = trace_named(fig, f"Ongoing (to {figures.CURRENT_YEAR})")
     assert sorted(ongoing.customdata) == sorted(fig.layout.meta["ongoing"]) == ["CH-REGULAR", "DK-REGULAR",
                                                                                  "NO-PILOT"]
 
 
 def test_timeline_marks_unknown_starts_and_conflicts(programmes):
     fig = figures.make_timeline_figure(programmes, **FRAME)
-    ongoing = trace_named(fig, f"Ongoing (drawn to {figures.CURRENT_YEAR})").name
+    ongoing = trace_named(fig, f"Ongoing (to {figures.CURRENT_YEAR})").name
     markers = [t for t in fig.data if t.type == "scatter" and t.customdata and t.name != ongoing]
     hovers = {pid: text for t in markers for pid, text in zip(t.customdata, t.hovertext, strict=True)}
     assert sorted(hovers) == ["DK-UNDATED"] and "start year not established" in hovers["DK-UNDATED"]

@@ -19,9 +19,9 @@ PHASE_STYLES: dict[str, dict[str, str]] = {
     "regular": {"label": "Regular treatment", "colour": "#009E73", "symbol": "square"},
     "ended": {"label": "Ended", "colour": "#E69F00", "symbol": "triangle-down"},
     # The UK's 'British system' (since 1926): take-home prescribing by licensed doctors, not supervised HAT.
-    "unsupervised prescribing": {"label": "Unsupervised prescribing (not HAT)", "colour": "#D55E00",
+    "unsupervised prescribing": {"label": "Unsupervised (not HAT)", "colour": "#D55E00",
                                  "symbol": "star"},
-    "planned/never implemented": {"label": "Planned, never implemented", "colour": "#999999", "symbol": "x"},
+    "planned/never implemented": {"label": "Never implemented", "colour": "#999999", "symbol": "x"},
 }
 # The groups a map of one year draws (queries/programme_markers.sql, map_group): a programme that never ran is
 # not on any year's map.

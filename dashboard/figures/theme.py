@@ -180,6 +180,9 @@ def screen_figure(figure: go.Figure) -> go.Figure:
     if isinstance(animation, dict):
         set_meta(spec, animation={**animation, "titles": {}})
     frame = meta.get("frame") or {}
+    if meta.get("screen_key"):  # the page shows this key as text above the chart
+        spec["layout"]["showlegend"] = False
+        set_meta(spec, label_strip_px=0)
     frame_spec(spec, title="", subtitle="", source_line="", footnote="", projector=bool(frame.get("projector")))
     set_meta(spec, frame={**frame, "on_screen": "text beside the chart"})
     if spec.get("frames"):

@@ -49,6 +49,18 @@ def _timeline_labels(programmes: pd.DataFrame) -> list[str]:
     return labels
 
 
+def _key_colour(trace: dict) -> str:
+    return str(trace["marker"].get("color") if trace.get("type") == "bar" or trace["marker"].get("color") != "#ffffff"
+               else TEXT_COLOUR)
+
+
+def _key_symbol(trace: dict) -> str:
+    if trace.get("type") == "bar":
+        return "■"
+    return {"triangle-right": "▶", "diamond": "◆"}.get(trace["marker"].get("symbol"), "●") if trace["marker"].get(
+        "color") != "#ffffff" else "◇"
+
+
 def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False, current_year: int = CURRENT_YEAR,
                          first_year: int = TIMELINE_FIRST_YEAR, title: str, subtitle: str,
                          source_line: str) -> go.Figure:
@@ -120,12 +132,12 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
     if ongoing:
         traces.append({
             "type": "scatter", "x": [current_year] * len(ongoing), "y": [r["_label"] for r in ongoing],
-            "mode": "markers", "name": f"Ongoing (drawn to {current_year})", "meta": {"role": "timeline-marker"},
+            "mode": "markers", "name": f"Ongoing (to {current_year})", "meta": {"role": "timeline-marker"},
             "marker": {"symbol": "triangle-right", "color": TEXT_COLOUR, "line": {"color": "#ffffff"}},
             "customdata": [r["programme_id"] for r in ongoing], "hoverinfo": "skip"})
     if markers:  # legend entry only: the diamonds themselves are drawn in their group's colour above
         traces.append({
-            "type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": "Start year not established",
+            "type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": "Start year unknown",
             "hoverinfo": "skip", "meta": {"role": "timeline-marker"},
             "marker": {"symbol": "diamond", "color": "#ffffff", "line": {"color": TEXT_COLOUR}}})
     spec["layout"]["annotations"] = [
@@ -149,7 +161,7 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
     label_px = longest * size["base"] * 0.56 + 16
     merge_spec(spec["layout"], {
         # plotly.js picks the tick step for the width (every 10 years on a laptop, fewer on a phone)
-        "xaxis": {"range": [first_year - 0.5, current_year + 1], "tickformat": "d", "nticks": 5, "tickangle": 0,
+        "xaxis": {"range": [first_year - 0.5, current_year + 1], "tickformat": "d", "nticks": 4, "tickangle": 0,
                   "showgrid": True},
         "yaxis": {"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "showgrid": False,
                   "ticks": "", "automargin": True},
@@ -157,11 +169,14 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
         "barmode": "overlay", "hovermode": "closest", "bargap": 0.35,
         # In a strip above the bars (reserved via label_strip_px), two entries a row whatever the width, so the
         # years keep the full width and a phone's legend still fits the strip.
-        "legend": {"orientation": "h", "xref": "container", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
-                   "title": {"text": ""}, "entrywidthmode": "pixels", "entrywidth": 175},
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
+                   "title": {"text": ""}},
     })
-    entries = sum(1 for trace in traces if trace.get("showlegend", True))
-    set_meta(spec, label_strip_px=math.ceil(-(-max(entries, 1) // 2) * size["base"] * 1.6 + 10))
+    set_meta(spec, label_strip_px=size["base"] * 4.2,
+             # The app sets the key as page text above the chart (it wraps on a phone; a legend beside the
+             # programme names had no room there); exports keep the legend in the figure.
+             screen_key=[{"label": trace["name"], "colour": _key_colour(trace), "symbol": _key_symbol(trace)}
+                         for trace in traces if trace.get("showlegend", True)])
     frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(footnotes),
                 projector=projector)
     margin = spec["layout"]["margin"]

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import export, figures, site
 from dashboard import state as view_state
 from dashboard.ui import data
-from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text
+from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_key
 
 # Streamlit's chrome hidden: the sidebar, its toggle, the header and the page padding.
 _CHROME_CSS = """<style>
@@ -44,6 +44,7 @@ def embed_page() -> None:
                                                           legend_columns=1))
     st.markdown(f"**{markdown_text(view.screen_title or view.title)}**")
     st.caption(markdown_text(view.subtitle))
+    show_key(view)
     st.plotly_chart(figure, config=PLOTLY_CONFIG, alt=view.summary, key="embed_chart")
     # The source first: it must stay in view in a 700 px frame; the link back, then the data caveats follow it.
     st.caption(markdown_text(view.source_line))

@@ -6,6 +6,7 @@ functions lay a content object out, and the benchmark floor calls the same funct
 
 from __future__ import annotations
 
+import html
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -16,6 +17,7 @@ from dashboard.figures import records
 from dashboard.state import ViewState
 from dashboard.ui import data, export_panel, filters, session
 
+MAP_VIEWS = ("Map", "Ranked bars")
 PLOTLY_CONFIG = {"topojsonURL": settings.TOPOJSON_URL, "displaylogo": False,
                  "modeBarButtonsToRemove": ["sendDataToCloud"], "responsive": True}
 
@@ -44,11 +46,24 @@ def markdown_text(text: str) -> str:
     return "  \n".join(line for line in escaped.split("\n") if line.strip())
 
 
+def show_key(view: ChartView) -> None:
+    """A chart's key as page text that wraps (figure meta `screen_key`, e.g. the programme timeline's groups)."""
+    figure = view.screen_figure or view.figure
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    items = meta.get("screen_key") or []
+    if items:
+        st.html("<div class='dpa-key' style='display:flex;flex-wrap:wrap;gap:4px 18px;font-size:14px'>" + "".join(
+            f"<span><span style='color:{html.escape(str(item['colour']))}' aria-hidden='true'>"
+            f"{html.escape(str(item['symbol']))}</span> {html.escape(str(item['label']))}</span>" for item in items)
+            + "</div>")
+
+
 def show_chart(view: ChartView, *, key: str, on_select=None, panel_key: str | None = None) -> object:
     """Draw a chart framed by text that wraps on any screen (title, filters, then notes and source), with its
     text summary (also its alt text) and its export panel."""
     st.subheader(view.screen_title or view.title, anchor=False)
     st.caption(markdown_text(view.subtitle))
+    show_key(view)
     event = st.plotly_chart(view.screen_figure or view.figure, key=key, config=PLOTLY_CONFIG, alt=view.summary,
                             on_select=on_select or "ignore",
                             selection_mode="points" if on_select else ("points", "box", "lasso"))
@@ -77,11 +92,13 @@ def render_map(page: content.MapContent, controls=None, on_select=None) -> None:
     st.title(page.title)
     placeholder = controls() if controls else st.empty()
     with placeholder.container():
-        map_tab, ranking_tab = st.tabs(["Map", "Ranked bars"])
-        with map_tab:
+        # A switch, not tabs: tabs draw both charts on every rerun, which slowed the map's repaint.
+        shown = st.segmented_control("Show", MAP_VIEWS, default=MAP_VIEWS[0], key=session.MAP_VIEW,
+                                     label_visibility="collapsed") or MAP_VIEWS[0]
+        if shown == MAP_VIEWS[0]:
             show_chart(page.chart, key=session.MAP_CHART, on_select=on_select or _on_map_select)
             st.caption(page.note)
-        with ranking_tab:
+        else:
             show_chart(page.ranking, key="ranking_chart", panel_key="ranking")
 
 

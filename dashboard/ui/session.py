@@ -27,6 +27,7 @@ ANIMATE = "w_animate"  # the map plays through the years in the browser
 
 SYNCED = "_synced_query"  # the canonical query string the widgets were last loaded from
 MAP_CHART = "map_chart"  # the map's selection event (a click adds the country)
+MAP_VIEW = "w_map_view"  # the map page's switch: the map or the ranked bars
 
 # The meeting deck (dashboard/ui/meeting.py, dashboard/ui/export_panel.py).
 DECK = "deck"
