@@ -59,7 +59,7 @@ class MapContent:
     title: str
     chart: ChartView
     note: str
-    ranking: ChartView  # the map year's values as ranked bars, in a tab beside the map
+    ranked: bool = False  # chart is the map year's values as ranked bars (the page's switch), not the map
 
 
 @dataclass(frozen=True)
@@ -156,9 +156,9 @@ MAPS_NOTE = ("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (I
              "from plotly.js 2.35.3 (MIT), served by this app so maps work offline.")
 
 
-def map_content(reader: Reader, state: ViewState) -> MapContent:
-    return MapContent(site.BY_NAME["map"].heading, reader.chart("map", state), MAP_NOTE,
-                      reader.chart("ranking", state))
+def map_content(reader: Reader, state: ViewState, ranked: bool = False) -> MapContent:
+    return MapContent(site.BY_NAME["map"].heading, reader.chart("ranking" if ranked else "map", state), MAP_NOTE,
+                      ranked)
 
 
 def trends_content(reader: Reader, state: ViewState) -> TrendsContent:

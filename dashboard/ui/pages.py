@@ -78,7 +78,8 @@ def map_page() -> None:
     if not filters.countries_chosen(state):
         st.title(site.BY_NAME["map"].heading)
         return
-    render_map(content.map_content(data, state), controls=lambda: _map_controls(state))
+    ranked = st.session_state.get(session.MAP_VIEW) == MAP_VIEWS[1]  # only the chart shown is built and drawn
+    render_map(content.map_content(data, state, ranked=ranked), controls=lambda: _map_controls(state))
 
 
 def _map_controls(state: ViewState):
@@ -92,14 +93,14 @@ def render_map(page: content.MapContent, controls=None, on_select=None) -> None:
     st.title(page.title)
     placeholder = controls() if controls else st.empty()
     with placeholder.container():
-        # A switch, not tabs: tabs draw both charts on every rerun, which slowed the map's repaint.
-        shown = st.segmented_control("Show", MAP_VIEWS, default=MAP_VIEWS[0], key=session.MAP_VIEW,
-                                     label_visibility="collapsed") or MAP_VIEWS[0]
-        if shown == MAP_VIEWS[0]:
+        # A switch, not tabs: tabs built and drew both charts on every rerun, which slowed the map's repaint.
+        st.segmented_control("Show", MAP_VIEWS, default=MAP_VIEWS[0], key=session.MAP_VIEW,
+                             label_visibility="collapsed")
+        if page.ranked:
+            show_chart(page.chart, key="ranking_chart", panel_key="ranking")
+        else:
             show_chart(page.chart, key=session.MAP_CHART, on_select=on_select or _on_map_select)
             st.caption(page.note)
-        else:
-            show_chart(page.ranking, key="ranking_chart", panel_key="ranking")
 
 
 def _on_map_select() -> None:
