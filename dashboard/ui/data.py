@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import catalog, charts, db, tables
+from dashboard import catalog, charts, db, figures, tables
 from dashboard.state import ViewState
 
 # Live charts kept per server process: a map view is about 2.4 MB in memory, a trend view about 0.6 MB.
@@ -31,6 +31,12 @@ def load_catalog() -> catalog.Catalog:
 def chart(kind: str, state: ViewState) -> charts.ChartView:
     """A finished chart, cached on the chart kind, the bound filter state and the extracts' version."""
     return _chart(kind, state, db.data_version(connection()))
+
+
+def embed_figure(kind: str, state: ViewState, cut_px: float) -> object:
+    """A chart as the chart-only page draws it (shorter, one key entry a row, text beside it), built once per
+    state: every reader of an article with an embed opens it."""
+    return _embed_figure(kind, state, cut_px, db.data_version(connection()))
 
 
 def query(name: str, **params) -> object:
@@ -61,6 +67,13 @@ def _catalog(version: tuple) -> catalog.Catalog:
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _chart(kind: str, state: ViewState, version: tuple) -> charts.ChartView:
     return charts.build_chart(kind, connection(), load_catalog(), state)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _embed_figure(kind: str, state: ViewState, cut_px: float, version: tuple) -> object:
+    view = _chart(kind, state, version)
+    height = float(view.figure.layout.height or 600)
+    return figures.screen_figure(figures.resized_figure(view.figure, max(height - cut_px, 340), legend_columns=1))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -11,9 +11,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import export, figures, site
+from dashboard import export, site
 from dashboard import state as view_state
-from dashboard.ui import data
+from dashboard.ui import data, export_panel
 from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_key
 
 # Streamlit's chrome hidden: the sidebar, its toggle, the header and the page padding.
@@ -38,22 +38,13 @@ def embed_page() -> None:
         st.info("This embedded chart selects no country.")
         return
     view = data.chart(site.chart_of(state.page), state)
-    height = float(view.figure.layout.height or 600)
-    # One key entry a row: an embed may be 320 px wide.
-    figure = figures.screen_figure(figures.resized_figure(view.figure, max(height - EMBED_HEIGHT_CUT, 340),
-                                                          legend_columns=1))
+    figure = data.embed_figure(site.chart_of(state.page), state, EMBED_HEIGHT_CUT)
     st.markdown(f"**{markdown_text(view.screen_title or view.title)}**")
     st.caption(markdown_text(view.subtitle))
     show_key(view)
     st.plotly_chart(figure, config=PLOTLY_CONFIG, alt=view.summary, key="embed_chart")
     # The source first: it must stay in view in a 700 px frame; the link back, then the data caveats follow it.
     st.caption(markdown_text(view.source_line))
-    st.markdown(f"[Open in Drug Policy Atlas ↗]({export.view_url(view, _base_url())})")
+    st.markdown(f"[Open in Drug Policy Atlas ↗]({export.view_url(view, export_panel.app_base_url())})")
     if view.footnote:
         st.caption(markdown_text(view.footnote))
-
-
-def _base_url() -> str | None:
-    """The address this page was opened at (so links work wherever the app is served), else the configured one."""
-    url = getattr(st.context, "url", None)
-    return url.split("/embed", 1)[0] if isinstance(url, str) and "/embed" in url else None

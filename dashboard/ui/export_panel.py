@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from dashboard import export
@@ -59,17 +61,21 @@ def render(view: ChartView, key: str | None = None) -> None:
                   on_click=_add_to_deck, args=(view, note_key))
 
 
-def _base_url() -> str | None:
-    """Where the reader opened the app (so embed links name this server), else the configured public address."""
+def app_base_url() -> str | None:
+    """The app's address as the reader opened it (so links name this server, under any path prefix), else None
+    for the configured public address."""
     url = getattr(st.context, "url", None)
-    return url.rsplit("/", 1)[0] if isinstance(url, str) and url.startswith("http") else None
+    if not isinstance(url, str) or not url.startswith("http"):
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rsplit('/', 1)[0]}"
 
 
 def _embed_section(view: ChartView) -> None:
     st.markdown("**Embed this chart in a web page**")
     st.caption("Live: the chart alone (title, chart, notes, source and a link back), drawn by this server with "
                "the current extracts, responsive from 320 to 1200 px wide.")
-    st.code(export.embed_code(view, _base_url()), language=None, wrap_lines=True)  # highlighting fails contrast
+    st.code(export.embed_code(view, app_base_url()), language=None, wrap_lines=True)  # highlighting fails contrast
     st.caption(f"Frozen: download **Interactive HTML (offline)** above ({export.file_name(view, 'html')}), publish it "
                "beside your article and point the same iframe's src at it: it is frozen to today's extracts, "
                "self-contained and needs nothing from this server.")

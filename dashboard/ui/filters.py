@@ -201,10 +201,7 @@ def trend_controls(page: str, state: ViewState) -> None:
                         on_change=_on_change, args=(page,))
 
 
-def countries_chosen(state: ViewState) -> bool:
-    """False, after saying how to choose, when the selection is empty (the user cleared it to start afresh)."""
-    if state.countries:
-        return True
+def no_countries_hint() -> None:
+    """How to choose, for a selection the user cleared to start afresh."""
     st.info("**No country selected.** Type a country's name in **Countries** in the sidebar (for example "
             "\"Norway\"), or pick a **Country group**.", icon=":material/travel_explore:")
-    return False

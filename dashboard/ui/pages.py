@@ -73,10 +73,19 @@ def show_chart(view: ChartView, *, key: str, on_select=None, panel_key: str | No
     return event
 
 
+def _state_with_countries(page: str) -> ViewState | None:
+    """The page's state, or None after the page's title and a hint when the selection is empty (cleared)."""
+    state = filters.current_state(page)
+    if state.countries:
+        return state
+    st.title(site.BY_NAME[page].heading)
+    filters.no_countries_hint()
+    return None
+
+
 def map_page() -> None:
-    state = filters.current_state("map")
-    if not filters.countries_chosen(state):
-        st.title(site.BY_NAME["map"].heading)
+    state = _state_with_countries("map")
+    if state is None:
         return
     ranked = st.session_state.get(session.MAP_VIEW) == MAP_VIEWS[1]  # only the chart shown is built and drawn
     render_map(content.map_content(data, state, ranked=ranked), controls=lambda: _map_controls(state))
@@ -114,9 +123,8 @@ def _on_map_select() -> None:
 
 
 def trends_page() -> None:
-    state = filters.current_state("trends")
-    if not filters.countries_chosen(state):
-        st.title(site.BY_NAME["trends"].heading)
+    state = _state_with_countries("trends")
+    if state is None:
         return
     render_trends(content.trends_content(data, state),
                   controls=lambda: filters.trend_controls("trends", state))
@@ -146,9 +154,8 @@ def render_trends(page: content.TrendsContent, controls=None, in_app: bool = Tru
 
 
 def programmes_page() -> None:
-    state = filters.current_state("programmes")
-    if not filters.countries_chosen(state):
-        st.title(site.BY_NAME["programmes"].heading)
+    state = _state_with_countries("programmes")
+    if state is None:
         return
     render_programmes(content.programmes_content(data, state))
 
@@ -176,9 +183,8 @@ def render_programmes(page: content.ProgrammesContent) -> None:
 
 
 def data_page() -> None:
-    state = filters.current_state("data")
-    if not filters.countries_chosen(state):
-        st.title(site.BY_NAME["data"].heading)
+    state = _state_with_countries("data")
+    if state is None:
         return
     render_data(content.data_content(data, state))
 
