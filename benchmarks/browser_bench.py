@@ -8,6 +8,9 @@ repaint:    on the map page, the sidebar's country group switched between two pr
             timed from the click to the new subtitle drawn above the chart, then one animation frame.
 walk:       map, a filter change, trends, programmes, data & sources, map again, by the sidebar links in one
             browser session; the RSS of the app process and its children is sampled every 20 ms throughout.
+websocket: the bytes Chromium receives over the app's websocket to draw the map page, per filter change to
+            a state never shown before (the largest of the first three) and to one shown before (median), and
+            per page of the walk (ws_kb).
 Only 127.0.0.1 is contacted: the app serves everything itself.
 """
 
@@ -43,6 +46,7 @@ WALK = [("trends", "Trends", site.BY_NAME["trends"].heading, MAIN_PLOT),
         ("data", "Data & sources", site.BY_NAME["data"].heading, '[data-testid="stMain"] [data-testid="stDataFrame"]'),
         ("map", "Map", site.BY_NAME["map"].heading, MAIN_PLOT)]
 PRESETS = [("nordic", "Nordic countries"), ("eu27", "EU-27")]
+NEW_PRESET = "Countries with a HAT programme"  # the map opens on another group: all three are new states
 
 
 class Server:
@@ -85,6 +89,21 @@ def _browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
+class WebsocketBytes:
+    """Bytes the browser receives over the app's websocket (Streamlit's deltas: what a filter change costs on a
+    phone or a meeting-room hotspot), counted from the frames Chromium reports."""
+
+    def __init__(self, page):
+        self.total = 0
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket) -> None:
+        socket.on("framereceived", self._count)
+
+    def _count(self, payload) -> None:
+        self.total += len(payload.encode("utf-8") if isinstance(payload, str) else payload)
+
+
 def _new_page(browser, server: Server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     # Nothing but the app itself: any other request is refused (the app must work offline).
@@ -117,23 +136,30 @@ def cold_start_and_repaint(data_dir: Path | None, repaints: int, timeout_s: floa
             server.wait_healthy(timeout_s)
             result["server_ready_s"] = round(time.perf_counter() - started, 3)
             page = _new_page(browser, server)
+            received = WebsocketBytes(page)
             page.goto(server.url + "/map", wait_until="commit", timeout=timeout_s * 1000)
             page.wait_for_function(JS_MAP_PAINTED, timeout=timeout_s * 1000, polling="raf")
             result["first_map_painted_s"] = round(time.perf_counter() - started, 3)
             _wait_idle(page, timeout_s * 1000)
-            times, first = [], []
-            for i in range(repaints + 2):
-                _, label = PRESETS[i % 2]
+            result["ws_kb_map_page"] = round(received.total / 1000, 1)
+            # First a state never seen (the server builds its chart, the browser has no copy of its message),
+            # then two seen states in turn (Streamlit's message cache: the browser is sent a reference).
+            times, first, new_bytes, seen_bytes = [], [], [], []
+            for i, label in enumerate([NEW_PRESET] + [label for _ in range(repaints + 1) for _, label in PRESETS]):
                 option = _choose_preset(page, label)
+                before = received.total
                 t0 = time.perf_counter()
                 option.click()
                 page.wait_for_function(JS_SUBTITLE_HAS, arg=f"{label} (", timeout=timeout_s * 1000, polling="raf")
                 page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
                 seconds = time.perf_counter() - t0
-                (first if i < 2 else times).append(seconds)
+                (first if i < 3 else times).append(seconds)
                 _wait_idle(page, timeout_s * 1000)
+                (new_bytes if i < 3 else seen_bytes).append(received.total - before)
             result["repaint"] = summarise(times)
-            result["repaint_first_two_ms"] = [round(s * 1000, 1) for s in first]  # chart not yet cached
+            result["repaint_first_three_ms"] = [round(s * 1000, 1) for s in first]  # charts not yet cached
+            result["ws_kb_filter_change_new"] = round(max(new_bytes) / 1000, 1)
+            result["ws_kb_filter_change_seen"] = round(sorted(seen_bytes)[len(seen_bytes) // 2] / 1000, 1)
             result["how"] = "sidebar 'Country group' option click -> chart subtitle above the chart + 1 animation frame"
         finally:
             browser.close()
@@ -155,28 +181,34 @@ def walk_rss(data_dir: Path | None, timeout_s: float) -> dict:
             server.wait_healthy(timeout_s)
             idle_rss = sampler.current_mb
             page = _new_page(browser, server)
+            received, kilobytes = WebsocketBytes(page), {}
             t0 = time.perf_counter()
             page.goto(server.url + "/map", wait_until="commit", timeout=timeout_s * 1000)
             page.wait_for_function(JS_MAP_PAINTED, timeout=timeout_s * 1000, polling=50)
             _wait_idle(page, timeout_s * 1000)
             steps["map_first_s"] = time.perf_counter() - t0
+            kilobytes["map_first"] = received.total
             steps["cold_start_to_map_s"] = time.perf_counter() - started
             t0 = time.perf_counter()
             _choose_preset(page, PRESETS[0][1]).click()
             page.wait_for_function(JS_SUBTITLE_HAS, arg=f"{PRESETS[0][1]} (", timeout=timeout_s * 1000, polling=50)
             _wait_idle(page, timeout_s * 1000)
             steps["filter_change_s"] = time.perf_counter() - t0
+            kilobytes["filter_change"] = received.total - sum(kilobytes.values())
             for name, link, title, selector in WALK:
+                before = received.total
                 t0 = time.perf_counter()
                 page.locator('[data-testid="stSidebarNav"] a').filter(has_text=link).first.click()
                 page.wait_for_function(JS_TITLE_IS, arg=title, timeout=timeout_s * 1000, polling=50)
                 page.wait_for_function(JS_COUNT_ABOVE_ZERO, arg=selector, timeout=timeout_s * 1000, polling=50)
                 _wait_idle(page, timeout_s * 1000)
                 steps[f"{name}_s"] = time.perf_counter() - t0
+                kilobytes[name] = received.total - before
             time.sleep(0.5)
             sampler.stop()
             result = {"peak_rss_mb": sampler.peak_mb, "idle_rss_mb": idle_rss, "end_rss_mb": sampler.current_mb,
-                      "samples": sampler.samples, "steps_s": {k: round(v, 3) for k, v in steps.items()}}
+                      "samples": sampler.samples, "steps_s": {k: round(v, 3) for k, v in steps.items()},
+                      "ws_kb": {k: round(v / 1000, 1) for k, v in kilobytes.items()}}
         finally:
             browser.close()
             server.stop()

@@ -314,7 +314,7 @@ def report(results: dict) -> str:
             ["  of which server ready (/_stcore/health)", _fmt(browser.get("server_ready_s"), " s")],
             ["filter change to repaint, median / p95 of " + str(_get(browser, "repaint", "n")),
              f"{_fmt(_get(browser, 'repaint', 'median_ms'))} / {_fmt(_get(browser, 'repaint', 'p95_ms'))} ms"],
-            ["  first two changes (chart not cached yet)", _fmt(browser.get("repaint_first_two_ms"), " ms")]]
+            ["  first three changes (chart not cached yet)", _fmt(browser.get("repaint_first_three_ms"), " ms")]]
     for s, m in results["memory"].items():
         rows.append([f"app peak RSS over a Chromium walk of every page, {s}",
                      f"{_fmt(m.get('peak_rss_mb'))} MB (idle {_fmt(m.get('idle_rss_mb'))} MB; cold start to map "
