@@ -1,12 +1,23 @@
-"""The base map's shapes: the GeoJSON shipped beside the extracts, read and checked once per version of the file."""
+"""The base map's shapes: the GeoJSON shipped beside the extracts, read and checked once per version of the file,
+and published for browsers under a URL that changes with its content.
+
+On screen a map refers to the shapes by that URL: the browser fetches them once (plotly.js keeps them for the
+page, the HTTP cache after) and each map figure carries only values, codes and styling (it was 340 KB a map).
+Exports (offline HTML, images, slides) carry the shapes themselves.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard import db, schema
+from dashboard import db, schema, settings
+
+log = logging.getLogger(__name__)
 
 FILE_NAME = schema.MAP_SHAPES
 
@@ -29,3 +40,46 @@ def load_geojson(connection: db.Connection) -> dict:
     except (OSError, ValueError) as error:
         raise db.DataUnavailable(f"{path}: map shapes cannot be read ({error}). "
                                  f"Rebuild the extracts with `python -m dashboard build`.") from None
+
+
+def published_url(connection: db.Connection) -> str | None:
+    """The URL of the map shapes on the app's static server, copying them there when their content is new; None
+    when they cannot be published (a read-only static folder): the on-screen map then carries them inline."""
+    path = connection.data_dir / FILE_NAME
+    try:
+        status = path.stat()
+        return _publish(path, status.st_mtime_ns, status.st_size, settings.PUBLISHED_SHAPES_DIR)
+    except OSError as error:
+        log.warning("map shapes not published for browsers, sent inline instead: %s", error)
+        return None
+
+
+# Published copies kept: other workers or open pages may still use the shapes of the extracts before a rebuild.
+KEEP_PUBLISHED = 4
+
+
+@lru_cache(maxsize=4)
+def _publish(path: Path, modified_ns: int, size: int, folder: Path) -> str:
+    content = path.read_bytes()
+    name = f"europe-{hashlib.sha256(content).hexdigest()[:16]}.json"  # .json: served as application/json
+    target = folder / name
+    if target.exists() and target.stat().st_size == len(content):
+        os.utime(target)  # the newest copy is the one in use
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{name}.{os.getpid()}.partial"
+        partial.write_bytes(content)
+        os.replace(partial, target)  # atomic: a browser never fetches half a file, workers may race
+    _prune(folder)
+    return f"{settings.APP_STATIC_URL}{folder.relative_to(settings.STATIC_DIR).as_posix()}/{name}"
+
+
+def _prune(folder: Path) -> None:
+    dated = []
+    for copy in folder.glob("europe-*.json"):
+        try:
+            dated.append((copy.stat().st_mtime_ns, copy))
+        except OSError:  # another worker pruned it first
+            continue
+    for _, old in sorted(dated, reverse=True)[KEEP_PUBLISHED:]:
+        old.unlink(missing_ok=True)

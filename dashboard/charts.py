@@ -259,9 +259,11 @@ def _draw(chart: Chart, connection: db.Connection, catalog: Catalog, state: View
     return _Drawn(figure, data, spec, source_line, credit_lines_drawn, indicator)
 
 
-def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState) -> ChartView:
+def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState,
+                geometry_url: str | None = None) -> ChartView:
     """The chart of a state: drawn, cited and summarised. An animated map is the figure of the state's year with
-    every year of the range as a frame; its data, summary and source line are the state's year's."""
+    every year of the range as a frame; its data, summary and source line are the state's year's.
+    geometry_url: the app's published map shapes (basemap.published_url); the on-screen figure refers to them."""
     chart = CHARTS[kind]
     drawn = _draw(chart, connection, catalog, state)
     figure, screen_title = drawn.figure, ""
@@ -280,8 +282,8 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
                      query_string=to_query_string(state, catalog),
                      file_stem=_file_stem(kind, state, chart.years_in_file_name(state)),
                      footnote=str(frame.get("footnote") or ""), projector=state.projector,
-                     top_strip_px=float(meta.get("label_strip_px", 0)), screen_figure=figures.screen_figure(figure),
-                     screen_title=screen_title)
+                     top_strip_px=float(meta.get("label_strip_px", 0)),
+                     screen_figure=figures.screen_figure(figure, geometry_url), screen_title=screen_title)
 
 
 def chart_for_state(connection: db.Connection, catalog: Catalog, state: ViewState) -> ChartView:

@@ -95,6 +95,13 @@ http {{
     server {{
         listen {listen};
         client_max_body_size 1m;
+        # The map shapes, named by their content (dashboard/basemap.py): a browser keeps its copy for good.
+        location {settings.APP_STATIC_URL}{settings.PUBLISHED_SHAPES_DIR.name}/ {{
+            proxy_pass http://streamlit_workers;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            add_header Cache-Control "public, max-age=31536000, immutable" always;
+        }}
         location / {{
             proxy_pass http://streamlit_workers;
             proxy_http_version 1.1;

@@ -17,5 +17,8 @@ SHARED_DATA_DIR = Path(os.environ.get("DPA_SOURCE_DIR", REPO_ROOT.parent / "shar
 SHIPPED_DATA_DIR = REPO_ROOT / "data" / "extracts"
 DATA_DIR = Path(os.environ.get("DPA_DATA_DIR", SHIPPED_DATA_DIR)).resolve()
 REBUILD_COMMAND = "python -m dashboard build"
-# Where the app's own Streamlit static server publishes the topojson (server.enableStaticServing).
-TOPOJSON_URL = "/app/static/topojson/"
+# Where the app's own Streamlit static server publishes static/ (server.enableStaticServing): the topojson, and
+# the map shapes of the extracts, copied there under a name that changes with their content (dashboard/basemap.py).
+APP_STATIC_URL = "/app/static/"
+TOPOJSON_URL = APP_STATIC_URL + "topojson/"
+PUBLISHED_SHAPES_DIR = STATIC_DIR / "shapes"

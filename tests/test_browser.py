@@ -160,6 +160,36 @@ def test_map_paints_country_shapes_from_the_apps_own_topojson(walker, url, net):
     net.assert_no_errors(since=mark)
 
 
+def test_the_map_fetches_its_shapes_once_and_its_messages_carry_only_values(new_page, url, net):
+    """The country shapes come from the app's static folder by URL (fetched once per page); the websocket
+    carries values, codes and styling. With the shapes inline the map page cost 342 KB, a new filter state 338."""
+    mark = net.checkpoint()
+    page = new_page()
+    received = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: received.append(
+        len(payload.encode() if isinstance(payload, str) else payload))))
+    shape_requests_before = sum(path.startswith("/app/static/shapes/") for path in net.own_paths())
+    open_app(page, url(MAP_PATH + "?countries=NOR,SWE,DNK,FIN,ISL"))
+    wait_for_map(page, minimum=5)
+    geometry = page.locator(MAIN_PLOT).first.evaluate(
+        "(plot) => plot.data.filter(t => t.type === 'choropleth').map(t => t.geojson)")
+    assert geometry and all(isinstance(g, str) and g.startswith("/app/static/shapes/europe-") for g in geometry)
+    assert len(set(geometry)) == 1
+    page_bytes = sum(received)
+    assert 10_000 < page_bytes < 100_000, f"the map page took {page_bytes} bytes over the websocket"
+    received.clear()
+    page.locator('[data-testid="stSidebar"] .st-key-w_preset input[aria-label="Country group"]').click()
+    page.get_by_role("option", name="EU-27", exact=True).click()
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-testid="stCaptionContainer"]'))
+      .some(e => (e.textContent || '').includes('EU-27 ('))""", timeout=30_000)
+    wait_idle(page)
+    wait_for_map(page, minimum=27)
+    assert sum(received) < 80_000, f"a filter change took {sum(received)} bytes"
+    shape_requests = sum(path.startswith("/app/static/shapes/") for path in net.own_paths())
+    assert shape_requests - shape_requests_before == 1, "one fetch of the shapes for the page and its rerun"
+    net.assert_no_errors(since=mark)
+
+
 @dataclass
 class CountryChange:
     page: object

@@ -177,6 +177,61 @@ def test_map_geometry_is_shared_between_figures_and_never_changed(rate_map, geoj
     assert json.dumps(geojson, sort_keys=True) == before
 
 
+def test_the_screen_map_refers_to_the_published_shapes_and_the_export_figure_carries_them(rate_map, geojson):
+    fig = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2015, **FRAME)
+    url = "/app/static/shapes/europe-0123456789abcdef.json"
+    screen = figures.screen_figure(fig, geometry_url=url)
+    choropleths = [trace for trace in screen.data if trace.type == "choropleth"]
+    assert len(choropleths) == 3 and {trace.geojson for trace in choropleths} == {url}
+    # The same countries are drawn: each trace draws the features its locations name.
+    assert [list(t.locations) for t in choropleths] == [list(t.locations) for t in fig.data if t.type == "choropleth"]
+    assert "coordinates" not in screen.to_json() and "coordinates" in fig.to_json()
+    assert all(isinstance(t.geojson, dict) for t in fig.data if t.type == "choropleth"), "exports keep the shapes"
+    assert all(isinstance(t.geojson, dict) for t in figures.screen_figure(fig).data if t.type == "choropleth")
+
+
+class _Extracts:
+    def __init__(self, data_dir):
+        self.data_dir = data_dir
+
+
+@pytest.fixture
+def static_folder(tmp_path, monkeypatch):
+    static = tmp_path / "static"
+    monkeypatch.setattr(settings, "STATIC_DIR", static)
+    monkeypatch.setattr(settings, "PUBLISHED_SHAPES_DIR", static / "shapes")
+    return static
+
+
+def test_shapes_are_published_under_a_name_that_changes_with_their_content(tmp_path, static_folder):
+    from dashboard import basemap
+
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    shapes = extracts / basemap.FILE_NAME
+    shapes.write_text('{"type": "FeatureCollection", "features": [{"id": "NOR"}]}', encoding="utf-8")
+    first = basemap.published_url(_Extracts(extracts))
+    assert first.startswith("/app/static/shapes/europe-") and first.endswith(".json")
+    published = static_folder / first.removeprefix("/app/static/")
+    assert published.read_bytes() == shapes.read_bytes()
+    assert basemap.published_url(_Extracts(extracts)) == first
+    shapes.write_text('{"type": "FeatureCollection", "features": [{"id": "SWE"}]}', encoding="utf-8")
+    second = basemap.published_url(_Extracts(extracts))
+    assert second != first and (static_folder / second.removeprefix("/app/static/")).read_text().count("SWE") == 1
+    assert not list((static_folder / "shapes").glob(".*partial")), "no half-written copy left"
+
+
+def test_shapes_that_cannot_be_published_are_sent_inline(tmp_path, static_folder):
+    from dashboard import basemap
+
+    static_folder.mkdir()
+    (static_folder / "shapes").write_text("not a folder", encoding="utf-8")  # mkdir fails, like a read-only disk
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    (extracts / basemap.FILE_NAME).write_text('{"features": [{"id": "NOR"}]}', encoding="utf-8")
+    assert basemap.published_url(_Extracts(extracts)) is None
+
+
 def test_every_choropleth_point_carries_its_iso3(connection, geojson):
     frame = map_query(connection, ["NOR", "FIN"])
     fig = figures.make_map_figure(frame, geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2015, **FRAME)

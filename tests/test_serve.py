@@ -69,6 +69,8 @@ def test_the_proxy_pins_a_browser_by_a_validated_cookie_and_passes_websockets(tm
     assert "proxy_set_header Upgrade $http_upgrade;" in config and "proxy_read_timeout 1d;" in config
     assert "client_max_body_size 1m;" in config and "server_tokens off;" in config
     assert str(tmp_path) in config and "/var/" not in config  # pid, logs and temp files stay in its own folder
+    shapes = config.split("location /app/static/shapes/ {", 1)[1].split("}", 1)[0]
+    assert 'add_header Cache-Control "public, max-age=31536000, immutable" always;' in shapes
 
 
 @needs_nginx

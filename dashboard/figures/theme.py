@@ -170,11 +170,17 @@ def resized_figure(figure: go.Figure, height: float, legend_columns: int | None 
     return to_figure(spec)
 
 
-def screen_figure(figure: go.Figure) -> go.Figure:
+def screen_figure(figure: go.Figure, geometry_url: str | None = None) -> go.Figure:
     """The figure as the app shows it: no title, subtitle, footnote or source line inside the chart, because the
     page sets those as text that wraps on any screen (SVG text does not: on a phone it was cut at the right
-    edge). Exports keep them in the figure. An animated map keeps each year's caveats in its frames."""
+    edge). Exports keep them in the figure. An animated map keeps each year's caveats in its frames.
+    geometry_url: where the browser fetches a map's shapes (dashboard/basemap.py); its choropleths then refer to
+    them instead of carrying them (each draws only the features its `locations` name)."""
     spec = figure.to_dict()
+    if geometry_url:
+        for trace in spec["data"]:
+            if trace.get("type") == "choropleth" and isinstance(trace.get("geojson"), dict):
+                trace["geojson"] = geometry_url
     meta = spec["layout"].get("meta") or {}
     animation = meta.get("animation")
     if isinstance(animation, dict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import catalog, charts, db, figures, tables
+from dashboard import basemap, catalog, charts, db, figures, tables
 from dashboard.state import ViewState
 
 # Live charts kept per server process: a map view is about 2.4 MB in memory, a trend view about 0.6 MB.
@@ -66,14 +66,17 @@ def _catalog(version: tuple) -> catalog.Catalog:
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _chart(kind: str, state: ViewState, version: tuple) -> charts.ChartView:
-    return charts.build_chart(kind, connection(), load_catalog(), state)
+    # On screen a map refers to its shapes by URL (the browser fetches them once); exports carry them.
+    return charts.build_chart(kind, connection(), load_catalog(), state,
+                              geometry_url=basemap.published_url(connection()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _embed_figure(kind: str, state: ViewState, cut_px: float, version: tuple) -> object:
     view = _chart(kind, state, version)
     height = float(view.figure.layout.height or 600)
-    return figures.screen_figure(figures.resized_figure(view.figure, max(height - cut_px, 340), legend_columns=1))
+    return figures.screen_figure(figures.resized_figure(view.figure, max(height - cut_px, 340), legend_columns=1),
+                                 basemap.published_url(connection()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
