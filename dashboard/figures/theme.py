@@ -67,6 +67,9 @@ def merge_spec(target: dict[str, Any], updates: Mapping[str, Any]) -> dict[str, 
     return target
 
 
+EMPTY_TEMPLATE = {"data": {}, "layout": {}}
+
+
 def new_spec() -> Spec:
     return {"data": [], "layout": {}}
 
@@ -177,6 +180,9 @@ def screen_figure(figure: go.Figure, geometry_url: str | None = None) -> go.Figu
     geometry_url: where the browser fetches a map's shapes (dashboard/basemap.py); its choropleths then refer to
     them instead of carrying them (each draws only the features its `locations` name)."""
     spec = figure.to_dict()
+    # Plotly's default template (7 KB of a 36 KB map) styles nothing the figure does not set itself, and the app
+    # draws charts with Streamlit's template: it is not sent to the browser.
+    spec["layout"]["template"] = EMPTY_TEMPLATE
     if geometry_url:
         for trace in spec["data"]:
             if trace.get("type") == "choropleth" and isinstance(trace.get("geojson"), dict):
