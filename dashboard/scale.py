@@ -36,10 +36,11 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import schema, settings
+from dashboard import db, schema, settings
+from dashboard.build.facts import COVERAGE_QUERY
 
 SYNTHETIC = "SYNTHETIC"
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 YEARS = (1990, 2023)
 # Rows per Parquet row group. DuckDB 2.0 spends a fixed few microseconds per row group and filtered column even on
 # groups that its min/max statistics skip, so at 100 M rows 64 Ki-row groups (1,541 of them) made the app's map
@@ -154,6 +155,10 @@ def generate(scale: Scale | str, out_dir: Path | None = None, source_dir: Path =
         timings["facts_s"] = round(time.perf_counter() - t0, 2)
 
         t0 = time.perf_counter()
+        _write_fact_coverage(duck, staging)
+        timings["fact_coverage_s"] = round(time.perf_counter() - t0, 2)
+
+        t0 = time.perf_counter()
         _write_small_tables(duck, staging, src, regions, real_countries, indicators, real_indicators)
         for name in COPIED_FILES:
             shutil.copyfile(source_dir / name, staging / name)
@@ -252,6 +257,14 @@ def _write_facts(duck: duckdb.DuckDBPyConnection, path: Path, regions: list[str]
     """
     duck.execute(sql)
     return total
+
+
+def _write_fact_coverage(duck: duckdb.DuckDBPyConnection, staging: Path) -> None:
+    """The build's rollup of what the facts cover (the same query as the build), from the facts just written."""
+    duck.execute(f"create or replace view facts as select * from read_parquet('{staging / 'facts.parquet'}')")
+    duck.execute(f"copy ({db.load_query(COVERAGE_QUERY)}) to '{staging / 'fact_coverage.parquet'}' "
+                 f"(format parquet, compression zstd)")
+    duck.execute("drop view facts")
 
 
 def _write_small_tables(duck: duckdb.DuckDBPyConnection, staging: Path, src: dict[str, str], regions: list[str],

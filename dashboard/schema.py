@@ -32,6 +32,10 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
         "iso3 VARCHAR, year SMALLINT, indicator_id VARCHAR, sex VARCHAR, age_group VARCHAR, value DOUBLE,"
         "source_id VARCHAR, country_note BOOLEAN, flag VARCHAR, numerator DOUBLE, denominator DOUBLE,"
         "quality_flags VARCHAR, value_note VARCHAR")),
+    # What the facts cover (queries/build/fact_coverage.sql): the catalog reads this, not every fact.
+    Extract("fact_coverage", "fact_coverage.parquet", ("indicator_id", "sex", "age_group", "year", "source_id"),
+            _columns("indicator_id VARCHAR, sex VARCHAR, age_group VARCHAR, year SMALLINT, source_id VARCHAR,"
+                     "reports INTEGER")),
     Extract("indicators", "indicators.parquet", ("indicator_id",), _columns(
         "indicator_id VARCHAR, label VARCHAR, topic VARCHAR, unit VARCHAR, kind VARCHAR, definition VARCHAR,"
         "caveat VARCHAR, source_id VARCHAR")),

@@ -7,10 +7,9 @@ with families as (
         case when s.publisher like 'EMCDDA%' or s.source_id like 'DPA-SB%' then 'EMCDDA'
              when s.source_id like 'NAT-%' then 'national' end as family,
         case when s.publisher like 'EMCDDA%' then s.edition end as edition,
-        f.year
-    from facts f
+        c.year
+    from fact_coverage c  -- the build's rollup of the facts: years with a value, per source
     join sources s using (source_id)
-    where f.value is not null
 )
 
 select family, max(edition) as edition, min(year) as year_min, max(year) as year_max

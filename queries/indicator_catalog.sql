@@ -5,11 +5,10 @@
 --          that have data), year_min, year_max, map_year (latest year in which at least 80% of the best
 --          year's number of countries report: the map's default, so it does not open on a half-empty year)
 with combos as (
-    -- one scan: reports per indicator, breakdown and year (one fact per country, so a count of countries);
-    -- the lists and the map year below then read these few rows, not every fact
-    select indicator_id, sex, age_group, year, count(*) as reports
-    from facts
-    where value is not null
+    -- reports per indicator, breakdown and year (one fact per country, so a count of countries), from the
+    -- build's rollup of the facts (queries/build/fact_coverage.sql): a few hundred rows at any size of facts
+    select indicator_id, sex, age_group, year, sum(reports) as reports
+    from fact_coverage
     group by indicator_id, sex, age_group, year
 ),
 

@@ -20,8 +20,9 @@ import pytest
 
 from tests.fixture_data import write_extracts
 
-FIXTURE_DIR = write_extracts(Path(tempfile.mkdtemp(prefix="dpa-fixture-extracts-")))
+FIXTURE_DIR = Path(tempfile.mkdtemp(prefix="dpa-fixture-extracts-"))
 os.environ["DPA_DATA_DIR"] = str(FIXTURE_DIR)
+write_extracts(FIXTURE_DIR)  # its rollup is made by the build's code, which reads settings: after DPA_DATA_DIR
 
 from dashboard import db, settings  # noqa: E402 (settings reads DPA_DATA_DIR when first imported)
 

@@ -253,6 +253,10 @@ def write_extracts(folder: Path) -> Path:
         extract = schema.BY_FILE[file_name]
         table = pa.Table.from_pylist(rows(), schema=schema.arrow_schema(extract))
         pq.write_table(schema.conform(file_name, table), folder / file_name)
+        if file_name == "facts.parquet":  # the build's rollup, made the build's way
+            from dashboard.build.facts import fact_coverage_table  # imports settings: only after the fixture is set
+
+            pq.write_table(fact_coverage_table(table), folder / "fact_coverage.parquet")
     shapes = {"type": "FeatureCollection", "features": [_square(c["iso3"]) for c in COUNTRIES if c["on_map"]]}
     (folder / schema.MAP_SHAPES).write_text(json.dumps(shapes), encoding="utf-8")
     return folder

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard import __main__, build, contracts, db, schema, settings
+from dashboard.build.facts import fact_coverage_table
 
 # The committed extracts (settings.DATA_DIR points at the tests' fixture extracts).
 SHIPPED = settings.SHIPPED_DATA_DIR
@@ -116,6 +117,7 @@ NOR_2014_RATE = NOR_2014 | {"indicator_id": "drd_deaths_per_million_15_64"}
 NOR_2014_MEAN_AGE = NOR_2014 | {"indicator_id": "drd_mean_age_at_death"}
 # Germany reported no age bands before 2003: its rate uses deaths at all ages and is flagged.
 DEU_2000_RATE = NOR_2014_RATE | {"iso3": "DEU", "year": 2000}
+COVERAGE_NOR_2014 = {"indicator_id": "drd_deaths", "sex": "total", "age_group": "total", "year": 2014}
 PILOT = {"programme_id": "NO-HAB-PILOT"}
 CLAIM = {"claim_id": "NO-START-2020"}
 
@@ -154,6 +156,11 @@ VIOLATIONS = {
                                  "rate drd_deaths_per_million_15_64 NLD 1995 is 0.0, its definition gives 6.6"),
     "mean-age-150": ("facts_plausible_values", "facts.parquet", change_row(NOR_2014_MEAN_AGE, value=150.0),
                      "implausible value 150.0 for NOR 2014 drd_mean_age_at_death"),
+    "duplicate-coverage": ("fact_coverage_grain", "fact_coverage.parquet", add_row(COVERAGE_NOR_2014),
+                           "duplicate fact_coverage row drd_deaths total total 2014 DPA-SB2019-DRD-TOTAL (2 rows)"),
+    "stale-coverage": ("fact_coverage_matches_facts", "fact_coverage.parquet",
+                       change_row(COVERAGE_NOR_2014, reports=27),
+                       "fact_coverage drd_deaths total/total 2014 DPA-SB2019-DRD-TOTAL says 27, facts have 28 values"),
     "indicator-without-data": ("indicators_have_data", "indicators.parquet",
                                add_row({"indicator_id": "drd_deaths"}, indicator_id="drd_hospital_admissions"),
                                "indicator without data: drd_hospital_admissions"),
@@ -212,10 +219,14 @@ ALSO_BREAKS = {"rate-5000": "drd_rates_match_definition", "population-zero": "dr
 
 
 def broken_copy(tmp_path: Path, file_name: str, change: Change) -> Path:
-    """A copy of the shipped extracts with one table changed."""
+    """A copy of the shipped extracts with one table changed (changed facts with their rollup made again, as a
+    build that wrote them would)."""
     folder = tmp_path / "extracts"
     shutil.copytree(SHIPPED, folder)
-    pq.write_table(change(pq.read_table(folder / file_name)), folder / file_name)
+    changed = change(pq.read_table(folder / file_name))
+    pq.write_table(changed, folder / file_name)
+    if file_name == "facts.parquet":
+        pq.write_table(fact_coverage_table(changed), folder / "fact_coverage.parquet")
     return folder
 
 

@@ -321,7 +321,9 @@ BREAKAGES = {
     "facts-without-value": ("facts.parquet", _drop_value, "column 'value' is missing", "indicator_map",
                             "programme_claims"),
     "facts-year-varchar": ("facts.parquet", _year_as_text, "column 'year' has type VARCHAR, expected SMALLINT",
-                           "indicator_catalog", "source_list"),
+                           "indicator_trend", "indicator_catalog"),  # the catalog reads the build's rollup
+    "coverage-deleted": ("fact_coverage.parquet", Path.unlink, "file is missing", "indicator_catalog",
+                         "indicator_map"),
 }
 PARAMS = {
     "indicator_trend": TREND,

@@ -188,7 +188,6 @@ def test_the_screen_map_refers_to_the_published_shapes_and_the_export_figure_car
     assert "coordinates" not in screen.to_json() and "coordinates" in fig.to_json()
     # Nor Plotly's default template (Streamlit styles the chart; the figure sets its own look).
     assert len(json.dumps(json.loads(screen.to_json())["layout"]["template"])) < 80
-    assert "E5ECF6" in fig.to_json()
     assert all(isinstance(t.geojson, dict) for t in fig.data if t.type == "choropleth"), "exports keep the shapes"
     assert all(isinstance(t.geojson, dict) for t in figures.screen_figure(fig).data if t.type == "choropleth")
 

@@ -7,7 +7,10 @@ from typing import NamedTuple
 
 import pyarrow as pa
 
+from dashboard import db, schema
 from dashboard.sources import SourceError
+
+COVERAGE_QUERY = "build/fact_coverage"
 
 
 class Fact(NamedTuple):
@@ -75,3 +78,10 @@ def _facts_table(facts: list[Fact], flag_labels: dict[str, str], flags_path: Pat
                                pa.string()),
     })
 
+
+
+def fact_coverage_table(facts: pa.Table) -> pa.Table:
+    """fact_coverage.parquet: what the facts cover per indicator, breakdown, year and source
+    (queries/build/fact_coverage.sql), so that the pages' first queries never scan every fact."""
+    rows = db.run_on_tables(COVERAGE_QUERY, {"facts": facts})
+    return pa.Table.from_pylist(rows, schema=schema.arrow_schema(schema.EXTRACTS["fact_coverage"]))

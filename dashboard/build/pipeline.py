@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from dashboard import sources
 from dashboard.build.deaths import _derive_death_rows, _derived_death_sources
-from dashboard.build.facts import Fact, _apply_series_flags, _facts_table, _headline_sources
+from dashboard.build.facts import Fact, _apply_series_flags, _facts_table, _headline_sources, fact_coverage_table
 from dashboard.build.inputs import (
     EMCDDA_OST_BY_MEDICATION,
     EMCDDA_WIDE_TABLES,
@@ -177,7 +177,8 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     claims_table = pa.table({column: pa.array([c[column] or None for c in claims], pa.string())
                              for column in CLAIM_COLUMNS})
     return {
-        "facts.parquet": facts_table, "indicators.parquet": indicators_table,
+        "facts.parquet": facts_table, "fact_coverage.parquet": fact_coverage_table(facts_table),
+        "indicators.parquet": indicators_table,
         "countries.parquet": countries_table, "population.parquet": population_table,
         "programmes.parquet": programmes_table, "programme_claims.parquet": claims_table,
         "programme_sources.parquet": programme_sources_table, "programme_sites.parquet": sites_table,
