@@ -11,6 +11,8 @@ walk:       map, a filter change, trends, programmes, data & sources, map again,
 websocket: the bytes Chromium receives over the app's websocket to draw the map page, per filter change to
             a state never shown before (the largest of the first three) and to one shown before (median), and
             per page of the walk (ws_kb).
+map year:   the map's own year slider moved a year back and forth with the keyboard (the page's fragment
+            reruns, the sidebar does not): repaint time and bytes, as above.
 Only 127.0.0.1 is contacted: the app serves everything itself.
 """
 
@@ -160,11 +162,42 @@ def cold_start_and_repaint(data_dir: Path | None, repaints: int, timeout_s: floa
             result["repaint_first_three_ms"] = [round(s * 1000, 1) for s in first]  # charts not yet cached
             result["ws_kb_filter_change_new"] = round(max(new_bytes) / 1000, 1)
             result["ws_kb_filter_change_seen"] = round(sorted(seen_bytes)[len(seen_bytes) // 2] / 1000, 1)
+            result.update(_map_year_repaints(page, received, repaints, timeout_s))
             result["how"] = "sidebar 'Country group' option click -> chart subtitle above the chart + 1 animation frame"
         finally:
             browser.close()
             server.stop()
     return result
+
+
+JS_HEADING_ENDS = """(suffix) => Array.from(document.querySelectorAll('[data-testid="stMain"] h3'))
+  .some(e => (e.textContent || '').endsWith(suffix))"""
+
+
+def _map_year_repaints(page, received: WebsocketBytes, repaints: int, timeout_s: float) -> dict:
+    """The map's own year slider moved with the keyboard, a year back then forward in turn: the map page's
+    fragment reruns (its controls, chart and text), not the sidebar. Timed from the key press to the chart
+    heading naming the new year, then one animation frame."""
+    slider = page.locator('.st-key-w_year input')
+    year = int(slider.get_attribute("aria-valuenow") or slider.input_value())
+    times, new_bytes, seen_bytes = [], [], []
+    for i in range(repaints + 1):
+        key, year = ("ArrowLeft", year - 1) if i % 2 == 0 else ("ArrowRight", year + 1)
+        slider.focus()
+        before = received.total
+        t0 = time.perf_counter()
+        page.keyboard.press(key)
+        page.wait_for_function(JS_HEADING_ENDS, arg=f", {year}", timeout=timeout_s * 1000, polling="raf")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+        seconds = time.perf_counter() - t0
+        _wait_idle(page, timeout_s * 1000)
+        if i == 0:
+            new_bytes.append(received.total - before)  # a year not shown before: its chart is built
+        else:
+            times.append(seconds)
+            seen_bytes.append(received.total - before)
+    return {"repaint_map_year": summarise(times), "ws_kb_map_year_new": round(new_bytes[0] / 1000, 1),
+            "ws_kb_map_year_seen": round(sorted(seen_bytes)[len(seen_bytes) // 2] / 1000, 1)}
 
 
 def walk_rss(data_dir: Path | None, timeout_s: float) -> dict:

@@ -190,6 +190,64 @@ def test_the_map_fetches_its_shapes_once_and_its_messages_carry_only_values(new_
     net.assert_no_errors(since=mark)
 
 
+JS_COUNTRY_CENTRE = """(code) => {
+  const path = Array.from(document.querySelectorAll('path.choroplethlocation'))
+    .find(p => p.__data__ && p.__data__.loc === code);
+  if (!path) return null;
+  const box = path.getBoundingClientRect();
+  return {x: box.x + box.width / 2, y: box.y + box.height / 2};
+}"""
+
+
+def sidebar_deltas(frames: list[bytes]) -> int:
+    """How many of Streamlit's messages drew something into the sidebar (delta path root 1; the main area is 0)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    count = 0
+    for frame in frames:
+        message = ForwardMsg.FromString(frame)
+        if message.WhichOneof("type") == "delta" and list(message.metadata.delta_path)[:1] == [1]:
+            count += 1
+    return count
+
+
+def test_a_new_map_year_reruns_the_map_alone_and_a_click_on_the_map_the_whole_page(new_page, url, net):
+    """The map's own controls, chart and text are a fragment: a new year redraws them and nothing in the sidebar.
+    A click on a country the sidebar must then list reruns the whole page."""
+    mark = net.checkpoint()
+    page = new_page()
+    frames: list[bytes] = []
+    page.on("websocket", lambda socket: socket.on(
+        "framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode())))
+    open_app(page, url(MAP_PATH + "?countries=NOR,SWE,DNK&year=2016"))
+    wait_for_map(page, minimum=3)
+    assert sidebar_deltas(frames) > 5, "the first run draws the sidebar"
+    frames.clear()
+    page.locator('.st-key-w_year input').focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] h3'))
+      .some(e => (e.textContent || '').endsWith(', 2015'))""", timeout=30_000)
+    wait_idle(page)
+    assert query(page.url)["year"] == ["2015"]
+    assert frames and sidebar_deltas(frames) == 0, "a new map year redraws nothing in the sidebar"
+    assert selected_countries(page) == ["Norway", "Sweden", "Denmark"]
+
+    frames.clear()
+    centre = page.evaluate(JS_COUNTRY_CENTRE, "FIN")
+    assert centre, "Finland is drawn as an unselected neighbour"
+    page.mouse.click(centre["x"], centre["y"])
+    page.wait_for_function("() => new URLSearchParams(location.search).get('countries') === 'NOR,SWE,DNK,FIN'",
+                           timeout=30_000)
+    wait_idle(page)
+    deadline = time.monotonic() + 30
+    while "Finland" not in selected_countries(page) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert selected_countries(page) == ["Norway", "Sweden", "Denmark", "Finland"], "the sidebar lists the click"
+    assert sidebar_deltas(frames) > 0, "the click reran the whole page"
+    assert query(page.url)["year"] == ["2015"], "the year chosen in the fragment is kept"
+    net.assert_no_errors(since=mark)
+
+
 @dataclass
 class CountryChange:
     page: object

@@ -130,6 +130,22 @@ def current_state(page: str) -> ViewState:
     return state
 
 
+def fragment_state(page: str, drawn: ViewState, owns: tuple[str, ...]) -> ViewState:
+    """The state a page's fragment draws. The fragment (the page's own controls, its chart and their text)
+    reruns alone when one of its widgets changes the fields it owns, so a new map year does not redraw the
+    sidebar; its widgets' callbacks have written the new state to the URL. A change beyond those fields (a
+    click on the map adds a country the sidebar must list) reruns the whole page instead."""
+    synced = st.session_state.get(session.SYNCED)
+    if not synced:
+        return drawn
+    state = replace(view_state.from_query_string(synced, data.load_catalog())[0], page=page)
+    beyond = replace(state, **{name: getattr(drawn, name) for name in owns}) != drawn
+    if beyond and st.session_state.get(session.WHOLE_PAGE_RERUN) != synced:
+        st.session_state[session.WHOLE_PAGE_RERUN] = synced  # once per state: never a loop of reruns
+        st.rerun(scope="app")
+    return state
+
+
 def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
     sidebar = st.sidebar
     sidebar.header("Filters")

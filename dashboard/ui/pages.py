@@ -83,10 +83,22 @@ def _state_with_countries(page: str) -> ViewState | None:
     return None
 
 
+# The state fields each page's fragment owns: its own controls change them and only the fragment reruns.
+MAP_OWNS = ("year", "colours", "animate")
+TRENDS_OWNS = ("scale", "index_base")
+
+
 def map_page() -> None:
     state = _state_with_countries("map")
     if state is None:
         return
+    _map_fragment(state)
+
+
+@st.fragment
+def _map_fragment(drawn: ViewState) -> None:
+    """Title, map controls, chart and text: a new map year, colour scale or view reruns only these."""
+    state = filters.fragment_state("map", drawn, MAP_OWNS)
     ranked = st.session_state.get(session.MAP_VIEW) == MAP_VIEWS[1]  # only the chart shown is built and drawn
     render_map(content.map_content(data, state, ranked=ranked), controls=lambda: _map_controls(state))
 
@@ -126,8 +138,14 @@ def trends_page() -> None:
     state = _state_with_countries("trends")
     if state is None:
         return
-    render_trends(content.trends_content(data, state),
-                  controls=lambda: filters.trend_controls("trends", state))
+    _trends_fragment(state)
+
+
+@st.fragment
+def _trends_fragment(drawn: ViewState) -> None:
+    """Title, axis and index controls, the charts and their text: a new axis or index reruns only these."""
+    state = filters.fragment_state("trends", drawn, TRENDS_OWNS)
+    render_trends(content.trends_content(data, state), controls=lambda: filters.trend_controls("trends", state))
 
 
 def render_trends(page: content.TrendsContent, controls=None, in_app: bool = True) -> None:

@@ -26,6 +26,7 @@ COLOURS = "w_colours"  # the map's colour scale: one for the selected years, or 
 ANIMATE = "w_animate"  # the map plays through the years in the browser
 
 SYNCED = "_synced_query"  # the canonical query string the widgets were last loaded from
+WHOLE_PAGE_RERUN = "_whole_page_rerun"  # the state a page fragment last asked the whole page to be drawn for
 MAP_CHART = "map_chart"  # the map's selection event (a click adds the country)
 MAP_VIEW = "w_map_view"  # the map page's switch: the map or the ranked bars
 
