@@ -6,10 +6,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import deck as meeting_deck
+from dashboard.ui import export_panel
 from tests.apptest_support import open_page
 
 
+def open_export_panel(app: AppTest, kind: str) -> AppTest:
+    """Open a chart's export panel, as a click on it does: its contents are drawn only while it is open."""
+    app.session_state[export_panel.panel_key(kind)] = True
+    return app.run()
+
+
 def add_current_view(app: AppTest, kind: str, note: str) -> None:
+    open_export_panel(app, kind)
     app.text_area(key=f"note_{kind}").input(note)
     app.button(key=f"add_{kind}").click().run()
     assert not app.exception
@@ -77,6 +85,8 @@ def test_a_damaged_deck_link_says_so_and_keeps_the_page():
 
 def test_export_panel_offers_every_format():
     app = open_page("trends", countries="NOR")
+    assert not app.get("download_button"), "a closed panel draws nothing"
+    open_export_panel(app, "trend")
     labels = {button.proto.label for button in app.get("download_button")}
     assert {"PNG for slides", "PNG for print (300 dpi)", "SVG", "PDF", "Interactive HTML (offline)",
             "Data (CSV)", "Data and sources (XLSX)"} <= labels

@@ -37,10 +37,16 @@ def _add_to_deck(view: ChartView, note_key: str) -> None:
 
 
 def render(view: ChartView, key: str | None = None) -> None:
-    """The panel under one chart; `key` tells two charts of one kind on a page apart (default: the kind)."""
+    """The panel under one chart; `key` tells two charts of one kind on a page apart (default: the kind).
+
+    Its contents are drawn only while it is open (opening it reruns the page's fragment): closed, they were
+    a quarter of every rerun's messages, and the embed code's highlighter cost half a second of a cold start."""
     key = key or view.kind
+    panel = st.expander("Export this chart or add it to a meeting", key=panel_key(key), on_change="rerun")
+    if not panel.open:
+        return
     browser = export.browser_available()
-    with st.expander("Export this chart or add it to a meeting"):
+    with panel:
         st.caption(f"Files carry the title, filters, source, export date and a link back to this view. "
                    f"Data exports hold exactly the rows of queries/{view.query_name}.sql behind the chart.")
         columns = st.columns(4)
@@ -59,6 +65,11 @@ def render(view: ChartView, key: str | None = None) -> None:
         st.text_area("Speaker note for the meeting deck (optional)", key=note_key, max_chars=2000, height=80)
         st.button("Add this view to the meeting deck", key=f"add_{key}", icon=":material/playlist_add:",
                   on_click=_add_to_deck, args=(view, note_key))
+
+
+def panel_key(key: str) -> str:
+    """The session key of a chart's export panel (True while it is open)."""
+    return f"export_{key}"
 
 
 def app_base_url() -> str | None:
