@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 import pandas as pd
+import pyarrow as pa
 
 from dashboard import charts, db, site, tables
 from dashboard.catalog import Catalog, load_catalog
@@ -91,7 +92,9 @@ class Disagreement:
 @dataclass(frozen=True)
 class ProgrammeSources:
     label: str
-    table: pd.DataFrame  # field, source, kind, quote, link, read on
+    # field, source, kind, quote, link, read on. Arrow, not pandas: the page draws a dozen of these, and turning
+    # DataFrames into Arrow for the browser was half of the programme page's rerun.
+    table: pa.Table
 
 
 @dataclass(frozen=True)
@@ -214,12 +217,13 @@ def _sources_per_programme(programmes: pd.DataFrame, cited_rows: pd.DataFrame) -
         cited = by_programme.get(row["programme_id"], [])
         found.append(ProgrammeSources(
             f"{row['country']}: {row['programme_name']} ({len(cited)} sources by field)",
-            pd.DataFrame({"Field": [c["field"].replace("_", " ") for c in cited],
-                          "Source": [c["source_title"] for c in cited],
-                          "Kind": [c["source_kind"] for c in cited],
-                          "Quote": [c["quote"] for c in cited],
-                          "Link": [c["source_url"] or f"no URL: {c['no_url_reason']}" for c in cited],
-                          "Read on": [c["accessed"] for c in cited]})))
+            pa.table({"Field": pa.array([c["field"].replace("_", " ") for c in cited], pa.string()),
+                      "Source": pa.array([c["source_title"] for c in cited], pa.string()),
+                      "Kind": pa.array([c["source_kind"] for c in cited], pa.string()),
+                      "Quote": pa.array([c["quote"] for c in cited], pa.string()),
+                      "Link": pa.array([c["source_url"] or f"no URL: {c['no_url_reason']}" for c in cited],
+                                       pa.string()),
+                      "Read on": pa.array([c["accessed"] for c in cited], pa.string())})))
     return tuple(found)
 
 

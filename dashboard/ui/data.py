@@ -1,20 +1,30 @@
-"""Cached access to the extracts for the UI: one shared connection, cached catalog and charts.
+"""Cached access to the extracts for the UI: one shared connection, cached catalog, charts and page contents.
 
-The catalog, the finished charts and the query tables are kept as live objects (st.cache_resource), shared by
-every session: st.cache_data would unpickle a fresh copy on every rerun, and unpickling a Plotly figure
-re-validates all of it (about as slow as building it again; see docs/performance.md). Charts and the catalog
-are read-only: never mutate what chart() or load_catalog() return. query() hands out copy-on-write copies.
+The catalog, the finished charts, the query tables and the pages' contents are kept as live objects
+(st.cache_resource), shared by every session: st.cache_data would unpickle a fresh copy on every rerun, and
+unpickling a Plotly figure re-validates all of it (about as slow as building it again; see docs/performance.md).
+They are read-only: never mutate what chart(), load_catalog() or page_content() return. query() hands out
+copy-on-write copies.
+
+Cache keys are short strings (the state's repr, the extracts' version): Streamlit's hasher walking a view state
+and the version tuple cost about 2 ms per cached call, a dozen calls a rerun. The objects themselves are passed
+as `_`-prefixed arguments, which Streamlit does not hash.
 """
 
 from __future__ import annotations
 
+import sys
+
 import streamlit as st
 
-from dashboard import basemap, catalog, charts, db, figures, tables
+from dashboard import basemap, catalog, charts, content, db, figures, tables
 from dashboard.state import ViewState
 
 # Live charts kept per server process: a map view is about 2.4 MB in memory, a trend view about 0.6 MB.
 CHART_ENTRIES = 64
+# What each page shows for a state (dashboard/content.py), read through this module's cached functions.
+PAGE_CONTENT = {"map": content.map_content, "trends": content.trends_content,
+                "programmes": content.programmes_content, "data": content.data_content}
 
 
 @st.cache_resource(show_spinner=False)
@@ -23,20 +33,32 @@ def connection() -> db.Connection:
     return db.connect()
 
 
+def _version() -> str:
+    """The extract files' modification times and sizes, as a cache key: a rebuild while the server runs is
+    picked up at once, and nothing made from broken files is kept."""
+    return repr(db.data_version(connection()))
+
+
 def load_catalog() -> catalog.Catalog:
     """The indicators and countries (immutable dataclasses), rebuilt when the extracts change on disk."""
-    return _catalog(db.data_version(connection()))
+    return _catalog(_version())
 
 
 def chart(kind: str, state: ViewState) -> charts.ChartView:
     """A finished chart, cached on the chart kind, the bound filter state and the extracts' version."""
-    return _chart(kind, state, db.data_version(connection()))
+    return _chart(kind, repr(state), _version(), state)
+
+
+def page_content(page: str, state: ViewState, **options) -> object:
+    """A page's content for a state (charts, tables and texts: dashboard/content.py), built once per state and
+    version of the extracts rather than at every rerun."""
+    return _page_content(page, repr(state), repr(sorted(options.items())), _version(), state, options)
 
 
 def embed_figure(kind: str, state: ViewState, cut_px: float) -> object:
     """A chart as the chart-only page draws it (shorter, one key entry a row, text beside it), built once per
     state: every reader of an article with an embed opens it."""
-    return _embed_figure(kind, state, cut_px, db.data_version(connection()))
+    return _embed_figure(kind, repr(state), cut_px, _version(), state)
 
 
 def query(name: str, **params) -> object:
@@ -44,51 +66,55 @@ def query(name: str, **params) -> object:
 
     A shallow copy of the cached table: no data is copied, and with pandas' copy-on-write a caller that changes
     it changes only its own copy."""
-    return _query(name, db.data_version(connection()), **params).copy(deep=False)
+    return _query(name, repr(sorted(params.items())), _version(), params).copy(deep=False)
 
 
 def programme_table(state: ViewState) -> object:
     """The programme table for the timeline's countries, built once per filter state rather than every rerun."""
-    return _programme_table(state, db.data_version(connection()))
+    return _programme_table(repr(state), _version(), state)
 
 
 def definitions_table() -> object:
     """The indicators' definitions and caveats, built once per version of the extracts."""
-    return _definitions_table(db.data_version(connection()))
+    return _definitions_table(_version())
 
 
-# The version argument (the extract files' modification times and sizes) is part of each cache key, so a
-# rebuild while the server runs is picked up at once, and a catalog made from broken files is not kept.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _catalog(version: tuple) -> catalog.Catalog:
+def _catalog(version: str) -> catalog.Catalog:
     return catalog.load_catalog(connection())
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
-def _chart(kind: str, state: ViewState, version: tuple) -> charts.ChartView:
+def _chart(kind: str, state_key: str, version: str, _state: ViewState) -> charts.ChartView:
     # On screen a map refers to its shapes by URL (the browser fetches them once); exports carry them.
-    return charts.build_chart(kind, connection(), load_catalog(), state,
+    return charts.build_chart(kind, connection(), load_catalog(), _state,
                               geometry_url=basemap.published_url(connection()))
 
 
+@st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
+def _page_content(page: str, state_key: str, options_key: str, version: str, _state: ViewState,
+                  _options: dict) -> object:
+    return PAGE_CONTENT[page](sys.modules[__name__], _state, **_options)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _embed_figure(kind: str, state: ViewState, cut_px: float, version: tuple) -> object:
-    view = _chart(kind, state, version)
+def _embed_figure(kind: str, state_key: str, cut_px: float, version: str, _state: ViewState) -> object:
+    view = chart(kind, _state)
     height = float(view.figure.layout.height or 600)
     return figures.screen_figure(figures.resized_figure(view.figure, max(height - cut_px, 340), legend_columns=1),
                                  basemap.published_url(connection()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _query(name: str, version: tuple, **params) -> object:
-    return db.run_query(connection(), name, **params)
+def _query(name: str, params_key: str, version: str, _params: dict) -> object:
+    return db.run_query(connection(), name, **_params)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _programme_table(state: ViewState, version: tuple) -> object:
-    return tables.programme_table(chart("timeline", state).data)
+def _programme_table(state_key: str, version: str, _state: ViewState) -> object:
+    return tables.programme_table(chart("timeline", _state).data)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _definitions_table(version: tuple) -> object:
+def _definitions_table(version: str) -> object:
     return tables.definitions_table(load_catalog())

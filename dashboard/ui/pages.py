@@ -100,7 +100,7 @@ def _map_fragment(drawn: ViewState) -> None:
     """Title, map controls, chart and text: a new map year, colour scale or view reruns only these."""
     state = filters.fragment_state("map", drawn, MAP_OWNS)
     ranked = st.session_state.get(session.MAP_VIEW) == MAP_VIEWS[1]  # only the chart shown is built and drawn
-    render_map(content.map_content(data, state, ranked=ranked), controls=lambda: _map_controls(state))
+    render_map(data.page_content("map", state, ranked=ranked), controls=lambda: _map_controls(state))
 
 
 def _map_controls(state: ViewState):
@@ -145,7 +145,7 @@ def trends_page() -> None:
 def _trends_fragment(drawn: ViewState) -> None:
     """Title, axis and index controls, the charts and their text: a new axis or index reruns only these."""
     state = filters.fragment_state("trends", drawn, TRENDS_OWNS)
-    render_trends(content.trends_content(data, state), controls=lambda: filters.trend_controls("trends", state))
+    render_trends(data.page_content("trends", state), controls=lambda: filters.trend_controls("trends", state))
 
 
 def render_trends(page: content.TrendsContent, controls=None, in_app: bool = True) -> None:
@@ -175,7 +175,7 @@ def programmes_page() -> None:
     state = _state_with_countries("programmes")
     if state is None:
         return
-    render_programmes(content.programmes_content(data, state))
+    render_programmes(data.page_content("programmes", state))
 
 
 def render_programmes(page: content.ProgrammesContent) -> None:
@@ -204,7 +204,7 @@ def data_page() -> None:
     state = _state_with_countries("data")
     if state is None:
         return
-    render_data(content.data_content(data, state))
+    render_data(data.page_content("data", state))
 
 
 def people_columns(table, unit: str | None = None, **overrides) -> dict:
