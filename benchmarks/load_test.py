@@ -14,11 +14,13 @@ with a think time between reruns. Each rerun is timed from sending the BackMsg t
 
 Errors: an Exception element in any delta, an st.error alert, a script that did not finish successfully, a
 page_not_found, a rerun without script_finished within --rerun-timeout, or a failed/closed connection. The app
-process's RSS (with its child processes, psutil) is sampled every second; memory is called flat after warm-up
-when the mean of the last third of the run is within --flat-percent of the mean of the middle third.
+process's RSS (with its child processes, psutil) is sampled every second, in total and per Streamlit worker;
+memory is called flat after warm-up when the mean of the last third of the run is within --flat-percent of the
+mean of the middle third, for the total and for every worker.
 
-Bounded: at most 200 sessions, 900 s and --max-reruns reruns; only loopback hosts (127.0.0.1, localhost, ::1)
-are accepted, and proxies are bypassed. Results: a table on stdout and JSON in benchmarks/results/load.json.
+Bounded: at most 200 sessions, 3,900 s (a 60-minute soak) and --max-reruns reruns; only loopback hosts
+(127.0.0.1, localhost, ::1) are accepted, and proxies are bypassed. Results: a table on stdout and JSON in
+benchmarks/results/load.json.
 Exit status 1 when there were errors, 0 otherwise (the latency and memory targets are reported, not enforced).
 """
 
@@ -56,7 +58,7 @@ from dashboard.catalog import PRESET_LABELS, Catalog, load_catalog  # noqa: E402
 
 PAGES = ("map", "trends", "programmes", "data")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-MAX_SESSIONS, MAX_SECONDS = 200, 900
+MAX_SESSIONS, MAX_SECONDS = 200, 3900  # a 60-minute soak, with its warm-up
 RESULTS = REPO / "benchmarks" / "results" / "load.json"
 TARGET_P95_MS = 1000
 ERROR_EXAMPLES = 20
@@ -152,12 +154,28 @@ def percentiles(seconds: list[float]) -> dict:
 
 
 class MemorySampler(threading.Thread):
-    """RSS of the app process and its children, once a second: [(seconds since start, MB), ...]."""
+    """RSS of the app process and its children, once a second: [(seconds since start, MB), ...], and of each
+    Streamlit worker under it (`serve` runs several): {pid: [(seconds, MB), ...]}."""
 
     def __init__(self, pid: int | None, started: float):
         super().__init__(daemon=True)
         self.pid, self.started, self.samples = pid, started, []
+        self.per_worker: dict[int, list[tuple[float, float]]] = {}
         self.stopped = threading.Event()
+
+    def worker_rss_mb(self) -> dict[int, float]:
+        try:
+            process = psutil.Process(self.pid)
+            found = {}
+            for child in [process, *process.children(recursive=True)]:
+                try:
+                    if "streamlit" in " ".join(child.cmdline()):
+                        found[child.pid] = child.memory_info().rss / 2**20
+                except psutil.Error:
+                    pass
+            return found
+        except psutil.Error:
+            return {}
 
     def cpu_seconds(self) -> float | None:
         """User + system CPU time of the app process and its live children (the workers behind serve) so far."""
@@ -188,9 +206,11 @@ class MemorySampler(threading.Thread):
 
     def run(self) -> None:
         while self.pid and not self.stopped.wait(1.0):
-            rss = self.rss_mb()
+            rss, at = self.rss_mb(), round(time.monotonic() - self.started, 2)
             if rss is not None:
-                self.samples.append((round(time.monotonic() - self.started, 2), round(rss, 1)))
+                self.samples.append((at, round(rss, 1)))
+            for pid, mb in self.worker_rss_mb().items():
+                self.per_worker.setdefault(pid, []).append((at, round(mb, 1)))
 
 
 def memory_report(samples: list[tuple[float, float]], flat_percent: float) -> dict:
@@ -432,7 +452,7 @@ async def drive(base: str, catalog: Catalog, args: argparse.Namespace, results: 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=30, help="concurrent sessions (default 30, at most 200)")
-    parser.add_argument("--seconds", type=float, default=60, help="how long to hold the load (default 60, max 900)")
+    parser.add_argument("--seconds", type=float, default=60, help="how long to hold the load (default 60, max 3900)")
     parser.add_argument("--url", help="attach to a running app at this loopback URL instead of starting one")
     parser.add_argument("--pid", type=int, help="the running app's process id (attach mode; found by port if omitted)")
     parser.add_argument("--data-dir", help="DPA_DATA_DIR for the app this script starts")
@@ -483,6 +503,12 @@ def print_table(report: dict) -> None:
               f"{'flat' if memory['flat_after_warmup'] else 'GROWING'}")
     else:
         print(f"memory: {memory.get('note')}")
+    for pid, worker in memory.get("per_worker", {}).items():
+        if "start_mb" in worker:
+            print(f"  worker {pid} (MB): after warm-up {worker['after_warmup_mb']}, middle third "
+                  f"{worker['middle_third_mean_mb']}, last third {worker['last_third_mean_mb']} "
+                  f"({worker['growth_last_vs_middle_percent']:+.1f}%, {worker['slope_after_warmup_mb_per_min']:+.2f} "
+                  f"MB/min), peak {worker['peak_mb']}")
     targets = report["targets"]
     print("targets: " + ", ".join(f"{name} {'ok' if ok else 'MISSED'}" for name, ok in targets.items()))
 
@@ -523,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
     everything = [s for page in PAGES for s in results.latencies[page]]
     latency = {page: percentiles(results.latencies[page]) for page in PAGES} | {"all": percentiles(everything)}
     memory = memory_report(sampler.samples, args.flat_percent)
+    memory["per_worker"] = {str(pid): memory_report(samples, args.flat_percent)
+                            for pid, samples in sampler.per_worker.items()}
     errors_total = sum(results.errors.values())
     report = {
         "url": base, "sessions": args.sessions, "seconds": args.seconds, "think_seconds": [args.think_min,
@@ -541,7 +569,8 @@ def main(argv: list[str] | None = None) -> int:
         "server_log": log_problems(log_path) if process is not None else None,
         "targets": {"zero errors": errors_total == 0,
                     f"p95 under {TARGET_P95_MS} ms": latency["all"].get("p95_ms", math.inf) < TARGET_P95_MS,
-                    "memory flat after warm-up": bool(memory.get("flat_after_warmup"))},
+                    "memory flat after warm-up": bool(memory.get("flat_after_warmup")) and all(
+                        worker.get("flat_after_warmup") for worker in memory["per_worker"].values())},
         "cpu_count": os.cpu_count(), "load_average": os.getloadavg(),
     }
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
