@@ -52,25 +52,32 @@ NEW_PRESET = "Countries with a HAT programme"  # the map opens on another group:
 
 
 class Server:
-    """`streamlit run app.py` on a free loopback port, optionally on another extracts folder."""
+    """`streamlit run app.py` on a free loopback port, optionally on another extracts folder, another checkout of
+    the app (app_dir: a worktree of an earlier commit, measured with this harness) or another script
+    (benchmarks/usual_app.py)."""
 
-    def __init__(self, data_dir: Path | None = None, log: Path | None = None):
+    def __init__(self, data_dir: Path | None = None, log: Path | None = None, app_dir: Path | None = None,
+                 script: str = "app.py"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
         self.log = log or Path(os.devnull)
+        self.app_dir = app_dir or REPO
+        self.script = script
         self.process: subprocess.Popen | None = None
 
     def start(self) -> float:
         env = dict(os.environ)
         if self.data_dir:
             env["DPA_DATA_DIR"] = str(self.data_dir)
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+        command = [sys.executable, "-m", "streamlit", "run", self.script, "--server.port", str(self.port),
                    "--server.headless", "true", "--server.address", "127.0.0.1",
                    "--browser.gatherUsageStats", "false"]
         started = time.perf_counter()
         with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+            if self.app_dir != REPO:  # another checkout: its own package first on the path
+                env["PYTHONPATH"] = str(self.app_dir)
+            self.process = subprocess.Popen(command, cwd=self.app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
         return started
 
     def wait_healthy(self, timeout: float = 120) -> None:
@@ -126,10 +133,11 @@ def _choose_preset(page, label: str) -> None:
     return option
 
 
-def cold_start_and_repaint(data_dir: Path | None, repaints: int, timeout_s: float) -> dict:
+def cold_start_and_repaint(data_dir: Path | None, repaints: int, timeout_s: float, app_dir: Path | None = None,
+                           script: str = "app.py") -> dict:
     from playwright.sync_api import sync_playwright
 
-    server = Server(data_dir)
+    server = Server(data_dir, app_dir=app_dir, script=script)
     result: dict = {}
     with sync_playwright() as playwright:
         browser = _browser(playwright)  # already open, like a user's browser
@@ -254,11 +262,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--repaints", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--app-dir", type=Path, help="another checkout of the app (e.g. a worktree of a commit)")
+    parser.add_argument("--script", default="app.py", help="the script to run (benchmarks/usual_app.py)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     data_dir = args.data_dir.resolve() if args.data_dir else None
     if args.mode == "cold":
-        result = cold_start_and_repaint(data_dir, args.repaints, args.timeout)
+        result = cold_start_and_repaint(data_dir, args.repaints, args.timeout,
+                                        args.app_dir.resolve() if args.app_dir else None, args.script)
     else:
         result = walk_rss(data_dir, args.timeout)
     emit(result, args.json)

@@ -9,8 +9,14 @@ Sections (each runs in its own subprocess, so every data folder gets a fresh ser
   queries     latency of every queries/*.sql per scale (median, p95, first call)
   pandas      the same questions the pandas way at ~10 M rows, side by side, and each engine's peak RSS alone
   rerun       AppTest page reruns after a filter change, every page, against the FLOOR app (benchmarks/floor_app.py)
-  browser     cold start to first map and filter change to repaint in Chromium (shipped data)
+  browser     Chromium on the shipped data: cold start to the first map, repaint after a sidebar filter change and
+              after a new map year, websocket bytes per page and per change; side by side in one run (full run)
+              with an earlier commit of the app (--against, a git worktree, default HEAD~1) and with the usual
+              Streamlit way (benchmarks/usual_app.py: pandas in memory, Plotly Express), and the cold start at
+              the largest scale
   memory      peak RSS of the app while Chromium walks every page (shipped data and the largest scale)
+  load        benchmarks/load_test.py through `python -m dashboard serve`: 100 sessions for 60 s (full run), and
+              with --soak-minutes N a soak of 30 sessions for N minutes (memory per worker, flat or not)
   targets     each target with the measured value and met / missed
 The machine has 2 cores shared with other work: compare ratios measured in the same run, not absolute times
 across runs. Load averages at the start and end are recorded.
@@ -34,11 +40,13 @@ from benchmarks.common import CHROMIUM, PAGES, QUERY_NAMES, REPO, load_average
 RESULTS = REPO / "benchmarks" / "results" / "results.json"
 SMOKE_RESULTS = REPO / "benchmarks" / "results" / "smoke.json"
 ALL_SCALES = ["shipped", "10x", "100x", "10m", "100m"]
-SECTIONS = ["meta", "generation", "queries", "pandas", "rerun", "browser", "memory", "targets"]
+SECTIONS = ["meta", "generation", "queries", "pandas", "rerun", "browser", "memory", "load", "targets"]
 TARGETS = {
     "rerun_vs_floor": 1.3, "rerun_100m_ms": 250, "query_100m_ms": 100, "pandas_speedup": 10,
-    "pandas_memory_ratio": 5, "app_rss_100m_mb": 500, "repaint_ms": 500,
+    "pandas_memory_ratio": 5, "app_rss_100m_mb": 500, "repaint_ms": 150, "map_page_kb": 80,
+    "filter_change_kb": 40, "cold_start_s": 2.5, "cold_start_100m_s": 3.0, "catalog_100m_ms": 50,
 }
+USUAL_APP = "benchmarks/usual_app.py"
 
 
 def _data_dir(scale: str) -> Path:
@@ -81,7 +89,82 @@ def _log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def run(scales: list[str], smoke: bool, regenerate: bool, skip: set[str]) -> dict:
+def _worktree(revision: str) -> Path:
+    """A detached checkout of an earlier commit beside the repository's own, for side-by-side runs."""
+    folder = Path(tempfile.mkdtemp(prefix="dpa-against-"))
+    subprocess.run(["git", "worktree", "add", "--detach", "--force", str(folder), revision], cwd=REPO,
+                   check=True, capture_output=True, timeout=120)
+    return folder
+
+
+def _drop_worktree(folder: Path) -> None:
+    subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=REPO, capture_output=True, timeout=120)
+
+
+def _browser_side_by_side(against: str, repaints: int, rounds: int) -> dict:
+    """This app, the app at `against` and the usual Streamlit way, measured in turn by the same harness on the
+    same machine, `rounds` times each (cold starts vary by a second or more from run to run here)."""
+    variants: dict[str, list[str]] = {"this": [], against: [], "usual Streamlit way": ["--script", USUAL_APP]}
+    folder = None
+    try:
+        folder = _worktree(against)
+        variants[against] = ["--app-dir", str(folder)]
+    except (OSError, subprocess.SubprocessError) as error:
+        variants.pop(against)
+        _log(f"no worktree of {against}: {error}")
+    runs: dict[str, list[dict]] = {name: [] for name in variants}
+    try:
+        for _ in range(rounds):
+            for name, extra in variants.items():
+                _log(f"Chromium side by side: {name} ...")
+                runs[name].append(_worker("browser_bench", ["cold", "--repaints", str(repaints), *extra]))
+    finally:
+        if folder is not None:
+            _drop_worktree(folder)
+    return {"against": against, "rounds": rounds, "runs": runs,
+            "medians": {name: _browser_medians(found) for name, found in runs.items()}}
+
+
+BROWSER_MEASURES = {"first_map_painted_s": ("first_map_painted_s",), "repaint_ms": ("repaint", "median_ms"),
+                    "repaint_map_year_ms": ("repaint_map_year", "median_ms"), "ws_kb_map_page": ("ws_kb_map_page",),
+                    "ws_kb_filter_change_new": ("ws_kb_filter_change_new",),
+                    "ws_kb_map_year_new": ("ws_kb_map_year_new",)}
+
+
+def _browser_medians(found: list[dict]) -> dict:
+    import statistics
+
+    medians = {}
+    for name, keys in BROWSER_MEASURES.items():
+        values = [_get(result, *keys) for result in found]
+        values = [value for value in values if isinstance(value, int | float)]
+        medians[name] = round(statistics.median(values), 1) if values else None
+    return medians
+
+
+def _load(sessions: int, seconds: int) -> dict:
+    """benchmarks/load_test.py in its own process; its JSON without the per-second memory samples."""
+    with tempfile.NamedTemporaryFile(prefix="dpa-load-", suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    command = [sys.executable, "benchmarks/load_test.py", "--sessions", str(sessions), "--seconds", str(seconds),
+               "--out", str(out)]
+    try:
+        subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=seconds + 900)
+        found = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, ValueError, subprocess.SubprocessError) as error:
+        return {"error": f"load test: {error}"}
+    finally:
+        out.unlink(missing_ok=True)
+        out.with_suffix(".server.log").unlink(missing_ok=True)
+    memory = found.get("memory", {})
+    memory.pop("samples", None)
+    for worker in memory.get("per_worker", {}).values():
+        worker.pop("samples", None)
+    return found
+
+
+def run(scales: list[str], smoke: bool, regenerate: bool, skip: set[str], against: str = "HEAD~1",
+        soak_minutes: int = 0) -> dict:
     from dashboard import scale as scale_module
 
     reps = {"query": 3 if smoke else 30, "rerun": 2 if smoke else 20, "fresh": 1 if smoke else 20,
@@ -160,6 +243,13 @@ def run(scales: list[str], smoke: bool, regenerate: bool, skip: set[str]) -> dic
             _log("Chromium: cold start and repaint on shipped data ...")
             results["browser"] = _worker("browser_bench", ["cold", "--repaints", str(reps["repaint"])],
                                          data_dir=folders["shipped"] if "shipped" in folders else None)
+            if not smoke:
+                results["browser"]["side_by_side"] = _browser_side_by_side(against, reps["repaint"], rounds=2)
+                largest = scales[-1]
+                if largest != "shipped":
+                    _log(f"Chromium: cold start on {largest} ...")
+                    results["browser"]["at_scale"] = {"scale": largest, **_worker(
+                        "browser_bench", ["cold", "--repaints", "2"], data_dir=folders[largest])}
         else:
             results["browser"] = {"skipped": f"{CHROMIUM} not found"}
 
@@ -173,6 +263,13 @@ def run(scales: list[str], smoke: bool, regenerate: bool, skip: set[str]) -> dic
             folder = folders.get(scale, _data_dir(scale))
             results["memory"][scale] = _worker("browser_bench", ["walk", "--timeout", "600"], data_dir=folder)
             results["memory"][scale]["facts_rows"] = results["generation"].get(scale, {}).get("facts_rows")
+
+    if "load" not in skip and not smoke:
+        _log("load test: 100 sessions for 60 s ...")
+        results["load"]["100 sessions"] = _load(100, 60)
+        if soak_minutes:
+            _log(f"soak: 30 sessions for {soak_minutes} min ...")
+            results["load"]["soak"] = _load(30, soak_minutes * 60)
 
     results["targets"] = targets(results)
     results["meta"]["load_average_end"] = load_average()
@@ -231,8 +328,30 @@ def targets(results: dict) -> list[dict]:
     add("app peak RSS, Chromium walk, 100M rows", f"< {TARGETS['app_rss_100m_mb']} MB", rss,
         rss is not None and rss < TARGETS["app_rss_100m_mb"])
     repaint = _get(results, "browser", "repaint", "median_ms")
-    add("filter change to repaint in Chromium (shipped)", f"< {TARGETS['repaint_ms']} ms", repaint,
-        repaint is not None and repaint < TARGETS["repaint_ms"])
+    add("filter change to repaint in Chromium (shipped)", f"<= {TARGETS['repaint_ms']} ms", repaint,
+        repaint is not None and repaint <= TARGETS["repaint_ms"], "sidebar country group; map year: "
+        f"{_get(results, 'browser', 'repaint_map_year', 'median_ms')} ms")
+    for name, key, goal in (("websocket KB to draw the map page", "ws_kb_map_page", "map_page_kb"),
+                            ("websocket KB for a map filter change", "ws_kb_filter_change_new", "filter_change_kb")):
+        kb = _get(results, "browser", key)
+        add(name, f"<= {TARGETS[goal]} KB", kb, kb is not None and kb <= TARGETS[goal])
+    cold = _get(results, "browser", "first_map_painted_s")
+    add("cold start to first map painted (shipped)", f"<= {TARGETS['cold_start_s']} s", cold,
+        cold is not None and cold <= TARGETS["cold_start_s"])
+    cold = _get(results, "browser", "at_scale", "first_map_painted_s")
+    add(f"cold start to first map painted ({_get(results, 'browser', 'at_scale', 'scale')})",
+        f"<= {TARGETS['cold_start_100m_s']} s", cold, cold is not None and cold <= TARGETS["cold_start_100m_s"])
+    load = _get(results, "load", "100 sessions", default={}) or {}
+    p95 = _get(load, "latency", "all", "p95_ms")
+    add("100 sessions, 60 s, 2 workers: errors and p95", "0 errors, p95 < 1000 ms", p95,
+        p95 is not None and load.get("errors_total") == 0 and p95 < 1000, f"errors: {load.get('errors_total')}")
+    soak = _get(results, "load", "soak", "memory", default={}) or {}
+    growth = [worker.get("growth_last_vs_middle_percent") for worker in soak.get("per_worker", {}).values()]
+    add("soak: memory per worker, last third vs middle third", "within 5%", max(growth, default=None, key=abs)
+        if growth else None, bool(growth) and all(abs(g) <= 5 for g in growth))
+    catalog = _get(results, "queries", "100m", "queries", "indicator_catalog", "median_ms")
+    add("first page's catalog query at 100M", f"<= {TARGETS['catalog_100m_ms']} ms", catalog,
+        catalog is not None and catalog <= TARGETS["catalog_100m_ms"])
     return found
 
 
@@ -314,13 +433,44 @@ def report(results: dict) -> str:
             ["  of which server ready (/_stcore/health)", _fmt(browser.get("server_ready_s"), " s")],
             ["filter change to repaint, median / p95 of " + str(_get(browser, "repaint", "n")),
              f"{_fmt(_get(browser, 'repaint', 'median_ms'))} / {_fmt(_get(browser, 'repaint', 'p95_ms'))} ms"],
-            ["  first three changes (chart not cached yet)", _fmt(browser.get("repaint_first_three_ms"), " ms")]]
+            ["  first three changes (chart not cached yet)", _fmt(browser.get("repaint_first_three_ms"), " ms")],
+            ["map year change to repaint (the page's fragment), median / p95",
+             f"{_fmt(_get(browser, 'repaint_map_year', 'median_ms'))} / "
+             f"{_fmt(_get(browser, 'repaint_map_year', 'p95_ms'))} ms"],
+            ["websocket: map page / new filter state / seen state / new map year",
+             " / ".join(_fmt(browser.get(key)) for key in ("ws_kb_map_page", "ws_kb_filter_change_new",
+                                                          "ws_kb_filter_change_seen", "ws_kb_map_year_new")) + " KB"],
+            [f"cold start to first map painted, {_get(browser, 'at_scale', 'scale')}",
+             _fmt(_get(browser, "at_scale", "first_map_painted_s"), " s")]]
     for s, m in results["memory"].items():
         rows.append([f"app peak RSS over a Chromium walk of every page, {s}",
                      f"{_fmt(m.get('peak_rss_mb'))} MB (idle {_fmt(m.get('idle_rss_mb'))} MB; cold start to map "
                      f"{_fmt(_get(m, 'steps_s', 'cold_start_to_map_s'))} s)" if "peak_rss_mb" in m
                      else m.get("error") or m.get("skipped", "–")])
     out += ["**Browser (Chromium, headless) and app memory**", "", _table(["", "measured"], rows), ""]
+    side = browser.get("side_by_side")
+    if side:
+        names = list(side["medians"])
+        rows = [[measure, *[_fmt(side["medians"][name].get(measure)) for name in names]]
+                for measure in BROWSER_MEASURES]
+        out += [f"**Side by side in one run (median of {side['rounds']} runs each)**", "",
+                _table(["", *names], rows), ""]
+
+    rows = []
+    for name, found in results.get("load", {}).items():
+        if "error" in found:
+            rows.append([name, found["error"], "", "", "", ""])
+            continue
+        workers = found.get("memory", {}).get("per_worker", {}).values()
+        rows.append([name, f"{found.get('sessions')} x {found.get('seconds')} s, {found.get('reruns')} reruns",
+                     _fmt(_get(found, "latency", "all", "p50_ms")), _fmt(_get(found, "latency", "all", "p95_ms")),
+                     _fmt(found.get("errors_total")),
+                     ", ".join(f"{_fmt(w.get('middle_third_mean_mb'))} -> {_fmt(w.get('last_third_mean_mb'))} MB "
+                               f"({w.get('growth_last_vs_middle_percent')}%)" for w in workers) or "–"])
+    if rows:
+        out += ["**Many users (benchmarks/load_test.py through `python -m dashboard serve`)**", "",
+                _table(["run", "load", "p50 ms", "p95 ms", "errors", "memory per worker, middle -> last third"],
+                       rows), ""]
 
     rows = [[t["target"], t["goal"], _fmt(t["measured"]), {True: "met", False: "MISSED", None: "not run"}[t["met"]],
              t["note"]] for t in results["targets"]]
@@ -338,8 +488,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="shipped + 10x only, few repetitions (< 60 s)")
     parser.add_argument("--scales", default=None, help=f"comma-separated, from {','.join(ALL_SCALES)}")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the synthetic folders (timed)")
-    parser.add_argument("--skip", default="", help="sections to skip: queries,pandas,rerun,browser,memory")
+    parser.add_argument("--skip", default="", help="sections to skip: queries,pandas,rerun,browser,memory,load")
     parser.add_argument("--out", type=Path, help="JSON file (default results/results.json, smoke: results/smoke.json)")
+    parser.add_argument("--against", default="HEAD~1", help="the commit the browser measures are compared with")
+    parser.add_argument("--soak-minutes", type=int, default=0, help="add a soak of 30 sessions (e.g. 60)")
     args = parser.parse_args(argv)
     scales = (args.scales or ("shipped,10x" if args.smoke else ",".join(ALL_SCALES))).split(",")
     unknown = [s for s in scales if s not in ALL_SCALES]
@@ -347,7 +499,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown scale(s) {unknown}; choose from {ALL_SCALES}")
     scales = [s for s in ALL_SCALES if s in scales]
     os.chdir(REPO)
-    results = run(scales, args.smoke, args.regenerate, set(filter(None, args.skip.split(","))))
+    results = run(scales, args.smoke, args.regenerate, set(filter(None, args.skip.split(","))), args.against,
+                  args.soak_minutes)
     out = args.out or (SMOKE_RESULTS if args.smoke else RESULTS)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")

@@ -6,6 +6,7 @@ screen and its exported file are made by the same code from the same query; addi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -17,6 +18,7 @@ from dashboard.catalog import PRESET_LABELS, Catalog, Indicator
 from dashboard.state import ViewState, to_query_string
 
 SEX_LABEL = {"total": "all sexes", "male": "men", "female": "women"}
+QueryRunner = Callable[..., pd.DataFrame]  # (query name, **parameters) -> its table
 
 
 @dataclass(frozen=True)
@@ -211,11 +213,10 @@ def table_source_line(kind: str, table: pd.DataFrame, layers: tuple[str, ...] = 
     return fixed if fixed is not None else citations.drawn_source_line(table, layers)
 
 
-def _programmes_or_none(chart: Chart, connection: db.Connection,
-                        state: ViewState) -> tuple[pd.DataFrame | None, str]:
+def _programmes_or_none(chart: Chart, query: QueryRunner, state: ViewState) -> tuple[pd.DataFrame | None, str]:
     """The programmes for the chart's markers and bands; the statistics still draw when that extract is broken."""
     try:
-        return (db.run_query(connection, chart.programme_layer, **chart.programme_params(state)),
+        return (query(chart.programme_layer, **chart.programme_params(state)),
                 citations.PROGRAMME_SOURCE)
     except db.DataUnavailable as error:
         return None, f"HAT programmes not shown: {error}"
@@ -236,17 +237,18 @@ class _Drawn:
     indicator: Indicator | None
 
 
-def _draw(chart: Chart, connection: db.Connection, catalog: Catalog, state: ViewState) -> _Drawn:
+def _draw(chart: Chart, connection: db.Connection, catalog: Catalog, state: ViewState,
+          query: QueryRunner) -> _Drawn:
     """Run the chart's query and its layers' queries, then draw and cite what came back."""
     spec = chart_query(chart.kind, catalog, state)
-    data = db.run_query(connection, spec.query_name, **spec.params)
+    data = query(spec.query_name, **spec.params)
     programmes, extra, credit_lines = None, [], []
     if chart.programme_layer:
-        programmes, programme_line = _programmes_or_none(chart, connection, state)
+        programmes, programme_line = _programmes_or_none(chart, query, state)
         extra.append(programme_line)
     geojson = None
     if chart.base_map:
-        map_line, full_map_credit = citations.map_credit(connection)
+        map_line, full_map_credit = citations.map_credit(query)
         extra.append(map_line)
         credit_lines.append(full_map_credit)
         geojson = basemap.load_geojson(connection)
@@ -260,19 +262,23 @@ def _draw(chart: Chart, connection: db.Connection, catalog: Catalog, state: View
 
 
 def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState,
-                geometry_url: str | None = None) -> ChartView:
+                geometry_url: str | None = None, query: QueryRunner | None = None) -> ChartView:
     """The chart of a state: drawn, cited and summarised. An animated map is the figure of the state's year with
     every year of the range as a frame; its data, summary and source line are the state's year's.
-    geometry_url: the app's published map shapes (basemap.published_url); the on-screen figure refers to them."""
+    geometry_url: the app's published map shapes (basemap.published_url); the on-screen figure refers to them.
+    query: how the queries run (default db.run_query on the connection); the app passes its cached reader, so
+    the layers a chart shares with others (programmes, credits) and the tables of other pages are read once."""
     chart = CHARTS[kind]
-    drawn = _draw(chart, connection, catalog, state)
+    query = query or functools.partial(db.run_query, connection)
+    drawn = _draw(chart, connection, catalog, state, query)
     figure, screen_title = drawn.figure, ""
     if chart.animated and state.animate and state.year_from < state.year_to:
         # The slider under the map names the year playing; the heading names the range.
         screen_title = f"{drawn.indicator.label}, {state.year_from}–{state.year_to}, year by year"
         years = range(state.year_from, state.year_to + 1)
         by_year = {year: drawn.figure if year == state.year
-                   else _draw(chart, connection, catalog, replace(state, year=year)).figure for year in years}
+                   else _draw(chart, connection, catalog, replace(state, year=year), query).figure
+                   for year in years}
         figure = figures.animate_map(by_year, shown_year=state.year, projector=state.projector)
     meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
     frame = meta.get("frame") if isinstance(meta.get("frame"), dict) else {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -70,10 +71,10 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
     return Connection(duck=duck, data_dir=data_dir, broken=broken, checked=checked)
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: Path | str) -> tuple[int, int] | None:
     """A file's modification time and size, to notice that it changed on disk (None when it is missing)."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
@@ -173,9 +174,14 @@ def query_views(name: str) -> set[str]:
 
 
 def data_version(connection: Connection) -> tuple:
-    """The extract files' modification times and sizes: changes when the extracts are rebuilt or damaged."""
-    names = schema.FILES
-    return tuple((name, _stamp(connection.data_dir / name)) for name in names)
+    """The extract files' modification times and sizes: changes when the extracts are rebuilt or damaged.
+    Asked for at every cached read of the app (a dozen times a rerun), so the paths are joined once."""
+    return tuple((name, _stamp(path)) for name, path in _extract_paths(connection.data_dir))
+
+
+@cache
+def _extract_paths(data_dir: Path) -> tuple[tuple[str, str], ...]:
+    return tuple((name, str(data_dir / name)) for name in schema.FILES)
 
 
 def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:

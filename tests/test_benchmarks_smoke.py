@@ -14,7 +14,7 @@ from dashboard import settings
 
 pytestmark = pytest.mark.process
 
-SECTIONS = ["meta", "generation", "queries", "pandas", "rerun", "browser", "memory", "targets"]
+SECTIONS = ["meta", "generation", "queries", "pandas", "rerun", "browser", "memory", "load", "targets"]
 
 
 def test_smoke_suite_reports_every_section(tmp_path: Path):
@@ -44,7 +44,37 @@ def test_smoke_suite_reports_every_section(tmp_path: Path):
     assert all(page["app"]["n"] > 0 and page["floor"]["n"] > 0 and page["fresh"]["n"] > 0 for page in pages.values())
     # Chromium parts ran, or say plainly why not.
     assert "first_map_painted_s" in results["browser"] or "skipped" in results["browser"], results["browser"]
+    if "first_map_painted_s" in results["browser"]:
+        browser = results["browser"]
+        assert 10 < browser["ws_kb_map_page"] < 200 and browser["ws_kb_filter_change_new"] > 0
+        assert browser["repaint"]["n"] > 0 and browser["repaint_map_year"]["n"] > 0
     assert results["memory"], "the app memory walk reported nothing"
     for walk in results["memory"].values():
         assert "peak_rss_mb" in walk or "skipped" in walk, walk
     assert {t["target"] for t in results["targets"]} and "Targets" in done.stdout
+
+
+def test_the_usual_streamlit_way_draws_the_view_the_browser_benchmark_drives():
+    """benchmarks/usual_app.py (pandas in memory, Plotly Express) answers the same widget keys and texts."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(settings.REPO_ROOT / "benchmarks" / "usual_app.py"), default_timeout=60).run()
+    assert not app.exception
+    assert app.selectbox(key="w_preset").value.startswith("EMCDDA reporting countries")
+    app.selectbox(key="w_preset").select("Nordic countries").run()
+    assert any(caption.value.startswith("Nordic countries (") for caption in app.caption)
+    app.slider(key="w_year").set_value(2010).run()
+    assert any(header.value.endswith(", 2010") for header in app.subheader)
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert figure["data"][0]["type"] == "choropleth" and isinstance(figure["data"][0]["geojson"], dict)
+
+
+def test_an_earlier_commit_is_checked_out_beside_the_repository_and_removed():
+    from benchmarks import run
+
+    folder = run._worktree("HEAD")
+    try:
+        assert (folder / "app.py").is_file() and (folder / "dashboard" / "ui" / "pages.py").is_file()
+    finally:
+        run._drop_worktree(folder)
+    assert not folder.exists()

@@ -34,9 +34,9 @@ def connection() -> db.Connection:
 
 
 def _version() -> str:
-    """The extract files' modification times and sizes, as a cache key: a rebuild while the server runs is
-    picked up at once, and nothing made from broken files is kept."""
-    return repr(db.data_version(connection()))
+    """The extract files' modification times and sizes, as a short cache key: a rebuild while the server runs
+    is picked up at once, and nothing made from broken files is kept."""
+    return str(hash(db.data_version(connection())))
 
 
 def load_catalog() -> catalog.Catalog:
@@ -88,7 +88,7 @@ def _catalog(version: str) -> catalog.Catalog:
 def _chart(kind: str, state_key: str, version: str, _state: ViewState) -> charts.ChartView:
     # On screen a map refers to its shapes by URL (the browser fetches them once); exports carry them.
     return charts.build_chart(kind, connection(), load_catalog(), _state,
-                              geometry_url=basemap.published_url(connection()))
+                              geometry_url=basemap.published_url(connection()), query=query)
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)

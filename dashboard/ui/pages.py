@@ -7,8 +7,12 @@ functions lay a content object out, and the benchmark floor calls the same funct
 from __future__ import annotations
 
 import html
+import threading
+from collections import OrderedDict
 from urllib.parse import urlencode
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import content, db, settings, site, tables
@@ -184,7 +188,7 @@ def render_programmes(page: content.ProgrammesContent) -> None:
     if page.table is None:
         st.info(page.empty_note)
     else:
-        st.dataframe(page.table, hide_index=True, column_config={
+        show_table(page.table, hide_index=True, column_config={
             "First source": st.column_config.LinkColumn("First source")})
         st.subheader(page.sources_heading)
         st.caption(page.sources_note)
@@ -205,6 +209,32 @@ def data_page() -> None:
     if state is None:
         return
     render_data(data.page_content("data", state))
+
+
+# Tables of cached page contents turned into Arrow once (turning pandas into Arrow for the browser at every rerun
+# was an eighth of the server's CPU under load): id -> (the table, kept so its id is not reused, its Arrow form).
+_ARROW: OrderedDict[int, tuple[pd.DataFrame, pa.Table | pd.DataFrame]] = OrderedDict()
+_ARROW_ENTRIES = 512
+_ARROW_LOCK = threading.Lock()
+
+
+def show_table(table: pd.DataFrame, **options) -> None:
+    """st.dataframe of a page content's table (shared, read-only), sent as Arrow made once per table."""
+    with _ARROW_LOCK:
+        held = _ARROW.get(id(table))
+        if held is not None and held[0] is table:
+            _ARROW.move_to_end(id(table))
+    if held is None or held[0] is not table:
+        try:
+            shown = pa.Table.from_pandas(table, preserve_index=False)
+        except (pa.ArrowException, TypeError, ValueError):  # a column Arrow cannot type: Streamlit converts it
+            shown = table
+        held = (table, shown)
+        with _ARROW_LOCK:
+            _ARROW[id(table)] = held
+            while len(_ARROW) > _ARROW_ENTRIES:
+                _ARROW.popitem(last=False)
+    st.dataframe(held[1], **options)
 
 
 def people_columns(table, unit: str | None = None, **overrides) -> dict:
@@ -228,7 +258,7 @@ def render_data(page: content.DataContent) -> None:
     for tab, item in zip(tabs, page.charts, strict=False):
         with tab:
             st.markdown(item.heading)
-            st.dataframe(item.table, hide_index=True, column_config=people_columns(item.table, _unit_of(item.table)))
+            show_table(item.table, hide_index=True, column_config=people_columns(item.table, _unit_of(item.table)))
             st.markdown(item.query_line)
             st.json(item.params, expanded=False)
             with st.expander("SQL"):
@@ -236,11 +266,11 @@ def render_data(page: content.DataContent) -> None:
             st.caption(item.source_line)
     with tabs[len(page.charts)]:
         st.markdown(page.definitions_note)
-        st.dataframe(page.definitions, hide_index=True)
+        show_table(page.definitions, hide_index=True)
         st.subheader(page.flags_heading)
         st.caption(page.flags_note)
-        st.dataframe(page.flags, hide_index=True, column_config=people_columns(page.flags))
+        show_table(page.flags, hide_index=True, column_config=people_columns(page.flags))
     with tabs[len(page.charts) + 1]:
-        st.dataframe(page.sources, hide_index=True, column_config=people_columns(
+        show_table(page.sources, hide_index=True, column_config=people_columns(
             page.sources, url=st.column_config.LinkColumn("Link")))
         st.markdown(page.maps_note)
