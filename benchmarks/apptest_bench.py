@@ -85,9 +85,10 @@ def _fresh_actions(page: str, states: dict, catalog, count: int) -> list:
 
 def floor_content(connection, catalog, states: dict) -> dict:
     """Everything the real pages show for each state, computed once by the app's own dashboard/content.py."""
-    from dashboard import content
+    from dashboard import basemap, content
 
-    reader = content.DirectReader(connection, catalog)
+    # The map shapes by URL, as the app sends them to the browser: the floor lays out the same on-screen figures.
+    reader = content.DirectReader(connection, catalog, geometry_url=basemap.published_url(connection))
     build = {"map": content.map_content, "trends": content.trends_content,
              "programmes": content.programmes_content, "data": content.data_content}
     return {page: {choice: build[page](reader, states[page][choice]) for choice in ("A", "B")} for page in PAGES}

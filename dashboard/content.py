@@ -34,6 +34,7 @@ class DirectReader:
 
     connection: db.Connection
     catalog: Catalog | None = None
+    geometry_url: str | None = None  # where a browser fetches the map shapes (the app's, for the benchmark floor)
 
     def load_catalog(self) -> Catalog:
         if self.catalog is None:
@@ -41,7 +42,7 @@ class DirectReader:
         return self.catalog
 
     def chart(self, kind: str, state: ViewState) -> ChartView:
-        return charts.build_chart(kind, self.connection, self.load_catalog(), state)
+        return charts.build_chart(kind, self.connection, self.load_catalog(), state, geometry_url=self.geometry_url)
 
     def query(self, name: str, **params: object) -> pd.DataFrame:
         return db.run_query(self.connection, name, **params)

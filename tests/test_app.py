@@ -339,3 +339,23 @@ def test_the_programme_timelines_key_is_page_text_and_not_inside_the_chart():
         assert label in key
     names = {trace.get("name") for trace in figure["data"]}
     assert all(item["label"] in names and item["label"] in key for item in figure["layout"]["meta"]["screen_key"])
+
+
+def test_page_tables_are_sent_as_arrow_made_once_and_odd_columns_as_they_are(monkeypatch):
+    """Cached page tables are turned into Arrow once, not at every rerun; a column Arrow cannot type (mixed
+    numbers and text) is left for Streamlit's own conversion rather than failing the page."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from dashboard.ui import pages
+
+    sent = []
+    monkeypatch.setattr(pages.st, "dataframe", lambda table, **options: sent.append(table))
+    table = pd.DataFrame({"Country": ["Norway", "Sweden"], "Value": [74.9, 87.9]})
+    pages.show_table(table, hide_index=True)
+    pages.show_table(table, hide_index=True)
+    assert isinstance(sent[0], pa.Table) and sent[1] is sent[0]
+    assert sent[0].to_pydict() == {"Country": ["Norway", "Sweden"], "Value": [74.9, 87.9]}
+    mixed = pd.DataFrame({"Patients": [12, "about 20"]}, dtype=object)
+    pages.show_table(mixed)
+    assert sent[2] is mixed

@@ -87,8 +87,8 @@ def _catalog(version: str) -> catalog.Catalog:
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _chart(kind: str, state_key: str, version: str, _state: ViewState) -> charts.ChartView:
     # On screen a map refers to its shapes by URL (the browser fetches them once); exports carry them.
-    return charts.build_chart(kind, connection(), load_catalog(), _state,
-                              geometry_url=basemap.published_url(connection()), query=query)
+    shapes_url = basemap.published_url(connection()) if charts.CHARTS[kind].base_map else None
+    return charts.build_chart(kind, connection(), load_catalog(), _state, geometry_url=shapes_url, query=query)
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
