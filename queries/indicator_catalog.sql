@@ -4,12 +4,12 @@
 --          attribution, sexes varchar[], age_groups varchar[], breakdowns varchar[] ('sex/age_group' pairs
 --          that have data), year_min, year_max, map_year (latest year in which at least 80% of the best
 --          year's number of countries report: the map's default, so it does not open on a half-empty year)
-with combos as (
-    -- reports per indicator, breakdown and year (one fact per country, so a count of countries), from the
-    -- build's rollup of the facts (queries/build/fact_coverage.sql): a few hundred rows at any size of facts
-    select indicator_id, sex, age_group, year, sum(reports) as reports
+with breakdowns as (
+    -- the build's rollup of the facts (queries/build/fact_coverage.sql: indicator x breakdown x year x source),
+    -- first reduced to one row per indicator and breakdown, so the lists below sort a few rows, not every year
+    select indicator_id, sex, age_group, min(year) as year_min, max(year) as year_max
     from fact_coverage
-    group by indicator_id, sex, age_group, year
+    group by indicator_id, sex, age_group
 ),
 
 coverage as (
@@ -17,17 +17,19 @@ coverage as (
         indicator_id,
         list(distinct sex order by sex) as sexes,
         list(distinct age_group order by age_group) as age_groups,
-        list(distinct sex || '/' || age_group order by sex || '/' || age_group) as breakdowns,
-        min(year) as year_min,
-        max(year) as year_max
-    from combos
+        list(sex || '/' || age_group order by sex || '/' || age_group) as breakdowns,
+        min(year_min) as year_min,
+        max(year_max) as year_max
+    from breakdowns
     group by indicator_id
 ),
 
 reporting as (
-    select indicator_id, year, reports as countries_reporting
-    from combos
+    -- countries reporting each year, all sexes and ages (a value is one country's; sources add up)
+    select indicator_id, year, sum(reports) as countries_reporting
+    from fact_coverage
     where sex = 'total' and age_group = 'total'
+    group by indicator_id, year
 ),
 
 map_years as (
