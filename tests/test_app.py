@@ -359,3 +359,8 @@ def test_page_tables_are_sent_as_arrow_made_once_and_odd_columns_as_they_are(mon
     mixed = pd.DataFrame({"Patients": [12, "about 20"]}, dtype=object)
     pages.show_table(mixed)
     assert sent[2] is mixed
+    # Nothing is kept for a table that is gone (the content caches decide what lives).
+    held = len(pages._ARROW)
+    del table, mixed
+    sent.clear()
+    assert len(pages._ARROW) == held - 2

@@ -7,8 +7,7 @@ functions lay a content object out, and the benchmark floor calls the same funct
 from __future__ import annotations
 
 import html
-import threading
-from collections import OrderedDict
+import weakref
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -212,29 +211,22 @@ def data_page() -> None:
 
 
 # Tables of cached page contents turned into Arrow once (turning pandas into Arrow for the browser at every rerun
-# was an eighth of the server's CPU under load): id -> (the table, kept so its id is not reused, its Arrow form).
-_ARROW: OrderedDict[int, tuple[pd.DataFrame, pa.Table | pd.DataFrame]] = OrderedDict()
-_ARROW_ENTRIES = 512
-_ARROW_LOCK = threading.Lock()
+# was an eighth of the server's CPU under load): id of the table -> its Arrow form, dropped when the table is (a
+# finalizer), so this holds nothing the content caches have let go.
+_ARROW: dict[int, pa.Table | None] = {}  # None: a column Arrow cannot type; Streamlit converts that table itself
 
 
 def show_table(table: pd.DataFrame, **options) -> None:
     """st.dataframe of a page content's table (shared, read-only), sent as Arrow made once per table."""
-    with _ARROW_LOCK:
-        held = _ARROW.get(id(table))
-        if held is not None and held[0] is table:
-            _ARROW.move_to_end(id(table))
-    if held is None or held[0] is not table:
+    key = id(table)
+    if key not in _ARROW:
         try:
             shown = pa.Table.from_pandas(table, preserve_index=False)
-        except (pa.ArrowException, TypeError, ValueError):  # a column Arrow cannot type: Streamlit converts it
-            shown = table
-        held = (table, shown)
-        with _ARROW_LOCK:
-            _ARROW[id(table)] = held
-            while len(_ARROW) > _ARROW_ENTRIES:
-                _ARROW.popitem(last=False)
-    st.dataframe(held[1], **options)
+        except (pa.ArrowException, TypeError, ValueError):
+            shown = None
+        if _ARROW.setdefault(key, shown) is shown:
+            weakref.finalize(table, _ARROW.pop, key, None)
+    st.dataframe(_ARROW.get(key) or table, **options)
 
 
 def people_columns(table, unit: str | None = None, **overrides) -> dict:
