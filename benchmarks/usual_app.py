@@ -51,8 +51,13 @@ def map_page() -> None:
     figure = px.choropleth(rows, geojson=shapes(), locations="iso3", featureidkey="id", color="value",
                            hover_name="name_en", color_continuous_scale="Viridis_r", height=800)
     figure.update_geos(visible=False, lonaxis_range=[-25, 46], lataxis_range=[33, 72])
-    st.plotly_chart(figure)
+    # The one concession: base-map TopoJSON from the app's static folder, as the app does (Plotly's default is a
+    # CDN, and the benchmarks, like the app, run offline: the map would never draw). Streamlit serves the static
+    # folder beside the script, so benchmarks/static is a link to the repository's static/.
+    st.plotly_chart(figure, config={"topojsonURL": settings.TOPOJSON_URL})
     st.dataframe(rows[["name_en", "year", "value"]], hide_index=True)
 
 
-st.navigation([st.Page(map_page, title="Map", url_path="map")]).run()
+MAP = st.Page(map_page, title="Map", url_path="map")
+# "/" opens /map, as in the app (app_pages/root.py), so the benchmark opens the same address in both.
+st.navigation([st.Page(lambda: st.switch_page(MAP), title="Home", default=True, visibility="hidden"), MAP]).run()
