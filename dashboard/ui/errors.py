@@ -13,13 +13,14 @@ from dashboard import db, settings
 log = logging.getLogger("dashboard")
 
 
-def guarded(page: Callable[[], None]) -> Callable[[], None]:
-    """Run a page; a missing extract or an unexpected error becomes a clear message, not a traceback."""
+def guarded(page: Callable[..., None]) -> Callable[..., None]:
+    """Run a page (or a page's fragment: Streamlit handles an error inside a fragment before the page's own
+    guard sees it); a missing extract or an unexpected error becomes a clear message, not a traceback."""
 
     @functools.wraps(page)
-    def run() -> None:
+    def run(*args, **kwargs) -> None:
         try:
-            page()
+            page(*args, **kwargs)
         except db.DataUnavailable as error:
             log.warning("data unavailable on %s: %s", page.__name__, error)
             st.error(f"**This page needs data that is missing or damaged.**\n\n{error}\n\n"

@@ -19,6 +19,7 @@ from dashboard.charts import ChartView
 from dashboard.figures import records
 from dashboard.state import ViewState
 from dashboard.ui import data, export_panel, filters, session
+from dashboard.ui.errors import guarded
 
 MAP_VIEWS = ("Map", "Ranked bars")
 PLOTLY_CONFIG = {"topojsonURL": settings.TOPOJSON_URL, "displaylogo": False,
@@ -99,6 +100,7 @@ def map_page() -> None:
 
 
 @st.fragment
+@guarded
 def _map_fragment(drawn: ViewState) -> None:
     """Title, map controls, chart and text: a new map year, colour scale or view reruns only these."""
     state = filters.fragment_state("map", drawn, MAP_OWNS)
@@ -145,6 +147,7 @@ def trends_page() -> None:
 
 
 @st.fragment
+@guarded
 def _trends_fragment(drawn: ViewState) -> None:
     """Title, axis and index controls, the charts and their text: a new axis or index reruns only these."""
     state = filters.fragment_state("trends", drawn, TRENDS_OWNS)
