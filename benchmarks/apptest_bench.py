@@ -89,9 +89,8 @@ def floor_content(connection, catalog, states: dict) -> dict:
 
     # The map shapes by URL, as the app sends them to the browser: the floor lays out the same on-screen figures.
     reader = content.DirectReader(connection, catalog, geometry_url=basemap.published_url(connection))
-    build = {"map": content.map_content, "trends": content.trends_content,
-             "programmes": content.programmes_content, "data": content.data_content}
-    return {page: {choice: build[page](reader, states[page][choice]) for choice in ("A", "B")} for page in PAGES}
+    return {page: {choice: content.PAGE_CONTENT[page](reader, states[page][choice]) for choice in ("A", "B")}
+            for page in PAGES}
 
 
 def _check(app, what: str) -> None:

@@ -263,3 +263,8 @@ def data_content(reader: Reader, state: ViewState) -> DataContent:
         flags_heading="Flags on values",
         flags_note="Shown with the value in every hover, table and export (columns quality_flags and value_note).",
         flags=reader.query("quality_flag_list"), sources=reader.query("source_list"), maps_note=MAPS_NOTE)
+
+
+# What each page shows for a state: the one list the app's cached reader and the benchmark floor both use.
+PAGE_CONTENT = {"map": map_content, "trends": trends_content, "programmes": programmes_content,
+                "data": data_content}

@@ -22,9 +22,6 @@ from dashboard.state import ViewState
 
 # Live charts kept per server process: a map view is about 2.4 MB in memory, a trend view about 0.6 MB.
 CHART_ENTRIES = 64
-# What each page shows for a state (dashboard/content.py), read through this module's cached functions.
-PAGE_CONTENT = {"map": content.map_content, "trends": content.trends_content,
-                "programmes": content.programmes_content, "data": content.data_content}
 
 
 @st.cache_resource(show_spinner=False)
@@ -94,7 +91,7 @@ def _chart(kind: str, state_key: str, version: str, _state: ViewState) -> charts
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _page_content(page: str, state_key: str, options_key: str, version: str, _state: ViewState,
                   _options: dict) -> object:
-    return PAGE_CONTENT[page](sys.modules[__name__], _state, **_options)
+    return content.PAGE_CONTENT[page](sys.modules[__name__], _state, **_options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
