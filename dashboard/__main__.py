@@ -1,4 +1,4 @@
-"""Command line: drug-policy-atlas (or python -m dashboard) build | export ... | serve ..."""
+"""Command line: drug-policy-atlas (or python -m dashboard) build | export ... | check ... | serve ..."""
 
 from __future__ import annotations
 
@@ -101,6 +101,73 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+CHECK_EXAMPLES = """examples:
+  drug-policy-atlas check --country SWE --year 2016 --value 22 --unit per_million_15_64
+  drug-policy-atlas check --country NLD --year 2016 --value 235 --unit deaths --counts opioid --format json
+  drug-policy-atlas check --country NOR --year 2013 --rank 1 --scope western_europe
+
+verdicts: matches (equal at the number's own rounding), close (within 5%), contradicts, not_comparable (it is a
+series with another denominator, unit or definition, or of a part of the country), no_data (not reported; never
+read as zero). exit status: 0 whatever the verdict; 1 the extracts cannot be read; 2 the claim cannot be checked
+as given (unknown country, unit or counts, a year outside every series, a negative or non-numeric value).
+"""
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    from dashboard.claim_check import COUNTS, RANK_SCOPES, UNITS
+
+    parser.add_argument("--country", required=True, help="ISO-3 code (NOR, SWE, GB-EAW) or an English or "
+                                                         "Norwegian name")
+    parser.add_argument("--year", required=True, help="the data year the number is about")
+    # Checked by hand (like export's --format) so a bad value gets one clear line, not argparse's usage dump.
+    parser.add_argument("--value", help="the number as printed, e.g. 81 or 66.1 (its decimals are its rounding)")
+    parser.add_argument("--unit", metavar="UNIT", help=f"one of {', '.join(UNITS)}")
+    parser.add_argument("--counts", default="any", metavar="WHAT",
+                        help=f"what the claim says it counts: {', '.join(COUNTS)} (default: any)")
+    parser.add_argument("--rank", metavar="N", help="instead of a value: the rank claimed (1 = the highest rate of "
+                                                    "drug-induced deaths per million aged 15-64)")
+    parser.add_argument("--top", action="store_true", help="with --rank N: 'one of the N highest'")
+    parser.add_argument("--scope", default="europe", metavar="SCOPE",
+                        help=f"with --rank: the countries ranked, one of {', '.join(RANK_SCOPES)} (default: europe)")
+    parser.add_argument("--format", dest="fmt", default="text", metavar="FORMAT", help="text (default) or json")
+
+
+BAD_CLAIM = 2
+
+
+def run_check(args: argparse.Namespace) -> int:
+    import json
+
+    from dashboard import catalog, claim_check, db
+
+    if args.fmt not in ("text", "json"):
+        print(f"error: unknown format {args.fmt!r}; choose text or json", file=sys.stderr)
+        return BAD_CLAIM
+    try:
+        connection = db.connect()
+        known = catalog.load_catalog(connection)
+        if args.rank is not None:
+            if args.value is not None or args.unit is not None:
+                raise claim_check.CheckInputError("give either --rank or --value with --unit, not both")
+            result = claim_check.check_rank(connection, known, args.country, args.year, args.rank, args.scope,
+                                            top=args.top)
+        else:
+            if args.value is None or args.unit is None:
+                raise claim_check.CheckInputError("give --value and --unit (or --rank for a ranking)")
+            claim = claim_check.make_claim(known, args.country, args.year, args.value, args.unit, args.counts)
+            result = claim_check.check(connection, claim)
+    except claim_check.CheckInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_CLAIM
+    except db.DataUnavailable as error:
+        return _fail(str(error).splitlines()[0])
+    if args.fmt == "json":
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(claim_check.as_text(result))
+    return 0
+
+
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 1
@@ -119,7 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     add_export_arguments(commands.add_parser(
         "export", help="export a view or a meeting deck to a file", epilog=EXPORT_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter))
+    add_check_arguments(commands.add_parser(
+        "check", help="check a number from the news against every series we hold", epilog=CHECK_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter))
     args = parser.parse_args(argv)
+    if args.command == "check":
+        return run_check(args)
     if args.command == "build":
         return build.main(args)
     if args.command == "export":

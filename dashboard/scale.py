@@ -48,7 +48,7 @@ YEARS = (1990, 2023)
 ROW_GROUP_SIZE = 262_144
 DEFAULT_ROOT = settings.REPO_ROOT / "benchmarks" / "scaled"
 SHIPPED_DIR = settings.SHIPPED_DATA_DIR  # the real extracts: read here, never written
-COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "programme_sources.parquet",
+COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "claims.parquet", "programme_sources.parquet",
                 "programme_sites.parquet", "population.parquet", "quality_flags.parquet", schema.MAP_SHAPES]
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 # Real indicators first kept when a scale has fewer indicators than the shipped data (the default first).

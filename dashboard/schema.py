@@ -57,6 +57,13 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
     Extract("programme_claims", "programme_claims.parquet", ("claim_id",), _columns(
         "claim_id VARCHAR, programme_id VARCHAR, field VARCHAR, claimed_value VARCHAR, claim_status VARCHAR,"
         "source_title VARCHAR, source_url VARCHAR, note VARCHAR, no_url_reason VARCHAR")),
+    # The claim register (data/reference/claims.csv, dashboard/build/claims.py): numbers from the news.
+    Extract("claims", "claims.parquet", ("claim_id",), _columns(
+        "claim_id VARCHAR, seed_file VARCHAR, claimant VARCHAR, outlet VARCHAR, url VARCHAR, no_url_reason VARCHAR,"
+        "published VARCHAR, language VARCHAR, quote VARCHAR, note VARCHAR, claim_kind VARCHAR, iso3 VARCHAR,"
+        "geography VARCHAR, value VARCHAR, unit VARCHAR, counts VARCHAR, comparison VARCHAR, rank_scope VARCHAR,"
+        "programme_claim_id VARCHAR, programme_id VARCHAR, verdict VARCHAR, reason VARCHAR, year SMALLINT,"
+        "base_year SMALLINT, rank_claimed SMALLINT, rank_top BOOLEAN")),
     Extract("programme_sources", "programme_sources.parquet", ("programme_id", "field", "source_title", "quote"),
             _columns("programme_id VARCHAR, field VARCHAR, source_title VARCHAR, source_url VARCHAR,"
                      "source_kind VARCHAR, quote VARCHAR, no_url_reason VARCHAR, accessed VARCHAR")),

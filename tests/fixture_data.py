@@ -16,6 +16,7 @@ dashboard/schema.py, so the app reads them like a real edition:
   it started in 2009 or 2010), DK-UNDATED (a pilot whose start year is not known, status as of 2014), NO-TRIAL
   (trial 2011-2013, ended), NO-PILOT (pilot since 2022, after the data years), NO-PLANNED (planned, no start
   year, never treated anyone).
+- The claim register: five claims, one of each kind (number, rank, programme, by hand; a number with no data).
 - Programme sites: NO-TRIAL at Oslo and Bergen (two markers), CH-TRIAL at Zurich; the others at their country's
   interior point.
 - Base map: a square per country (Finland as an unselected neighbour has one too), 4 degrees wide and 3 high
@@ -200,6 +201,30 @@ CLAIMS = [
      "claim_status": "supported", "source_title": "The health authority", "source_url": "https://example.org/dk",
      "note": "First clinic opened February 2010.", "no_url_reason": None},
 ]
+def _press_claim(claim_id, kind, quote, verdict, reason, **fields):
+    row = {column: None for column in schema.EXTRACTS["claims"].columns}
+    return row | {"claim_id": claim_id, "claimant": "A fixture newspaper", "outlet": "Fixture Times",
+                  "url": f"https://example.org/news/{claim_id}", "published": "2031-01-01", "language": "en",
+                  "quote": quote, "claim_kind": kind, "verdict": verdict, "reason": reason} | fields
+
+
+# The claim register: one claim of each kind, with the verdict the fixture's data give.
+PRESS_CLAIMS = [
+    _press_claim("FX-NOR-2015-RATE", "number", "Norway had 85 deaths per million aged 15-64 in 2015.", "matches",
+                 "289 deaths over 3,400,000 people aged 15-64 is 85.0.", iso3="NOR", geography="Norway", year=2015,
+                 value="85", unit="per_million_15_64", counts="drug_induced"),
+    _press_claim("FX-SWE-2012-DEATHS", "number", "Sweden had 500 drug deaths in 2012.", "no_data",
+                 "Sweden reported no count for 2012.", iso3="SWE", geography="Sweden", year=2012, value="500",
+                 unit="deaths", counts="any"),
+    _press_claim("FX-NOR-2015-RANK", "rank", "Norway had the highest rate in the Nordic countries in 2015.",
+                 "close", "Sweden's rate is higher, but the two cannot be told apart.", iso3="NOR",
+                 geography="Norway", year=2015, rank_claimed=1, rank_top=False, rank_scope="nordic"),
+    _press_claim("FX-DK-2009", "programme", "Denmark's heroin clinics opened in 2009.", "contradicts",
+                 "They opened in 2010 (programme claim DK-START-2009).", iso3="DNK",
+                 programme_claim_id="DK-START-2009", programme_id="DK-REGULAR"),
+    _press_claim("FX-BERGEN-USERS", "by_hand", "Bergen has 1,100 heroin users.", "no_data",
+                 "We hold no estimates of people who use heroin.", iso3="NOR", geography="Bergen", value="1100"),
+]
 SITES = [
     {"programme_id": "NO-TRIAL", "site": "Oslo", "lat": 60.0, "lon": 10.5, "source_url": "https://example.org/oslo"},
     {"programme_id": "NO-TRIAL", "site": "Bergen", "lat": 60.4, "lon": 7.5, "source_url": "https://example.org/bergen"},
@@ -241,6 +266,7 @@ TABLES = {
     "facts.parquet": _facts, "indicators.parquet": lambda: INDICATORS, "countries.parquet": lambda: COUNTRIES,
     "population.parquet": _population, "programmes.parquet": lambda: PROGRAMMES,
     "programme_claims.parquet": lambda: CLAIMS, "programme_sources.parquet": _programme_sources,
+    "claims.parquet": lambda: PRESS_CLAIMS,
     "programme_sites.parquet": lambda: SITES,
     "quality_flags.parquet": lambda: QUALITY_FLAGS, "sources.parquet": lambda: SOURCES,
 }

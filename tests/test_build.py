@@ -120,6 +120,7 @@ DEU_2000_RATE = NOR_2014_RATE | {"iso3": "DEU", "year": 2000}
 COVERAGE_NOR_2014 = {"indicator_id": "drd_deaths", "sex": "total", "age_group": "total", "year": 2014}
 PILOT = {"programme_id": "NO-HAB-PILOT"}
 CLAIM = {"claim_id": "NO-START-2020"}
+PRESS_CLAIM = {"claim_id": "SEED001-SWE-RATE"}
 
 # (contract, extract, change, the problem it must report)
 VIOLATIONS = {
@@ -193,14 +194,33 @@ VIOLATIONS = {
     "vetoed-trial-counts-as-hat": ("programme_facts_have_sources", "countries.parquet",
                                    change_row({"iso3": "AUS"}, has_hat_programme=True),
                                    "country AUS is counted as having a HAT programme, but none treated patients"),
-    "claim-without-url-or-reason": ("claims_are_citable", "programme_claims.parquet",
+    "claim-without-url-or-reason": ("programme_claims_are_citable", "programme_claims.parquet",
                                     change_row(CLAIM, source_url=None, no_url_reason=None),
                                     "claim without a URL or a reason why: NO-START-2020"),
-    "claim-unknown-programme": ("claims_known_programme", "programme_claims.parquet",
+    "claim-unknown-programme": ("programme_claims_known_programme", "programme_claims.parquet",
                                 change_row(CLAIM, programme_id="NO-NONE"),
                                 "claim for unknown programme: NO-START-2020"),
-    "claim-without-source": ("claims_are_citable", "programme_claims.parquet",
+    "claim-without-source": ("programme_claims_are_citable", "programme_claims.parquet",
                              change_row(CLAIM, source_title=None), "claim without source: NO-START-2020"),
+    "press-claim-without-quote": ("claims_are_citable", "claims.parquet",
+                                  change_row(PRESS_CLAIM, quote=" "),
+                                  "claim without its quote or who made it: SEED001-SWE-RATE"),
+    "press-claim-without-url-or-reason": ("claims_are_citable", "claims.parquet",
+                                          change_row(PRESS_CLAIM, no_url_reason=None),
+                                          "claim without a URL or a reason why: SEED001-SWE-RATE"),
+    "press-claim-without-reason": ("claims_are_citable", "claims.parquet", change_row(PRESS_CLAIM, reason=None),
+                                   "claim without a verdict and its reason: SEED001-SWE-RATE"),
+    "press-claim-unknown-country": ("claims_known_keys", "claims.parquet", change_row(PRESS_CLAIM, iso3="XXX"),
+                                    "claim SEED001-SWE-RATE about unknown country XXX"),
+    "press-claim-unknown-programme-claim": ("claims_known_keys", "claims.parquet",
+                                            change_row({"claim_id": "SEED001-NOR-PILOT-2020"},
+                                                       programme_claim_id="NO-START-1999"),
+                                            "claim SEED001-NOR-PILOT-2020 cites unknown programme claim NO-START-1999"),
+    "press-claim-unknown-programme": ("claims_known_keys", "claims.parquet",
+                                      change_row({"claim_id": "SEED001-NOR-PILOT-2020"}, programme_id="NO-NONE"),
+                                      "claim SEED001-NOR-PILOT-2020 about unknown programme NO-NONE"),
+    "press-claim-without-year": ("claims_known_keys", "claims.parquet", change_row(PRESS_CLAIM, year=None),
+                                 "claim SEED001-SWE-RATE of kind number lacks its country, year or number"),
     "duplicate-source": ("sources_grain", "sources.parquet", add_row({"source_id": "UNWPP2017"}),
                          "duplicate sources row UNWPP2017 (2 rows)"),
     "null-in-key": ("programme_sources_grain", "programme_sources.parquet",
@@ -209,7 +229,7 @@ VIOLATIONS = {
 # The generic contract of every other extract (dashboard/schema.py: its grain): its first row twice.
 VIOLATIONS |= {f"duplicate-{view}-row": (f"{view}_grain", extract.file, lambda table: pa.concat_tables(
     [table, table.slice(0, 1)]), f"duplicate {view} row ") for view, extract in schema.EXTRACTS.items()
-    if view in ("indicators", "programme_claims", "programme_sources", "programme_sites", "quality_flags")}
+    if view in ("indicators", "programme_claims", "claims", "programme_sources", "programme_sites", "quality_flags")}
 
 
 ALSO_BREAKS = {"rate-5000": "drd_rates_match_definition", "population-zero": "drd_rates_match_definition",

@@ -571,3 +571,106 @@ def test_not_reported_stays_null(connection):
     assert rows == [("drd_deaths", "female", None), ("drd_deaths", "male", None), ("drd_deaths", "total", None),
                     ("drd_deaths_per_million_15_64", "total", None)]
     assert pd.isna(one_value(connection, "drd_deaths", "BEL", 2016))
+
+
+# The claim register (data/reference/claims.csv) against this edition: every verdict is today's check.
+SEEDS = sorted(path.name for path in (settings.REPO_ROOT.parent / "shared" / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def register(connection) -> list[dict]:
+    return db.run_query(connection, "claim_register").to_dict("records")
+
+
+def test_every_checkable_claim_has_the_verdict_the_checker_gives(connection, register):
+    from dashboard import catalog, claim_check
+
+    known = catalog.load_catalog(connection)
+    checkable = [row for row in register if row["claim_kind"] in ("number", "rank", "change")]
+    assert len(checkable) >= 90
+    differing = {row["claim_id"]: (row["verdict"], checked.verdict) for row in checkable
+                 if (checked := claim_check.check_register_row(connection, known, row)).verdict != row["verdict"]}
+    assert not differing, "review these claims' verdicts against the new edition"
+
+
+def test_programme_claims_take_the_registers_status(register):
+    status = {row["claim_id"]: row["claim_status"] for row in reference_rows("programme_claims.csv")}
+    verdict_of_status = {"supported": "matches", "contradicted": "contradicts"}
+    for row in register:
+        if row["claim_kind"] == "programme" and isinstance(row["programme_claim_id"], str):
+            expected = verdict_of_status.get(status[row["programme_claim_id"]])
+            assert expected in (None, row["verdict"]), row["claim_id"]  # 'disputed' needs a judgement
+
+
+@pytest.mark.skipif(not SEEDS, reason="../shared/seeds is not beside the repository")
+def test_every_seed_article_has_its_claims_in_the_register(register):
+    assert sorted({row["seed_file"] for row in register if isinstance(row["seed_file"], str)}) == SEEDS
+    for row in register:
+        if isinstance(row["seed_file"], str):
+            text = (settings.REPO_ROOT.parent / "shared" / "seeds" / row["seed_file"]).read_text(encoding="utf-8")
+            assert row["quote"] in text, f"{row['claim_id']}: the quote is not the seed's exact words"
+
+
+def test_the_register_holds_press_claims_with_their_sources(register):
+    press = [row for row in register if not isinstance(row["seed_file"], str)]
+    assert len(press) >= 15
+    assert all(row["url"].startswith("http") and row["quote"] and row["published"] for row in press)
+    assert len({row["outlet"] for row in press}) >= 10
+    assert {"matches", "close", "contradicts", "not_comparable", "no_data"} <= {row["verdict"] for row in press}
+
+
+@pytest.mark.parametrize(("claim_id", "verdict", "series"), [
+    ("SEED001-SWE-RATE", "contradicts", "emcdda_rate_all_ages"),  # Sweden 22: 67.7 per million (100.3 aged 15-64)
+    ("SEED001-NOR-2015-RATE", "not_comparable", "emcdda_rate_15_64"),  # 81: per million aged 15-64, not people
+    ("SEED001-NLD-2016-OPIOID", "not_comparable", "emcdda_deaths"),  # 235: all drug-induced deaths, not opioid
+    ("SEED001-NOR-2014-DEATHS", "matches", "emcdda_deaths"),  # 266
+    ("SEED002-EAW-2017-66", "matches", "national_rate_age_std"),  # ONS, England and Wales
+    ("SEED002-UK-2017-66", "not_comparable", "national_rate_age_std"),  # the same figure called the UK's
+    ("SEED000-NOR-2013-RATE", "not_comparable", "emcdda_rate_15_64"),  # 70 ~ 68.0 aged 15-64; 46.1 inhabitants
+])
+def test_seed_claims_get_the_verdict_a_careful_journalist_would_sign(connection, register, claim_id, verdict,
+                                                                    series):
+    from dashboard import catalog, claim_check
+
+    row = next(row for row in register if row["claim_id"] == claim_id)
+    checked = claim_check.check_register_row(connection, catalog.load_catalog(connection), row)
+    assert (row["verdict"], checked.verdict, checked.detail.matched.series) == (verdict, verdict, series)
+
+
+def test_the_same_rate_is_right_per_million_aged_15_64_and_wrong_per_million_inhabitants(connection):
+    from dashboard import catalog, claim_check
+
+    known = catalog.load_catalog(connection)
+    right = claim_check.check(connection, claim_check.make_claim(known, "NOR", 2015, "81", "per_million_15_64"))
+    wrong = claim_check.check(connection, claim_check.make_claim(known, "NOR", 2015, "81", "per_million"))
+    assert (right.verdict, wrong.verdict) == ("matches", "not_comparable")
+    assert right.matched.numerator == 278 and right.matched.denominator == 3_418_094
+    assert "55.6" in wrong.explanation  # per million inhabitants: 289 deaths at all ages
+
+
+def test_estonias_132_is_near_2016_not_2017(connection):
+    from dashboard import catalog, claim_check
+
+    known = catalog.load_catalog(connection)
+    result = claim_check.check(connection, claim_check.make_claim(known, "EST", 2017, "132", "per_million_15_64"))
+    assert result.verdict == "close"
+    assert result.matched.value == pytest.approx(130.87, abs=0.01)
+    assert {hit.year for hit in result.other_years} >= {2016}
+
+
+@pytest.mark.process
+def test_the_issues_cli_example_prints_one_json_object():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DPA_DATA_DIR": str(settings.SHIPPED_DATA_DIR)}
+    result = subprocess.run([sys.executable, "-m", "dashboard", "check", "--country", "SWE", "--year", "2016",
+                             "--value", "22", "--unit", "per_million_15_64", "--format", "json"],
+                            cwd=settings.REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["verdict"] == "contradicts"
+    assert found["matched"]["value"] == pytest.approx(543 / 6_174_682 * 1e6)
+    assert {"series", "value", "unit", "definition", "source"} <= set(found["candidates"][0])

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from dashboard import sources
+from dashboard.build.claims import REGISTER_COLUMNS, claims_table
 from dashboard.build.deaths import _derive_death_rows, _derived_death_sources
 from dashboard.build.facts import Fact, _apply_series_flags, _facts_table, _headline_sources, fact_coverage_table
 from dashboard.build.inputs import (
@@ -174,13 +175,18 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     sites_table = _programme_sites_table(_read_reference(sites_path, SITE_COLUMNS), programmes, geojson, sites_path)
     programme_sources_table = pa.table({column: pa.array([row[column] or None for row in programme_sources],
                                                          pa.string()) for column in PROGRAMME_SOURCE_COLUMNS})
-    claims_table = pa.table({column: pa.array([c[column] or None for c in claims], pa.string())
-                             for column in CLAIM_COLUMNS})
+    programme_claims_table = pa.table({column: pa.array([c[column] or None for c in claims], pa.string())
+                                       for column in CLAIM_COLUMNS})
+    register_path = ref / "claims.csv"
+    register_table = claims_table(_read_reference(register_path, REGISTER_COLUMNS), known,
+                                  {c["claim_id"] for c in claims}, {p["programme_id"] for p in programmes},
+                                  register_path)
     return {
         "facts.parquet": facts_table, "fact_coverage.parquet": fact_coverage_table(facts_table),
         "indicators.parquet": indicators_table,
         "countries.parquet": countries_table, "population.parquet": population_table,
-        "programmes.parquet": programmes_table, "programme_claims.parquet": claims_table,
+        "programmes.parquet": programmes_table, "programme_claims.parquet": programme_claims_table,
+        "claims.parquet": register_table,
         "programme_sources.parquet": programme_sources_table, "programme_sites.parquet": sites_table,
         "quality_flags.parquet": pa.table({column: pa.array([row[column] for row in flag_rows], pa.string())
                                            for column in ["flag", "label", "explanation"]}),
