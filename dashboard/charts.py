@@ -70,6 +70,7 @@ class Drawing:
     title: str
     subtitle: str
     source_line: str
+    context: pd.DataFrame | None = None  # the rows of the chart's context query (a claim's register entry)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,16 @@ class Chart:
     animated: bool = False  # state.animate draws every year of the range as frames of one figure
     # None: the source line names the source of every value drawn; else this fixed line.
     fixed_source: str | None = None
+    # A query of what the chart is about, beside its data (the register entry of a checked claim: its quote and
+    # where it was printed), with its parameters; None from the parameters: nothing to read.
+    context_query: str | None = None
+    context_params: Callable[[ViewState], dict | None] = lambda s: None
+    # What the source line says of the context (the claim's own citation), after the data's sources.
+    context_citation: Callable[[pd.DataFrame | None], str] = lambda context: ""
+    # The rows the source line cites (default: every row; a claim's check reads more series than it draws).
+    cited: Callable[[pd.DataFrame, ViewState], pd.DataFrame] = lambda data, s: data
+    # The file name's stem (default: kind, indicator, countries and years_in_file_name).
+    stem: Callable[[ViewState], str] | None = None
 
     @property
     def layer_queries(self) -> tuple[str, ...]:
@@ -138,6 +149,43 @@ def _draw_trend(d: Drawing) -> go.Figure:
                                      subtitle=d.subtitle, source_line=d.source_line)
 
 
+CLAIM_QUOTE_CHARS = 140
+
+
+def _claim_of(d: Drawing):
+    from dashboard import claim_check
+
+    rows = figures.records(d.data)
+    country = next((row["place"] for row in rows if not row["is_part"]), d.state.check.split(",")[0])
+    claim = claim_check.claim_from_spec(d.state.check, country)
+    return claim_check.check(None, claim, rows=[{k: (None if figures.is_missing(v) else v) for k, v in row.items()}
+                                                for row in rows])
+
+
+def _claim_citation(context: pd.DataFrame | None) -> str:
+    """'The claim: Outlet (published): "quote" URL' from the register row, or nothing."""
+    if context is None or context.empty:
+        return ""
+    row = figures.records(context)[0]
+    where = row["url"] or row["no_url_reason"]
+    published = str(row["published"] or "date unknown").split(" (")[0]  # '2019-12 (not visible; ...)' -> '2019-12'
+    quote = figures.truncate(str(row["quote"]), CLAIM_QUOTE_CHARS)  # the slide keeps room for its plot
+    return f"The claim: {row['claimant']}, {row['outlet'].split(' (')[0]}, {published}: “{quote}” {where}."
+
+
+def _draw_claim(d: Drawing) -> go.Figure:
+    return figures.make_claim_figure(_claim_of(d), projector=d.projector, title=d.title, subtitle=d.subtitle,
+                                     source_line=d.source_line)
+
+
+def _claim_title(state: ViewState) -> str:
+    from dashboard import claim_check
+
+    _, year, value, unit, *counts = state.check.split(",") if state.check else ("", "", "", "deaths")
+    counted = f" ({claim_check.COUNTS[counts[0]]})" if counts else ""
+    return f"Checking a claim: {value} {claim_check.UNITS[unit][2]}{counted}, {year}"
+
+
 def _draw_timeline(d: Drawing) -> go.Figure:
     return figures.make_timeline_figure(d.data, projector=d.projector, title=d.title, subtitle=d.subtitle,
                                         source_line=d.source_line)
@@ -180,7 +228,59 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
           draw=_draw_timeline,
           summarise=lambda data, indicator, s: summaries.summarise_programmes(data),
           needs_statistics=False, fixed_source=f"Source: {citations.PROGRAMME_SOURCE}"),
+    # A number from the news beside every series it could be (the Claims page; dashboard/claim_check.py).
+    Chart("claim_check", "claim_candidates", "Claim data",
+          params=lambda s: {"country": s.check.split(",")[0] if s.check else "",
+                            "indicators": _claim_indicators()},
+          title=lambda indicator, s: _claim_title(s),
+          subtitle=lambda countries, s: f"{countries} · checked against every series we hold",
+          years_in_file_name=lambda s: s.check.split(",")[1] if s.check else "",
+          draw=_draw_claim,
+          summarise=lambda data, indicator, s: _claim_summary(data, s),
+          context_query="claim_register",
+          context_params=lambda s: {"claim_ids": [s.claim]} if s.claim else None,
+          context_citation=_claim_citation,
+          cited=lambda data, s: _claim_rows_drawn(data, s),
+          stem=lambda s: "claim_check_" + s.check.replace(",", "_").replace(".", "-")),
 )}
+
+
+def _claim_rows_drawn(data: pd.DataFrame, state: ViewState) -> pd.DataFrame:
+    """The rows of the series a claim's chart draws (figures.claim), whose sources its source line names."""
+    from dashboard.claim_check import DEATHS_15_64
+    from dashboard.figures.claim import series_drawn
+
+    check = _claim_of(Drawing(data=data, state=state, indicator=None, programmes=None, geojson=None,
+                              projector=False, title="", subtitle="", source_line=""))
+    drawn = {series.replace(DEATHS_15_64.series_id, "emcdda_rate_15_64") for series in series_drawn(check)}
+    indicators = {candidate.series: candidate for candidate in check.history}
+    wanted = {(indicators[series].iso3, _indicator_of(series)) for series in drawn if series in indicators}
+    keep = [(iso3, indicator) in wanted for iso3, indicator in zip(data["iso3"], data["indicator_id"], strict=True)]
+    return data[keep]
+
+
+def _indicator_of(series_id: str) -> str:
+    from dashboard import claim_check
+
+    return next(s.indicator_id for s in (*claim_check.SERIES, claim_check.DEATHS_15_64) if s.series_id == series_id)
+
+
+def _claim_indicators() -> list[str]:
+    from dashboard import claim_check
+
+    return [series.indicator_id for series in claim_check.SERIES]
+
+
+def _claim_summary(data: pd.DataFrame, state: ViewState) -> str:
+    """The chart in words (also its alt text): what is drawn, where the claim sits, and the verdict."""
+    from dashboard.figures.claim import VERDICT_LABELS, series_drawn
+
+    check = _claim_of(Drawing(data=data, state=state, indicator=None, programmes=None, geojson=None,
+                              projector=False, title="", subtitle="", source_line=""))
+    labels = list(dict.fromkeys(c.label for c in check.history if c.series in series_drawn(check)))
+    drawn = f"Lines of {figures.join_names(labels)} for {check.claim.country}" if labels else "No series"
+    return (f"{drawn}, with the claimed {check.claim.value_text} {check.claim.unit_label} marked at "
+            f"{check.claim.year}. Verdict: {VERDICT_LABELS[check.verdict]}. {check.summary}")
 
 
 def describe_countries(countries: tuple[str, ...], catalog: Catalog) -> str:
@@ -252,12 +352,16 @@ def _draw(chart: Chart, connection: db.Connection, catalog: Catalog, state: View
         extra.append(map_line)
         credit_lines.append(full_map_credit)
         geojson = basemap.load_geojson(connection)
-    source_line = table_source_line(chart.kind, data, tuple(extra))
-    credit_lines_drawn = () if chart.fixed_source is not None else citations.drawn_credits(data, tuple(credit_lines))
+    context_params = chart.context_params(state) if chart.context_query else None
+    context = query(chart.context_query, **context_params) if context_params is not None else None
+    cited = chart.cited(data, state)
+    extra.append(chart.context_citation(context))
+    source_line = table_source_line(chart.kind, cited, tuple(line for line in extra if line))
+    credit_lines_drawn = () if chart.fixed_source is not None else citations.drawn_credits(cited, tuple(credit_lines))
     indicator = _indicator(chart, catalog, state)
     figure = chart.draw(Drawing(data=data, state=state, indicator=indicator, programmes=programmes, geojson=geojson,
                                 projector=state.projector, title=spec.title, subtitle=spec.subtitle,
-                                source_line=source_line))
+                                source_line=source_line, context=context))
     return _Drawn(figure, data, spec, source_line, credit_lines_drawn, indicator)
 
 
@@ -286,7 +390,8 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
                      figure=figure, data=drawn.data, query_name=drawn.spec.query_name, params=drawn.spec.params,
                      credits=drawn.credits, summary=chart.summarise(drawn.data, drawn.indicator, state),
                      query_string=to_query_string(state, catalog),
-                     file_stem=_file_stem(kind, state, chart.years_in_file_name(state)),
+                     file_stem=chart.stem(state) if chart.stem else _file_stem(kind, state,
+                                                                              chart.years_in_file_name(state)),
                      footnote=str(frame.get("footnote") or ""), projector=state.projector,
                      top_strip_px=float(meta.get("label_strip_px", 0)),
                      screen_figure=figures.screen_figure(figure, geometry_url), screen_title=screen_title)

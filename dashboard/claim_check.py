@@ -122,6 +122,12 @@ class Claim:
         counted = "" if self.counts == "any" else f" ({COUNTS[self.counts]})"
         return f"{self.country}, {self.year}: {self.value_text} {self.unit_label}{counted}"
 
+    @property
+    def spec(self) -> str:
+        """The claim as the Claims page's URL carries it: 'NOR,2015,81,per_million' (',counts' unless any)."""
+        return ",".join([self.iso3, str(self.year), self.value_text, self.unit]
+                        + ([self.counts] if self.counts != "any" else []))
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -147,9 +153,10 @@ class Candidate:
 
     def shown(self) -> str:
         """'81.3 deaths per million aged 15-64 (278 deaths, population 3,418,094)'."""
-        text = f"{_number(self.value, self.unit)} {self.unit}"
+        text = f"{format_number(self.value, self.unit)} {self.unit}"
         if self.numerator is not None and self.denominator is not None and self.series != DEATHS_15_64.series_id:
-            text += f" ({_number(self.numerator, 'deaths')} deaths, population {_number(self.denominator, 'n')})"
+            deaths, people = format_number(self.numerator, "deaths"), format_number(self.denominator, "n")
+            text += f" ({deaths} deaths, population {people})"
         return text
 
 
@@ -162,6 +169,7 @@ class Check:
     candidates: list[Candidate]  # the claim's year, the claim's country and its parts
     other_years: list[Candidate]  # values of other years near the years the number fits (a misquoted year)
     summary: str = ""  # the verdict's reason in a sentence or two, without the sources
+    history: list[Candidate] = field(default_factory=list)  # every year of every candidate series (for charts)
 
     def as_dict(self) -> dict:
         claim = asdict(self.claim) | {"value": float(self.claim.value), "unit_label": self.claim.unit_label}
@@ -224,6 +232,22 @@ def make_claim(known: catalog_module.Catalog, country: str, year: int | str, val
                  counts=counts)
 
 
+def claim_from_spec(spec: str, country: str) -> Claim:
+    """The claim of a spec already checked by parse_check_spec (a view state's), with its country's name."""
+    iso3, year, value, unit, *counts = spec.split(",")
+    return Claim(iso3=iso3, country=country, year=int(year), value_text=value, unit=unit,
+                 counts=counts[0] if counts else "any")
+
+
+def parse_check_spec(text: str, known: catalog_module.Catalog) -> Claim:
+    """A claim from its URL form 'country,year,value,unit[,counts]' (see Claim.spec), every part checked."""
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) not in (4, 5):
+        raise CheckInputError("write it as country,year,value,unit (e.g. NOR,2015,81,per_million), "
+                              "optionally with what it counts")
+    return make_claim(known, *parts)
+
+
 def check(connection: db.Connection, claim: Claim, rows: list[dict] | None = None) -> Check:
     """The verdict on one claim, with every candidate value of its year and the reason."""
     if rows is None:
@@ -260,7 +284,7 @@ def check(connection: db.Connection, claim: Claim, rows: list[dict] | None = Non
     explanation = _explain(claim, verdict, matched, same, this_year, other_years, every)
     return Check(claim=claim, verdict=verdict, explanation=explanation, matched=matched, candidates=this_year,
                  other_years=other_years[:5], summary=_summary(claim, verdict, matched, same, other_years,
-                                                           _nearest_years(claim, every)))
+                                                           _nearest_years(claim, every)), history=every)
 
 
 def candidate_rows(connection: db.Connection, iso3: str) -> list[dict]:
@@ -330,7 +354,8 @@ def _difference(claimed: Decimal, held: Decimal) -> float | None:
     return None if held == 0 else float((claimed - held) / held * 100)
 
 
-def _number(value: float | None, unit: str) -> str:
+def format_number(value: float | None, unit: str) -> str:
+    """'81.3' for rates, '3,256' for counts (a fraction of a count as held, e.g. a modelled 246.8)."""
     if value is None:
         return "no value"
     if "per" in unit or "years" in unit:
@@ -366,7 +391,7 @@ def _explain(claim: Claim, verdict: str, matched: Candidate | None, same: list[C
         others = [c for c in same if c is not matched and c.agreement != "matches"]
         if others:
             lines.append("Other series of the same unit say otherwise: "
-                         + "; ".join(f"{c.label}: {_number(c.value, c.unit)}" for c in others[:3]) + ".")
+                         + "; ".join(f"{c.label}: {format_number(c.value, c.unit)}" for c in others[:3]) + ".")
     elif verdict == "not_comparable":
         relation = {"different_denominator": f"a rate of {matched.unit}, not {claim.unit_label}",
                     "different_unit": f"{matched.unit}, not {claim.unit_label}",
@@ -391,7 +416,7 @@ def _explain(claim: Claim, verdict: str, matched: Candidate | None, same: list[C
         others = [c for c in same if c is not matched]
         if others:
             lines.append("Other series of that unit: " + "; ".join(
-                f"{c.label}: {_number(c.value, c.unit)} {c.unit}" for c in others[:3]) + ".")
+                f"{c.label}: {format_number(c.value, c.unit)} {c.unit}" for c in others[:3]) + ".")
     else:
         missing = sorted({c.label for c in this_year if c.relation == "same" and c.value is None})
         reported = f" ({', '.join(missing)} is reported as missing)" if missing else ""
@@ -400,18 +425,18 @@ def _explain(claim: Claim, verdict: str, matched: Candidate | None, same: list[C
         nearby = _nearest_years(claim, every)
         if nearby:
             lines.append("Nearest years: " + "; ".join(
-                f"{c.label}, {c.year}: {_number(c.value_in_claim_unit, claim.unit_label)} {claim.unit_label}"
+                f"{c.label}, {c.year}: {format_number(c.value_in_claim_unit, claim.unit_label)} {claim.unit_label}"
                 for c in nearby) + ".")
         elsewhere = [c for c in this_year if c.value is not None][:3]
         if elsewhere:
             lines.append(f"For {claim.year} we hold other measures: " + "; ".join(
-                f"{c.label} ({c.place}): {_number(c.value, c.unit)} {c.unit}" for c in elsewhere) + ".")
+                f"{c.label} ({c.place}): {format_number(c.value, c.unit)} {c.unit}" for c in elsewhere) + ".")
     hints = _year_hints(verdict, matched, other_years)
     if hints:
         lines.append(f"The claim may quote another year: {value} " + "; ".join(
             ("is" if hit.agreement == "matches" else f"is within {abs(hit.difference_pct):.1f}% of")
-            + f" the {hit.year} value of {hit.label} for {hit.place} ({_number(hit.value, hit.unit)} {hit.unit})"
-            for hit in hints) + ".")
+            + f" the {hit.year} value of {hit.label} for {hit.place} "
+              f"({format_number(hit.value, hit.unit)} {hit.unit})" for hit in hints) + ".")
     if matched is not None and matched.flags:
         lines.append(f"Flags on that value: {', '.join(matched.flags)}.")
     if claim.unit in ("per_million", "per_100k") and any(c.series == "emcdda_rate_15_64" for c in this_year):
@@ -446,10 +471,10 @@ def _summary(claim: Claim, verdict: str, matched: Candidate | None, same: list[C
         hit = hints[0]
         place = "" if hit.iso3 == claim.iso3 else f" for {hit.place}"
         text += (f" It {'is' if hit.agreement == 'matches' else 'is near'} the {hit.year} value of {hit.label}"
-                 f"{place} ({_number(hit.value, hit.unit)} {hit.unit}).")
+                 f"{place} ({format_number(hit.value, hit.unit)} {hit.unit}).")
     elif verdict == "no_data" and nearest:
         text += " Nearest years: " + "; ".join(
-            f"{c.label}, {c.year}: {_number(c.value_in_claim_unit, claim.unit_label)} {claim.unit_label}"
+            f"{c.label}, {c.year}: {format_number(c.value_in_claim_unit, claim.unit_label)} {claim.unit_label}"
             for c in nearest[:2]) + "."
     return text
 
@@ -476,7 +501,7 @@ def _as_claimed(claim: Claim, same: list[Candidate]) -> str:
         return f"We hold no figure in {claim.unit_label} for {claim.country} in {claim.year}."
     counted = "" if claim.counts in ("any", "drug_induced") else f" ({COUNTS[claim.counts]})"
     return (f"As {claim.unit_label}{counted}, {claim.country} had "
-            + "; ".join(f"{_number(c.value_in_claim_unit, claim.unit_label)} ({c.label})" for c in same[:3])
+            + "; ".join(f"{format_number(c.value_in_claim_unit, claim.unit_label)} ({c.label})" for c in same[:3])
             + f" in {claim.year}.")
 
 
@@ -514,7 +539,7 @@ def as_text(result: Check | RankCheck) -> str:
     for candidate in result.candidates:
         difference = "" if candidate.difference_pct is None else f"{candidate.difference_pct:+.1f}%"
         marker = "*" if candidate == result.matched else " "
-        lines.append(f" {marker} {candidate.label[:62]:<62} {_number(candidate.value, candidate.unit):>9}  "
+        lines.append(f" {marker} {candidate.label[:62]:<62} {format_number(candidate.value, candidate.unit):>9}  "
                      f"{RELATION_LABELS[candidate.relation]:<17} {difference:>8}")
     if not result.candidates:
         lines.append("   none")
@@ -692,8 +717,9 @@ def check_change(connection: db.Connection, known: catalog_module.Catalog, count
         fits = near = abs(held - target) <= float(CLOSE_WITHIN) * target
     verdict = "matches" if fits else "close" if near else "contradicts"
     text = (f"Claimed: {later.country}'s {later.unit_label} grew {claimed} from {earlier.year} to {later.year}. "
-            f"{first.label}: {_number(first.value, first.unit)} in {earlier.year}, {_number(last.value, last.unit)} "
-            f"in {later.year}, {held:.2f} times; source: {last.source.rstrip('.')}.")
+            f"{first.label}: {format_number(first.value, first.unit)} in {earlier.year}, "
+            f"{format_number(last.value, last.unit)} in {later.year}, {held:.2f} times; "
+            f"source: {last.source.rstrip('.')}.")
     return ChangeCheck(later.iso3, later.country, earlier.year, later.year, ratio, comparison, unit, verdict, text,
                        held, last.series)
 

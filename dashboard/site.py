@@ -37,6 +37,9 @@ PAGES: tuple[Page, ...] = (
          heading="Where and when has heroin-assisted treatment run?"),
     Page("data", "Data & sources", ":material/table_view:", chart="trend",
          queries=("indicator_map", "programmes", "source_list", "quality_flag_list"), heading="Data and sources"),
+    # A number from the news checked against every series (dashboard/claim_check.py), and the claim register.
+    Page("claims", "Claims", ":material/fact_check:", chart="claim_check", explorer=False,
+         queries=("claim_register",), heading="Check a number from the news"),
     Page("meeting", "Meeting mode", ":material/co_present:", chart=None, explorer=False),
 )
 BY_NAME = {page.name: page for page in PAGES}

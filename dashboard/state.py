@@ -20,7 +20,7 @@ COLOUR_SCALES = ("range", "year")
 DEFAULT_PAGE = site.DEFAULT_PAGE
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index",
-              "projector", "colours", "animate")
+              "projector", "colours", "animate", "check", "claim")
 _SWITCH = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
 # Keys others own (the meeting page's deck link, Streamlit's embed switches); the view state leaves them alone.
 OTHER_KEYS = ("deck", "embed", "embed_options")
@@ -46,6 +46,10 @@ class ViewState:
     projector: bool = False  # presentation: large type and thick lines, kept in links, decks and exports
     colours: str = "range"  # the map's colour scale: "range" (the selected years) or "year" (per-year contrast)
     animate: bool = False  # the map plays through the selected years in the browser (frames, slider, pause)
+    # The Claims page: a number checked against every series ('NOR,2015,81,per_million[,counts]', see
+    # dashboard.claim_check.parse_check_spec) and the register claim it comes from (its claim_id), if any.
+    check: str = ""
+    claim: str = ""
 
 
 # Characters that would make a value active in the Markdown the notices are rendered with: links and images
@@ -55,8 +59,13 @@ _MARKUP = frozenset("[]<>`$\\")
 
 def shown(text: str, limit: int = 24) -> str:
     """A user-supplied value made safe and short for a notice: printable, no Markdown markup, quoted."""
-    cleaned = "".join(ch if ch.isprintable() and ch not in _MARKUP else "?" for ch in text)
+    cleaned = plain(text)
     return repr(cleaned if len(cleaned) <= limit else cleaned[:limit] + "…")
+
+
+def plain(text: str) -> str:
+    """A message that may quote user input, made inert for the Markdown notices are shown with."""
+    return "".join(ch if ch.isprintable() and ch not in _MARKUP else "?" for ch in text)
 
 
 def default_state(catalog: Catalog, page: str = DEFAULT_PAGE) -> ViewState:
@@ -200,10 +209,35 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
         notices.append(f"Index base year {index_base} is outside {clamped_from}-{clamped_to}; index turned off.")
         index_base = None
 
+    check, claim = _claim_params(params, catalog, notices)
+    if check and page_value == "claims":  # a checked claim is about one country: the view's
+        countries = (check.split(",")[0],)
     state = ViewState(page=page_value, indicator=indicator.indicator_id, countries=countries,
                       year_from=clamped_from, year_to=clamped_to, year=year, sex=sex, age_group=age_group,
-                      scale=scale, index_base=index_base, projector=projector, colours=colours, animate=animate)
+                      scale=scale, index_base=index_base, projector=projector, colours=colours, animate=animate,
+                      check=check, claim=claim)
     return state, notices
+
+
+_CLAIM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
+
+
+def _claim_params(params: Mapping[str, str | Sequence[str]], catalog: Catalog, notices: list[str]) -> tuple[str, str]:
+    """The Claims page's check and register claim: a bad check is dropped with the reason, never half-read."""
+    from dashboard import claim_check  # the checker reads the catalog; the state module stays importable alone
+
+    check = _single(params, "check", notices) or ""
+    if check:
+        try:
+            check = claim_check.parse_check_spec(check, catalog).spec
+        except claim_check.CheckInputError as error:
+            notices.append(f"The number to check {shown(check, 40)} was ignored: {plain(str(error))}.")
+            check = ""
+    claim = _single(params, "claim", notices) or ""
+    if claim and not _CLAIM_ID.match(claim):
+        notices.append(f"Claim {shown(claim)} is not a claim ID of the register; ignored.")
+        claim = ""
+    return check, claim
 
 
 def _switch(value: str | None, key: str, notices: list[str]) -> bool:
@@ -248,6 +282,10 @@ def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
         params["colours"] = state.colours
     if state.animate:
         params["animate"] = "1"
+    if state.check:
+        params["check"] = state.check
+    if state.claim:
+        params["claim"] = state.claim
     return params
 
 

@@ -1,7 +1,8 @@
 -- claim_register: the claims from the news (claims.parquet), with the country's name, for the Claims page, the
 --                 CLI and the tests; filtered by country and verdict.
--- params:  $countries varchar[] (NULL: every claim), $verdicts varchar[] (NULL: every verdict)
--- defaults: $countries = null, $verdicts = null
+-- params:  $countries varchar[] (NULL: every claim), $verdicts varchar[] (NULL: every verdict),
+--          $claim_ids varchar[] (NULL: every claim)
+-- defaults: $countries = null, $verdicts = null, $claim_ids = null
 -- returns: one row per claim: every column of claims.parquet (claim_id, seed_file, claimant, outlet, url,
 --          no_url_reason, published, language, quote, note, claim_kind, iso3, geography, value, unit, counts,
 --          comparison, rank_scope, programme_claim_id, programme_id, verdict, reason, year, base_year,
@@ -12,4 +13,5 @@ from claims c
 left join countries k on k.iso3 = c.iso3
 where ($countries is null or list_contains($countries, c.iso3))
   and ($verdicts is null or list_contains($verdicts, c.verdict))
+  and ($claim_ids is null or list_contains($claim_ids, c.claim_id))
 order by c.seed_file is null, c.claim_id

@@ -14,6 +14,7 @@ to leave out in `fig.layout.meta`. One module per concern:
 Callers import from here (`from dashboard import figures`); the modules import each other directly.
 """
 
+from dashboard.figures.claim import make_claim_figure
 from dashboard.figures.formatting import (
     format_change,
     format_value,
@@ -23,6 +24,7 @@ from dashboard.figures.formatting import (
     join_names,
     records,
     source_line_for,
+    truncate,
 )
 from dashboard.figures.map import (
     MAP_LAT_RANGE,
@@ -63,6 +65,8 @@ __all__ = [
     "flagged_countries", "format_change", "format_value", "is_list", "is_missing", "is_rate_unit", "join_names",
     "animate_map", "make_map_figure",
     "make_ranking_figure",
-    "make_timeline_figure", "make_trend_figure", "marker_positions", "programme_phase", "programme_years_text",
-    "records", "resized_figure", "screen_figure", "source_line_for", "still_figure", "source_list", "warning_labels",
+    "make_claim_figure", "make_timeline_figure", "make_trend_figure", "marker_positions", "programme_phase",
+    "programme_years_text",
+    "records", "resized_figure", "screen_figure", "source_line_for", "still_figure", "source_list", "truncate",
+    "warning_labels",
 ]
