@@ -131,6 +131,14 @@ def test_poisson_interval_has_the_exact_limits(count, lower, upper):
     assert low == pytest.approx(lower, rel=0.0005, abs=0.0005) and high == pytest.approx(upper, rel=0.0005)
 
 
+def test_poisson_limits_agree_with_scipy_over_every_size_of_count():
+    gammaincinv = pytest.importorskip("scipy.special").gammaincinv
+    for count in [*range(0, 120), 150, 289, 500, 1000, 3140, 10_000]:
+        low, high = ranks.poisson_interval(count)
+        assert high == pytest.approx(gammaincinv(count + 1, 0.975), rel=1e-4), count
+        assert low == (0.0 if count == 0 else pytest.approx(gammaincinv(count, 0.025), rel=1e-4)), count
+
+
 def test_rank_ranges_come_from_overlapping_intervals():
     # A and B overlap (1,000 vs 990 deaths per million), C is far below, D has no rate and is not ranked.
     rows = [("A", 1000.0, 1000, 1_000_000), ("B", 990.0, 990, 1_000_000), ("C", 10.0, 10, 1_000_000),
@@ -225,3 +233,55 @@ def test_cli_bad_input_exits_2_with_one_clear_line(capsys, args, message):
     status, out, err = run_check(capsys, *args)
     assert status == 2 and out == ""
     assert err.startswith("error: ") and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_check_round_trips_through_the_link(known):
+    from dashboard.state import from_query_string, to_query_string
+
+    state, notices = from_query_string("page=claims&check=nor, 2015 ,85.0,per_million_15_64,drug_induced", known)
+    assert not notices
+    assert (state.check, state.countries) == ("NOR,2015,85.0,per_million_15_64,drug_induced", ("NOR",))
+    again, _ = from_query_string(to_query_string(state, known), known)
+    assert again == state
+
+
+@pytest.mark.parametrize("check", ["NOR,2015,85", "NOR,2015,85,per_million_15_64,opioid,extra", "XXX,2015,1,deaths",
+                                   "NOR,1066,1,deaths", "NOR,2015,-1,deaths", "NOR,2015,1,stone"])
+def test_a_bad_check_in_the_link_is_dropped_with_a_notice(known, check):
+    from dashboard.state import from_query_string
+
+    state, notices = from_query_string(f"page=claims&check={check}", known)
+    assert state.check == "" and len(notices) == 1 and "was ignored" in notices[0]
+
+
+def test_a_claim_id_must_look_like_one(known):
+    from dashboard.state import from_query_string
+
+    assert from_query_string("page=claims&claim=PRESS-001", known)[0].claim == "PRESS-001"
+    state, notices = from_query_string("page=claims&claim=<script>", known)
+    assert state.claim == "" and "not a claim ID" in notices[0]
+
+
+def test_the_map_hover_gives_each_rates_interval_and_the_ranks_it_allows(connection, known):
+    from dashboard import charts
+    from dashboard.state import from_query_string
+
+    state, _ = from_query_string(f"page=map&indicator={fx.RATE}&countries=NOR,SWE,DNK,FIN&year=2015", known)
+    figure = charts.chart_for_state(connection, known, state).figure
+    hover = {text.split("</b>")[0].removeprefix("<b>"): text for trace in figure.data
+             for text in (trace.hovertext or ()) if isinstance(text, str)}
+    low, high = (bound / 3.4 for bound in ranks.poisson_interval(289))
+    assert f"85.0 deaths per million aged 15-64 (95% interval {low:.1f}–{high:.1f})" in hover["Norway"]
+    assert "Rank 2 of 3 shown (could be 1–2)" in hover["Norway"]
+    assert "Rank 3 of 3 shown (certain)" in hover["Denmark"]
+    assert "No data reported for 2015" in hover["Finland"]
+
+
+def test_counts_get_no_interval_on_the_map(connection, known):
+    from dashboard import charts
+    from dashboard.state import from_query_string
+
+    state, _ = from_query_string(f"page=map&indicator={fx.COUNT}&countries=NOR,SWE&year=2015", known)
+    texts = [text for trace in charts.chart_for_state(connection, known, state).figure.data
+             for text in (trace.hovertext or ()) if isinstance(text, str)]
+    assert texts and not any("interval" in text or "could be" in text for text in texts)

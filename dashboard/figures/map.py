@@ -79,14 +79,34 @@ def _flat_choropleth(geojson: Mapping[str, Any], ids: list[str], colour: str, bo
             "customdata": ids, "marker": {"line": {"color": border, "width": 0.8}}, **kwargs}
 
 
-def value_hover(row: Mapping[str, Any], unit: str, year: int) -> str:
-    """What hovering a country says: its value, the rate's deaths and population, flags, rank, change, source."""
+def rate_ranks(rows: list[dict], unit: str) -> dict[str, Any]:
+    """iso3 -> ranks.RankedRate for a map of rates whose every value has its deaths and population (else {}:
+    a rank range over only some of the countries shown would mislead)."""
+    per = 1_000_000 if "per million" in (unit or "") else 100_000 if "per 100,000" in (unit or "") else None
+    if per is None or not rows or any(is_missing(r.get("numerator")) or is_missing(r.get("denominator"))
+                                      for r in rows):
+        return {}
+    from dashboard import ranks
+
+    return {r.iso3: r for r in ranks.rank_rates(
+        [(row["iso3"], row["value"], row["numerator"], row["denominator"]) for row in rows], per=per)}
+
+
+def value_hover(row: Mapping[str, Any], unit: str, year: int, ranked: Any = None) -> str:
+    """What hovering a country says: its value (with its 95% interval for a rate of counted deaths), the rate's
+    deaths and population, flags, rank (and the ranks the intervals allow), change, source."""
     name = f"<b>{esc(row['country'])}</b>"
     if is_missing(row.get("value")):
         return f"{name}<br>No data reported for {year}"
-    lines = [name, f"{year}: {format_value(row['value'], unit)} {esc(unit)}", *value_detail_lines(row, unit)]
+    value_line = f"{year}: {format_value(row['value'], unit)} {esc(unit)}"
+    if ranked is not None:
+        value_line += f" (95% interval {format_value(ranked.lower, unit)}–{format_value(ranked.upper, unit)})"
+    lines = [name, value_line, *value_detail_lines(row, unit)]
     if not is_missing(row.get("rank")):
-        lines.append(f"Rank {int(row['rank'])} of {int(row['ranked_countries'])} shown")
+        could_be = ""
+        if ranked is not None:
+            could_be = " (certain)" if ranked.distinguishable else f" (could be {ranked.rank_range})"
+        lines.append(f"Rank {int(row['rank'])} of {int(row['ranked_countries'])} shown{could_be}")
     if is_missing(row.get("previous_value")):
         lines.append(f"no value for {year - 1}")
     else:
@@ -136,6 +156,9 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     selected = {row["iso3"] for row in map_rows}
     not_on_map = [row for row in map_rows if row["iso3"] not in ids_on_map]
     with_data = [row for row in map_rows if row["iso3"] in ids_on_map and not is_missing(row["value"])]
+    # Each rate's 95% interval and the ranks the intervals allow, for the hover: over every value ranked (the
+    # query ranks the countries off the map too).
+    ranked = rate_ranks([row for row in map_rows if not is_missing(row["value"])], unit)
     no_data = [row for row in map_rows if row["iso3"] in ids_on_map and is_missing(row["value"])]
     context_ids = [fid for fid in feature_ids if fid not in selected]
 
@@ -160,7 +183,7 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
         "colorscale": SEQUENTIAL_SCALE, "reversescale": SEQUENTIAL_REVERSED, "name": indicator_label,
         "showlegend": False, "showscale": bool(with_data), "meta": {"role": "values"},
         "marker": {"line": {"color": SELECTED_BORDER, "width": 0.8}},
-        "hovertext": [value_hover(row, unit, year) for row in with_data],
+        "hovertext": [value_hover(row, unit, year, ranked.get(row["iso3"])) for row in with_data],
         "hovertemplate": "%{hovertext}<extra></extra>",
         # Under the map (the frame places it), so the map keeps the full width of a phone.
         "colorbar": {"title": {"text": f"{esc(unit)}<br>{esc(scale_note(with_data, fixed_scale, year))}",
