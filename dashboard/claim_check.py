@@ -19,6 +19,8 @@ import textwrap
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+import pandas as pd
+
 from dashboard import catalog as catalog_module
 from dashboard import db
 from dashboard.figures.formatting import is_missing
@@ -571,6 +573,7 @@ class RankCheck:
     ranked: list  # ranks.RankedRate, highest first
     missing: list[str]  # names of the scope's countries without a rate that year
     summary: str = ""
+    notes: tuple[str, ...] = ()  # what to know before comparing these countries (dashboard/comparability.py)
 
     def as_dict(self) -> dict:
         return {"claim": {"iso3": self.iso3, "country": self.country, "year": self.year,
@@ -579,7 +582,7 @@ class RankCheck:
                 "verdict": self.verdict, "summary": self.summary, "explanation": self.explanation,
                 "ranking": [asdict(r) | {"rank_range": r.rank_range, "distinguishable": r.distinguishable}
                             for r in self.ranked],
-                "missing": self.missing}
+                "missing": self.missing, "comparability": list(self.notes)}
 
 
 def scope_countries(known: catalog_module.Catalog, scope: str) -> tuple[str, ...]:
@@ -646,8 +649,17 @@ def check_rank(connection: db.Connection, known: catalog_module.Catalog, country
                      f"{_join([names[i] for i in tied[:8]])}{' and others' if len(tied) > 8 else ''}.")
     if missing:
         text += f" Not reported for {year_number}, so not ranked: {_join(missing)}."
+    from dashboard import comparability
+
+    try:
+        labels = dict(db.run_query(connection, "quality_flag_labels").itertuples(index=False))
+    except db.DataUnavailable:
+        labels = {}
+    notes = comparability.comparability(pd.DataFrame(rows), unit=indicator.unit, flag_labels=labels,
+                                        topic=indicator.topic).notes
     return RankCheck(iso3=place.iso3, country=place.name_en, year=year_number, rank_claimed=claimed, top=top,
-                     scope=scope, verdict=verdict, explanation=text, ranked=ranked, missing=missing, summary=summary)
+                     scope=scope, verdict=verdict, explanation=text, ranked=ranked, missing=missing, summary=summary,
+                     notes=tuple(note.text for note in notes))
 
 
 def _join(names: list[str]) -> str:

@@ -13,7 +13,7 @@ from typing import Protocol
 import pandas as pd
 import pyarrow as pa
 
-from dashboard import charts, db, site, tables
+from dashboard import charts, comparability, db, site, tables
 from dashboard.catalog import Catalog, load_catalog
 from dashboard.charts import ChartView
 from dashboard.figures import records
@@ -62,6 +62,8 @@ class MapContent:
     chart: ChartView
     note: str
     ranked: bool = False  # chart is the map year's values as ranked bars (the page's switch), not the map
+    # What to know before comparing the countries shown (brief under the chart, in full on request).
+    comparability: comparability.Comparability = comparability.Comparability("", ())
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class TrendsContent:
     chart: ChartView
     note: str
     companion: Companion | None
+    comparability: comparability.Comparability = comparability.Comparability("", ())
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,8 @@ class DataContent:
     flags: pd.DataFrame
     sources: pd.DataFrame
     maps_note: str
+    # What to know before comparing the countries of the state's trend (dashboard/comparability.py), in full.
+    comparability: comparability.Comparability = comparability.Comparability("", ())
 
 
 MAP_NOTE = ("Grey countries reported no data for this year; that is not the same as a low value. Markers show "
@@ -161,13 +166,30 @@ MAPS_NOTE = ("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (I
 
 
 def map_content(reader: Reader, state: ViewState, ranked: bool = False) -> MapContent:
-    return MapContent(site.BY_NAME["map"].heading, reader.chart("ranking" if ranked else "map", state), MAP_NOTE,
-                      ranked)
+    view = reader.chart("ranking" if ranked else "map", state)
+    return MapContent(site.BY_NAME["map"].heading, view, MAP_NOTE, ranked, comparability_of(reader, state, view))
 
 
 def trends_content(reader: Reader, state: ViewState) -> TrendsContent:
-    return TrendsContent(site.BY_NAME["trends"].heading, reader.chart("trend", state), TRENDS_NOTE,
-                         national_companion(reader, state))
+    view = reader.chart("trend", state)
+    return TrendsContent(site.BY_NAME["trends"].heading, view, TRENDS_NOTE, national_companion(reader, state),
+                         comparability_of(reader, state, view))
+
+
+def comparability_of(reader: Reader, state: ViewState, view: ChartView) -> comparability.Comparability:
+    """The notes on the values a chart of several countries draws (dashboard/comparability.py)."""
+    return comparability_notes(reader, state, view.data)
+
+
+def comparability_notes(reader: Reader, state: ViewState, data: pd.DataFrame) -> comparability.Comparability:
+    indicator = reader.load_catalog().indicators.get(state.indicator)
+    if indicator is None:
+        return comparability.Comparability("", ())
+    try:
+        labels = {row["flag"]: row["label"] for row in records(reader.query("quality_flag_labels"))}
+    except db.DataUnavailable:  # the notes still come, with the flags' codes
+        labels = {}
+    return comparability.comparability(data, indicator.caveat or "", indicator.unit, labels, indicator.topic)
 
 
 def national_companion(reader: Reader, state: ViewState) -> Companion | None:
@@ -249,9 +271,14 @@ def programmes_content(reader: Reader, state: ViewState) -> ProgrammesContent:
 def data_content(reader: Reader, state: ViewState) -> DataContent:
     catalog = reader.load_catalog()
     chart_tables = []
+    notes = comparability.Comparability("", ())
     for kind, chart in charts.CHARTS.items():
+        if kind == "claim_check" and not state.check:
+            continue  # a check's table is the Claims page's; a state without one has none
         spec = charts.chart_query(kind, catalog, state)  # the chart's own query, without drawing the chart
         table = reader.query(spec.query_name, **spec.params)
+        if kind == "trend":
+            notes = comparability_notes(reader, state, table)
         chart_tables.append(ChartTable(
             tab=chart.table_tab, heading=f"**{spec.title}** — {spec.subtitle}", table=table,
             query_line=f"Query file: `queries/{spec.query_name}.sql`; bound parameters:", params=spec.params,
@@ -262,7 +289,8 @@ def data_content(reader: Reader, state: ViewState) -> DataContent:
         charts=tuple(chart_tables), definitions_note=DEFINITIONS_NOTE, definitions=reader.definitions_table(),
         flags_heading="Flags on values",
         flags_note="Shown with the value in every hover, table and export (columns quality_flags and value_note).",
-        flags=reader.query("quality_flag_list"), sources=reader.query("source_list"), maps_note=MAPS_NOTE)
+        flags=reader.query("quality_flag_list"), sources=reader.query("source_list"), maps_note=MAPS_NOTE,
+        comparability=notes)
 
 
 # What each page shows for a state: the one list the app's cached reader and the benchmark floor both use.

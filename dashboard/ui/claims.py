@@ -241,6 +241,9 @@ def _show_ranking(result: claim_check.RankCheck) -> None:
             "told apart from the rest": "yes" if r.distinguishable else "no"} for r in result.ranked]),
             hide_index=True, column_config={column: st.column_config.NumberColumn(format="%.1f") for column in (
                 "per million aged 15-64", "95% interval from", "to")})
+    if result.notes:
+        st.markdown("**Before comparing these countries**\n\n" + "\n".join(
+            f"- {markdown_text(note)}" for note in result.notes))
 
 
 def _register_table(register: pd.DataFrame, catalog) -> None:

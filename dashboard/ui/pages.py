@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import content, db, settings, site, tables
+from dashboard import comparability, content, db, settings, site, tables
 from dashboard.charts import ChartView
 from dashboard.figures import records
 from dashboard.state import ViewState
@@ -77,6 +77,18 @@ def show_chart(view: ChartView, *, key: str, on_select=None, panel_key: str | No
     return event
 
 
+def show_comparability(notes: comparability.Comparability, key: str) -> None:
+    """'Before comparing: 3 notes ...' under a chart of several countries, the notes themselves on request
+    (drawn only while open, like the export panel)."""
+    if not notes.brief:
+        return
+    panel = st.expander(notes.brief, icon=":material/balance:", key=f"comparability_{key}", on_change="rerun")
+    if panel.open:
+        with panel:
+            for note in notes.notes:
+                st.markdown(f"- {markdown_text(note.text)}")
+
+
 def _state_with_countries(page: str) -> ViewState | None:
     """The page's state, or None after the page's title and a hint when the selection is empty (cleared)."""
     state = filters.current_state(page)
@@ -127,6 +139,7 @@ def render_map(page: content.MapContent, controls=None, on_select=None) -> None:
         else:
             show_chart(page.chart, key=session.MAP_CHART, on_select=on_select or _on_map_select)
             st.caption(page.note)
+        show_comparability(page.comparability, key="map")
 
 
 def _on_map_select() -> None:
@@ -161,6 +174,7 @@ def render_trends(page: content.TrendsContent, controls=None, in_app: bool = Tru
         controls()
     show_chart(page.chart, key="trend_chart")
     st.caption(page.note)
+    show_comparability(page.comparability, key="trends")
     companion = page.companion
     if companion is None:
         return
@@ -249,7 +263,7 @@ def _unit_of(table) -> str | None:
 def render_data(page: content.DataContent) -> None:
     st.title(page.title)
     st.markdown(page.intro)
-    tabs = st.tabs([*(item.tab for item in page.charts), "Definitions", "Sources and licences"])
+    tabs = st.tabs([*(item.tab for item in page.charts), "Definitions", "Before comparing", "Sources and licences"])
     for tab, item in zip(tabs, page.charts, strict=False):
         with tab:
             st.markdown(item.heading)
@@ -266,6 +280,14 @@ def render_data(page: content.DataContent) -> None:
         st.caption(page.flags_note)
         show_table(page.flags, hide_index=True, column_config=people_columns(page.flags))
     with tabs[len(page.charts) + 1]:
+        st.markdown("What to know before comparing the countries of the trend chart's selection: the notes the "
+                    "sources and the build put on their values (the map and trends pages say them briefly).")
+        if page.comparability.notes:
+            show_table(page.comparability.table(), hide_index=True,
+                       column_config={"note": st.column_config.TextColumn(width="large")})
+        else:
+            st.caption("Nothing to note for one country, or for these values.")
+    with tabs[len(page.charts) + 2]:
         show_table(page.sources, hide_index=True, column_config=people_columns(
             page.sources, url=st.column_config.LinkColumn("Link")))
         st.markdown(page.maps_note)
