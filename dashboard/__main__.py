@@ -114,7 +114,7 @@ as given (unknown country, unit or counts, a year outside every series, a negati
 
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    from dashboard.claim_check import COUNTS, RANK_SCOPES, UNITS
+    from dashboard.claim_check import COUNTS, DEFAULT_COUNTS, RANK_SCOPES, UNITS
 
     parser.add_argument("--country", required=True, help="ISO-3 code (NOR, SWE, GB-EAW) or an English or "
                                                          "Norwegian name")
@@ -122,8 +122,10 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     # Checked by hand (like export's --format) so a bad value gets one clear line, not argparse's usage dump.
     parser.add_argument("--value", help="the number as printed, e.g. 81 or 66.1 (its decimals are its rounding)")
     parser.add_argument("--unit", metavar="UNIT", help=f"one of {', '.join(UNITS)}")
-    parser.add_argument("--counts", default="any", metavar="WHAT",
-                        help=f"what the claim says it counts: {', '.join(COUNTS)} (default: any)")
+    parser.add_argument("--counts", default=DEFAULT_COUNTS, metavar="WHAT",
+                        help=f"what the claim says it counts: {', '.join(COUNTS)} (default: {DEFAULT_COUNTS}, "
+                             f"the EMCDDA's drug-induced deaths and national figures as published; 'any' lets "
+                             f"it mean every series, Eurostat's and the IHME model's too)")
     parser.add_argument("--rank", metavar="N", help="instead of a value: the rank claimed (1 = the highest rate of "
                                                     "drug-induced deaths per million aged 15-64)")
     parser.add_argument("--top", action="store_true", help="with --rank N: 'one of the N highest'")

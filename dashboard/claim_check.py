@@ -31,10 +31,14 @@ UNITS = {  # claim unit -> (what is measured, people per rate unit, how it reads
     "per_million": ("rate_population", 1_000_000, "deaths per million inhabitants"),
     "per_100k": ("rate_population", 100_000, "deaths per 100,000 inhabitants"),
 }
-# What a claim can say it counts; "any" (the default) lets it mean any series of drug deaths.
+# What a claim can say it counts. The default, drug_induced, is what "drug deaths" and "overdose deaths" in the
+# press mean: the EMCDDA's drug-induced deaths and the national figures as published. A number that is Eurostat's
+# drug-dependence deaths or the IHME model is then another definition (not_comparable), and a year the EMCDDA
+# and the national authority did not report is no data, whatever the model says; "any" lets it mean every series.
+DEFAULT_COUNTS = "drug_induced"
 COUNTS = {
-    "any": "drug deaths of any definition",
     "drug_induced": "drug-induced (overdose) deaths",
+    "any": "drug deaths of any definition, modelled ones included",
     "opioid": "opioid deaths",
     "drug_poisoning": "deaths related to drug poisoning",
     "drug_misuse": "drug misuse deaths",
@@ -110,7 +114,7 @@ class Claim:
     year: int
     value_text: str  # as printed: its decimals are the claim's rounding
     unit: str
-    counts: str = "any"
+    counts: str = DEFAULT_COUNTS
 
     @property
     def value(self) -> Decimal:
@@ -121,14 +125,14 @@ class Claim:
         return UNITS[self.unit][2]
 
     def describe(self) -> str:
-        counted = "" if self.counts == "any" else f" ({COUNTS[self.counts]})"
+        counted = "" if self.counts == DEFAULT_COUNTS else f" ({COUNTS[self.counts]})"
         return f"{self.country}, {self.year}: {self.value_text} {self.unit_label}{counted}"
 
     @property
     def spec(self) -> str:
         """The claim as the Claims page's URL carries it: 'NOR,2015,81,per_million' (',counts' unless any)."""
         return ",".join([self.iso3, str(self.year), self.value_text, self.unit]
-                        + ([self.counts] if self.counts != "any" else []))
+                        + ([self.counts] if self.counts != DEFAULT_COUNTS else []))
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,7 @@ def year_range(known: catalog_module.Catalog) -> tuple[int, int]:
 
 
 def make_claim(known: catalog_module.Catalog, country: str, year: int | str, value: str | float | int, unit: str,
-               counts: str = "any") -> Claim:
+               counts: str = DEFAULT_COUNTS) -> Claim:
     """A claim from user input, every part checked (CheckInputError with a message that says what to fix)."""
     if unit not in UNITS:
         raise CheckInputError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
@@ -238,7 +242,7 @@ def claim_from_spec(spec: str, country: str) -> Claim:
     """The claim of a spec already checked by parse_check_spec (a view state's), with its country's name."""
     iso3, year, value, unit, *counts = spec.split(",")
     return Claim(iso3=iso3, country=country, year=int(year), value_text=value, unit=unit,
-                 counts=counts[0] if counts else "any")
+                 counts=counts[0] if counts else DEFAULT_COUNTS)
 
 
 def parse_check_spec(text: str, known: catalog_module.Catalog) -> Claim:
@@ -501,7 +505,7 @@ def _as_claimed(claim: Claim, same: list[Candidate]) -> str:
     """What the series of the claim's own unit say: 'As deaths per million inhabitants, Norway had 55.6 (...)'."""
     if not same:
         return f"We hold no figure in {claim.unit_label} for {claim.country} in {claim.year}."
-    counted = "" if claim.counts in ("any", "drug_induced") else f" ({COUNTS[claim.counts]})"
+    counted = "" if claim.counts == DEFAULT_COUNTS else f" ({COUNTS[claim.counts]})"
     return (f"As {claim.unit_label}{counted}, {claim.country} had "
             + "; ".join(f"{format_number(c.value_in_claim_unit, claim.unit_label)} ({c.label})" for c in same[:3])
             + f" in {claim.year}.")
@@ -694,7 +698,8 @@ COMPARISONS = {"more_than": "more than", "about": "about", "less_than": "less th
 
 
 def check_change(connection: db.Connection, known: catalog_module.Catalog, country: str, base_year: int,
-                 year: int, ratio: str, unit: str, comparison: str = "about", counts: str = "any") -> ChangeCheck:
+                 year: int, ratio: str, unit: str, comparison: str = "about",
+                 counts: str = DEFAULT_COUNTS) -> ChangeCheck:
     """A claim that a series grew by a factor between two years ("more than doubled in a decade": ratio 2,
     more_than), against the first series of the claim's unit that has both years."""
     if comparison not in COMPARISONS:

@@ -238,9 +238,11 @@ def test_cli_bad_input_exits_2_with_one_clear_line(capsys, args, message):
 def test_a_check_round_trips_through_the_link(known):
     from dashboard.state import from_query_string, to_query_string
 
-    state, notices = from_query_string("page=claims&check=nor, 2015 ,85.0,per_million_15_64,drug_induced", known)
+    state, notices = from_query_string("page=claims&check=nor, 2015 ,85.0,per_million_15_64,opioid", known)
     assert not notices
-    assert (state.check, state.countries) == ("NOR,2015,85.0,per_million_15_64,drug_induced", ("NOR",))
+    assert (state.check, state.countries) == ("NOR,2015,85.0,per_million_15_64,opioid", ("NOR",))
+    default, _ = from_query_string("page=claims&check=NOR,2015,85,deaths,drug_induced", known)
+    assert default.check == "NOR,2015,85,deaths"  # what it counts is left out when it is the default
     again, _ = from_query_string(to_query_string(state, known), known)
     assert again == state
 

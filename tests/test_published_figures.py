@@ -674,3 +674,23 @@ def test_the_issues_cli_example_prints_one_json_object():
     assert found["verdict"] == "contradicts"
     assert found["matched"]["value"] == pytest.approx(543 / 6_174_682 * 1e6)
     assert {"series", "value", "unit", "definition", "source"} <= set(found["candidates"][0])
+
+
+def test_drug_deaths_mean_the_emcddas_and_the_national_figures_unless_the_claim_says_otherwise(connection):
+    """Norway 2015: IHME models 253 deaths from drug use disorders; the EMCDDA counted 289 drug-induced deaths.
+    The United Kingdom has no EMCDDA count for 2017 (3,256 was 2016's); Eurostat and IHME count other things."""
+    from dashboard import catalog, claim_check
+
+    known = catalog.load_catalog(connection)
+
+    def verdict(country, year, value, unit, counts=claim_check.DEFAULT_COUNTS):
+        return claim_check.check(connection, claim_check.make_claim(known, country, year, value, unit, counts))
+
+    modelled = verdict("NOR", 2015, "253", "deaths")
+    assert (modelled.verdict, modelled.matched.series) == ("not_comparable", "ihme_drug_use_disorder_deaths")
+    assert verdict("NOR", 2015, "253", "deaths", counts="any").verdict == "matches"
+    assert verdict("NOR", 2015, "253", "deaths", counts="drug_use_disorders").verdict == "matches"
+    unreported = verdict("GBR", 2017, "3256", "deaths")
+    assert unreported.verdict == "no_data" and unreported.matched is None
+    assert "2016" in unreported.summary and "3,256" in unreported.summary
+    assert verdict("SWE", 2016, "25", "deaths").matched.series == "eurostat_drug_dependence_deaths"

@@ -153,7 +153,7 @@ def _submit_check() -> None:
     get = st.session_state.get
     try:
         claim = claim_check.make_claim(catalog, get(FORM_COUNTRY) or "", get(FORM_YEAR), get(FORM_VALUE) or "",
-                                       get(FORM_UNIT), get(FORM_COUNTS) or "any")
+                                       get(FORM_UNIT), get(FORM_COUNTS) or claim_check.DEFAULT_COUNTS)
     except claim_check.CheckInputError as error:
         st.session_state[FORM_ERROR] = str(error)
         return
@@ -167,7 +167,7 @@ def _check_form(catalog, state: view_state.ViewState) -> None:
     if state.check and FORM_VALUE not in st.session_state:  # a link's check fills the form once
         iso3, year, value, unit, *counts = state.check.split(",")
         st.session_state.update({FORM_COUNTRY: iso3, FORM_YEAR: int(year), FORM_VALUE: value, FORM_UNIT: unit,
-                                 FORM_COUNTS: counts[0] if counts else "any"})
+                                 FORM_COUNTS: counts[0] if counts else claim_check.DEFAULT_COUNTS})
     options = _country_options(catalog)
     # Defaults through the session (a widget given both a default and a session value warns).
     st.session_state.setdefault(FORM_COUNTRY, "NOR" if "NOR" in options else options[0])
@@ -271,7 +271,7 @@ def _register_table(register: pd.DataFrame, catalog) -> None:
         params = {"claim": row["claim_id"]}
         if row["claim_kind"] == "number":
             params["check"] = claim_check.Claim(row["iso3"], "", int(row["year"]), row["value"], row["unit"],
-                                                row["counts"] or "any").spec
+                                                row["counts"] or claim_check.DEFAULT_COUNTS).spec
         if st.query_params.get("claim") != params["claim"]:
             st.query_params.from_dict(params)
             for key in (FORM_COUNTRY, FORM_YEAR, FORM_VALUE, FORM_UNIT, FORM_COUNTS):
