@@ -93,7 +93,17 @@ def realistic_params(catalog, i: int) -> dict[str, dict]:
         "source_credits": {"source_ids": ["NATURAL-EARTH"]},
         "data_editions": {},
         "quality_flag_list": {},
+        "quality_flag_labels": {},
+        "claim_candidates": {"country": countries[i % len(countries)] if countries else "NOR",
+                             "indicators": _claim_indicators()},
+        "claim_register": {"countries": None if i % 2 == 0 else countries, "verdicts": None, "claim_ids": None},
     }
+
+
+def _claim_indicators() -> list[str]:
+    from dashboard import claim_check
+
+    return [series.indicator_id for series in claim_check.SERIES]
 
 
 def rss_tree_bytes(process) -> int:

@@ -226,6 +226,43 @@ def pandas_source_list(data_dir: Path) -> pd.DataFrame:
     return sources.sort_values(["kind", "source_id"], kind="stable")[columns].reset_index(drop=True)
 
 
+def pandas_claim_candidates(data_dir: Path, country, indicators) -> pd.DataFrame:
+    facts, countries = _read(data_dir, "facts"), _read(data_dir, "countries")
+    indicator_rows, sources, flags = (_read(data_dir, name) for name in ("indicators", "sources", "quality_flags"))
+    places = countries[(countries["iso3"] == country) | (countries["part_of"] == country)]
+    rows = facts[facts["indicator_id"].isin(indicators) & (facts["sex"] == "total") & (facts["age_group"] == "total")]
+    rows = rows.merge(places[["iso3", "name_en"]], on="iso3").rename(columns={"name_en": "place"})
+    rows = rows.merge(indicator_rows[["indicator_id", "label", "unit", "definition"]], on="indicator_id").rename(
+        columns={"unit": "indicator_unit"})
+    rows = rows.merge(sources[["source_id", "attribution", "edition", "url"]], on="source_id", how="left").rename(
+        columns={"attribution": "source", "url": "source_url"})
+    labels = dict(zip(flags["flag"], flags["label"], strict=True))
+    rows["flag_labels"] = [None if not isinstance(codes, str) else ("; ".join(
+        labels[code] for code in sorted(set(codes.split(","))) if code in labels) or None)
+        for codes in rows["quality_flags"]]
+    rows["is_part"] = rows["iso3"] != country
+    rows["year"] = rows["year"].astype("int64")
+    rows = rows.sort_values(["is_part", "iso3", "indicator_id", "year"], kind="stable")
+    return rows[["iso3", "place", "is_part", "indicator_id", "label", "indicator_unit", "definition", "year", "value",
+                 "numerator", "denominator", "source_id", "source", "edition", "source_url", "flag", "quality_flags",
+                 "value_note", "flag_labels"]].reset_index(drop=True)
+
+
+def pandas_claim_register(data_dir: Path, countries=None, verdicts=None, claim_ids=None) -> pd.DataFrame:
+    claims, names = _read(data_dir, "claims"), _read(data_dir, "countries")[["iso3", "name_en"]]
+    joined = claims.merge(names.rename(columns={"name_en": "country"}), on="iso3", how="left")
+    for column, wanted in (("iso3", countries), ("verdict", verdicts), ("claim_id", claim_ids)):
+        if wanted is not None:
+            joined = joined[joined[column].isin(wanted)]
+    joined = joined.assign(_press=joined["seed_file"].isna()).sort_values(["_press", "claim_id"], kind="stable")
+    return joined.drop(columns="_press").reset_index(drop=True)
+
+
+def pandas_quality_flag_labels(data_dir: Path) -> pd.DataFrame:
+    return _read(data_dir, "quality_flags").sort_values("flag", kind="stable")[["flag", "label"]].reset_index(
+        drop=True)
+
+
 PANDAS = {
     "indicator_map": pandas_indicator_map, "indicator_trend": pandas_indicator_trend,
     "indicator_catalog": pandas_indicator_catalog, "country_catalog": pandas_country_catalog,
@@ -233,6 +270,8 @@ PANDAS = {
     "programme_claims": pandas_programme_claims, "source_list": pandas_source_list,
     "programme_sources": pandas_programme_sources, "source_credits": pandas_source_credits,
     "data_editions": pandas_data_editions, "quality_flag_list": pandas_quality_flag_list,
+    "claim_candidates": pandas_claim_candidates, "claim_register": pandas_claim_register,
+    "quality_flag_labels": pandas_quality_flag_labels,
 }
 assert set(PANDAS) == set(QUERY_NAMES), "every query in queries/ needs its pandas twin here"
 
