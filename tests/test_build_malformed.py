@@ -56,6 +56,8 @@ COUNTRIES = "reference/countries.csv"
 INDICATORS = "reference/indicators.csv"
 SOURCES = "reference/sources.csv"
 CLAIMS = "reference/programme_claims.csv"
+REGISTER = "reference/claims.csv"
+SWEDEN_22 = {"claim_id": "SEED001-SWE-RATE"}
 
 POP_15_64 = "Working age (15-64 years old) (UNWPP, 2017)"
 IHME_DRUG = "Deaths - Drug use disorders - Sex: Both - Age: All Ages (Number)"
@@ -489,6 +491,27 @@ CASES = [
     contract("indicators-without-data", INDICATORS,
              duplicate_row({"indicator_id": "drd_deaths"}, {"indicator_id": "drd_hospital_admissions"}),
              "indicators_have_data: indicator without data: drd_hospital_admissions"),
+    # The claim register (data/reference/claims.csv): a row must be checkable as it says, and cite its source
+    source("register-unknown-unit", REGISTER, set_field(SWEDEN_22, "unit", "per_capita"),
+           "unit must be one of deaths, per_million_15_64, per_million, per_100k, found 'per_capita'"),
+    source("register-value-with-comma", REGISTER, set_field(SWEDEN_22, "value", "3,256"),
+           "no thousands separator or decimal comma"),
+    source("register-no-quote", REGISTER, set_field(SWEDEN_22, "quote", ""),
+           "every claim needs its quote, who made it, a verdict and the reason"),
+    source("register-no-url-or-reason", REGISTER, set_field(SWEDEN_22, "no_url_reason", "", reported_as="url"),
+           "a claim needs a URL or the reason there is none"),
+    source("register-unknown-verdict", REGISTER, set_field(SWEDEN_22, "verdict", "mostly true"),
+           "verdict must be one of matches, close, contradicts, not_comparable, no_data"),
+    source("register-number-without-year", REGISTER, set_field(SWEDEN_22, "year", ""), "a number claim needs year"),
+    source("register-fractional-year", REGISTER, set_field(SWEDEN_22, "year", "2015.5"),
+           "expected a whole number, found '2015.5'"),
+    source("register-missing-column", REGISTER, rename_header("counts", "count"), "row 1", "missing column 'counts'"),
+    source("register-missing", REGISTER, delete, "file not found"),
+    contract("register-unknown-country", REGISTER, set_field(SWEDEN_22, "iso3", "XXX"),
+             "claim SEED001-SWE-RATE about unknown country XXX"),
+    contract("register-unknown-programme-claim", REGISTER,
+             set_field({"claim_id": "SEED003-NLD-HAT-1988"}, "programme_claim_id", "NL-START-1888"),
+             "claim SEED003-NLD-HAT-1988 cites unknown programme claim NL-START-1888"),
     # Inputs pointing at the wrong place
     Case("emcdda-dir-empty", None, None, ("maleDeaths.xlsx", "file not found"), inputs={"emcdda_dir": "empty"}),
 ]

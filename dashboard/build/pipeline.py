@@ -178,9 +178,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     programme_claims_table = pa.table({column: pa.array([c[column] or None for c in claims], pa.string())
                                        for column in CLAIM_COLUMNS})
     register_path = ref / "claims.csv"
-    register_table = claims_table(_read_reference(register_path, REGISTER_COLUMNS), known,
-                                  {c["claim_id"] for c in claims}, {p["programme_id"] for p in programmes},
-                                  register_path)
+    register_table = claims_table(_read_reference(register_path, REGISTER_COLUMNS), register_path)
     return {
         "facts.parquet": facts_table, "fact_coverage.parquet": fact_coverage_table(facts_table),
         "indicators.parquet": indicators_table,
