@@ -69,16 +69,18 @@ def make_claim_figure(check: Any, *, projector: bool = False, title: str, subtit
             "hovertext": [f"<b>{esc(label)}</b><br>{c.year}: {esc(c.shown())}" for c in points],
             "hovertemplate": "%{hovertext}<extra></extra>"})
     quoted = f"Claimed: {claim.value_text}"
+    first, last = min(years), max(years)
+    # The label on the side with room: near the right edge of the axis it would be cut off (a phone).
+    label_side = "top left" if claim.year > (first + last) / 2 else "top right"
     spec["data"].append({
         "type": "scatter", "mode": "markers+text", "x": [claim.year], "y": [float(claim.value)],
         "name": f"The claim: {claim.value_text} {claim.unit_label}", "meta": {"role": "claim"},
-        "text": [quoted], "textposition": "top center",
+        "text": [quoted], "textposition": label_side,
         "textfont": {"size": size["label"], "color": TEXT_COLOUR},
         "marker": {"symbol": "diamond", "size": size["marker"] * 2.2, "color": CLAIM_COLOUR,
                    "line": {"color": "#ffffff", "width": 1.5}},
         "hovertext": [wrap_html(f"{claim.describe()}. Verdict: {VERDICT_LABELS[check.verdict]}.", 60)],
         "hovertemplate": "%{hovertext}<extra></extra>"})
-    first, last = min(years), max(years)
     merge_spec(spec["layout"], {
         "xaxis": {"range": [first - 0.5, last + 0.5], "tickformat": "d", "showgrid": False,
                   "dtick": 1 if last - first <= 10 else 2 if last - first <= 20 else 5},

@@ -258,13 +258,13 @@ def _register_table(register: pd.DataFrame, catalog) -> None:
     shown = filter_register(register, verdicts, countries, search)
     st.caption(f"{len(shown)} of {len(register)} claims. Pick a row to see it beside the data.")
     table = pd.DataFrame({
-        "claim": shown["claim_id"], "country": shown["country"], "year": shown["year"],
+        "claim": shown["claim_id"], "country": shown["country"],
+        "year": ["" if pd.isna(year) else str(int(year)) for year in shown["year"]],
         "claimed": [_claimed_text(row) for row in records(shown)],
         "verdict": [VERDICT_LABELS[v] for v in shown["verdict"]], "outlet": shown["outlet"],
         "published": shown["published"].str.split(" \\(").str[0], "quote": shown["quote"]})
     event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key=REGISTER_TABLE,
-                         column_config={"year": st.column_config.NumberColumn(format="%d"),
-                                        "quote": st.column_config.TextColumn(width="large")})
+                         column_config={"quote": st.column_config.TextColumn(width="large")})
     picked = event.selection.rows if event and event.selection else []
     if picked:
         row = records(shown.iloc[[picked[0]]])[0]
