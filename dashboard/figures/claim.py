@@ -3,6 +3,7 @@ itself where the claim puts it, so a slide shows at a glance how far off it is a
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import plotly.graph_objects as go
@@ -87,10 +88,14 @@ def make_claim_figure(check: Any, *, projector: bool = False, title: str, subtit
         "yaxis": {"title": {"text": esc(claim.unit_label.replace("deaths ", ""))}, "rangemode": "tozero"},
         # The slide export's layout height, so the legend under the plot stays where the frame put it.
         "height": 720, "hovermode": "closest", "margin": {"l": 96 if projector else 80, "r": 20},
-        "legend": {"title": {"text": ""}, "traceorder": "normal", "entrywidthmode": "fraction", "entrywidth": 1},
+        # Over the plot, one entry a row (the series' names are long), in the strip the frame keeps free between
+        # the subtitle and the plot: placed on the plot's top edge, it stays there at any height a slide or an
+        # export draws the figure (a key under the plot is placed by the figure's own height, and slides are
+        # drawn lower, which put it over the footnote).
+        "legend": {"title": {"text": ""}, "traceorder": "normal", "entrywidthmode": "fraction", "entrywidth": 1,
+                   "orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yref": "paper", "yanchor": "bottom"},
     })
-    # Under the plot, one entry a row (the series' names are long), in a strip the frame keeps free.
-    set_meta(spec, legend_below_px=len(spec["data"]) * size["base"] * 1.6 + 8)
+    set_meta(spec, label_strip_px=math.ceil(len(spec["data"]) * size["base"] * 1.6 + 8))
     spec["layout"].setdefault("annotations", []).append({
         "name": "dpa-verdict", "text": f"<b>{esc(VERDICT_LABELS[check.verdict])}</b>", "xref": "paper",
         "yref": "paper", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top", "showarrow": False,
