@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import pandas as pd
 
 from dashboard import catalog as catalog_module
-from dashboard import db
+from dashboard import comparability, db
 from dashboard.figures.formatting import is_missing
 
 UNITS = {  # claim unit -> (what is measured, people per rate unit, how it reads)
@@ -49,8 +49,6 @@ COUNTS = {
 VERDICTS = ("matches", "close", "contradicts", "not_comparable", "no_data")
 CLOSE_WITHIN = Decimal("0.05")
 OTHER_YEARS_WITHIN = 3  # a number that is another year's value: quoted from an older report, or mislabelled
-EUROSTAT_FLAGS = {"b": "break in series", "c": "confidential", "d": "definition differs", "e": "estimated",
-                  "p": "provisional", "u": "low reliability"}
 
 
 @dataclass(frozen=True)
@@ -322,7 +320,7 @@ def _candidate(claim: Claim, row: dict, series: Series, value: float | None, uni
         converted = value * per / series.per if both_rates else value  # a count and a rate: as printed
     agreement, difference = _agreement(claim, converted)
     flag = row["flag"]
-    flags = [f"{EUROSTAT_FLAGS.get(flag, flag)} (flag {flag!r} as published)"] if flag else []
+    flags = [f"{comparability.EUROSTAT_FLAGS.get(flag, flag)} (flag {flag!r} as published)"] if flag else []
     flags += [label for label in (row["flag_labels"] or "").split("; ") if label]
     return Candidate(
         series=series.series_id, label=label, iso3=row["iso3"], place=row["place"], year=int(row["year"]),
@@ -653,8 +651,6 @@ def check_rank(connection: db.Connection, known: catalog_module.Catalog, country
                      f"{_join([names[i] for i in tied[:8]])}{' and others' if len(tied) > 8 else ''}.")
     if missing:
         text += f" Not reported for {year_number}, so not ranked: {_join(missing)}."
-    from dashboard import comparability
-
     try:
         labels = dict(db.run_query(connection, "quality_flag_labels").itertuples(index=False))
     except db.DataUnavailable:

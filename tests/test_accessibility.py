@@ -51,10 +51,14 @@ DRAWN_PLOT = f"{MAIN_PLOT} .main-svg"
 # What "the page's main content is drawn" means, per page; a page added to site.PAGES without an entry here is
 # checked once its title (every page has an st.title) is there.
 READY = {"map": DRAWN_PLOT, "trends": DRAWN_PLOT, "programmes": DRAWN_PLOT,
-         "data": '[data-testid="stMain"] [data-testid="stDataFrame"]', "meeting": '[data-testid="stMain"] h1'}
+         "data": '[data-testid="stMain"] [data-testid="stDataFrame"]', "meeting": '[data-testid="stMain"] h1',
+         "claims-check": DRAWN_PLOT, "claims-register": '[data-testid="stMain"] [data-testid="stDataFrame"]'}
 LAPTOP = [pytest.param(f"/{page.name}", page.name, id=page.name) for page in site.PAGES]
 # The projector theme has the laptop's colours in larger type: one page with the most chart text is checked in it.
 PROJECTOR = [pytest.param("/map?projector=1", "map", id="map-projector")]
+# The Claims page with a check drawn (verdict colours, the chart, the candidates) and with a rank claim picked.
+CLAIMS = [pytest.param("/claims?check=NOR,2015,81,per_million", "claims-check", id="claims-check"),
+          pytest.param("/claims?claim=PRESS-008", "claims-register", id="claims-rank-claim")]
 CLOSED_EXPANDERS = '[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary'
 # Streamlit scrolls these two, not the document: axe sees one screen of each at a time
 SCROLLERS = ('[data-testid="stMain"]', '[data-testid="stSidebarContent"]')
@@ -171,7 +175,7 @@ def assert_no_blocking(where: str, violations: list[dict]) -> None:
                           + describe(blocking))
 
 
-@pytest.mark.parametrize(("path", "name"), LAPTOP + PROJECTOR)
+@pytest.mark.parametrize(("path", "name"), LAPTOP + PROJECTOR + CLAIMS)
 def test_page_has_no_serious_or_critical_violation(path, name, page, url):
     open_page(page, url(path), name)
     tabs = page.locator(TABS)
