@@ -77,7 +77,7 @@ class Deck:
         return index % len(self.items)
 
     def add(self, query_string: str, note: str = "") -> Deck:
-        return replace(self, items=(*self.items, DeckItem(query_string, note)))
+        return within_budget(replace(self, items=(*self.items, DeckItem(query_string, note))))
 
     def remove(self, index: int) -> Deck:
         index = self._index(index)
@@ -103,7 +103,7 @@ class Deck:
         index = self._index(index)
         items = list(self.items)
         items[index] = replace(items[index], note=note)
-        return replace(self, items=tuple(items))
+        return within_budget(replace(self, items=tuple(items)), before=self)
 
     def retitle(self, title: str) -> Deck:
         return replace(self, title=title)
@@ -172,12 +172,47 @@ def from_json(text: str | bytes) -> Deck:
     return from_dict(document)
 
 
+def within_budget(deck: Deck, before: Deck | None = None) -> Deck:
+    """The deck, if it still fits a link and a deck file; ValueError saying so when it would not. Checked when a
+    slide or a note is added, so a deck never grows past what the app can reopen (a link of 60,000 characters,
+    a file of 400 kB): the message comes before the limit, never after. A change that makes a deck no larger
+    than `before` is always taken (shortening a note of a deck opened from a file that is already too large)."""
+    if before is not None and len(_encode(deck)) <= len(_encode(before)) and (
+            _json_bytes(deck) <= _json_bytes(before)):
+        return deck
+    to_url_token(deck)
+    size = _json_bytes(deck)
+    if size > MAX_JSON_BYTES:
+        raise ValueError(f"The deck would be too large to save and reopen ({size // 1000} kB; at most "
+                         f"{MAX_JSON_BYTES // 1000} kB): shorten a speaker note or start a second deck.")
+    return deck
+
+
+def _json_bytes(deck: Deck) -> int:
+    return len(to_json(deck).encode("utf-8"))
+
+
+def _encode(deck: Deck) -> str:
+    compact = json.dumps(to_dict(deck), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(zlib.compress(compact, 9)).decode("ascii").rstrip("=")
+
+
+def link_token(deck: Deck) -> str | None:
+    """The deck's link token, or None for a deck too large for a link (one opened from a file of another app):
+    it is kept in the session and can still be saved and exported."""
+    try:
+        return to_url_token(deck)
+    except ValueError:
+        return None
+
+
 def to_url_token(deck: Deck) -> str:
     """The deck as a URL-safe token: compact JSON, zlib-compressed, base64url without padding."""
-    compact = json.dumps(to_dict(deck), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    token = base64.urlsafe_b64encode(zlib.compress(compact, 9)).decode("ascii").rstrip("=")
+    token = _encode(deck)
     if len(token) > MAX_TOKEN_LENGTH:
-        raise ValueError(f"The deck is too large for a link ({len(token)} characters); save it as a file instead.")
+        raise ValueError(f"The deck would be too large for a link ({len(token):,} characters; at most "
+                         f"{MAX_TOKEN_LENGTH:,}): shorten a speaker note, or save the deck as a file and start "
+                         f"a second one.")
     return token
 
 

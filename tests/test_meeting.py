@@ -90,3 +90,67 @@ def test_export_panel_offers_every_format():
     labels = {button.proto.label for button in app.get("download_button")}
     assert {"PNG for slides", "PNG for print (300 dpi)", "SVG", "PDF", "Interactive HTML (offline)",
             "Data (CSV)", "Data and sources (XLSX)"} <= labels
+
+
+# Reliability round two (issue 18, finding 3): a deck can never grow past what its link and its file can hold.
+def incompressible_note(seed: int, length: int = meeting_deck.MAX_NOTE_LENGTH) -> str:
+    """Greek letters in a fixed pseudo-random order: a note zlib cannot shrink much (as real Greek prose, Cyrillic
+    or pasted numbers do not shrink like English)."""
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice("αβγδεζηθικλμνξοπρστυφχψω ") for _ in range(length))
+
+
+def test_adding_past_the_link_budget_is_refused_with_the_reason_and_the_deck_keeps_every_slide_it_had():
+    deck = meeting_deck.Deck()
+    added = 0
+    with pytest.raises(ValueError, match="too large for a link") as refused:
+        for number in range(meeting_deck.MAX_ITEMS):
+            deck = deck.add("page=trends&countries=NOR,SWE", incompressible_note(number))
+            added += 1
+    assert "shorten a speaker note" in str(refused.value)
+    assert 10 < added < 32 and len(deck.items) == added
+    assert meeting_deck.from_url_token(meeting_deck.to_url_token(deck)) == deck  # what it holds reopens
+    with pytest.raises(ValueError, match="too large for a link"):
+        deck.add("page=map", incompressible_note(1000))
+    assert deck.update_note(0, "short").items[0].note == "short"  # a change that shrinks it is always taken
+
+
+def test_the_export_panel_says_when_a_slide_would_not_fit(monkeypatch):
+    app = open_page("trends", countries="NOR,SWE", indicator="drd_deaths")
+    near_full = meeting_deck.Deck()
+    number = 0
+    while True:
+        try:
+            near_full = near_full.add("page=trends&countries=NOR,SWE", incompressible_note(number))
+        except ValueError:
+            break
+        number += 1
+    app.session_state["deck"] = near_full
+    open_export_panel(app, "trend")
+    app.text_area(key="note_trend").input(incompressible_note(5000))
+    app.button(key="add_trend").click().run()
+    assert not app.exception
+    assert len(app.session_state["deck"].items) == len(near_full.items)  # refused, not half-added
+    assert any("too large for a link" in toast.value for toast in app.toast)
+
+
+def test_a_deck_too_large_for_a_link_keeps_its_save_button_and_exports():
+    """A deck opened from a file may be past the link limit: the page says so and still draws Save and exports
+    (before, the page failed on every rerun and the deck was lost)."""
+    from dataclasses import replace
+
+    items = tuple(meeting_deck.DeckItem("page=trends&countries=NOR,SWE", incompressible_note(n)) for n in range(40))
+    too_large = replace(meeting_deck.Deck(), items=items)  # past the budget, as a file from elsewhere could be
+    assert meeting_deck.link_token(too_large) is None
+    app = open_page("trends", countries="NOR,SWE")
+    app.session_state["deck"] = too_large
+    app = open_page("meeting", app)
+    assert not app.exception and not app.error
+    assert any("too large for a link" in w.value for w in app.warning)
+    labels = [button.label for button in app.get("download_button")]
+    assert "Save deck (JSON file)" in labels and "PowerPoint (PPTX)" in labels
+    assert "deck" not in app.query_params
+    app.text_area(key="deck_note_0").input("short").run()  # a note can still be changed and is kept
+    assert not app.exception and app.session_state["deck"].items[0].note == "short"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import streamlit as st
@@ -12,6 +13,7 @@ from dashboard import state as view_state
 from dashboard.ui import data, session
 from dashboard.ui.pages import PLOTLY_CONFIG
 
+log = logging.getLogger("dashboard")
 PROJECTOR_CSS = """
 <style>
   .stMainBlockContainer { max-width: 100% !important; padding-top: 1rem; }
@@ -26,9 +28,9 @@ def _set_deck(deck: meeting_deck.Deck) -> None:
     if deck.items != session.current_deck().items:
         session.forget_note_boxes()
     session.set_deck(deck)
-    token = meeting_deck.to_url_token(deck)
+    token = meeting_deck.link_token(deck)  # None: too large for a link; the session and a file still hold it
     st.session_state[session.DECK_TOKEN] = token  # our own link: no need to load it back
-    st.query_params.from_dict({"deck": token} if deck.items else {})
+    st.query_params.from_dict({"deck": token} if deck.items and token else {})
 
 
 def _load_from_url() -> None:
@@ -52,7 +54,10 @@ def _edit(deck: meeting_deck.Deck, action: str, index: int) -> None:
 
 
 def _save_note(index: int) -> None:
-    _set_deck(session.current_deck().update_note(index, st.session_state[session.deck_note(index)]))
+    try:
+        _set_deck(session.current_deck().update_note(index, st.session_state[session.deck_note(index)]))
+    except ValueError as error:  # the note stays in its box, unsaved, with the reason
+        st.session_state[session.DECK_ERROR] = f"Speaker note {index + 1} was not saved: {error}"
 
 
 def _add_link() -> None:
@@ -83,7 +88,8 @@ def _step(delta: int, count: int) -> None:
 def meeting_page() -> None:
     _load_from_url()
     deck = session.current_deck()
-    if deck.items and st.query_params.get("deck") != meeting_deck.to_url_token(deck):
+    token = meeting_deck.link_token(deck)
+    if deck.items and token and st.query_params.get("deck") != token:
         _set_deck(deck)  # decks collected on other pages get their link too
     projector = st.sidebar.toggle("Projector theme (large type, high contrast)", key=session.MEETING_PROJECTOR)
     presenting = st.sidebar.toggle("Present", key=session.PRESENTING, disabled=not deck.items,
@@ -137,7 +143,14 @@ def _prepare(deck: meeting_deck.Deck) -> None:
     catalog = data.load_catalog()
     for index, item in enumerate(deck.items):
         state, notices = view_state.from_query_string(item.query_string, catalog)
-        view = data.chart(_chart_kind(state), state)
+        try:
+            view = data.chart(_chart_kind(state), state)
+        except Exception:  # one slide that cannot be drawn must not take Save and the exports with it
+            log.exception("slide %d of the meeting deck could not be drawn", index + 1)
+            st.error(f"Slide {index + 1} could not be drawn; remove it, or save the deck as a file.",
+                     icon=":material/error:")
+            st.button("Remove this slide", key=f"deck_remove_{index}", on_click=_edit, args=(deck, "remove", index))
+            continue
         with st.container(border=True):
             heading, up, down, remove = st.columns([8, 1, 1, 1], vertical_alignment="center")
             heading.markdown(f"**{index + 1}. {view.title}**  \n{view.subtitle}")
@@ -162,9 +175,12 @@ def _save_and_export(deck: meeting_deck.Deck) -> None:
                          file_name=export.deck_file_name(deck.title, "json"), mime="application/json",
                          disabled=not deck.items, on_click="ignore")
     right.file_uploader("Open a saved deck", type=["json"], key=session.DECK_FILE, on_change=_open_file)
-    if deck.items:
+    if deck.items and meeting_deck.link_token(deck):
         st.markdown("Link to this deck (bookmark it or send it; it holds the whole deck): the address bar "
                     "of this page.")
+    elif deck.items:
+        st.warning("This deck is too large for a link, so the address bar does not hold it: save it as a file "
+                   "to keep it.", icon=":material/warning:")
     browser = export.browser_available()
     columns = st.columns(3)
     for column, fmt, label in zip(columns, ["pptx", "pdf", "html"],
