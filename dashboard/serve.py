@@ -70,12 +70,25 @@ def make_plan(args: argparse.Namespace, streamlit_args: list[str]) -> Plan:
                 streamlit_args=tuple(streamlit_args))
 
 
+# nginx's header buffers: a deck link (dashboard.deck.MAX_TOKEN_LENGTH characters) plus the rest of the request.
+DECK_LINK_BUFFER = "64k"
+
+
 def nginx_config(plan: Plan, prefix: Path) -> str:
     """The proxy: websockets passed through, each browser pinned to a worker by a validated cookie."""
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in plan.worker_ports)
     listen = f"[{plan.address}]:{plan.port}" if ":" in plan.address else f"{plan.address}:{plan.port}"
     temp = "\n".join(f"    {kind}_temp_path {prefix / kind};" for kind in
                      ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    proxied = f"""            proxy_pass http://streamlit_workers;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $http_host;
+            proxy_buffering off;
+            proxy_read_timeout 1d;
+            proxy_send_timeout 1d;
+            add_header Set-Cookie "{COOKIE}=$dpa_worker; Path=/; HttpOnly; SameSite=Lax" always;"""
     return f"""# Written by `python -m dashboard serve`; remade at every start.
 worker_processes 1;
 pid {prefix / 'nginx.pid'};
@@ -88,6 +101,10 @@ http {{
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
     # A browser keeps the worker it first reached: the cookie is a random id, used only if it looks like one.
     map $cookie_{COOKIE} $dpa_worker {{ "~^[0-9a-f]{{32}}$" $cookie_{COOKIE}; default $request_id; }}
+    # A websocket from another site's page (its Origin names another host) is refused here: offline, Streamlit
+    # looks up its external IP for every such handshake and blocks its worker about 2 s each time. No Origin
+    # (not a browser) or our own host passes.
+    map "$http_origin|$http_host" $foreign_origin {{ default 1; "~^\\|" 0; "~^https?://([^/|]+)\\|\\1$" 0; }}
     upstream streamlit_workers {{
         hash $dpa_worker consistent;
 {servers}
@@ -95,6 +112,9 @@ http {{
     server {{
         listen {listen};
         client_max_body_size 1m;
+        # Deck links carry the whole deck (dashboard/deck.py: up to 60,000 characters): the request line must fit,
+        # or a reload or a shared link of a long deck gets 414 and the deck is lost.
+        large_client_header_buffers 4 {DECK_LINK_BUFFER};
         # The map shapes, named by their content (dashboard/basemap.py): a browser keeps its copy for good.
         location {settings.APP_STATIC_URL}{settings.PUBLISHED_SHAPES_DIR.name}/ {{
             proxy_pass http://streamlit_workers;
@@ -102,16 +122,12 @@ http {{
             proxy_set_header Host $http_host;
             add_header Cache-Control "public, max-age=31536000, immutable" always;
         }}
+        location /_stcore/stream {{
+            if ($foreign_origin) {{ return 403; }}
+{proxied}
+        }}
         location / {{
-            proxy_pass http://streamlit_workers;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $http_host;
-            proxy_buffering off;
-            proxy_read_timeout 1d;
-            proxy_send_timeout 1d;
-            add_header Set-Cookie "{COOKIE}=$dpa_worker; Path=/; HttpOnly; SameSite=Lax" always;
+{proxied}
         }}
     }}
 }}

@@ -68,6 +68,9 @@ def test_the_proxy_pins_a_browser_by_a_validated_cookie_and_passes_websockets(tm
     assert '"~^[0-9a-f]{32}$" $cookie_dpa_worker; default $request_id;' in config
     assert "proxy_set_header Upgrade $http_upgrade;" in config and "proxy_read_timeout 1d;" in config
     assert "client_max_body_size 1m;" in config and "server_tokens off;" in config
+    assert "large_client_header_buffers 4 64k;" in config  # deck links up to 60,000 characters
+    stream = config.split("location /_stcore/stream {", 1)[1].split("location / {", 1)[0]
+    assert "if ($foreign_origin) { return 403; }" in stream and "proxy_set_header Upgrade $http_upgrade;" in stream
     assert str(tmp_path) in config and "/var/" not in config  # pid, logs and temp files stay in its own folder
     shapes = config.split("location /app/static/shapes/ {", 1)[1].split("}", 1)[0]
     assert 'add_header Cache-Control "public, max-age=31536000, immutable" always;' in shapes
@@ -161,3 +164,41 @@ def test_losing_a_worker_stops_the_deployment_instead_of_half_serving(tmp_path):
         worker.kill()
         assert deployment.process.wait(timeout=30) == 1
         assert none_left(children)
+
+
+def handshake(port: int, origin: str | None) -> tuple[int, float]:
+    """A websocket upgrade of /_stcore/stream through the proxy, with this Origin: (status, seconds)."""
+    import base64
+    import os
+    import socket
+
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        lines = ["GET /_stcore/stream HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket",
+                 "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+                 f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
+                 "Sec-WebSocket-Protocol: streamlit", *([f"Origin: {origin}"] if origin else [])]
+        connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        status = int(connection.recv(200).split(b" ", 2)[1])
+    return status, time.monotonic() - started
+
+
+@pytest.mark.process
+@needs_nginx
+def test_long_deck_links_and_foreign_websockets_through_the_proxy(tmp_path):
+    """Issue 18, findings 4 and 5: a deck link up to the app's own limit reaches the app (nginx answered 414 past
+    ~8 KB), and a websocket opened from another site's page is refused by the proxy at once (Streamlit, offline,
+    spent ~2 s of its worker on each, looking up its external IP)."""
+    from dashboard import deck as meeting_deck
+
+    with Deployment(tmp_path, workers=2) as deployment:  # one worker would run without the proxy
+        token = "A" * meeting_deck.MAX_TOKEN_LENGTH  # as long as a deck link can be (a damaged one: the page says so)
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(f"{deployment.base}/meeting?deck={token}", timeout=10) as response:
+            assert response.status == 200
+        own, _ = handshake(deployment.port, f"http://127.0.0.1:{deployment.port}")
+        assert own == 101
+        assert handshake(deployment.port, None)[0] == 101  # no Origin: not a browser page
+        for foreign in ("https://evil.example", "null", f"http://127.0.0.1:{deployment.port}.evil.example"):
+            refused, seconds = handshake(deployment.port, foreign)
+            assert (refused, seconds < 0.5) == (403, True), foreign
