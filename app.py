@@ -5,7 +5,10 @@ import logging
 import streamlit as st
 
 from dashboard import site
+from dashboard.ui.hardening import harden
 from dashboard.ui.pages import edition_notice
+
+harden()  # a browser's "clear cache" clears its own session, not the caches every user shares
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="Drug Policy Atlas", page_icon="static/favicon.png", layout="wide")
