@@ -61,7 +61,8 @@ def run_export(args: argparse.Namespace) -> int:
     saved = None
     if args.deck:
         try:
-            saved = deck.from_json(args.deck.read_bytes())
+            with args.deck.open("rb") as file:  # a byte past the limit is enough to refuse it: never all of it
+                saved = deck.from_json(file.read(deck.MAX_JSON_BYTES + 1))
         except OSError as error:
             return _fail(f"cannot read deck file {args.deck}: {error.strerror or error}")
         except ValueError as error:

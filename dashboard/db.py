@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,6 +52,9 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
         "threads": threads, "memory_limit": memory_limit,
         "autoinstall_known_extensions": False, "autoload_known_extensions": False,
         "allow_community_extensions": False,
+        # DuckDB spills to '.tmp' in the working directory by default and lets the connection read and write
+        # there, even locked (a COPY TO of the facts, an ATTACH): it gets a folder of this process's own instead.
+        "temp_directory": _spill_directory(),
     })
     paths = {view: str(data_dir / extract.file) for view, extract in EXTRACTS.items()}
     duck.execute("SET allowed_paths = [" + ", ".join(_sql_string(p) for p in paths.values()) + "]")
@@ -69,6 +75,15 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
             broken[view] = f"{data_dir / extract.file}: {problem}"
     duck.execute("SET lock_configuration = true")
     return Connection(duck=duck, data_dir=data_dir, broken=broken, checked=checked)
+
+
+@cache
+def _spill_directory() -> str:
+    """Where this process's DuckDB may spill past its memory limit: a new folder only it can enter (mode 700),
+    outside the project, removed when the process ends."""
+    path = tempfile.mkdtemp(prefix="dpa-duckdb-spill-")
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def _stamp(path: Path | str) -> tuple[int, int] | None:

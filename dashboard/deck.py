@@ -36,7 +36,32 @@ def _check_text(value: object, what: str, limit: int) -> str:
         raise ValueError(f"{what} must be text, not {_kind(value)}.")
     if len(value) > limit:
         raise ValueError(f"{what} is too long ({len(value)} characters; at most {limit}).")
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):  # a lone surrogate: no file or link could hold it
+        raise ValueError(f"{what} holds a character that is not valid Unicode.")
+    if any(ord(ch) < 32 and ch not in "\n\r\t" or ord(ch) == 127 for ch in value):  # PPTX, PDF, XML refuse these
+        raise ValueError(f"{what} holds a control character.")
     return value
+
+
+_SHOWN = 40  # characters of a user's text quoted in a message
+
+
+def _quoted(text: object) -> str:
+    """User text for an error message: short, printable, without Markdown or HTML markup."""
+    cleaned = "".join(ch if ch.isprintable() and ch not in "[]()<>`$\\*_:!#|~" else "?" for ch in str(text))
+    return repr(cleaned if len(cleaned) <= _SHOWN else cleaned[:_SHOWN] + "…")
+
+
+def _parse_json(text: str, damaged: str) -> object:
+    """json.loads with the failures a hostile file or link can cause turned into the message `damaged`."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{damaged} ({error.msg} at line {error.lineno}, column {error.colno}).") from None
+    except RecursionError:
+        raise ValueError(f"{damaged} (nested too deeply).") from None
+    except ValueError:  # e.g. a number of more than 4,300 digits
+        raise ValueError(f"{damaged} (a number in it is too long).") from None
 
 
 def _kind(value: object) -> str:
@@ -117,7 +142,8 @@ def to_dict(deck: Deck) -> dict:
 def _reject_unknown(document: dict, allowed: set[str], what: str) -> None:
     unknown = sorted(str(key) for key in document if key not in allowed)
     if unknown:
-        raise ValueError(f"{what} {', '.join(map(repr, unknown[:5]))}; expected {', '.join(sorted(allowed))}.")
+        more = f" and {len(unknown) - 1} more" if len(unknown) > 1 else ""
+        raise ValueError(f"{what} {_quoted(unknown[0])}{more}; expected {', '.join(sorted(allowed))}.")
 
 
 def from_dict(document: object) -> Deck:
@@ -129,7 +155,9 @@ def from_dict(document: object) -> Deck:
         raise ValueError(f"The deck has no 'version' field (this app reads version {SCHEMA_VERSION}).")
     version = document["version"]
     if version != SCHEMA_VERSION or isinstance(version, bool):
-        raise ValueError(f"Unsupported deck version {version!r}; this app reads version {SCHEMA_VERSION}.")
+        shown = repr(version) if isinstance(version, (bool, int, float)) and len(repr(version)) <= 20 else (
+            _quoted(version))
+        raise ValueError(f"Unsupported deck version {shown}; this app reads version {SCHEMA_VERSION}.")
     title = _check_text(document.get("title", DEFAULT_TITLE), "The deck title", MAX_TITLE_LENGTH)
     raw_items = document.get("items", [])
     if not isinstance(raw_items, list):
@@ -164,12 +192,7 @@ def from_json(text: str | bytes) -> Deck:
         raise ValueError(f"A deck must be JSON text, not {_kind(text)}.")
     if len(text.encode("utf-8")) > MAX_JSON_BYTES:
         raise ValueError(f"The deck file is too large (more than {MAX_JSON_BYTES // 1000} kB).")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"The deck file is not valid JSON ({error.msg} at line {error.lineno}, "
-                         f"column {error.colno}).") from None
-    return from_dict(document)
+    return from_dict(_parse_json(text, "The deck file is not valid JSON"))
 
 
 def within_budget(deck: Deck, before: Deck | None = None) -> Deck:
@@ -235,10 +258,10 @@ def from_url_token(token: str) -> Deck:
             raise ValueError(f"The deck in the link is too large (more than {MAX_JSON_BYTES // 1000} kB).")
         if not inflater.eof:
             raise zlib.error("truncated")
-        document = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError):
+        text = raw.decode("utf-8")
+    except (binascii.Error, zlib.error, UnicodeDecodeError):
         raise ValueError("The deck link is damaged or incomplete; copy the whole link again.") from None
-    return from_dict(document)
+    return from_dict(_parse_json(text, "The deck link is damaged or incomplete; copy the whole link again"))
 
 
 def views_for_deck(connection: db.Connection, catalog: Catalog, deck: Deck,

@@ -88,7 +88,11 @@ def nginx_config(plan: Plan, prefix: Path) -> str:
             proxy_buffering off;
             proxy_read_timeout 1d;
             proxy_send_timeout 1d;
-            add_header Set-Cookie "{COOKIE}=$dpa_worker; Path=/; HttpOnly; SameSite=Lax" always;"""
+            add_header Set-Cookie "{COOKIE}=$dpa_worker; Path=/; HttpOnly; SameSite=Lax" always;
+            add_header Content-Security-Policy "frame-ancestors $frame_ancestors; img-src 'self' data: blob:" always;
+            add_header X-Frame-Options $frame_options always;
+            add_header X-Content-Type-Options nosniff always;
+            add_header Referrer-Policy same-origin always;"""
     return f"""# Written by `python -m dashboard serve`; remade at every start.
 worker_processes 1;
 pid {prefix / 'nginx.pid'};
@@ -105,6 +109,11 @@ http {{
     # looks up its external IP for every such handshake and blocks its worker about 2 s each time. No Origin
     # (not a browser) or our own host passes.
     map "$http_origin|$http_host" $foreign_origin {{ default 1; "~^\\|" 0; "~^https?://([^/|]+)\\|\\1$" 0; }}
+    # Other sites may frame the chart-only page (/embed, or a page with Streamlit's ?embed=true), nothing else
+    # (clickjacking); images come from the app alone, so a note or message that slipped through as Markdown
+    # still cannot fetch a tracking pixel.
+    map "$uri|$arg_embed" $frame_ancestors {{ default "'self'"; "~^/embed" "*"; "~\\|true$" "*"; }}
+    map $frame_ancestors $frame_options {{ "'self'" SAMEORIGIN; default ""; }}
     upstream streamlit_workers {{
         hash $dpa_worker consistent;
 {servers}
@@ -122,6 +131,8 @@ http {{
             proxy_set_header Host $http_host;
             add_header Cache-Control "public, max-age=31536000, immutable" always;
         }}
+        # Streamlit's metrics (sessions, cache names and sizes) are not for the public.
+        location = /_stcore/metrics {{ return 404; }}
         location /_stcore/stream {{
             if ($foreign_origin) {{ return 403; }}
 {proxied}

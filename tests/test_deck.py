@@ -204,3 +204,39 @@ def test_cli_bad_deck_fails_with_one_line(tmp_path, content, args, message):
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and message in result.stderr
     assert not (tmp_path / "out.bin").exists()
+
+
+# Reliability round two (issue 18, findings 8, 9, 10, 15): hostile decks give a message, never a broken page.
+def _token_of(text: str) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii").rstrip("=")
+
+
+@pytest.mark.parametrize(("document", "message"), [
+    ('{"version": 1, "items": [{"query_string": "page=trends", "note": "x\\ud800"}]}', "not valid Unicode"),
+    ('{"version": 1, "title": "Board\\u0000", "items": []}', "control character"),
+    ("[" * 200_000, "nested too deeply"),
+    ('{"version": 1' + "0" * 5000 + "}", "a number in it is too long"),
+])
+def test_a_hostile_deck_file_or_link_is_refused_with_a_message(document, message):
+    with pytest.raises(ValueError, match=message):
+        deck.from_json(document)
+    with pytest.raises(ValueError, match=message if "Unicode" in message or "control" in message else "damaged"):
+        deck.from_url_token(_token_of(document))
+
+
+def test_a_decks_error_message_quotes_user_text_inert_and_short():
+    hostile = "[Session expired - sign in again](http://evil.example/login) ![x](http://evil.example/p.png)"
+    with pytest.raises(ValueError) as refused:
+        deck.from_json(json.dumps({"version": 1, hostile: 1, "x" * 519: 2}))
+    message = str(refused.value)
+    assert "](" not in message and "http://evil.example/login)" not in message and len(message) < 200
+    with pytest.raises(ValueError) as refused:
+        deck.from_json(json.dumps({"version": "![t](https://evil.example/px.png) **URGENT** :red[call]"}))
+    assert "](" not in str(refused.value) and ":red[" not in str(refused.value)
+
+
+@pytest.mark.process
+def test_cli_refuses_an_endless_deck_file_after_reading_just_past_the_limit(tmp_path):
+    result = run_cli("--deck", "/dev/zero", "--format", "html", "-o", "out.html", cwd=tmp_path)
+    assert result.returncode == 1 and "too large" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out.html").exists()

@@ -145,6 +145,25 @@ def test_settings_are_locked_down(locked):
     assert found["allow_community_extensions"] == "false"
     allowed = locked.duck.execute("select current_setting('allowed_paths')").fetchone()[0]
     assert sorted(allowed) == sorted(str(locked.data_dir / extract.file) for extract in db.EXTRACTS.values())
+    # Issue 18, finding 11: the only folder DuckDB may write is its own spill folder, private and outside the
+    # project (it was '.tmp' in the working directory, where a COPY TO could write the facts and read them back).
+    (directory,) = locked.duck.execute("select current_setting('allowed_directories')").fetchone()[0]
+    spill = Path(directory.rstrip("/"))
+    assert spill.name.startswith("dpa-duckdb-spill-") and (spill.stat().st_mode & 0o777) == 0o700
+    assert settings.REPO_ROOT not in spill.parents and Path.cwd() not in spill.parents
+
+
+def test_nothing_can_be_written_in_the_working_directory(locked):
+    folder = Path.cwd() / ".tmp"
+    made = not folder.exists()
+    folder.mkdir(exist_ok=True)
+    try:
+        with pytest.raises(duckdb.Error):
+            locked.duck.execute(f"COPY (SELECT * FROM facts) TO '{folder / 'stolen.csv'}'")
+        assert not (folder / "stolen.csv").exists()
+    finally:
+        if made:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- query names and parameters ---------------------------------------------------------------------------------------

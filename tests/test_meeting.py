@@ -154,3 +154,14 @@ def test_a_deck_too_large_for_a_link_keeps_its_save_button_and_exports():
     assert "deck" not in app.query_params
     app.text_area(key="deck_note_0").input("short").run()  # a note can still be changed and is kept
     assert not app.exception and app.session_state["deck"].items[0].note == "short"
+
+
+def test_a_speaker_note_is_shown_as_written_never_as_live_markdown():
+    """Issue 18, finding 8: a note from a link rendered its Markdown image, a request to another site."""
+    note = "![pixel](http://evil.example/pixel.png?from=note) [innocent](http://evil.example) $E=mc^2$ :red[x]"
+    token = meeting_deck.to_url_token(meeting_deck.Deck().add("page=trends&countries=NOR,SWE", note))
+    app = open_page("meeting", deck=token)
+    app.toggle(key="presenting").set_value(True).run()
+    assert not app.exception
+    assert [element.value for element in app.text] == [note]
+    assert not any("evil.example" in element.value for element in app.markdown)

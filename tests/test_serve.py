@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def test_the_proxy_pins_a_browser_by_a_validated_cookie_and_passes_websockets(tm
     assert "large_client_header_buffers 4 64k;" in config  # deck links up to 60,000 characters
     stream = config.split("location /_stcore/stream {", 1)[1].split("location / {", 1)[0]
     assert "if ($foreign_origin) { return 403; }" in stream and "proxy_set_header Upgrade $http_upgrade;" in stream
+    assert "location = /_stcore/metrics { return 404; }" in config
     assert str(tmp_path) in config and "/var/" not in config  # pid, logs and temp files stay in its own folder
     shapes = config.split("location /app/static/shapes/ {", 1)[1].split("}", 1)[0]
     assert 'add_header Cache-Control "public, max-age=31536000, immutable" always;' in shapes
@@ -202,3 +204,23 @@ def test_long_deck_links_and_foreign_websockets_through_the_proxy(tmp_path):
         for foreign in ("https://evil.example", "null", f"http://127.0.0.1:{deployment.port}.evil.example"):
             refused, seconds = handshake(deployment.port, foreign)
             assert (refused, seconds < 0.5) == (403, True), foreign
+
+
+@pytest.mark.process
+@needs_nginx
+def test_the_proxy_keeps_metrics_private_and_pages_unframeable_except_embeds(tmp_path):
+    """Issue 18, findings 8 and 12: /_stcore/metrics (sessions, cache names) was public; pages could be framed by
+    any site; a Markdown image that slipped into a page could fetch a pixel from elsewhere."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with Deployment(tmp_path) as deployment:
+        with pytest.raises(urllib.error.HTTPError) as hidden:
+            opener.open(f"{deployment.base}/_stcore/metrics", timeout=10)
+        assert hidden.value.code == 404
+        with opener.open(f"{deployment.base}/map", timeout=10) as page:
+            assert page.headers["X-Frame-Options"] == "SAMEORIGIN"
+            assert page.headers["Content-Security-Policy"] == "frame-ancestors 'self'; img-src 'self' data: blob:"
+            assert page.headers["X-Content-Type-Options"] == "nosniff"
+        for framed in ("/embed?page=map&countries=NOR", "/trends?embed=true"):
+            with opener.open(f"{deployment.base}{framed}", timeout=10) as page:
+                assert page.headers["X-Frame-Options"] is None, framed
+                assert page.headers["Content-Security-Policy"].startswith("frame-ancestors *;"), framed

@@ -11,7 +11,7 @@ from dashboard import deck as meeting_deck
 from dashboard import export, site
 from dashboard import state as view_state
 from dashboard.ui import data, session
-from dashboard.ui.pages import PLOTLY_CONFIG
+from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text
 
 log = logging.getLogger("dashboard")
 PROJECTOR_CSS = """
@@ -44,7 +44,8 @@ def _load_from_url() -> None:
         session.forget_note_boxes()
         session.set_deck(deck)
     except ValueError as error:
-        st.warning(f"The deck in this link could not be opened: {error}", icon=":material/warning:")
+        st.warning(f"The deck in this link could not be opened: {markdown_text(str(error))}",
+                   icon=":material/warning:")
 
 
 def _edit(deck: meeting_deck.Deck, action: str, index: int) -> None:
@@ -95,7 +96,7 @@ def meeting_page() -> None:
     presenting = st.sidebar.toggle("Present", key=session.PRESENTING, disabled=not deck.items,
                                    help="Show one slide at a time, full width; arrow keys move between slides.")
     if error := st.session_state.pop(session.DECK_ERROR, None):
-        st.error(error, icon=":material/error:")
+        st.error(markdown_text(error), icon=":material/error:")  # may quote a file's name or a link's text
     if presenting and deck.items:
         _present(deck, projector)
     else:
@@ -119,7 +120,7 @@ def _present(deck: meeting_deck.Deck, projector: bool) -> None:
         st.caption("Adjusted: " + " ".join(notices))
     if item.note:
         with st.expander("Speaker note", expanded=True):
-            st.markdown(item.note)
+            st.text(item.note)  # as written: a note from a link or a file is never live Markdown (images, links)
     back, position, forward = st.columns([1, 2, 1], vertical_alignment="center")
     back.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0,
                 on_click=_step, args=(-1, count), width="stretch")
