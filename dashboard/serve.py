@@ -114,6 +114,9 @@ http {{
     # still cannot fetch a tracking pixel.
     map "$uri|$arg_embed" $frame_ancestors {{ default "'self'"; "~^/embed" "*"; "~\\|true$" "*"; }}
     map $frame_ancestors $frame_options {{ "'self'" SAMEORIGIN; default ""; }}
+    # Uploads (the meeting page's deck file) a few a minute per client; see the upload location below.
+    limit_req_zone $binary_remote_addr zone=uploads:1m rate=12r/m;
+    limit_req_status 429;
     upstream streamlit_workers {{
         hash $dpa_worker consistent;
 {servers}
@@ -130,6 +133,12 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Host $http_host;
             add_header Cache-Control "public, max-age=31536000, immutable" always;
+        }}
+        # A deck file is at most 400 kB (dashboard/deck.py); every PUT here is held in a worker's memory.
+        location /_stcore/upload_file/ {{
+            limit_req zone=uploads burst=6 nodelay;
+            client_max_body_size 450k;
+{proxied}
         }}
         # Streamlit's metrics (sessions, cache names and sizes) are not for the public.
         location = /_stcore/metrics {{ return 404; }}

@@ -41,3 +41,23 @@ def test_a_clear_cache_message_clears_only_the_senders_session():
 def test_the_app_hardens_before_any_page_runs():
     open_page("map")
     assert AppSession._handle_clear_cache_request is hardening._clear_own_session_only
+
+
+def test_a_session_keeps_only_its_newest_few_uploads_within_a_byte_budget():
+    """Issue 18, finding 1: 150 PUTs of 1 MB to made-up file ids were all held (+141 MB)."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    hardening.harden()
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    for number in range(150):
+        manager.add_file("attacker", UploadedFileRec(f"id{number}", "x.json", "application/json", b"x" * 300_000))
+    manager.add_file("user", UploadedFileRec("deck", "deck.json", "application/json", b"{}"))
+    held = manager.file_storage["attacker"]
+    assert list(held) == ["id147", "id148", "id149"]  # the newest, within the budget
+    assert sum(len(f.data) for f in held.values()) <= hardening.BYTES_PER_SESSION
+    assert manager._total_bytes == 900_002 and manager._file_count == 4  # Streamlit's own totals stay right
+    assert [f.file_id for f in manager.get_files("user", ["deck"])] == ["deck"]  # other sessions untouched
+    big = UploadedFileRec("big", "big.json", "application/json", b"x" * 2_000_000)
+    manager.add_file("attacker", big)
+    assert list(manager.file_storage["attacker"]) == ["big"]  # the newest is always kept (the page reads it)

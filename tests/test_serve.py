@@ -73,6 +73,8 @@ def test_the_proxy_pins_a_browser_by_a_validated_cookie_and_passes_websockets(tm
     stream = config.split("location /_stcore/stream {", 1)[1].split("location / {", 1)[0]
     assert "if ($foreign_origin) { return 403; }" in stream and "proxy_set_header Upgrade $http_upgrade;" in stream
     assert "location = /_stcore/metrics { return 404; }" in config
+    uploads = config.split("location /_stcore/upload_file/ {", 1)[1].split("}", 1)[0]
+    assert "limit_req zone=uploads" in uploads and "client_max_body_size 450k;" in uploads
     assert str(tmp_path) in config and "/var/" not in config  # pid, logs and temp files stay in its own folder
     shapes = config.split("location /app/static/shapes/ {", 1)[1].split("}", 1)[0]
     assert 'add_header Cache-Control "public, max-age=31536000, immutable" always;' in shapes
@@ -220,6 +222,17 @@ def test_the_proxy_keeps_metrics_private_and_pages_unframeable_except_embeds(tmp
             assert page.headers["X-Frame-Options"] == "SAMEORIGIN"
             assert page.headers["Content-Security-Policy"] == "frame-ancestors 'self'; img-src 'self' data: blob:"
             assert page.headers["X-Content-Type-Options"] == "nosniff"
+        # Uploads: a body past a deck file's size is refused, and a flood of PUTs is cut to a few a minute.
+        def put(size: int) -> int:
+            request = urllib.request.Request(f"{deployment.base}/_stcore/upload_file/{'0' * 32}/{'1' * 32}",
+                                             data=b"x" * size, method="PUT")
+            try:
+                with opener.open(request, timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+        assert put(600_000) == 413
+        assert 429 in [put(10) for _ in range(12)]
         for framed in ("/embed?page=map&countries=NOR", "/trends?embed=true"):
             with opener.open(f"{deployment.base}{framed}", timeout=10) as page:
                 assert page.headers["X-Frame-Options"] is None, framed
