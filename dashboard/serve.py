@@ -89,7 +89,7 @@ def nginx_config(plan: Plan, prefix: Path) -> str:
             proxy_read_timeout 1d;
             proxy_send_timeout 1d;
             add_header Set-Cookie "{COOKIE}=$dpa_worker; Path=/; HttpOnly; SameSite=Lax" always;
-            add_header Content-Security-Policy "frame-ancestors $frame_ancestors; img-src 'self' data: blob:" always;
+            add_header Content-Security-Policy $content_policy always;
             add_header X-Frame-Options $frame_options always;
             add_header X-Content-Type-Options nosniff always;
             add_header Referrer-Policy same-origin always;"""
@@ -112,8 +112,11 @@ http {{
     # Other sites may frame the chart-only page (/embed, or a page with Streamlit's ?embed=true), nothing else
     # (clickjacking); images come from the app alone, so a note or message that slipped through as Markdown
     # still cannot fetch a tracking pixel.
-    map "$uri|$arg_embed" $frame_ancestors {{ default "'self'"; "~^/embed" "*"; "~\\|true$" "*"; }}
-    map $frame_ancestors $frame_options {{ "'self'" SAMEORIGIN; default ""; }}
+    # (No frame-ancestors at all for an embed: '*' leaves out parents that are local files or data pages.)
+    map "$uri|$arg_embed" $embedded {{ default 0; "~^/embed" 1; "~\\|true$" 1; }}
+    map $embedded $content_policy {{ 0 "frame-ancestors 'self'; img-src 'self' data: blob:";
+                                    1 "img-src 'self' data: blob:"; }}
+    map $embedded $frame_options {{ 0 SAMEORIGIN; 1 ""; }}
     # Uploads (the meeting page's deck file) a few a minute per client; see the upload location below.
     limit_req_zone $binary_remote_addr zone=uploads:1m rate=12r/m;
     limit_req_status 429;
