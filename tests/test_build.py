@@ -329,3 +329,42 @@ def test_generated_grain_contracts_are_current():
     for extract in schema.EXTRACTS.values():
         path = contracts.CONTRACTS_DIR / f"{extract.view}_grain.sql"
         assert path.read_text(encoding="utf-8") == schema.grain_contract_sql(extract), path
+
+
+# Reliability round two (issue 18, finding 14): build faults leave nothing behind and say so in one line.
+def test_a_killed_builds_staging_folder_is_removed_by_the_next_build_and_a_recent_one_kept(tmp_path):
+    import os
+    import time
+
+    from dashboard.build import swap
+
+    old = tmp_path / f"{swap.STAGING_PREFIX}killed"
+    recent = tmp_path / f"{swap.STAGING_PREFIX}running"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "facts.parquet").write_bytes(b"x" * 1000)
+    an_hour_and_more = time.time() - swap.LEFTOVER_AFTER_S - 60
+    os.utime(old, (an_hour_and_more, an_hour_and_more))
+    (tmp_path / "extracts").mkdir()
+    assert swap.remove_leftovers(tmp_path) == [old]
+    assert not old.exists() and recent.exists() and (tmp_path / "extracts").exists()
+
+
+def test_a_build_that_cannot_write_says_so_in_one_line_and_keeps_the_extracts(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from dashboard.build import swap
+
+    def full_disk(tables, folder):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "facts.parquet"))
+
+    monkeypatch.setattr(swap, "write_tables", full_disk)
+    out = tmp_path / "extracts"
+    shutil.copytree(settings.SHIPPED_DATA_DIR, out)
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    status = __main__.main(["build", "--source-dir", str(require_raw_sources("the build")), "--out", str(out)])
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert status == 1 and printed[-1].startswith("build failed: cannot write ")
+    assert printed[-1].endswith("facts.parquet: No space left on device; previous extracts kept")
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    assert not list(tmp_path.glob(f"{swap.STAGING_PREFIX}*")), "the staging folder is removed"

@@ -44,6 +44,10 @@ def main(args) -> int:
     except BuildError as error:
         print(f"build failed: {error}", flush=True)
         return 1
+    except OSError as error:  # a full or read-only disk: one line, and the previous extracts are untouched
+        where = error.filename or args.out
+        print(f"build failed: cannot write {where}: {error.strerror or error}; previous extracts kept", flush=True)
+        return 1
     for name, count in counts.items():
         print(f"{name:26} {count:>7} rows")
     print(f"built {args.out} in {time.perf_counter() - started:.1f} s")

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -52,10 +53,31 @@ def exchange_directories(first: Path, second: Path) -> None:
     os.replace(parked, first)
 
 
+STAGING_PREFIX = ".extracts-build-"
+# A staging folder older than this is a killed build's leftover (a build takes seconds; at 100 M rows, minutes).
+LEFTOVER_AFTER_S = 3600
+
+
+def remove_leftovers(parent: Path, now: float | None = None) -> list[Path]:
+    """Remove the staging folders that killed builds left beside the extracts (each a full set of extracts:
+    about 140 MB at 100 M rows); a recent one may be another build's at work and is kept."""
+    now = time.time() if now is None else now
+    removed = []
+    for folder in parent.glob(f"{STAGING_PREFIX}*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > LEFTOVER_AFTER_S:
+                shutil.rmtree(folder)
+                removed.append(folder)
+        except OSError:  # gone meanwhile, or not ours to remove: the build goes on
+            continue
+    return removed
+
+
 def publish(tables: dict[str, pa.Table | dict], out_dir: Path) -> None:
     """Write to a temporary folder beside out_dir, validate, then swap it in; nothing is half-written."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".extracts-build-", dir=out_dir.parent))
+    remove_leftovers(out_dir.parent)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir.parent))
     try:
         write_tables(tables, staging)
         problems = contracts.check(staging)
