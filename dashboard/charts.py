@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import basemap, citations, db, figures, site, summaries
 from dashboard.catalog import PRESET_LABELS, Catalog, Indicator
+from dashboard.claim_check import view as claim_view
 from dashboard.state import ViewState, to_query_string
 
 SEX_LABEL = {"total": "all sexes", "male": "men", "female": "women"}
@@ -149,41 +150,9 @@ def _draw_trend(d: Drawing) -> go.Figure:
                                      subtitle=d.subtitle, source_line=d.source_line)
 
 
-CLAIM_QUOTE_CHARS = 140
-
-
-def _claim_of(d: Drawing):
-    from dashboard import claim_check
-
-    rows = figures.records(d.data)
-    country = next((row["place"] for row in rows if not row["is_part"]), d.state.check.split(",")[0])
-    claim = claim_check.claim_from_spec(d.state.check, country)
-    return claim_check.check(None, claim, rows=[{k: (None if figures.is_missing(v) else v) for k, v in row.items()}
-                                                for row in rows])
-
-
-def _claim_citation(context: pd.DataFrame | None) -> str:
-    """'The claim: Outlet (published): "quote" URL' from the register row, or nothing."""
-    if context is None or context.empty:
-        return ""
-    row = figures.records(context)[0]
-    where = row["url"] or row["no_url_reason"]
-    published = str(row["published"] or "date unknown").split(" (")[0]  # '2019-12 (not visible; ...)' -> '2019-12'
-    quote = figures.truncate(str(row["quote"]), CLAIM_QUOTE_CHARS)  # the slide keeps room for its plot
-    return f"The claim: {row['claimant']}, {row['outlet'].split(' (')[0]}, {published}: “{quote}” {where}."
-
-
 def _draw_claim(d: Drawing) -> go.Figure:
-    return figures.make_claim_figure(_claim_of(d), projector=d.projector, title=d.title, subtitle=d.subtitle,
-                                     source_line=d.source_line)
-
-
-def _claim_title(state: ViewState) -> str:
-    from dashboard import claim_check
-
-    _, year, value, unit, *counts = state.check.split(",") if state.check else ("", "", "", "deaths")
-    counted = f" ({claim_check.COUNTS[counts[0]]})" if counts else ""
-    return f"Checking a claim: {value} {claim_check.UNITS[unit][2]}{counted}, {year}"
+    return figures.make_claim_figure(claim_view.check_of_rows(d.data, d.state.check), projector=d.projector,
+                                     title=d.title, subtitle=d.subtitle, source_line=d.source_line)
 
 
 def _draw_timeline(d: Drawing) -> go.Figure:
@@ -231,56 +200,18 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
     # A number from the news beside every series it could be (the Claims page; dashboard/claim_check.py).
     Chart("claim_check", "claim_candidates", "Claim data",
           params=lambda s: {"country": s.check.split(",")[0] if s.check else "",
-                            "indicators": _claim_indicators()},
-          title=lambda indicator, s: _claim_title(s),
+                            "indicators": claim_view.indicators()},
+          title=lambda indicator, s: claim_view.title(s.check),
           subtitle=lambda countries, s: f"{countries} · checked against every series we hold",
           years_in_file_name=lambda s: s.check.split(",")[1] if s.check else "",
           draw=_draw_claim,
-          summarise=lambda data, indicator, s: _claim_summary(data, s),
+          summarise=lambda data, indicator, s: claim_view.summary(data, s.check),
           context_query="claim_register",
           context_params=lambda s: {"claim_ids": [s.claim]} if s.claim else None,
-          context_citation=_claim_citation,
-          cited=lambda data, s: _claim_rows_drawn(data, s),
+          context_citation=claim_view.citation,
+          cited=lambda data, s: claim_view.rows_drawn(data, s.check),
           stem=lambda s: "claim_check_" + s.check.replace(",", "_").replace(".", "-")),
 )}
-
-
-def _claim_rows_drawn(data: pd.DataFrame, state: ViewState) -> pd.DataFrame:
-    """The rows of the series a claim's chart draws (figures.claim), whose sources its source line names."""
-    from dashboard.claim_check import DEATHS_15_64
-    from dashboard.figures.claim import series_drawn
-
-    check = _claim_of(Drawing(data=data, state=state, indicator=None, programmes=None, geojson=None,
-                              projector=False, title="", subtitle="", source_line=""))
-    drawn = {series.replace(DEATHS_15_64.series_id, "emcdda_rate_15_64") for series in series_drawn(check)}
-    indicators = {candidate.series: candidate for candidate in check.history}
-    wanted = {(indicators[series].iso3, _indicator_of(series)) for series in drawn if series in indicators}
-    keep = [(iso3, indicator) in wanted for iso3, indicator in zip(data["iso3"], data["indicator_id"], strict=True)]
-    return data[keep]
-
-
-def _indicator_of(series_id: str) -> str:
-    from dashboard import claim_check
-
-    return next(s.indicator_id for s in (*claim_check.SERIES, claim_check.DEATHS_15_64) if s.series_id == series_id)
-
-
-def _claim_indicators() -> list[str]:
-    from dashboard import claim_check
-
-    return [series.indicator_id for series in claim_check.SERIES]
-
-
-def _claim_summary(data: pd.DataFrame, state: ViewState) -> str:
-    """The chart in words (also its alt text): what is drawn, where the claim sits, and the verdict."""
-    from dashboard.figures.claim import VERDICT_LABELS, series_drawn
-
-    check = _claim_of(Drawing(data=data, state=state, indicator=None, programmes=None, geojson=None,
-                              projector=False, title="", subtitle="", source_line=""))
-    labels = list(dict.fromkeys(c.label for c in check.history if c.series in series_drawn(check)))
-    drawn = f"Lines of {figures.join_names(labels)} for {check.claim.country}" if labels else "No series"
-    return (f"{drawn}, with the claimed {check.claim.value_text} {check.claim.unit_label} marked at "
-            f"{check.claim.year}. Verdict: {VERDICT_LABELS[check.verdict]}. {check.summary}")
 
 
 def describe_countries(countries: tuple[str, ...], catalog: Catalog) -> str:

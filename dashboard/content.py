@@ -167,21 +167,18 @@ MAPS_NOTE = ("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (I
 
 def map_content(reader: Reader, state: ViewState, ranked: bool = False) -> MapContent:
     view = reader.chart("ranking" if ranked else "map", state)
-    return MapContent(site.BY_NAME["map"].heading, view, MAP_NOTE, ranked, comparability_of(reader, state, view))
+    return MapContent(site.BY_NAME["map"].heading, view, MAP_NOTE, ranked,
+                      comparability_notes(reader, state, view.data))
 
 
 def trends_content(reader: Reader, state: ViewState) -> TrendsContent:
     view = reader.chart("trend", state)
     return TrendsContent(site.BY_NAME["trends"].heading, view, TRENDS_NOTE, national_companion(reader, state),
-                         comparability_of(reader, state, view))
-
-
-def comparability_of(reader: Reader, state: ViewState, view: ChartView) -> comparability.Comparability:
-    """The notes on the values a chart of several countries draws (dashboard/comparability.py)."""
-    return comparability_notes(reader, state, view.data)
+                         comparability_notes(reader, state, view.data))
 
 
 def comparability_notes(reader: Reader, state: ViewState, data: pd.DataFrame) -> comparability.Comparability:
+    """The notes on the values a chart of several countries draws (dashboard/comparability.py)."""
     indicator = reader.load_catalog().indicators.get(state.indicator)
     if indicator is None:
         return comparability.Comparability("", ())

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import claim_check, db, site
 from dashboard import state as view_state
+from dashboard.claim_check import view as claim_view
 from dashboard.figures import records
 from dashboard.figures.claim import VERDICT_COLOURS, VERDICT_LABELS
 from dashboard.ui import data
@@ -113,9 +114,8 @@ def _show_register_claim(row: dict) -> None:
 def _show_check(state: view_state.ViewState) -> None:
     """The verdict on the URL's check, the chart of the number beside the series, and every candidate."""
     view = data.chart("claim_check", state)
-    rows = data.query("claim_candidates", **view.params)
-    country = data.load_catalog().countries[state.check.split(",")[0]].name_en
-    result = claim_check.check(None, claim_check.claim_from_spec(state.check, country), rows=records(rows))
+    result = claim_view.check_of_rows(view.data, state.check)  # the check the chart was drawn from
+    country = result.claim.country
     st.html(f"<div>{markdown_text(result.claim.describe())}: {verdict_badge(result.verdict)}</div>")
     st.markdown(markdown_text(result.summary))
     with st.expander("The reason in full, with every source"):
