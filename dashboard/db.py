@@ -77,11 +77,14 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
     return Connection(duck=duck, data_dir=data_dir, broken=broken, checked=checked)
 
 
+SPILL_PREFIX = "dpa-duckdb-spill-"
+
+
 @cache
 def _spill_directory() -> str:
     """Where this process's DuckDB may spill past its memory limit: a new folder only it can enter (mode 700),
     outside the project, removed when the process ends."""
-    path = tempfile.mkdtemp(prefix="dpa-duckdb-spill-")
+    path = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")  # the pid: serve removes it if this is killed
     atexit.register(shutil.rmtree, path, True)
     return path
 

@@ -9,13 +9,20 @@ machine has. With 30 people changing filters at once a single process queued the
 (benchmarks/load_test.py); N processes share the load. A browser session lives in the process it first reached
 (its websocket, and files for its download buttons), so nginx keeps each browser on one worker with a cookie
 (`dpa_worker`, a random id hashed onto the workers). The workers listen on loopback only and share one
-XSRF/cookie secret, made afresh at each start. Without nginx (or with --workers 1) the single-process server
-runs as before, and the reason is printed.
+XSRF/cookie secret, made afresh at each start. Without nginx (or with --workers 1) one Streamlit process serves
+on the public port, and the reason is printed.
+
+serve keeps them running: a worker (or nginx) that dies is started again while the others serve on, at once the
+first time and later if it keeps dying, and serve gives up (exit 1) past a few restarts in five minutes. Its
+children die with it, even when serve itself is killed (Linux), and a start first stops what a killed run left
+behind, so a restart loop or systemd unit (docs/deployment.md) can always start it again.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import http.client
 import os
 import random
@@ -28,10 +35,13 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 from dashboard import settings
+from dashboard.db import SPILL_PREFIX
 
 DEFAULT_PORT = 8501
 MAX_WORKERS = 16
@@ -199,6 +209,62 @@ def is_healthy(base_url: str) -> bool:
         return False
 
 
+# --- the processes' lifecycle -----------------------------------------------------------------------------------
+
+RUN_PREFIX = "dpa-serve-"
+RESTART_DELAYS = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0)  # seconds before the 1st, 2nd, ... restart in a row
+CRASH_BUDGET = 5  # restarts of one process within CRASH_WINDOW before serve gives up on it
+CRASH_WINDOW = 300.0
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_serve(serve_pid: int):
+    """A child's first act: ask the kernel for SIGTERM when serve dies, however it dies (even SIGKILL), so no
+    worker or nginx is left holding the ports. Linux only; elsewhere a killed serve can still leave orphans
+    (the next start stops them, see remove_dead_runs)."""
+    def arrange() -> None:
+        if sys.platform.startswith("linux"):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        if os.getppid() != serve_pid:  # serve died before the request was in place
+            os._exit(1)
+    return arrange
+
+
+@dataclass
+class Child:
+    """One process serve keeps running: a Streamlit worker (health on its own port) or nginx."""
+    name: str
+    command: list[str]
+    port: int
+    env: dict[str, str]
+    host: str = "127.0.0.1"  # where its health is asked
+    process: subprocess.Popen | None = None
+    restarts: list[float] = field(default_factory=list)  # when it was restarted (monotonic)
+    restart_at: float | None = None
+
+    def start(self) -> None:
+        # Its own session: the terminal's Ctrl-C or hang-up reaches serve alone, which stops everything in order
+        # (nginx takes SIGHUP as "reload" and would otherwise outlive serve, answering 502).
+        self.process = subprocess.Popen(self.command, cwd=settings.REPO_ROOT, env=self.env, start_new_session=True,
+                                        preexec_fn=_die_with_serve(os.getpid()))
+        self.restart_at = None
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def answers_health(self) -> bool:
+        """Healthy, and it is this child that listens on the port, not a stranger (an orphan of an earlier run)."""
+        return self.running() and _listens(self.process.pid, self.port) and is_healthy(f"http://{self.host}:{self.port}")
+
+
+def _listens(pid: int, port: int) -> bool:
+    try:
+        return any(conn.status == psutil.CONN_LISTEN and conn.laddr.port == port
+                   for conn in psutil.Process(pid).net_connections(kind="tcp"))
+    except psutil.Error:
+        return False
+
+
 def stop_processes(processes: list[subprocess.Popen], timeout: float = 15) -> None:
     """SIGTERM each process still running, wait for them together, then SIGKILL whatever is left."""
     for process in processes:
@@ -213,58 +279,210 @@ def stop_processes(processes: list[subprocess.Popen], timeout: float = 15) -> No
             process.wait(timeout=5)
 
 
-def run(plan: Plan, nginx: str) -> int:
-    """Start the workers, wait until each is healthy, start nginx in front; stop everything if any one stops."""
-    prefix = Path(tempfile.mkdtemp(prefix="dpa-serve-"))
-    prefix.chmod(0o755)  # nginx's worker (an unprivileged user when started as root) reads below it
-    (prefix / "nginx.conf").write_text(nginx_config(plan, prefix), encoding="utf-8")
-    env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(32))
-    processes: list[subprocess.Popen] = []
-    stopping = False
+def remove_dead_runs(temp_root: Path | None = None) -> list[int]:
+    """Stop what an earlier serve left behind (it was killed where no death signal reached its children) and remove
+    its folder; a run whose serve is alive is left alone. Returns the pids stopped."""
+    stopped = []
+    for folder in Path(temp_root or tempfile.gettempdir()).glob(f"{RUN_PREFIX}*"):
+        serve_record = _read_pid_line(folder / "serve.pid")
+        if _alive(serve_record) or (serve_record is None and _younger_than(folder, 30)):  # alive, or just made
+            continue
+        for line in _read_lines(folder / "children.pid"):
+            record = _parse_pid_line(line)
+            if _alive(record):
+                with contextlib.suppress(psutil.Error):
+                    psutil.Process(record[0]).terminate()
+                    stopped.append(record[0])
+        shutil.rmtree(folder, ignore_errors=True)
+    # A killed worker's DuckDB spill folder (dashboard/db.py names it by the worker's pid).
+    for folder in Path(temp_root or tempfile.gettempdir()).glob(f"{SPILL_PREFIX}*-*"):
+        pid = folder.name[len(SPILL_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not psutil.pid_exists(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(psutil.Error):
+        psutil.wait_procs([psutil.Process(pid) for pid in stopped if psutil.pid_exists(pid)], timeout=10)
+    return stopped
 
-    def request_stop(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+def _younger_than(path: Path, seconds: float) -> bool:
     try:
-        for port in plan.worker_ports:
-            processes.append(subprocess.Popen(streamlit_command(port, "127.0.0.1", plan.streamlit_args),
-                                              cwd=settings.REPO_ROOT, env=env))
-        deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
-        waiting = set(plan.worker_ports)
-        while waiting and not stopping:
-            if any(process.poll() is not None for process in processes):
+        return time.time() - path.stat().st_mtime < seconds
+    except OSError:
+        return False
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _read_pid_line(path: Path) -> tuple[int, float] | None:
+    lines = _read_lines(path)
+    return _parse_pid_line(lines[0]) if lines else None
+
+
+def _parse_pid_line(line: str) -> tuple[int, float] | None:
+    """'<pid> <start time>': the start time tells a live process from a later one given the same pid."""
+    try:
+        pid, created = line.split()
+        return int(pid), float(created)
+    except ValueError:
+        return None
+
+
+def _pid_line(pid: int) -> str:
+    return f"{pid} {psutil.Process(pid).create_time():.2f}\n"
+
+
+def _alive(record: tuple[int, float] | None) -> bool:
+    if record is None:
+        return False
+    try:
+        process = psutil.Process(record[0])
+        return abs(process.create_time() - record[1]) < 0.05 and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def busy_ports(plan: Plan, proxied: bool) -> list[str]:
+    """The ports serve needs that something else already holds, each with who holds it where that can be told."""
+    wanted = [(plan.address, plan.port)] + ([("127.0.0.1", port) for port in plan.worker_ports] if proxied else [])
+    busy = []
+    for address, port in wanted:
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        with socket.socket(family) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((address, port))
+                continue
+            except OSError:
+                pass
+        busy.append(f"{port}{_holder(port)}")
+    return busy
+
+
+def _holder(port: int) -> str:
+    try:
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+                return f" (pid {conn.pid}: {' '.join(psutil.Process(conn.pid).cmdline())[:80]})"
+    except (psutil.Error, OSError):
+        pass
+    return ""
+
+
+class Supervisor:
+    """Starts the children, restarts one that dies (with backoff and a crash budget) while the others serve on,
+    and stops them all on SIGTERM, SIGINT or SIGHUP."""
+
+    def __init__(self, children: list[Child], folder: Path):
+        self.children = children
+        self.folder = folder
+        self.stopping = False
+
+    def request_stop(self, _signum: int, _frame: object) -> None:
+        self.stopping = True
+
+    def start(self, child: Child) -> None:
+        child.start()
+        with (self.folder / "children.pid").open("a", encoding="utf-8") as record:
+            record.write(_pid_line(child.process.pid))
+
+    def wait_healthy(self, children: list[Child], timeout: float = HEALTH_TIMEOUT_SECONDS) -> bool:
+        deadline = time.monotonic() + timeout
+        waiting = list(children)
+        while waiting and not self.stopping:
+            if any(not child.running() for child in waiting):
                 print("serve: a worker exited while starting; see its log above.", file=sys.stderr)
-                return 1
+                return False
             if time.monotonic() > deadline:
-                print(f"serve: workers on ports {sorted(waiting)} not healthy after {HEALTH_TIMEOUT_SECONDS:.0f} s.",
-                      file=sys.stderr)
-                return 1
-            waiting = {port for port in waiting if not is_healthy(f"http://127.0.0.1:{port}")}
+                print(f"serve: workers on ports {[child.port for child in waiting]} not healthy after "
+                      f"{timeout:.0f} s.", file=sys.stderr)
+                return False
+            waiting = [child for child in waiting if not child.answers_health()]
             time.sleep(0.3)
-        if stopping:
-            return 0
-        config_test = subprocess.run([nginx, "-t", "-q", "-p", str(prefix), "-e", str(prefix / "error.log"),
-                                      "-c", str(prefix / "nginx.conf")], capture_output=True, text=True)
-        if config_test.returncode != 0:
-            print(f"serve: nginx rejected its configuration: {config_test.stderr.strip()}", file=sys.stderr)
-            return 1
-        processes.append(subprocess.Popen([nginx, "-p", str(prefix), "-e", str(prefix / "error.log"),
-                                           "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"]))
-        shown = "localhost" if plan.address in ("0.0.0.0", "::") else plan.address
-        print(f"\n  Drug Policy Atlas: http://{shown}:{plan.port}  ({len(plan.worker_ports)} Streamlit workers "
-              f"behind nginx; the worker addresses above are internal)\n", flush=True)
-        while not stopping:
-            if any(process.poll() is not None for process in processes):
-                print("serve: a worker or nginx stopped; stopping the others.", file=sys.stderr)
-                return 1
-            time.sleep(0.5)
+        return not self.stopping
+
+    def keep_running(self) -> int:
+        """Until asked to stop: a child that dies is started again, sooner the first time, later if it keeps
+        dying; past CRASH_BUDGET restarts in CRASH_WINDOW serve stops everything (something is wrong that a
+        restart will not mend) and returns 1."""
+        while not self.stopping:
+            now = time.monotonic()
+            for child in self.children:
+                if child.running() or self.stopping:
+                    continue
+                if child.restart_at is None:
+                    child.restarts = [when for when in child.restarts if now - when < CRASH_WINDOW]
+                    if len(child.restarts) >= CRASH_BUDGET:
+                        print(f"serve: {child.name} keeps stopping ({len(child.restarts)} restarts in "
+                              f"{CRASH_WINDOW / 60:.0f} minutes); stopping the deployment. See its log above.",
+                              file=sys.stderr)
+                        return 1
+                    delay = RESTART_DELAYS[min(len(child.restarts), len(RESTART_DELAYS) - 1)]
+                    child.restart_at = now + delay
+                    print(f"serve: {child.name} stopped (exit {child.process.returncode}); restarting it in "
+                          f"{delay:.0f} s. Its browsers' sessions (unsaved decks too) start afresh.",
+                          file=sys.stderr, flush=True)
+                if now >= child.restart_at:
+                    child.restarts.append(now)
+                    self.start(child)
+            time.sleep(0.2)
         return 0
+
+    def stop(self) -> None:
+        stop_processes([child.process for child in reversed(self.children) if child.process is not None])
+
+
+def run(plan: Plan, nginx: str | None) -> int:
+    """Start the workers, wait until each is healthy, start nginx in front (none with one worker or no nginx);
+    keep them all running until asked to stop."""
+    remove_dead_runs()
+    busy = busy_ports(plan, proxied=nginx is not None)
+    if busy:
+        print(f"serve: port {', '.join(busy)} already in use; stop what holds it or choose --server.port.",
+              file=sys.stderr)
+        return 1
+    folder = Path(tempfile.mkdtemp(prefix=RUN_PREFIX))
+    folder.chmod(0o755)  # nginx's worker (an unprivileged user when started as root) reads below it
+    (folder / "serve.pid").write_text(_pid_line(os.getpid()), encoding="utf-8")
+    # One cookie secret for all workers: the XSRF cookie a browser got from one is good at the others and at a
+    # restarted one.
+    env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(32))
+    if nginx is None:
+        host = "127.0.0.1" if plan.address in ("0.0.0.0", "::", "") else plan.address.strip("[]")
+        workers = [Child("the Streamlit server", streamlit_command(plan.port, plan.address, plan.streamlit_args),
+                         plan.port, env, host=f"[{host}]" if ":" in host else host)]
+    else:
+        workers = [Child(f"the worker on port {port}", streamlit_command(port, "127.0.0.1", plan.streamlit_args),
+                         port, env) for port in plan.worker_ports]
+    supervisor = Supervisor(list(workers), folder)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, supervisor.request_stop)
+    try:
+        for worker in workers:
+            supervisor.start(worker)
+        if not supervisor.wait_healthy(workers):
+            return 0 if supervisor.stopping else 1
+        shown = "localhost" if plan.address in ("0.0.0.0", "::") else plan.address
+        if nginx is not None:
+            (folder / "nginx.conf").write_text(nginx_config(plan, folder), encoding="utf-8")
+            base = [nginx, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf")]
+            config_test = subprocess.run([*base, "-t", "-q"], capture_output=True, text=True)
+            if config_test.returncode != 0:
+                print(f"serve: nginx rejected its configuration: {config_test.stderr.strip()}", file=sys.stderr)
+                return 1
+            proxy = Child("nginx", [*base, "-g", "daemon off;"], plan.port, env)
+            supervisor.children.append(proxy)
+            supervisor.start(proxy)
+            print(f"\n  Drug Policy Atlas: http://{shown}:{plan.port}  ({len(workers)} Streamlit workers "
+                  f"behind nginx; the worker addresses above are internal)\n", flush=True)
+        return supervisor.keep_running()
     finally:
-        stop_processes(processes)
-        shutil.rmtree(prefix, ignore_errors=True)
+        supervisor.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: list[str]) -> int:
@@ -274,7 +492,4 @@ def main(argv: list[str]) -> int:
     if args.workers > 1 and nginx is None:
         print("serve: nginx is not installed (apt-get install nginx-light), so one Streamlit process serves "
               "everyone; with many users at once, reruns will queue.", file=sys.stderr)
-    if args.workers == 1 or nginx is None:
-        command = streamlit_command(plan.port, plan.address, plan.streamlit_args)
-        os.execv(command[0], command)
-    return run(plan, nginx)
+    return run(plan, nginx if args.workers > 1 else None)

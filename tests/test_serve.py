@@ -7,12 +7,15 @@ a worker) leaves no process behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +25,7 @@ import psutil
 import pytest
 
 from dashboard import serve, settings
+from dashboard.db import SPILL_PREFIX
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
 needs_nginx = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (scripts/setup.sh installs it as root)")
@@ -100,42 +104,64 @@ def get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str]]:
 
 
 class Deployment:
+    """`python -m dashboard serve` in its own session (as run.sh in a terminal), so a test can hang it up."""
+
     def __init__(self, tmp_path: Path, workers: int = 2):
         self.port = serve.free_port_block(workers)
-        self.log = (tmp_path / "serve.log").open("w")
+        self.log_path = tmp_path / "serve.log"
+        self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "dashboard", "serve", "--workers", str(workers), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1"], cwd=settings.REPO_ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+             "--server.address", "127.0.0.1"], cwd=settings.REPO_ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}"
 
     def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while not serve.is_healthy(self.base):
-            assert self.process.poll() is None, "serve exited while starting"
+            assert self.process.poll() is None, f"serve exited while starting: {self.log_text()}"
             assert time.monotonic() < deadline, "not ready in time"
             time.sleep(0.3)
 
     def children(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children(recursive=True)
 
+    def worker(self, port: int) -> psutil.Process:
+        return next(child for child in psutil.Process(self.process.pid).children()
+                    if "streamlit" in " ".join(child.cmdline()) and str(port) in child.cmdline())
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
     def __enter__(self) -> Deployment:
         self.wait_ready()
         return self
 
     def __exit__(self, *exc_info) -> None:
+        left = self.children() if self.process.poll() is None else []
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+        for child in left:  # whatever the test did, nothing outlives it
+            with contextlib.suppress(psutil.Error):
+                child.kill()
 
 
-def none_left(processes: list[psutil.Process]) -> bool:
-    time.sleep(0.5)
-    return not [process for process in processes if process.is_running() and process.status() != psutil.STATUS_ZOMBIE]
+def none_left(processes: list[psutil.Process], within: float = 10) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        alive = [process for process in processes if process.is_running() and process.status() != psutil.STATUS_ZOMBIE]
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 @pytest.mark.process
 @needs_nginx
-def test_serve_runs_workers_behind_nginx_and_stops_them_all(tmp_path):
+def test_serve_runs_workers_behind_nginx_and_a_hang_up_stops_them_all(tmp_path):
+    """Issue 18, finding 7: closing the terminal (SIGHUP to serve's process group) killed serve and the workers
+    with no cleanup, and nginx (for which HUP means "reload") stayed behind answering 502 on the port."""
     with Deployment(tmp_path) as deployment:
         children = deployment.children()
         commands = [" ".join(child.cmdline()) for child in children]
@@ -154,20 +180,165 @@ def test_serve_runs_workers_behind_nginx_and_stops_them_all(tmp_path):
             fresh = get(f"{deployment.base}/_stcore/health", f"dpa_worker={hostile}")[1]["dpa_worker"]
             assert fresh != hostile and re.fullmatch(r"[0-9a-f]{32}", fresh)
 
-        deployment.process.send_signal(signal.SIGTERM)
+        folders = set(Path(tempfile.gettempdir()).glob(f"{serve.RUN_PREFIX}*"))
+        os.killpg(deployment.process.pid, signal.SIGHUP)
         assert deployment.process.wait(timeout=30) == 0
         assert none_left(children)
+        assert serve.busy_ports(serve.Plan("127.0.0.1", deployment.port, (), ()), proxied=False) == []
+        assert not [folder for folder in folders if folder.exists()]  # its nginx folder removed
+
+
+async def _sessions_under_load(base: str, count: int, seconds: float, during) -> list:
+    """`count` real Streamlit sessions (benchmarks/load_test.py's client) rerunning for `seconds`; `during` runs
+    in a thread a few seconds in. Returns each session's Results."""
+    import argparse
+    import asyncio
+    import random
+
+    from benchmarks import load_test
+    from dashboard import db
+    from dashboard.catalog import load_catalog
+
+    args = argparse.Namespace(rerun_timeout=30.0, think_min=0.3, think_max=0.8, sessions=count, seconds=seconds)
+    catalog = load_catalog(db.connect())
+    results = [load_test.Results() for _ in range(count)]
+    sessions = [load_test.Session(base, number, load_test.Walker(catalog, random.Random(number)), results[number],
+                                  args) for number in range(count)]
+    for session in sessions:
+        await session.open()
+    deadline = time.monotonic() + seconds
+    runs = [asyncio.create_task(session.run(deadline, [10_000])) for session in sessions]
+    await asyncio.sleep(3)
+    await asyncio.to_thread(during)
+    await asyncio.gather(*runs)
+    return results
 
 
 @pytest.mark.process
 @needs_nginx
-def test_losing_a_worker_stops_the_deployment_instead_of_half_serving(tmp_path):
+def test_a_dead_worker_is_restarted_while_the_other_serves_on_and_a_killed_serve_leaves_nothing(tmp_path):
+    """Issue 18, findings 6 and 7: a killed worker stopped the whole deployment (every user lost their session);
+    a SIGKILLed serve left both workers and nginx running as orphans, and the next start's health check was
+    answered by them."""
+    import asyncio
+
     with Deployment(tmp_path) as deployment:
+        victim_port = deployment.port + 1
+        victim = deployment.worker(victim_port)
+        killed: dict[str, float] = {}
+
+        def kill_and_time_the_restart() -> None:
+            # Each session's websocket is one upstream connection: count those on the worker to be killed.
+            killed["sessions_there"] = sum(conn.status == psutil.CONN_ESTABLISHED and conn.laddr.port == victim_port
+                                           for conn in victim.net_connections(kind="tcp"))
+            victim.kill()
+            started = time.monotonic()
+            while not serve.is_healthy(f"http://127.0.0.1:{victim_port}"):
+                assert time.monotonic() - started < 30, deployment.log_text()
+                time.sleep(0.1)
+            killed["back_after"] = time.monotonic() - started
+
+        results = asyncio.run(_sessions_under_load(deployment.base, 20, 16, kill_and_time_the_restart))
+        assert deployment.process.poll() is None, deployment.log_text()
+        assert killed["back_after"] < 10, killed
+        assert deployment.worker(victim_port).pid != victim.pid
+        assert "restarting it in 0 s" in deployment.log_text()
+        hit = [result for result in results if result.errors]
+        # Every session on the other worker carried on without an error; those on the dead one lost their
+        # connection once and went on (elsewhere, then on the restarted worker).
+        assert 0 < killed["sessions_there"] < 20, killed
+        assert len(hit) <= killed["sessions_there"], [result.error_examples for result in hit]
+        assert all(set(result.errors) == {"connection"} for result in hit), [result.error_examples for result in hit]
+        assert all(result.reruns >= 3 for result in results if not result.errors)
+        assert all(result.reruns >= 2 for result in hit)  # it went on after losing its worker
+
         children = deployment.children()
-        worker = next(child for child in children if "streamlit" in " ".join(child.cmdline()))
-        worker.kill()
-        assert deployment.process.wait(timeout=30) == 1
-        assert none_left(children)
+        assert len(children) >= 3
+        deployment.process.kill()
+        deployment.process.wait(timeout=10)
+        assert none_left(children), [child.cmdline() for child in children if child.is_running()]
+
+    # The next start finds the port free and its own workers answering.
+    with Deployment(tmp_path) as again:
+        assert get(f"{again.base}/_stcore/health")[0] == 200
+
+
+def test_a_process_that_keeps_dying_is_restarted_with_backoff_then_given_up(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(serve, "RESTART_DELAYS", (0.0, 0.05, 0.1))
+    monkeypatch.setattr(serve, "CRASH_BUDGET", 3)
+    dying = serve.Child("the worker on port 1", [sys.executable, "-c", "raise SystemExit(3)"], 1, dict(os.environ))
+    supervisor = serve.Supervisor([dying], tmp_path)
+    supervisor.start(dying)
+    started = time.monotonic()
+    assert supervisor.keep_running() == 1
+    assert time.monotonic() - started < 10
+    err = capsys.readouterr().err
+    assert err.count("stopped (exit 3); restarting it in") == 3
+    assert "restarting it in 0 s" in err and "keeps stopping (3 restarts in 5 minutes)" in err
+    assert len((tmp_path / "children.pid").read_text().splitlines()) == 4  # the first start and three restarts
+
+
+def test_a_stop_request_ends_supervision_without_restarting(tmp_path):
+    sleeper = serve.Child("sleeper", [sys.executable, "-c", "import time; time.sleep(60)"], 1, dict(os.environ))
+    supervisor = serve.Supervisor([sleeper], tmp_path)
+    supervisor.start(sleeper)
+    supervisor.request_stop(signal.SIGHUP, None)
+    assert supervisor.keep_running() == 0
+    supervisor.stop()
+    assert sleeper.process.poll() is not None
+
+
+def test_children_die_with_serve_even_when_it_is_killed(tmp_path):
+    """PR_SET_PDEATHSIG: a stand-in for serve starts a child the way serve does, then is SIGKILLed."""
+    script = (f"import sys, time; sys.path.insert(0, {str(settings.REPO_ROOT)!r}); from dashboard import serve; "
+              "child = serve.Child('sleeper', [sys.executable, '-c', 'import time; time.sleep(120)'], 1, {}); "
+              "child.start(); print(child.process.pid, flush=True); time.sleep(120)")
+    stand_in = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = psutil.Process(int(stand_in.stdout.readline()))
+    assert child.is_running()
+    stand_in.kill()
+    stand_in.wait(timeout=10)
+    assert none_left([child], within=5)
+
+
+def test_a_start_stops_what_a_killed_run_left_and_keeps_live_runs(tmp_path):
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        dead = tmp_path / f"{serve.RUN_PREFIX}dead"
+        dead.mkdir()
+        (dead / "serve.pid").write_text("999999999 1.00\n")  # a serve that is gone
+        (dead / "children.pid").write_text(serve._pid_line(orphan.pid) + "4 1.00\nnot a line\n")
+        live = tmp_path / f"{serve.RUN_PREFIX}live"
+        live.mkdir()
+        (live / "serve.pid").write_text(serve._pid_line(os.getpid()))
+        (live / "children.pid").write_text(serve._pid_line(os.getpid()))  # never stopped: its serve is alive
+        reused = tmp_path / f"{serve.RUN_PREFIX}reused"
+        reused.mkdir()
+        (reused / "serve.pid").write_text(f"{os.getpid()} 12.00\n")  # our pid, another start time: dead
+        spill_dead = tmp_path / f"{SPILL_PREFIX}999999999-abc"
+        spill_live = tmp_path / f"{SPILL_PREFIX}{os.getpid()}-abc"
+        spill_dead.mkdir()
+        spill_live.mkdir()
+
+        assert serve.remove_dead_runs(tmp_path) == [orphan.pid]
+        assert orphan.poll() is not None  # stopped and waited for (by remove_dead_runs, hence no exit status here)
+        assert not dead.exists() and not reused.exists() and live.exists()
+        assert not spill_dead.exists() and spill_live.exists()
+    finally:
+        orphan.kill()
+
+
+def test_a_port_held_by_a_stranger_is_refused_before_anything_starts(tmp_path, capsys):
+    """Finding 7: an earlier run's orphan on the port answered the new start's health checks."""
+    port = serve.free_port_block(2)
+    with socket.socket() as stranger:
+        stranger.bind(("127.0.0.1", port + 2))
+        stranger.listen()
+        made = serve.make_plan(*serve.parse_args(["--workers", "2", "--server.port", str(port),
+                                                   "--server.address", "127.0.0.1"]))
+        assert serve.run(made, NGINX or "/usr/sbin/nginx") == 1
+    err = capsys.readouterr().err
+    assert f"port {port + 2} (pid {os.getpid()}" in err and "already in use" in err
 
 
 def handshake(port: int, origin: str | None) -> tuple[int, float]:
