@@ -31,6 +31,15 @@ def _read_geojson(path: Path, modified_ns: int, size: int) -> dict:
     return document
 
 
+def _reason(error: Exception) -> str:
+    """What went wrong, without the server's paths (an OSError's text names the file)."""
+    if isinstance(error, FileNotFoundError):
+        return "file is missing"
+    if isinstance(error, OSError):
+        return error.strerror or "cannot be opened"
+    return str(error)
+
+
 def load_geojson(connection: db.Connection) -> dict:
     """The map shapes shipped with the extracts (shared: never mutate); DataUnavailable if missing or unreadable."""
     path = connection.data_dir / FILE_NAME
@@ -38,7 +47,8 @@ def load_geojson(connection: db.Connection) -> dict:
         status = path.stat()
         return _read_geojson(path, status.st_mtime_ns, status.st_size)
     except (OSError, ValueError) as error:
-        raise db.DataUnavailable(f"{path}: map shapes cannot be read ({error}). "
+        log.warning("map shapes %s cannot be read: %s", path, error)
+        raise db.DataUnavailable(f"{FILE_NAME}: map shapes cannot be read ({_reason(error)}). "
                                  f"Rebuild the extracts with `python -m dashboard build`.") from None
 
 

@@ -25,7 +25,7 @@ def _run(connection: db.Connection, name: str) -> list[str]:
 def check(data_dir: Path) -> list[str]:
     """Every contract violation in the extracts in data_dir (empty when they are sound)."""
     connection = db.connect(data_dir)
-    problems = [f"{problem}" for problem in connection.broken.values()]
+    problems = [f"{connection.data_dir}/{problem}" for problem in connection.broken.values()]  # for the builder
     if problems:
         return problems
     for name in contract_names():

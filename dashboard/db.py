@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import re
 import shutil
@@ -23,9 +24,12 @@ _QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)?$")
 # A query reads at most this many rows back into Python; more means a query or input is wrong.
 MAX_ROWS = 2_000_000
 
+log = logging.getLogger(__name__)
+
 
 class DataUnavailable(Exception):
-    """An extract a query needs is missing or broken; the message says which file and how to rebuild."""
+    """An extract a query needs is missing or broken; the message says which file (by name: users never see the
+    server's folders) and how to rebuild."""
 
 
 @dataclass
@@ -72,7 +76,7 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
         checked[view] = (_stamp(Path(paths[view])), False)
         problem = _register_view(duck, view, Path(paths[view]), extract.columns)
         if problem:
-            broken[view] = f"{data_dir / extract.file}: {problem}"
+            broken[view] = f"{extract.file}: {problem}"
     duck.execute("SET lock_configuration = true")
     return Connection(duck=duck, data_dir=data_dir, broken=broken, checked=checked)
 
@@ -118,7 +122,9 @@ def _register_view(duck: duckdb.DuckDBPyConnection, view: str, path: Path, colum
             if problem is None and scan:
                 duck.execute(f"SELECT count(COLUMNS(*)) FROM {view}").fetchall()
         except duckdb.Error as error:
-            problem = f"cannot be read as Parquet ({str(error).splitlines()[0]})"
+            # Users read the file's name and what is wrong; where it is and DuckDB's words go to the server log.
+            log.warning("extract %s cannot be read: %s", path, str(error).splitlines()[0])
+            problem = "cannot be read as Parquet (damaged, cut short or not Parquet)"
     if problem:
         duck.execute(f"DROP VIEW IF EXISTS {view}")
     return problem
@@ -139,7 +145,7 @@ def _recheck(connection: Connection, views: set[str], scan: bool = False) -> lis
             problem = _register_view(connection.duck, view, path, columns, scan=scan)
             connection.checked[view] = (stamp, scan)
             if problem:
-                connection.broken[view] = f"{path}: {problem}"
+                connection.broken[view] = f"{EXTRACTS[view].file}: {problem}"
             else:
                 connection.broken.pop(view, None)
         return [connection.broken[view] for view in sorted(views) if view in connection.broken]
@@ -219,8 +225,9 @@ def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:
             raise DataUnavailable(f"{'; '.join(problems)}. Rebuild the extracts with "
                                   f"`{settings.REBUILD_COMMAND}`.") from None
         if isinstance(error, duckdb.IOException | duckdb.InvalidInputException):  # unreadable or corrupt Parquet
-            raise DataUnavailable(f"reading the extracts in {connection.data_dir} failed: "
-                                  f"{str(error).splitlines()[0]}. Rebuild with `{settings.REBUILD_COMMAND}`.") from None
+            log.warning("query %s over %s failed: %s", name, connection.data_dir, str(error).splitlines()[0])
+            raise DataUnavailable(f"an extract could not be read ({', '.join(sorted(EXTRACTS[v].file for v in views))}"
+                                  f"). Rebuild with `{settings.REBUILD_COMMAND}`.") from None
         raise
     finally:
         cursor.close()

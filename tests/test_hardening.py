@@ -61,3 +61,21 @@ def test_a_session_keeps_only_its_newest_few_uploads_within_a_byte_budget():
     big = UploadedFileRec("big", "big.json", "application/json", b"x" * 2_000_000)
     manager.add_file("attacker", big)
     assert list(manager.file_storage["attacker"]) == ["big"]  # the newest is always kept (the page reads it)
+
+
+def test_tampered_widget_values_are_corrected_not_an_error():
+    """Issue 18, finding 17: a websocket client sent the Indicator selectbox the value
+    "no_such_indicator'; DROP VIEW facts; --"; the filters' callback raised KeyError outside the page's guard
+    and Streamlit's raw error box appeared. The tampered values go over the wire as the browser's would."""
+    from dashboard.ui import session
+
+    app = open_page("trends", indicator="drd_deaths", countries="NOR,SWE")
+    for key, value in ((session.INDICATOR, "no_such_indicator'; DROP VIEW facts; --"),
+                       (session.PRESET, "no_such_preset"), (session.AGE, "999")):
+        box = app.selectbox(key=key)
+        box.options.append(value)  # what the page offered, plus what the attacker sends
+        box.set_value(value).run()
+        assert not app.exception, (key, [e.value for e in app.exception])
+        assert not app.error, (key, [e.value for e in app.error])
+        assert app.query_params["indicator"] == "drd_deaths", key  # the link keeps the valid indicator
+        assert app.session_state[session.COUNTRIES] == ["NOR", "SWE"]

@@ -165,3 +165,13 @@ def test_a_speaker_note_is_shown_as_written_never_as_live_markdown():
     assert not app.exception
     assert [element.value for element in app.text] == [note]
     assert not any("evil.example" in element.value for element in app.markdown)
+
+
+def test_a_slide_with_many_bad_parameters_says_so_in_a_short_caption():
+    """Issue 18, finding 17: all of a slide's notices went into one caption (33,899 characters for one hostile
+    slide); the first few are shown and the rest counted."""
+    hostile = "page=trends&countries=NOR&" + "&".join(f"junk{number}={'x' * 50}" for number in range(40))
+    app = open_page("meeting", deck=meeting_deck.to_url_token(meeting_deck.Deck().add(hostile, "")))
+    adjusted = [caption.value for caption in app.caption if caption.value.startswith("Adjusted:")]
+    assert adjusted, [caption.value for caption in app.caption]
+    assert all(len(caption) < 400 and "And 37 more corrections." in caption for caption in adjusted), adjusted

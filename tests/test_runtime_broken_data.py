@@ -181,6 +181,8 @@ def assert_page_explains(page: str, seen: dict, file_name: str) -> None:
     assert len(seen["error"]) == 1, (page, seen["error"])
     [message] = seen["error"]
     assert file_name in message and REBUILD in message, (page, message)
+    # Issue 18, finding 12: every user saw the server's absolute path and DuckDB's own error text.
+    assert str(settings.DATA_DIR) not in seen["text"] and "Error:" not in message, (page, message)
     assert "missing or damaged" in message, f"{page}: the generic error instead of the data message: {message}"
     assert "Traceback" not in seen["text"]
 

@@ -258,9 +258,10 @@ def test_a_dead_worker_is_restarted_while_the_other_serves_on_and_a_killed_serve
         deployment.process.wait(timeout=10)
         assert none_left(children), [child.cmdline() for child in children if child.is_running()]
 
-    # The next start finds the port free and its own workers answering.
-    with Deployment(tmp_path) as again:
-        assert get(f"{again.base}/_stcore/health")[0] == 200
+    # The next start finds every port free (test_a_port_held_by_a_stranger... shows it would say otherwise).
+    made = serve.make_plan(*serve.parse_args(["--workers", "2", "--server.port", str(deployment.port),
+                                               "--server.address", "127.0.0.1"]))
+    assert serve.busy_ports(made, proxied=True) == []
 
 
 def test_a_process_that_keeps_dying_is_restarted_with_backoff_then_given_up(tmp_path, monkeypatch, capsys):
@@ -358,53 +359,60 @@ def handshake(port: int, origin: str | None) -> tuple[int, float]:
     return status, time.monotonic() - started
 
 
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """One deployment for the tests that only send it requests (each start costs ~10 s of CI)."""
+    with Deployment(tmp_path_factory.mktemp("proxied"), workers=2) as deployment:  # one worker has no proxy
+        yield deployment
+
+
 @pytest.mark.process
 @needs_nginx
-def test_long_deck_links_and_foreign_websockets_through_the_proxy(tmp_path):
+def test_long_deck_links_and_foreign_websockets_through_the_proxy(proxied):
     """Issue 18, findings 4 and 5: a deck link up to the app's own limit reaches the app (nginx answered 414 past
     ~8 KB), and a websocket opened from another site's page is refused by the proxy at once (Streamlit, offline,
     spent ~2 s of its worker on each, looking up its external IP)."""
     from dashboard import deck as meeting_deck
 
-    with Deployment(tmp_path, workers=2) as deployment:  # one worker would run without the proxy
-        token = "A" * meeting_deck.MAX_TOKEN_LENGTH  # as long as a deck link can be (a damaged one: the page says so)
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(f"{deployment.base}/meeting?deck={token}", timeout=10) as response:
-            assert response.status == 200
-        own, _ = handshake(deployment.port, f"http://127.0.0.1:{deployment.port}")
-        assert own == 101
-        assert handshake(deployment.port, None)[0] == 101  # no Origin: not a browser page
-        for foreign in ("https://evil.example", "null", f"http://127.0.0.1:{deployment.port}.evil.example"):
-            refused, seconds = handshake(deployment.port, foreign)
-            assert (refused, seconds < 0.5) == (403, True), foreign
+    deployment = proxied
+    token = "A" * meeting_deck.MAX_TOKEN_LENGTH  # as long as a deck link can be (a damaged one: the page says so)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"{deployment.base}/meeting?deck={token}", timeout=10) as response:
+        assert response.status == 200
+    own, _ = handshake(deployment.port, f"http://127.0.0.1:{deployment.port}")
+    assert own == 101
+    assert handshake(deployment.port, None)[0] == 101  # no Origin: not a browser page
+    for foreign in ("https://evil.example", "null", f"http://127.0.0.1:{deployment.port}.evil.example"):
+        refused, seconds = handshake(deployment.port, foreign)
+        assert (refused, seconds < 0.5) == (403, True), foreign
 
 
 @pytest.mark.process
 @needs_nginx
-def test_the_proxy_keeps_metrics_private_and_pages_unframeable_except_embeds(tmp_path):
+def test_the_proxy_keeps_metrics_private_and_pages_unframeable_except_embeds(proxied):
     """Issue 18, findings 8 and 12: /_stcore/metrics (sessions, cache names) was public; pages could be framed by
     any site; a Markdown image that slipped into a page could fetch a pixel from elsewhere."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with Deployment(tmp_path) as deployment:
-        with pytest.raises(urllib.error.HTTPError) as hidden:
-            opener.open(f"{deployment.base}/_stcore/metrics", timeout=10)
-        assert hidden.value.code == 404
-        with opener.open(f"{deployment.base}/map", timeout=10) as page:
-            assert page.headers["X-Frame-Options"] == "SAMEORIGIN"
-            assert page.headers["Content-Security-Policy"] == "frame-ancestors 'self'; img-src 'self' data: blob:"
-            assert page.headers["X-Content-Type-Options"] == "nosniff"
-        # Uploads: a body past a deck file's size is refused, and a flood of PUTs is cut to a few a minute.
-        def put(size: int) -> int:
-            request = urllib.request.Request(f"{deployment.base}/_stcore/upload_file/{'0' * 32}/{'1' * 32}",
-                                             data=b"x" * size, method="PUT")
-            try:
-                with opener.open(request, timeout=10) as response:
-                    return response.status
-            except urllib.error.HTTPError as error:
-                return error.code
-        assert put(600_000) == 413
-        assert 429 in [put(10) for _ in range(12)]
-        for framed in ("/embed?page=map&countries=NOR", "/trends?embed=true"):
-            with opener.open(f"{deployment.base}{framed}", timeout=10) as page:
-                assert page.headers["X-Frame-Options"] is None, framed
-                assert page.headers["Content-Security-Policy"] == "img-src 'self' data: blob:", framed
+    deployment = proxied
+    with pytest.raises(urllib.error.HTTPError) as hidden:
+        opener.open(f"{deployment.base}/_stcore/metrics", timeout=10)
+    assert hidden.value.code == 404
+    with opener.open(f"{deployment.base}/map", timeout=10) as page:
+        assert page.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert page.headers["Content-Security-Policy"] == "frame-ancestors 'self'; img-src 'self' data: blob:"
+        assert page.headers["X-Content-Type-Options"] == "nosniff"
+    # Uploads: a body past a deck file's size is refused, and a flood of PUTs is cut to a few a minute.
+    def put(size: int) -> int:
+        request = urllib.request.Request(f"{deployment.base}/_stcore/upload_file/{'0' * 32}/{'1' * 32}",
+                                         data=b"x" * size, method="PUT")
+        try:
+            with opener.open(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+    assert put(600_000) == 413
+    assert 429 in [put(10) for _ in range(12)]
+    for framed in ("/embed?page=map&countries=NOR", "/trends?embed=true"):
+        with opener.open(f"{deployment.base}{framed}", timeout=10) as page:
+            assert page.headers["X-Frame-Options"] is None, framed
+            assert page.headers["Content-Security-Policy"] == "img-src 'self' data: blob:", framed

@@ -58,8 +58,15 @@ def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
     projector = bool(get(session.PROJECTOR))
     if not catalog.indicators:
         return replace(view_state.default_state(catalog, page), countries=countries, projector=projector)
-    indicator = catalog.indicators[get(session.INDICATOR)]
-    year_from, year_to = get(session.YEARS, (indicator.year_min, indicator.year_max))
+    # A widget's value comes from the browser: a websocket client can send any value for it (issue 18, finding
+    # 17), so an unknown indicator keeps the link's and a malformed range falls back to the indicator's.
+    indicator = (catalog.indicators.get(str(get(session.INDICATOR)))
+                 or catalog.indicators.get(_url_state(page, catalog).indicator)
+                 or next(iter(catalog.indicators.values())))
+    years = get(session.YEARS)
+    if not (isinstance(years, tuple | list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
+        years = (indicator.year_min, indicator.year_max)
+    year_from, year_to = years
     base = ViewState(page=page, indicator=indicator.indicator_id, countries=countries, year_from=year_from,
                      year_to=year_to, year=get(session.YEAR, year_to), sex=get(session.SEX, "total"),
                      age_group=get(session.AGE, "total"), scale=get(session.SCALE, "linear"),
@@ -77,9 +84,13 @@ def _on_change(page: str) -> None:
     _load_widgets(state, catalog)
 
 
+def _url_state(page: str, catalog: Catalog) -> ViewState:
+    return view_state.parse_state(_url_params(), catalog, page=page)[0]
+
+
 def _on_preset(page: str) -> None:
-    preset = st.session_state[session.PRESET]
-    if preset != CUSTOM:
+    preset = st.session_state.get(session.PRESET)
+    if preset in PRESET_LABELS:  # anything else (a tampered value too) leaves the selection as it is
         st.session_state[session.COUNTRIES] = list(data.load_catalog().preset(preset))
     _on_change(page)
 

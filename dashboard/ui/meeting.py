@@ -117,7 +117,7 @@ def _present(deck: meeting_deck.Deck, projector: bool) -> None:
     st.plotly_chart(view.figure, config=PLOTLY_CONFIG, alt=view.summary, key=f"present_{index}")
     st.caption(view.source_line)
     if notices:
-        st.caption("Adjusted: " + " ".join(notices))
+        st.caption(adjusted_caption(notices))
     if item.note:
         with st.expander("Speaker note", expanded=True):
             st.text(item.note)  # as written: a note from a link or a file is never live Markdown (images, links)
@@ -165,8 +165,19 @@ def _prepare(deck: meeting_deck.Deck) -> None:
             st.text_area("Speaker note", key=session.deck_note(index), max_chars=2000, height=80,
                          on_change=_save_note, args=(index,))
             if notices:
-                st.caption("Adjusted: " + " ".join(notices))
+                st.caption(adjusted_caption(notices))
     _save_and_export(deck)
+
+
+SHOWN_NOTICES = 3
+
+
+def adjusted_caption(notices: list[str]) -> str:
+    """What was corrected in a slide's link: the first few notices and a count of the rest (a hostile link gave
+    one slide a 33,899-character caption, issue 18 finding 17)."""
+    rest = len(notices) - SHOWN_NOTICES
+    more = f" And {rest} more correction{'s' if rest != 1 else ''}." if rest > 0 else ""
+    return "Adjusted: " + " ".join(notices[:SHOWN_NOTICES]) + more
 
 
 def _save_and_export(deck: meeting_deck.Deck) -> None:
@@ -175,7 +186,9 @@ def _save_and_export(deck: meeting_deck.Deck) -> None:
     left.download_button("Save deck (JSON file)", data=meeting_deck.to_json(deck).encode(),
                          file_name=export.deck_file_name(deck.title, "json"), mime="application/json",
                          disabled=not deck.items, on_click="ignore")
-    right.file_uploader("Open a saved deck", type=["json"], key=session.DECK_FILE, on_change=_open_file)
+    right.file_uploader("Open a saved deck", type=["json"], key=session.DECK_FILE, on_change=_open_file,
+                        max_upload_size=1, help=f"A deck saved from this page: a JSON file of at most "
+                                                f"{meeting_deck.MAX_JSON_BYTES // 1000} kB.")
     if deck.items and meeting_deck.link_token(deck):
         st.markdown("Link to this deck (bookmark it or send it; it holds the whole deck): the address bar "
                     "of this page.")
