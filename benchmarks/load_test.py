@@ -169,7 +169,7 @@ class MemorySampler(threading.Thread):
             found = {}
             for child in [process, *process.children(recursive=True)]:
                 try:
-                    if "streamlit" in " ".join(child.cmdline()):
+                    if serve.is_worker(child.cmdline()):
                         found[child.pid] = child.memory_info().rss / 2**20
                 except psutil.Error:
                     pass

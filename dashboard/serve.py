@@ -47,6 +47,12 @@ DEFAULT_PORT = 8501
 MAX_WORKERS = 16
 HEALTH_TIMEOUT_SECONDS = 90.0
 COOKIE = "dpa_worker"
+WORKER_MODULE = "dashboard.worker"  # Streamlit's command line, hardened before the first connection
+
+
+def is_worker(command_line: list[str]) -> bool:
+    """Whether a process (by its command line) is one of serve's Streamlit workers."""
+    return WORKER_MODULE in command_line
 
 
 @dataclass(frozen=True)
@@ -195,7 +201,7 @@ def _port_free(port: int) -> bool:
 
 
 def streamlit_command(port: int, address: str, extra: tuple[str, ...] | list[str]) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", str(settings.REPO_ROOT / "app.py"),
+    return [sys.executable, "-m", WORKER_MODULE, "run", str(settings.REPO_ROOT / "app.py"),
             "--server.port", str(port), "--server.address", address, *extra]
 
 

@@ -128,7 +128,7 @@ class Deployment:
 
     def worker(self, port: int) -> psutil.Process:
         return next(child for child in psutil.Process(self.process.pid).children()
-                    if "streamlit" in " ".join(child.cmdline()) and str(port) in child.cmdline())
+                    if serve.is_worker(child.cmdline()) and str(port) in child.cmdline())
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -165,7 +165,7 @@ def test_serve_runs_workers_behind_nginx_and_a_hang_up_stops_them_all(tmp_path):
     with Deployment(tmp_path) as deployment:
         children = deployment.children()
         commands = [" ".join(child.cmdline()) for child in children]
-        assert sum("streamlit run" in command for command in commands) == 2
+        assert sum(serve.is_worker(child.cmdline()) for child in children) == 2
         assert any("nginx" in command for command in commands)
         # Workers listen on loopback only, on the two ports above the proxy.
         listening = {(conn.laddr.ip, conn.laddr.port) for child in children
@@ -416,3 +416,42 @@ def test_the_proxy_keeps_metrics_private_and_pages_unframeable_except_embeds(pro
         with opener.open(f"{deployment.base}{framed}", timeout=10) as page:
             assert page.headers["X-Frame-Options"] is None, framed
             assert page.headers["Content-Security-Policy"] == "img-src 'self' data: blob:", framed
+
+
+def _session_id(base: str, cookies: dict[str, str], existing: str | None = None) -> str:
+    """Open the app's websocket as the browser does (with these cookies, naming `existing` to take it back),
+    run the map page and return the session id the server gives."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    protocols = ["streamlit", cookies["_streamlit_xsrf"], *([existing] if existing else [])]
+    header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    with connect(f"ws{base.removeprefix('http')}/_stcore/stream", subprotocols=protocols, origin=base,
+                 additional_headers={"Cookie": header}, proxy=None, open_timeout=30) as socket_:
+        message = BackMsg()
+        message.rerun_script.query_string = ""
+        message.rerun_script.page_name = "map"
+        socket_.send(message.SerializeToString())
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            forward = ForwardMsg()
+            forward.ParseFromString(socket_.recv(timeout=60))
+            if forward.WhichOneof("type") == "new_session":
+                return forward.new_session.initialize.session_id
+    raise AssertionError("no new_session message")
+
+
+@pytest.mark.process
+@needs_nginx
+def test_a_session_goes_back_only_to_the_browser_that_opened_it(proxied):
+    """Issue 18, finding 13: a second client, with its own cookies and the first one's worker, named the first
+    one's session id when it connected and was given that session (its deck included)."""
+    owner = get(f"{proxied.base}/_stcore/health")[1]
+    first = _session_id(proxied.base, owner)  # the app has run once here, so its hardening is in place
+    opened = _session_id(proxied.base, owner)
+    assert _session_id(proxied.base, owner, existing=opened) == opened  # a reconnect gets its session back
+    stranger = get(f"{proxied.base}/_stcore/health", f"dpa_worker={owner['dpa_worker']}")[1]  # same worker
+    assert stranger["_streamlit_xsrf"] != owner["_streamlit_xsrf"]
+    taken = _session_id(proxied.base, stranger, existing=opened)
+    assert taken not in (opened, first)
