@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
@@ -528,3 +529,32 @@ def test_strict_refuses_a_view_that_needed_correcting(tmp_path, view):
 def test_strict_exports_a_clean_view(tmp_path):
     result = run_cli("--strict", "--view", "page=trends&countries=NOR", "-o", str(tmp_path / "t.csv"), cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == ""
+
+
+@pytest.mark.browser
+@needs_browser
+def test_a_deck_export_lets_another_users_chart_through_and_stops_at_its_time_limit(chart_views):
+    """Issue 18, finding 16: a deck's images went to the only browser tab all at once, so every other user's
+    PNG waited until the whole deck (18 s for 50 map slides) was drawn."""
+    from dashboard.export.renderer import IMAGE_SIZES, render_image, render_images
+
+    size = IMAGE_SIZES["slide"]
+    render_image(chart_views["trend"].figure, "png", size)  # a warm browser, as on a running server
+    deck_jobs = [(chart_views["map"].figure, "png", size)] * 12
+    finished: dict[str, float] = {}
+
+    def export_deck() -> None:
+        render_images(deck_jobs)
+        finished["deck"] = time.monotonic()
+
+    deck = threading.Thread(target=export_deck)
+    deck.start()
+    time.sleep(0.5)  # the deck's first images are being drawn
+    render_image(chart_views["trend"].figure, "png", size)
+    finished["single"] = time.monotonic()
+    deck.join(timeout=300)
+    assert finished["single"] < finished["deck"], finished
+
+    with pytest.raises(export.ExportUnavailable, match="stopped after 0 of 12 images"):
+        render_images(deck_jobs, time_limit=-1)
+    assert render_image(chart_views["trend"].figure, "png", size)[:4] == b"\x89PNG"  # the browser is kept

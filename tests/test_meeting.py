@@ -175,3 +175,24 @@ def test_a_slide_with_many_bad_parameters_says_so_in_a_short_caption():
     adjusted = [caption.value for caption in app.caption if caption.value.startswith("Adjusted:")]
     assert adjusted, [caption.value for caption in app.caption]
     assert all(len(caption) < 400 and "And 37 more corrections." in caption for caption in adjusted), adjusted
+
+
+def test_a_long_deck_draws_no_chart_until_a_slide_is_presented(monkeypatch):
+    """Issue 18, finding 16: opening a deck link of 50 map slides drew all 50 maps at every rerun (1.2 s of the
+    worker's CPU) and put them in the chart cache every user shares."""
+    from dashboard import charts
+
+    drawn = []
+    build_chart = charts.build_chart
+    monkeypatch.setattr(charts, "build_chart", lambda kind, *args, **kwargs: drawn.append(kind) or
+                        build_chart(kind, *args, **kwargs))
+    deck = meeting_deck.Deck(title="Long")
+    for year in range(1996, 2016):  # years before the series starts open its first year: titles repeat
+        deck = deck.add(f"page=map&indicator=drd_deaths&year={year}&countries=NOR,SWE,DNK,FIN", "")
+    app = open_page("meeting", deck=meeting_deck.to_url_token(deck))
+    headings = [m.value for m in app.markdown if m.value.startswith("**")]
+    assert len([h for h in headings if "Drug-induced deaths, " in h]) == 20 and "**20. " in " ".join(headings)
+    assert drawn == []
+    app.toggle(key="presenting").set_value(True).run()
+    assert not app.exception
+    assert drawn == ["map"] and headings[0].startswith(f"**1. {app.title[0].value}**")

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,7 @@ from dashboard import figures, settings
 CHROMIUM_HINT = ("Static images (PNG, SVG, PDF, PPTX) need Chromium; install it with `apt-get install chromium` "
                  "(or set BROWSER_PATH to a Chrome/Chromium binary). HTML, CSV and XLSX exports still work.")
 RENDER_TIMEOUT_SECONDS = 60  # one image; a hung browser is replaced after this
+BATCH_TIMEOUT_SECONDS = 180  # all the images of one export (a deck), however many
 START_TIMEOUT_SECONDS = 60
 TABS = 1  # browser tabs drawing at once; more start slower and gained nothing measurable on a 2-core machine
 
@@ -198,8 +200,13 @@ def topojson_uri() -> str:
     return settings.TOPOJSON_DIR.as_uri() + "/"
 
 
-def render_images(jobs: Sequence[tuple[go.Figure, str, ImageSize]]) -> list[bytes]:
-    """PNG, SVG or PDF bytes for (figure, format, layout size) jobs, via the warm browser, in order."""
+def render_images(jobs: Sequence[tuple[go.Figure, str, ImageSize]],
+                  time_limit: float = BATCH_TIMEOUT_SECONDS) -> list[bytes]:
+    """PNG, SVG or PDF bytes for (figure, format, layout size) jobs, via the warm browser, in order.
+
+    The images go to the browser a tab's worth at a time, so another user's chart export waits behind one of a
+    deck's images, not all fifty (issue 18, finding 16: a 50-slide PDF held the only tab for 18 s); past
+    time_limit the export stops with a message instead of holding the browser longer."""
     specs = []
     for figure, fmt, size in jobs:
         figure = figures.still_figure(figure)  # an animated map is drawn as its shown year
@@ -207,8 +214,16 @@ def render_images(jobs: Sequence[tuple[go.Figure, str, ImageSize]]) -> list[byte
         specs.append((figure.to_plotly_json(),
                       {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}))
     renderer = _warm_renderer()
+    started, images = time.monotonic(), []
     try:
-        return renderer.render(specs)
+        for first in range(0, len(specs), TABS):
+            if time.monotonic() - started > time_limit:
+                raise ExportUnavailable(f"The export took longer than {time_limit:.0f} s and was stopped after "
+                                        f"{len(images)} of {len(specs)} images; export fewer slides at a time.")
+            images += renderer.render(specs[first:first + TABS])
+        return images
+    except ExportUnavailable:  # over time: the browser is fine
+        raise
     except KaleidoError as error:  # the figure, not the browser: keep the browser
         raise ExportUnavailable(f"Chromium could not draw the chart: {_first_line(error)}") from None
     except Exception as error:  # a crashed, hung or closed browser

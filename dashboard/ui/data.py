@@ -46,6 +46,12 @@ def chart(kind: str, state: ViewState) -> charts.ChartView:
     return _chart(kind, repr(state), _version(), state)
 
 
+def slide_chart(kind: str, state: ViewState) -> charts.ChartView:
+    """A meeting slide's chart, as chart() draws it but kept in a small cache of its own: walking a 50-slide
+    deck (any link can hold one) does not push every other user's charts out of the shared cache."""
+    return _slide_chart(kind, repr(state), _version(), state)
+
+
 def page_content(page: str, state: ViewState, **options) -> object:
     """A page's content for a state (charts, tables and texts: dashboard/content.py), built once per state and
     version of the extracts rather than at every rerun."""
@@ -83,9 +89,21 @@ def _catalog(version: str) -> catalog.Catalog:
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _chart(kind: str, state_key: str, version: str, _state: ViewState) -> charts.ChartView:
+    return _build(kind, _state)
+
+
+SLIDE_ENTRIES = 6  # the slide shown, the ones either side, a few more
+
+
+@st.cache_resource(show_spinner=False, max_entries=SLIDE_ENTRIES)
+def _slide_chart(kind: str, state_key: str, version: str, _state: ViewState) -> charts.ChartView:
+    return _build(kind, _state)
+
+
+def _build(kind: str, state: ViewState) -> charts.ChartView:
     # On screen a map refers to its shapes by URL (the browser fetches them once); exports carry them.
     shapes_url = basemap.published_url(connection()) if charts.CHARTS[kind].base_map else None
-    return charts.build_chart(kind, connection(), load_catalog(), _state, geometry_url=shapes_url, query=query)
+    return charts.build_chart(kind, connection(), load_catalog(), state, geometry_url=shapes_url, query=query)
 
 
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)

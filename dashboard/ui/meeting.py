@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import streamlit as st
 
+from dashboard import charts, export, site
 from dashboard import deck as meeting_deck
-from dashboard import export, site
 from dashboard import state as view_state
 from dashboard.ui import data, session
 from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text
@@ -111,7 +111,7 @@ def _present(deck: meeting_deck.Deck, projector: bool) -> None:
     item = deck.items[index]
     catalog = data.load_catalog()
     state, notices = view_state.from_query_string(item.query_string, catalog)
-    view = data.chart(_chart_kind(state), replace(state, projector=projector or state.projector))
+    view = data.slide_chart(_chart_kind(state), replace(state, projector=projector or state.projector))
     st.title(view.title)
     st.markdown(view.subtitle)
     st.plotly_chart(view.figure, config=PLOTLY_CONFIG, alt=view.summary, key=f"present_{index}")
@@ -145,8 +145,10 @@ def _prepare(deck: meeting_deck.Deck) -> None:
     for index, item in enumerate(deck.items):
         state, notices = view_state.from_query_string(item.query_string, catalog)
         try:
-            view = data.chart(_chart_kind(state), state)
-        except Exception:  # one slide that cannot be drawn must not take Save and the exports with it
+            # The title and subtitle only: no slide's chart is drawn until it is presented or exported (a deck
+            # link of 50 map slides cost 1.2 s of the worker's CPU at every open, issue 18 finding 16).
+            view = charts.chart_query(_chart_kind(state), catalog, state)
+        except Exception:  # one slide that cannot be described must not take Save and the exports with it
             log.exception("slide %d of the meeting deck could not be drawn", index + 1)
             st.error(f"Slide {index + 1} could not be drawn; remove it, or save the deck as a file.",
                      icon=":material/error:")
