@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/load_test.py                         # start the app, 30 sessions for 60 s
     .venv/bin/python benchmarks/load_test.py --sessions 5 --seconds 8 --out /tmp/load.json
     .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8501 [--pid 1234]   # attach to a running app
+    .venv/bin/python benchmarks/load_test.py --attack --seconds 600   # users beside an attacker (attacker.py)
 
 Every session is a real Streamlit client speaking the browser's protocol: it takes the XSRF cookie from
 /_stcore/health, opens ws://127.0.0.1:<port>/_stcore/stream with the subprotocols the frontend sends
@@ -52,6 +53,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchmarks.attacker import Attacker  # noqa: E402
 from dashboard import db, serve  # noqa: E402
 from dashboard import state as view_state  # noqa: E402
 from dashboard.catalog import PRESET_LABELS, Catalog, load_catalog  # noqa: E402
@@ -61,6 +63,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_SESSIONS, MAX_SECONDS = 200, 3900  # a 60-minute soak, with its warm-up
 RESULTS = REPO / "benchmarks" / "results" / "load.json"
 TARGET_P95_MS = 1000
+TARGET_WORKER_MB = 500
 ERROR_EXAMPLES = 20
 
 
@@ -134,6 +137,7 @@ class Results:
     reruns: int = 0
     bytes_received: int = 0
     connections: int = 0
+    session_ids: list[str] = field(default_factory=list)  # what an attacker (--attack) tries to take over
 
     def error(self, kind: str, page: str, detail: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -300,6 +304,8 @@ class Session:
             elif kind == "navigation":
                 self.page_hashes = {p.url_pathname: p.page_script_hash for p in forward.navigation.app_pages
                                     if p.url_pathname}
+            elif kind == "new_session" and forward.new_session.initialize.session_id not in self.results.session_ids:
+                self.results.session_ids.append(forward.new_session.initialize.session_id)
             elif kind == "page_not_found":
                 self.results.error("page_not_found", page, query)
             elif kind == "script_finished":
@@ -431,7 +437,8 @@ async def warm_up(base: str, catalog: Catalog, args: argparse.Namespace) -> dict
     return cold
 
 
-async def drive(base: str, catalog: Catalog, args: argparse.Namespace, results: Results) -> None:
+async def drive(base: str, catalog: Catalog, args: argparse.Namespace, results: Results,
+                attacker: Attacker | None = None) -> None:
     rng = random.Random(args.seed)
     sessions = [Session(base, number, Walker(catalog, random.Random(rng.random())), results, args)
                 for number in range(args.sessions)]
@@ -439,6 +446,8 @@ async def drive(base: str, catalog: Catalog, args: argparse.Namespace, results: 
     budget = [args.max_reruns]
     hard_stop = args.seconds + args.rerun_timeout + 30
     tasks = [asyncio.create_task(session.run(deadline, budget)) for session in sessions]
+    if attacker is not None:
+        tasks.append(asyncio.create_task(attacker.run(deadline)))
     done, pending = await asyncio.wait(tasks, timeout=hard_stop)
     for task in pending:
         task.cancel()
@@ -465,6 +474,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-reruns", type=int, default=50_000, help="total reruns across all sessions")
     parser.add_argument("--flat-percent", type=float, default=5.0, help="memory growth still called flat")
     parser.add_argument("--no-warmup", action="store_true", help="measure the cold first runs too")
+    parser.add_argument("--attack", action="store_true",
+                        help="an anonymous attacker runs issue 18's probes beside the users (benchmarks/attacker.py)")
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS})")
     args = parser.parse_args(argv)
@@ -509,6 +520,8 @@ def print_table(report: dict) -> None:
                   f"{worker['middle_third_mean_mb']}, last third {worker['last_third_mean_mb']} "
                   f"({worker['growth_last_vs_middle_percent']:+.1f}%, {worker['slope_after_warmup_mb_per_min']:+.2f} "
                   f"MB/min), peak {worker['peak_mb']}")
+    if report.get("attacks"):
+        print("attacks: " + ", ".join(f"{outcome} x{count}" for outcome, count in report["attacks"].items()))
     targets = report["targets"]
     print("targets: " + ", ".join(f"{name} {'ok' if ok else 'MISSED'}" for name, ok in targets.items()))
 
@@ -537,7 +550,8 @@ def main(argv: list[str] | None = None) -> int:
         sampler.samples.append((0.0, round(sampler.rss_mb() or 0, 1)))
         cpu_before = sampler.cpu_seconds()
         sampler.start()
-        asyncio.run(drive(base, catalog, args, results))
+        attacker = Attacker(base, results.session_ids) if args.attack else None
+        asyncio.run(drive(base, catalog, args, results, attacker))
         load_seconds = time.monotonic() - load_started
         cpu_after = sampler.cpu_seconds()
     finally:
@@ -551,7 +565,11 @@ def main(argv: list[str] | None = None) -> int:
     memory = memory_report(sampler.samples, args.flat_percent)
     memory["per_worker"] = {str(pid): memory_report(samples, args.flat_percent)
                             for pid, samples in sampler.per_worker.items()}
+    attacks = dict(sorted(attacker.outcomes.items())) if attacker is not None else None
+    if attacks and any("TOOK THE SESSION" in outcome for outcome in attacks):
+        results.error("hijacked", "-", "the attacker was given a user's session")
     errors_total = sum(results.errors.values())
+    worker_peaks = [worker.get("peak_mb", 0) for worker in memory["per_worker"].values()]
     report = {
         "url": base, "sessions": args.sessions, "seconds": args.seconds, "think_seconds": [args.think_min,
                                                                                               args.think_max],
@@ -564,13 +582,15 @@ def main(argv: list[str] | None = None) -> int:
         "app_cpu_ms_per_rerun": round((cpu_after - cpu_before) * 1000 / max(results.reruns, 1), 1)
         if cpu_before is not None and cpu_after else None,
         "errors_total": errors_total, "errors": results.errors, "error_examples": results.error_examples,
-        "notices": results.notices, "latency": latency, "memory": memory,
+        "notices": results.notices, "latency": latency, "memory": memory, "attacks": attacks,
         "idle_rss_mb_before_warmup": round(idle_mb, 1) if idle_mb else None, "warmup_first_run_ms": cold,
         "server_log": log_problems(log_path) if process is not None else None,
         "targets": {"zero errors": errors_total == 0,
                     f"p95 under {TARGET_P95_MS} ms": latency["all"].get("p95_ms", math.inf) < TARGET_P95_MS,
                     "memory flat after warm-up": bool(memory.get("flat_after_warmup")) and all(
-                        worker.get("flat_after_warmup") for worker in memory["per_worker"].values())},
+                        worker.get("flat_after_warmup") for worker in memory["per_worker"].values()),
+                    f"every worker under {TARGET_WORKER_MB} MB": bool(worker_peaks)
+                    and max(worker_peaks) < TARGET_WORKER_MB},
         "cpu_count": os.cpu_count(), "load_average": os.getloadavg(),
     }
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

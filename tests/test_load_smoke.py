@@ -22,9 +22,11 @@ def run_script(*args: str, timeout: float) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.process
-def test_short_load_run_has_no_errors_and_reports_latency_and_memory(tmp_path):
+def test_short_load_run_beside_an_attacker_has_no_errors_and_reports_latency_and_memory(tmp_path):
+    """Issue 18's soak in its short form: users beside an attacker (uploads, clear_cache, a huge deck link,
+    foreign-Origin and session-takeover handshakes) see no error."""
     out = tmp_path / "load.json"
-    result = run_script("--sessions", "5", "--seconds", "8", "--out", str(out), timeout=300)
+    result = run_script("--sessions", "5", "--seconds", "12", "--attack", "--out", str(out), timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["errors_total"] == 0 and report["errors"] == {}, report["error_examples"]
@@ -37,6 +39,10 @@ def test_short_load_run_has_no_errors_and_reports_latency_and_memory(tmp_path):
     assert {"start_mb", "after_warmup_mb", "end_mb", "flat_after_warmup"} <= set(report["memory"])
     assert report["server_log"]["tracebacks"] == 0, report["server_log"]["examples"]
     assert "p95" in result.stdout and "memory" in result.stdout
+    attacks = report["attacks"]
+    tried = {outcome.split(":")[0] for outcome in attacks}
+    assert tried == {"upload", "clear_cache", "huge_deck", "foreign_origin", "hijack"}, attacks
+    assert not any("TOOK THE SESSION" in outcome or "accepted" in outcome for outcome in attacks), attacks
 
 
 @pytest.mark.parametrize("url", ["http://10.0.0.1:8501", "http://example.com:8501", "http://127.0.0.1.nip.io:8501",
