@@ -228,9 +228,13 @@ def _die_with_serve(serve_pid: int):
     """A child's first act: ask the kernel for SIGTERM when serve dies, however it dies (even SIGKILL), so no
     worker or nginx is left holding the ports. Linux only; elsewhere a killed serve can still leave orphans
     (the next start stops them, see remove_dead_runs)."""
+    # Looked up here, in serve: between fork and exec the child should only make the call (a dlopen there could
+    # wait forever on a lock another thread held at the fork).
+    prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
     def arrange() -> None:
-        if sys.platform.startswith("linux"):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
         if os.getppid() != serve_pid:  # serve died before the request was in place
             os._exit(1)
     return arrange
