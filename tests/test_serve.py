@@ -180,12 +180,14 @@ def test_serve_runs_workers_behind_nginx_and_a_hang_up_stops_them_all(tmp_path):
             fresh = get(f"{deployment.base}/_stcore/health", f"dpa_worker={hostile}")[1]["dpa_worker"]
             assert fresh != hostile and re.fullmatch(r"[0-9a-f]{32}", fresh)
 
-        folders = set(Path(tempfile.gettempdir()).glob(f"{serve.RUN_PREFIX}*"))
+        folders = [folder for folder in Path(tempfile.gettempdir()).glob(f"{serve.RUN_PREFIX}*")
+                   if (serve._read_pid_line(folder / "serve.pid") or (0,))[0] == deployment.process.pid]
+        assert len(folders) == 1
         os.killpg(deployment.process.pid, signal.SIGHUP)
         assert deployment.process.wait(timeout=30) == 0
         assert none_left(children)
         assert serve.busy_ports(serve.Plan("127.0.0.1", deployment.port, (), ()), proxied=False) == []
-        assert not [folder for folder in folders if folder.exists()]  # its nginx folder removed
+        assert not folders[0].exists()  # its folder (nginx's configuration, logs, pid records) removed
 
 
 async def _sessions_under_load(base: str, count: int, seconds: float, during) -> list:
