@@ -24,7 +24,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from dashboard import serve, settings
+from dashboard import serve, settings, supervise
 from dashboard.db import SPILL_PREFIX
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
@@ -180,8 +180,8 @@ def test_serve_runs_workers_behind_nginx_and_a_hang_up_stops_them_all(tmp_path):
             fresh = get(f"{deployment.base}/_stcore/health", f"dpa_worker={hostile}")[1]["dpa_worker"]
             assert fresh != hostile and re.fullmatch(r"[0-9a-f]{32}", fresh)
 
-        folders = [folder for folder in Path(tempfile.gettempdir()).glob(f"{serve.RUN_PREFIX}*")
-                   if (serve._read_pid_line(folder / "serve.pid") or (0,))[0] == deployment.process.pid]
+        folders = [folder for folder in Path(tempfile.gettempdir()).glob(f"{supervise.RUN_PREFIX}*")
+                   if (supervise._read_pid_line(folder / "serve.pid") or (0,))[0] == deployment.process.pid]
         assert len(folders) == 1
         os.killpg(deployment.process.pid, signal.SIGHUP)
         assert deployment.process.wait(timeout=30) == 0
@@ -267,10 +267,10 @@ def test_a_dead_worker_is_restarted_while_the_other_serves_on_and_a_killed_serve
 
 
 def test_a_process_that_keeps_dying_is_restarted_with_backoff_then_given_up(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(serve, "RESTART_DELAYS", (0.0, 0.05, 0.1))
-    monkeypatch.setattr(serve, "CRASH_BUDGET", 3)
-    dying = serve.Child("the worker on port 1", [sys.executable, "-c", "raise SystemExit(3)"], 1, dict(os.environ))
-    supervisor = serve.Supervisor([dying], tmp_path)
+    monkeypatch.setattr(supervise, "RESTART_DELAYS", (0.0, 0.05, 0.1))
+    monkeypatch.setattr(supervise, "CRASH_BUDGET", 3)
+    dying = supervise.Child("the worker on port 1", [sys.executable, "-c", "raise SystemExit(3)"], 1, dict(os.environ))
+    supervisor = supervise.Supervisor([dying], tmp_path)
     supervisor.start(dying)
     started = time.monotonic()
     assert supervisor.keep_running() == 1
@@ -282,8 +282,8 @@ def test_a_process_that_keeps_dying_is_restarted_with_backoff_then_given_up(tmp_
 
 
 def test_a_stop_request_ends_supervision_without_restarting(tmp_path):
-    sleeper = serve.Child("sleeper", [sys.executable, "-c", "import time; time.sleep(60)"], 1, dict(os.environ))
-    supervisor = serve.Supervisor([sleeper], tmp_path)
+    sleeper = supervise.Child("sleeper", [sys.executable, "-c", "import time; time.sleep(60)"], 1, dict(os.environ))
+    supervisor = supervise.Supervisor([sleeper], tmp_path)
     supervisor.start(sleeper)
     supervisor.request_stop(signal.SIGHUP, None)
     assert supervisor.keep_running() == 0
@@ -293,8 +293,8 @@ def test_a_stop_request_ends_supervision_without_restarting(tmp_path):
 
 def test_children_die_with_serve_even_when_it_is_killed(tmp_path):
     """PR_SET_PDEATHSIG: a stand-in for serve starts a child the way serve does, then is SIGKILLed."""
-    script = (f"import sys, time; sys.path.insert(0, {str(settings.REPO_ROOT)!r}); from dashboard import serve; "
-              "child = serve.Child('sleeper', [sys.executable, '-c', 'import time; time.sleep(120)'], 1, {}); "
+    script = (f"import sys, time; sys.path.insert(0, {str(settings.REPO_ROOT)!r}); from dashboard import supervise; "
+              "child = supervise.Child('sleeper', [sys.executable, '-c', 'import time; time.sleep(120)'], 1, {}); "
               "child.start(); print(child.process.pid, flush=True); time.sleep(120)")
     stand_in = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     child = psutil.Process(int(stand_in.stdout.readline()))
@@ -307,15 +307,15 @@ def test_children_die_with_serve_even_when_it_is_killed(tmp_path):
 def test_a_start_stops_what_a_killed_run_left_and_keeps_live_runs(tmp_path):
     orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
     try:
-        dead = tmp_path / f"{serve.RUN_PREFIX}dead"
+        dead = tmp_path / f"{supervise.RUN_PREFIX}dead"
         dead.mkdir()
         (dead / "serve.pid").write_text("999999999 1.00\n")  # a serve that is gone
-        (dead / "children.pid").write_text(serve._pid_line(orphan.pid) + "4 1.00\nnot a line\n")
-        live = tmp_path / f"{serve.RUN_PREFIX}live"
+        (dead / "children.pid").write_text(supervise._pid_line(orphan.pid) + "4 1.00\nnot a line\n")
+        live = tmp_path / f"{supervise.RUN_PREFIX}live"
         live.mkdir()
-        (live / "serve.pid").write_text(serve._pid_line(os.getpid()))
-        (live / "children.pid").write_text(serve._pid_line(os.getpid()))  # never stopped: its serve is alive
-        reused = tmp_path / f"{serve.RUN_PREFIX}reused"
+        (live / "serve.pid").write_text(supervise._pid_line(os.getpid()))
+        (live / "children.pid").write_text(supervise._pid_line(os.getpid()))  # never stopped: its serve is alive
+        reused = tmp_path / f"{supervise.RUN_PREFIX}reused"
         reused.mkdir()
         (reused / "serve.pid").write_text(f"{os.getpid()} 12.00\n")  # our pid, another start time: dead
         spill_dead = tmp_path / f"{SPILL_PREFIX}999999999-abc"
@@ -323,7 +323,7 @@ def test_a_start_stops_what_a_killed_run_left_and_keeps_live_runs(tmp_path):
         spill_dead.mkdir()
         spill_live.mkdir()
 
-        assert serve.remove_dead_runs(tmp_path) == [orphan.pid]
+        assert supervise.remove_dead_runs(tmp_path) == [orphan.pid]
         assert orphan.poll() is not None  # stopped and waited for (by remove_dead_runs, hence no exit status here)
         assert not dead.exists() and not reused.exists() and live.exists()
         assert not spill_dead.exists() and spill_live.exists()
