@@ -13,6 +13,7 @@ from dashboard import build
 EXPORT_EXAMPLES = """examples:
   drug-policy-atlas export --view "page=trends&preset=nordic&scale=log" --format png -o trend.png
   drug-policy-atlas export --view "page=map&year=2015" --format xlsx
+  drug-policy-atlas export --view "http://localhost:8501/programmes?preset=hat" --format pptx   # a pasted link
   drug-policy-atlas export --deck deck.json --format pptx -o deck.pptx
   drug-policy-atlas export --strict --view "page=map&countries=NOR,SWE" -o map.csv   # for a scheduled job
 
@@ -24,12 +25,13 @@ nothing was written.
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--view", metavar="QUERY", help="the view's URL query string (or the whole app URL)")
+    source.add_argument("--view", metavar="LINK",
+                        help="the view: a link of any page of the app (any host) or its query string")
     source.add_argument("--deck", metavar="FILE", type=Path, help="a meeting deck saved as JSON")
     # Formats and sizes are checked by hand so a bad value gets one clear line, not argparse's usage dump.
     parser.add_argument("--format", dest="fmt", metavar="FORMAT",
-                        help="view: png, svg, pdf, html, csv, xlsx or pptx; deck: pptx, pdf or html "
-                             "(default: from the output file's extension)")
+                        help="view: png, svg, pdf, html, csv, xlsx or pptx; deck: pptx, pdf, handout (the PDF with "
+                             "the speaker notes) or html (default: from the output file's extension)")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: a descriptive name here)")
     parser.add_argument("--scale", default="slide", metavar="SIZE",
                         help="png/svg/pdf size: slide (1600x900 px) or print (3300x2550 px, letter at 300 dpi)")
@@ -46,7 +48,7 @@ STRICT_REFUSED = 3  # not 2: argparse exits 2 on a usage error
 
 def run_export(args: argparse.Namespace) -> int:
     # Imported here so `build` runs without the plotting and browser stack.
-    from dashboard import catalog, charts, db, deck, export
+    from dashboard import catalog, charts, citations, db, deck, export, links, slides
     from dashboard.state import from_query_string
 
     started = time.perf_counter()
@@ -73,13 +75,15 @@ def run_export(args: argparse.Namespace) -> int:
         connection = db.connect()
         known = catalog.load_catalog(connection)
         if saved is not None:
-            slides, notices = deck.views_for_deck(connection, known, saved, projector=args.projector)
+            shown, notices = slides.deck_slides(connection, known, saved, projector=args.projector)
         else:
-            state, notices = from_query_string(args.view, known)
+            linked = links.parse_link(args.view)  # a page's link or a query string; ValueError says why not
+            state, notices = from_query_string(linked.query_string, known)
+            notices = [*linked.notices, *notices]
             if not state.countries:
                 return _fail("the view selects no country ('countries=' is empty): name some, e.g. countries=NOR,SWE")
             state = replace(state, projector=True) if args.projector else state
-            slides = [(charts.chart_for_state(connection, known, state), "")]
+            shown = [slides.view_slide(charts.chart_for_state(connection, known, state))]
         for notice in notices:
             print(f"notice: {notice}", file=sys.stderr)
         if notices and args.strict:
@@ -87,10 +91,11 @@ def run_export(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return STRICT_REFUSED
         if saved is not None:
-            content = export.export_deck(slides, fmt, title=saved.title, base_url=args.base_url)
+            content = export.export_deck(shown, fmt, title=saved.title, base_url=args.base_url,
+                                         editions=citations.edition_lines(lambda name: db.run_query(connection, name)))
             output = args.output or Path(export.deck_file_name(saved.title, fmt))
         else:
-            view = slides[0][0]
+            view = shown[0].view
             content = export.export_view(view, fmt, scale=args.scale, base_url=args.base_url)
             output = args.output or Path(export.file_name(view, fmt))
         output.write_bytes(content)

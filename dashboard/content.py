@@ -17,7 +17,7 @@ from dashboard import charts, comparability, db, site, tables
 from dashboard.catalog import Catalog, load_catalog
 from dashboard.charts import ChartView
 from dashboard.figures import records
-from dashboard.state import ViewState, to_params
+from dashboard.state import ViewState, to_params, to_query_string
 
 
 class Reader(Protocol):
@@ -126,6 +126,7 @@ class ChartTable:
     params: dict
     sql: str
     source_line: str
+    slide_query: str = ""  # the view whose rows these are (its chart's page), for a table slide of the deck
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,8 @@ def data_content(reader: Reader, state: ViewState) -> DataContent:
         chart_tables.append(ChartTable(
             tab=chart.table_tab, heading=f"**{spec.title}** — {spec.subtitle}", table=table,
             query_line=f"Query file: `queries/{spec.query_name}.sql`; bound parameters:", params=spec.params,
-            sql=db.load_query(spec.query_name), source_line=charts.table_source_line(kind, table)))
+            sql=db.load_query(spec.query_name), source_line=charts.table_source_line(kind, table),
+            slide_query=to_query_string(replace(state, page=site.page_of_chart(kind)), catalog)))
     return DataContent(
         title=site.BY_NAME["data"].heading,
         intro="Every chart's data as a table, with the SQL file and the parameters that produced it.",

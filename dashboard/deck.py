@@ -12,11 +12,8 @@ import re
 import zlib
 from dataclasses import dataclass, replace
 
-from dashboard import charts, db
-from dashboard.catalog import Catalog
-from dashboard.state import from_query_string
-
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: slides of four kinds (chart, table, title, text); version 1 files (charts only) still open
+READ_VERSIONS = (1, 2)
 MAX_ITEMS = 50
 MAX_NOTE_LENGTH = 2000
 MAX_TITLE_LENGTH = 200
@@ -28,7 +25,12 @@ MAX_JSON_BYTES = 400_000
 DEFAULT_TITLE = "Meeting deck"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
 _DECK_KEYS = {"version", "title", "items"}
-_ITEM_KEYS = {"query_string", "note"}
+_ITEM_KEYS = {"kind", "query_string", "title", "text", "note"}
+# What a slide shows: a view's chart, the rows behind a view's chart (the Data page's table, the programme
+# table, a map's country comparison), a title or section slide, or a slide of text.
+SLIDE_KINDS = ("chart", "table", "title", "text")
+VIEW_KINDS = ("chart", "table")  # the kinds drawn from a view (their query_string)
+MAX_TEXT_LENGTH = 1500
 
 
 def _check_text(value: object, what: str, limit: int) -> str:
@@ -72,14 +74,31 @@ def _kind(value: object) -> str:
 
 @dataclass(frozen=True)
 class DeckItem:
-    """One slide: a view (its URL query string) and what to say about it."""
+    """One slide: a view (its URL query string) shown as a chart or a table, or a title or text slide; and what
+    the presenter means to say about it (the note, never shown to the audience)."""
 
-    query_string: str
+    query_string: str = ""
     note: str = ""
+    kind: str = "chart"
+    title: str = ""  # a title or text slide's heading (a view's slide takes its title from the view)
+    text: str = ""  # a title slide's subtitle, a text slide's body
 
     def __post_init__(self) -> None:
+        if self.kind not in SLIDE_KINDS:
+            raise ValueError(f"A slide is a {', '.join(SLIDE_KINDS[:-1])} or {SLIDE_KINDS[-1]} slide, "
+                             f"not {_quoted(self.kind)}.")
         _check_text(self.query_string, "A slide's view", MAX_QUERY_LENGTH)
         _check_text(self.note, "A speaker note", MAX_NOTE_LENGTH)
+        _check_text(self.title, "A slide's title", MAX_TITLE_LENGTH)
+        _check_text(self.text, "A slide's text", MAX_TEXT_LENGTH)
+        if self.kind in VIEW_KINDS and not self.query_string.strip():
+            raise ValueError(f"A {self.kind} slide needs a view.")
+        if self.kind not in VIEW_KINDS and not self.title.strip():
+            raise ValueError(f"A {self.kind} slide needs a title.")
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in VIEW_KINDS
 
 
 @dataclass(frozen=True)
@@ -101,8 +120,11 @@ class Deck:
             raise IndexError(f"No slide {index} in a deck of {len(self.items)}.")
         return index % len(self.items)
 
-    def add(self, query_string: str, note: str = "") -> Deck:
-        return within_budget(replace(self, items=(*self.items, DeckItem(query_string, note))))
+    def add(self, query_string: str, note: str = "", kind: str = "chart") -> Deck:
+        return self.append(DeckItem(query_string, note, kind=kind))
+
+    def append(self, item: DeckItem) -> Deck:
+        return within_budget(replace(self, items=(*self.items, item)))
 
     def remove(self, index: int) -> Deck:
         index = self._index(index)
@@ -134,9 +156,14 @@ class Deck:
         return replace(self, title=title)
 
 
+def _item_dict(item: DeckItem) -> dict:
+    fields = {"kind": item.kind, "query_string": item.query_string, "title": item.title, "text": item.text,
+              "note": item.note}
+    return {key: value for key, value in fields.items() if value or key in ("kind", "note")}
+
+
 def to_dict(deck: Deck) -> dict:
-    return {"version": SCHEMA_VERSION, "title": deck.title,
-            "items": [{"query_string": item.query_string, "note": item.note} for item in deck.items]}
+    return {"version": SCHEMA_VERSION, "title": deck.title, "items": [_item_dict(item) for item in deck.items]}
 
 
 def _reject_unknown(document: dict, allowed: set[str], what: str) -> None:
@@ -152,12 +179,14 @@ def from_dict(document: object) -> Deck:
         raise ValueError(f"A deck must be a JSON object, not {_kind(document)}.")
     _reject_unknown(document, _DECK_KEYS, "Unknown deck field(s)")
     if "version" not in document:
-        raise ValueError(f"The deck has no 'version' field (this app reads version {SCHEMA_VERSION}).")
+        raise ValueError(f"The deck has no 'version' field (this app reads versions "
+                         f"{' and '.join(map(str, READ_VERSIONS))}).")
     version = document["version"]
-    if version != SCHEMA_VERSION or isinstance(version, bool):
+    if version not in READ_VERSIONS or isinstance(version, bool) or not isinstance(version, int):
         shown = repr(version) if isinstance(version, (bool, int, float)) and len(repr(version)) <= 20 else (
             _quoted(version))
-        raise ValueError(f"Unsupported deck version {shown}; this app reads version {SCHEMA_VERSION}.")
+        raise ValueError(f"Unsupported deck version {shown}; this app reads versions "
+                         f"{' and '.join(map(str, READ_VERSIONS))}.")
     title = _check_text(document.get("title", DEFAULT_TITLE), "The deck title", MAX_TITLE_LENGTH)
     raw_items = document.get("items", [])
     if not isinstance(raw_items, list):
@@ -168,12 +197,18 @@ def from_dict(document: object) -> Deck:
     for number, raw in enumerate(raw_items, start=1):
         if not isinstance(raw, dict):
             raise ValueError(f"Slide {number} must be an object, not {_kind(raw)}.")
-        _reject_unknown(raw, _ITEM_KEYS, f"Slide {number} has unknown field(s)")
-        if "query_string" not in raw:
+        _reject_unknown(raw, _ITEM_KEYS if version >= 2 else {"query_string", "note"},
+                        f"Slide {number} has unknown field(s)")
+        kind = _check_text(raw.get("kind", "chart"), f"Slide {number}'s kind", 20)
+        if kind in VIEW_KINDS and "query_string" not in raw:
             raise ValueError(f"Slide {number} has no 'query_string'.")
-        query = _check_text(raw["query_string"], f"Slide {number}'s query_string", MAX_QUERY_LENGTH)
-        note = _check_text(raw.get("note", ""), f"Slide {number}'s note", MAX_NOTE_LENGTH)
-        items.append(DeckItem(query, note))
+        fields = {name: _check_text(raw.get(name, ""), f"Slide {number}'s {name}", limit) for name, limit in (
+            ("query_string", MAX_QUERY_LENGTH), ("note", MAX_NOTE_LENGTH), ("title", MAX_TITLE_LENGTH),
+            ("text", MAX_TEXT_LENGTH))}
+        try:
+            items.append(DeckItem(kind=kind, **fields))
+        except ValueError as error:
+            raise ValueError(f"Slide {number}: {error}") from None
     return Deck(title=title, items=tuple(items))
 
 
@@ -262,16 +297,3 @@ def from_url_token(token: str) -> Deck:
     except (binascii.Error, zlib.error, UnicodeDecodeError):
         raise ValueError("The deck link is damaged or incomplete; copy the whole link again.") from None
     return from_dict(_parse_json(text, "The deck link is damaged or incomplete; copy the whole link again"))
-
-
-def views_for_deck(connection: db.Connection, catalog: Catalog, deck: Deck,
-                   projector: bool = False) -> tuple[list[tuple[charts.ChartView, str]], list[str]]:
-    """Build every slide's chart: ([(view, note), ...], notices), notices prefixed with the slide number."""
-    slides: list[tuple[charts.ChartView, str]] = []
-    notices: list[str] = []
-    for number, item in enumerate(deck.items, start=1):
-        state, item_notices = from_query_string(item.query_string, catalog)
-        notices.extend(f"Slide {number}: {notice}" for notice in item_notices)
-        state = replace(state, projector=True) if projector else state
-        slides.append((charts.chart_for_state(connection, catalog, state), item.note))
-    return slides, notices

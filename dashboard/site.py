@@ -54,3 +54,8 @@ def chart_of(page: str) -> str:
     """The chart kind a page's state is drawn as (in exports, decks and the CLI)."""
     found = BY_NAME.get(page)
     return found.chart if found and found.chart else FALLBACK_CHART
+
+
+def page_of_chart(kind: str) -> str:
+    """The page that draws a chart kind (the ranked bars are the map page's other view)."""
+    return next((page.name for page in PAGES if page.chart == kind and page.name != "data"), DEFAULT_PAGE)

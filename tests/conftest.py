@@ -88,6 +88,20 @@ def app_server():
 
 
 @pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through Playwright (never a downloaded browser); each launch gets a fresh temporary
+    user-data-dir, removed after."""
+    from playwright import sync_api
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
 def net(app_server):
     """Per test module: every request the browser makes, only the app's own host let through."""
     from tests.browser_support import NetworkGuard

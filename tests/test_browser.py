@@ -24,7 +24,6 @@ from dashboard.catalog import load_catalog
 from tests.browser_support import (
     ARTIFACTS,
     CHROMIUM,
-    CHROMIUM_ARGS,
     JS_IDLE,
     MAIN_PLOT,
     SCREENSHOTS,
@@ -71,15 +70,6 @@ TIMINGS: dict[str, object] = {}
 def connection(shipped_connection):
     """The server here reads the shipped extracts (tests/browser_support.py, AppServer); so do the checks."""
     return shipped_connection
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium; Playwright gives each launch a fresh temporary user-data-dir and removes it after."""
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -124,12 +124,13 @@ def test_the_ranking_form_checks_a_rank_with_intervals():
 
 
 def test_a_check_goes_into_the_meeting_deck_and_exports_with_its_citation(connection):
-    from dashboard import catalog, charts
+    from dashboard import catalog, charts, slides
     from dashboard.state import from_query_string
 
     known = catalog.load_catalog(connection)
     saved = deck.Deck().add(f"page=claims&check={CHECK}&claim=FX-NOR-2015-RATE", "")
-    (slide, _), = deck.views_for_deck(connection, known, saved)[0]
+    shown, = slides.deck_slides(connection, known, saved)[0]
+    slide = shown.view
     assert slide.kind == "claim_check" and slide.title == "Checking a claim: 85 deaths per million aged 15-64, 2015"
     assert "The claim: A fixture newspaper, Fixture Times, 2031-01-01" in slide.source_line
     assert "https://example.org/news/FX-NOR-2015-RATE" in slide.source_line

@@ -69,6 +69,19 @@ def test_json_round_trip():
     assert deck.from_json(text.encode("utf-8")) == SAMPLE
 
 
+def test_slides_of_every_kind_round_trip_and_a_version_1_file_still_opens():
+    every = (Deck("Bergen council")
+             .append(DeckItem(kind="title", title="HAT in Bergen", text="3 December"))
+             .add("page=trends&preset=nordic", "trend note")
+             .add("page=map&year=2012", kind="table")
+             .append(DeckItem(kind="text", title="What we ask", text="Fund 50 places.", note="say it slowly")))
+    assert deck.from_json(deck.to_json(every)) == every
+    assert deck.from_url_token(deck.to_url_token(every)) == every
+    assert [item.kind for item in every.items] == ["title", "chart", "table", "text"]
+    old = '{"version": 1, "title": "Old", "items": [{"query_string": "page=map", "note": "kept"}]}'
+    assert deck.from_json(old) == Deck("Old", (DeckItem("page=map", "kept"),))
+
+
 def test_url_token_round_trip_is_url_safe_and_compact():
     token = deck.to_url_token(SAMPLE)
     assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -84,7 +97,7 @@ def test_url_token_round_trip_is_url_safe_and_compact():
     ("not json", "not valid JSON"),
     ("", "not valid JSON"),
     ("[]", "must be a JSON object, not a list"),
-    ('{"version": 2, "title": "x", "items": []}', "Unsupported deck version 2"),
+    ('{"version": 3, "title": "x", "items": []}', "Unsupported deck version 3"),
     ('{"title": "x", "items": []}', "no 'version' field"),
     ('{"version": true, "items": []}', "Unsupported deck version True"),
     ('{"version": 1, "items": [], "owner": "me"}', "Unknown deck field.*'owner'"),
@@ -98,6 +111,14 @@ def test_url_token_round_trip_is_url_safe_and_compact():
     (json.dumps({"version": 1, "items": [{"query_string": "page=map", "note": "n" * 2001}]}),
      r"Slide 1's note is too long \(2001 characters; at most 2000\)"),
     (json.dumps({"version": 1, "items": [{"query_string": "page=map"}] * 51}), "at most 50 slides; this one has 51"),
+    ('{"version": 1, "items": [{"query_string": "page=map", "kind": "table"}]}', "Slide 1 has unknown field.*'kind'"),
+    ('{"version": 2, "items": [{"kind": "video", "query_string": "page=map"}]}', "Slide 1: A slide is a chart"),
+    ('{"version": 2, "items": [{"kind": "title"}]}', "Slide 1: A title slide needs a title"),
+    ('{"version": 2, "items": [{"kind": "table"}]}', "Slide 1 has no 'query_string'"),
+    ('{"version": 2, "items": [{"kind": "chart", "query_string": " "}]}', "Slide 1: A chart slide needs a view"),
+    ('{"version": 2, "items": [{"kind": 3, "query_string": "page=map"}]}', "Slide 1's kind must be text"),
+    (json.dumps({"version": 2, "items": [{"kind": "text", "title": "t", "text": "x" * 1501}]}),
+     r"Slide 1's text is too long \(1501 characters; at most 1500\)"),
 ])
 def test_bad_json_is_refused_with_a_reason(text, message):
     with pytest.raises(ValueError, match=message):
@@ -142,14 +163,21 @@ def test_truncated_token_and_compression_bomb_are_refused():
 # --- building the deck's charts -------------------------------------------------------------------------------------
 
 
-def test_views_for_deck_builds_each_slide_and_numbers_the_notices(connection):
+def test_deck_slides_builds_each_slide_and_numbers_the_notices(connection):
+    from dashboard import slides as slides_module
+
     catalog = catalog_module.load_catalog(connection)
-    saved = SAMPLE.add("page=trends&countries=NOR,ATLANTIS&scale=sideways", "corrected")
-    slides, notices = deck.views_for_deck(connection, catalog, saved)
-    assert [view.kind for view, _ in slides] == ["map", "trend", "timeline", "trend"]
-    assert [note for _, note in slides] == [item.note for item in saved.items]
-    assert slides[0][0].params["year"] == 2014 and set(slides[0][0].params["countries"]) == set(catalog.preset("eu27"))
-    assert slides[3][0].params["countries"] == ["NOR"]
+    saved = (SAMPLE.add("page=trends&countries=NOR,ATLANTIS&scale=sideways", "corrected")
+             .append(DeckItem(kind="text", title="Asks", text="Fund it.", note="pause"))
+             .add("page=map&year=2012", kind="table"))
+    slides, notices = slides_module.deck_slides(connection, catalog, saved)
+    assert [slide.kind for slide in slides] == ["chart"] * 4 + ["text", "table"]
+    assert [slide.view.kind for slide in slides if slide.view] == ["map", "trend", "timeline", "trend", "map"]
+    assert [slide.note for slide in slides] == [item.note for item in saved.items]
+    views = [slide.view for slide in slides]
+    assert views[0].params["year"] == 2014 and set(views[0].params["countries"]) == set(catalog.preset("eu27"))
+    assert views[3].params["countries"] == ["NOR"] and views[4] is None and slides[4].text == "Fund it."
+    assert slides[5].table is not None and slides[5].table.columns[:2] == ("Rank", "Country")
     assert notices and all(notice.startswith("Slide 4: ") for notice in notices)
     assert any("ATLANTIS" in notice for notice in notices) and any("sideways" in notice for notice in notices)
 
@@ -175,9 +203,12 @@ def test_cli_exports_a_deck_as_pptx(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "notice: Slide 4: Map year 1066" in result.stderr
     presentation = Presentation(str(tmp_path / "deck.pptx"))
-    assert len(presentation.slides) == 4
-    assert [slide.notes_slide.notes_text_frame.text for slide in presentation.slides] == [
+    assert len(presentation.slides) == 1 + 4 + 1  # the deck's title slide, its slides, the record slide
+    assert presentation.slides[0].shapes.title.text == saved.title
+    assert [slide.notes_slide.notes_text_frame.text for slide in presentation.slides][1:-1] == [
         item.note for item in saved.items]
+    record = " ".join(shape.text_frame.text for shape in presentation.slides[-1].shapes if shape.has_text_frame)
+    assert "Exported " in record and " UTC from Drug Policy Atlas" in record and "edition" in record
 
 
 @pytest.mark.process

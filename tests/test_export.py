@@ -26,6 +26,7 @@ from plotly.offline import get_plotlyjs
 from dashboard import catalog as catalog_module
 from dashboard import charts, db, export, settings
 from dashboard.export.tables import flat_table
+from dashboard.slides import Slide, view_slide
 from dashboard.state import from_query_string
 from tests.csv_support import read_exported_csv
 
@@ -209,18 +210,30 @@ def test_html_without_maps_embeds_no_base_map(chart_views):
 
 
 def test_deck_html_inlines_plotly_and_each_base_map_once(chart_views):
-    slides = [(chart_views[name], f"Say this about {name}.") for name in QUERIES]
-    page = export.deck_to_html(slides, title="Board meeting", exported_on=EXPORTED_ON).decode("utf-8")
+    shown = [view_slide(chart_views[name], f"Say this about {name}.") for name in QUERIES]
+    page = export.deck_to_html(shown, title="Board meeting", exported_on=EXPORTED_ON).decode("utf-8")
     assert page.count(get_plotlyjs()) == 1 and page.count('"world_110m":') == 1
     assert fetched_urls(page) == []
-    assert page.count('class="js-plotly-plot"') + page.count('class="plotly-graph-div"') >= len(slides)
-    for view, note in slides:
-        assert view.title in page and note in page
-    assert "<h1>Board meeting</h1>" in page
+    assert page.count('class="js-plotly-plot"') + page.count('class="plotly-graph-div"') >= len(shown)
+    for slide in shown:
+        assert slide.view.title in page and slide.note in page
+    assert "<h1>Board meeting</h1>" in page and 'id="present">Present (P)</button>' in page
+
+
+def test_deck_html_holds_title_text_and_table_slides(chart_views):
+    shown = [Slide(kind="title", title="HAT in Bergen", text="Council, 3 December"),
+             view_slide(chart_views["map"], "map note", kind="table"),
+             Slide(kind="text", title="What we ask", text="Fund 50 places.\nReview in 2028.")]
+    page = export.deck_to_html(shown, title="Bergen", exported_on=EXPORTED_ON,
+                               editions=("EMCDDA figures: test edition.",)).decode("utf-8")
+    assert '<section class="slide cover" id="slide-1"><h2>HAT in Bergen</h2>' in page
+    assert "<table class='dpa-slide-table'>" in page and "<th scope='col'>Country</th>" in page
+    assert "Fund 50 places.\nReview in 2028." in page and "EMCDDA figures: test edition." in page
+    assert "plotly-graph-div" not in page.split("<main>", 1)[1]  # no chart slide: no chart drawn
 
 
 def test_html_escapes_notes(chart_views):
-    page = export.deck_to_html([(chart_views["trend"], "<script>alert(1)</script>")]).decode("utf-8")
+    page = export.deck_to_html([view_slide(chart_views["trend"], "<script>alert(1)</script>")]).decode("utf-8")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
@@ -276,11 +289,11 @@ def test_offline_html_map_renders_with_network_blocked(offline_browser, chart_vi
 @pytest.mark.browser
 @needs_browser
 def test_offline_deck_html_renders_every_chart(offline_browser, chart_views, tmp_path):
-    slides = [(chart_views[name], "") for name in QUERIES]
-    drawn = render_offline(offline_browser, tmp_path, export.deck_to_html(slides, exported_on=EXPORTED_ON))
+    shown = [view_slide(chart_views[name]) for name in QUERIES]
+    drawn = render_offline(offline_browser, tmp_path, export.deck_to_html(shown, exported_on=EXPORTED_ON))
     assert drawn["refused"] == [] and drawn["errors"] == []
-    maps = sum(view.kind == "map" for view, _ in slides)
-    assert drawn["plots"] == len(slides) and drawn["countries"] == 5 * maps and drawn["lines"] >= 5
+    maps = sum(slide.view.kind == "map" for slide in shown)
+    assert drawn["plots"] == len(shown) and drawn["countries"] == 5 * maps and drawn["lines"] >= 5
 
 
 # --- static images ----------------------------------------------------------------------------------------------
@@ -326,13 +339,16 @@ def test_deck_pptx_has_a_slide_per_view_with_title_picture_and_note(warm_exporte
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-    slides = [(chart_views[name], f"Point {number}: the {name} chart.") for number, name in enumerate(QUERIES)]
-    deck = Presentation(io.BytesIO(export.deck_to_pptx(slides, title="Board", exported_on=EXPORTED_ON,
-                                                       base_url=BASE_URL)))
-    assert len(deck.slides) == len(slides)
+    shown = [view_slide(chart_views[name], f"Point {number}: the {name} chart.") for number, name in enumerate(QUERIES)]
+    deck = Presentation(io.BytesIO(export.deck_to_pptx(shown, title="Board", exported_on=EXPORTED_ON,
+                                                       base_url=BASE_URL, editions=("EMCDDA figures: test.",))))
+    assert len(deck.slides) == 1 + len(shown) + 1  # the title slide, one a view, the record
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.01
-    assert deck.core_properties.title == "Board"
-    for slide, (view, note) in zip(deck.slides, slides, strict=True):
+    assert deck.core_properties.title == "Board" and deck.slides[0].shapes.title.text == "Board"
+    record = " ".join(shape.text_frame.text for shape in deck.slides[-1].shapes if shape.has_text_frame)
+    assert STAMP in record and "EMCDDA figures: test." in record
+    assert all(export.view_url(slide.view, BASE_URL) in record for slide in shown)
+    for slide, (view, note) in zip(list(deck.slides)[1:-1], [(s.view, s.note) for s in shown], strict=True):
         assert slide.shapes.title.text == view.title
         pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
@@ -349,17 +365,20 @@ def test_deck_pptx_has_a_slide_per_view_with_title_picture_and_note(warm_exporte
 def test_deck_pdf_has_a_page_per_view_with_title_source_and_note(warm_exporter, chart_views):
     from pypdf import PdfReader
 
-    slides = [(chart_views["trend"], "Nordic rates rose after 2010."), (chart_views["map"], ""),
-              (chart_views["timeline"], "Long note. " * 80)]
-    reader = PdfReader(io.BytesIO(export.deck_to_pdf(slides, title="Board", exported_on=EXPORTED_ON)))
-    assert len(reader.pages) == len(slides)
+    shown = [view_slide(chart_views["trend"], "Nordic rates rose after 2010."), view_slide(chart_views["map"]),
+             view_slide(chart_views["timeline"], "Long note. " * 80)]
+    reader = PdfReader(io.BytesIO(export.deck_to_pdf(shown, title="Board", exported_on=EXPORTED_ON)))
+    assert len(reader.pages) == len(shown) + 1  # and the record page
     assert reader.metadata.title == "Board"
-    assert [item.title for item in reader.outline] == [view.title for view, _ in slides]
-    for page, (view, note) in zip(reader.pages, slides, strict=True):
+    assert [item.title for item in reader.outline] == [s.view.title for s in shown] + ["About these slides: Board"]
+    for page, slide in zip(reader.pages, shown, strict=False):
         text = squashed(page.extract_text())
-        assert squashed(view.title) in text and squashed(view.source_line) in text and STAMP in text
-        if note:
-            assert squashed(note) in text
+        assert squashed(slide.view.title) in text and squashed(slide.view.source_line) in text and STAMP in text
+        assert "Nordic rates rose" not in text and "Long note." not in text  # the notes are the presenter's
+    handout = PdfReader(io.BytesIO(export.export_deck(shown, "handout", title="Board", exported_on=EXPORTED_ON)))
+    assert handout.metadata.title == "Board (handout with notes)"
+    assert squashed("Nordic rates rose after 2010.") in squashed(handout.pages[0].extract_text())
+    assert squashed("Long note. " * 3) in squashed(handout.pages[2].extract_text())
 
 
 @needs_browser
@@ -390,7 +409,7 @@ def test_without_chromium_images_fail_clearly_and_the_rest_works(chart_views, mo
         with pytest.raises(export.ExportUnavailable, match="apt-get install chromium"):
             make(view)
     with pytest.raises(export.ExportUnavailable, match="HTML, CSV and XLSX"):
-        export.deck_to_pptx([(view, "")])
+        export.deck_to_pptx([view_slide(view)])
     assert export.to_html(view).startswith(b"<!DOCTYPE html>")
     assert b"\niso3," in export.to_csv(view) and export.to_csv(view).startswith(b"# ")
     assert export.to_xlsx(view)[:2] == b"PK"
@@ -477,7 +496,7 @@ def test_an_indexed_trend_exports_the_indexed_numbers_it_draws(connection):
 
 def test_one_registry_says_which_formats_need_chromium():
     assert set(export.VIEW_FORMATS) == {"png", "svg", "pdf", "html", "csv", "xlsx", "pptx"}
-    assert {name for name, f in export.FORMATS.items() if f.needs_browser} == {"png", "svg", "pdf", "pptx"}
+    assert {name for name, f in export.FORMATS.items() if f.needs_browser} == {"png", "svg", "pdf", "handout", "pptx"}
     assert all(export.FORMATS[name].for_deck for name in export.DECK_FORMATS)
     assert export.MEDIA_TYPES["csv"] == "text/csv"
     from dashboard.ui import export_panel

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -63,18 +65,118 @@ def test_reorder_remove_and_edit_notes(three_slide_app):
     assert not app.exception
 
 
-def test_present_mode_walks_through_slides(three_slide_app):
+def test_present_mode_walks_through_slides_and_keeps_the_slide_in_the_url(three_slide_app):
     app = three_slide_app
-    app.sidebar.toggle(key="presenting").set_value(True).run()
-    assert app.title[0].value == "Drug-induced deaths, 2010-2015"
-    assert any("Slide 1 of 3" in m.value for m in app.markdown)
-    next_button = [b for b in app.button if b.label == "Next"][0]
-    next_button.click().run()
-    assert app.title[0].value.startswith("Drug-induced deaths per million aged 15-64, 2012")
-    [b for b in app.button if b.label == "Next"][0].click().run()
-    assert app.title[0].value == "Heroin-assisted treatment programmes"
-    assert any(e.label == "Speaker note" for e in app.expander)
-    assert [b for b in app.button if b.label == "Next"][0].disabled
+    [b for b in app.button if b.label.startswith("Present")][0].click().run()
+    assert app.query_params["present"] == "audience" and app.query_params["slide"] == "1"
+    assert "Drug-induced deaths, 2010-2015" in _slide_text(app)
+    assert "Slide 1 of 3" in _slide_text(app)
+    app.button(key="present_forward").click().run()
+    assert app.query_params["slide"] == "2"
+    assert "Drug-induced deaths per million aged 15-64, 2012" in _slide_text(app)
+    app.button(key="present_forward").click().run()
+    assert "Heroin-assisted treatment programmes" in _slide_text(app)
+    assert app.button(key="present_forward").disabled
+    # The audience never sees a speaker note; the presenter view does.
+    assert "three" not in _slide_text(app) and not app.text_area
+    app.query_params["present"] = "presenter"
+    app.run()
+    assert "three" in _slide_text(app) and "Slide 3 of 3" in _slide_text(app)
+    app.button(key="present_leave").click().run()
+    assert "present" not in app.query_params and app.title[0].value == "Meeting mode"
+
+
+def _slide_text(app: AppTest) -> str:
+    """Every st.html body of the page (a presented slide is set as HTML)."""
+    return " ".join(element.proto.body for element in app.get("html"))
+
+
+def test_a_reloaded_presentation_opens_at_its_slide_and_a_bad_mode_says_so():
+    deck = meeting_deck.Deck().add("page=map&year=2012", "two").add("page=programmes&preset=hat", "three")
+    app = open_page("meeting", deck=meeting_deck.to_url_token(deck), present="audience", slide="2")
+    assert "Heroin-assisted treatment programmes" in _slide_text(app) and "Slide 2 of 2" in _slide_text(app)
+    app = open_page("meeting", deck=meeting_deck.to_url_token(deck), present="audience", slide="99")
+    assert "Slide 2 of 2" in _slide_text(app)
+    app = open_page("meeting", deck=meeting_deck.to_url_token(deck), present="slideshow", slide="x")
+    assert any("'present' must be audience or presenter" in w.value for w in app.warning)
+    assert app.title[0].value == "Meeting mode"
+
+
+def test_title_text_and_table_slides_are_presented():
+    deck = (meeting_deck.Deck()
+            .append(meeting_deck.DeckItem(kind="title", title="Heroin-assisted treatment in Bergen",
+                                          text="Council briefing, 3 December"))
+            .append(meeting_deck.DeckItem(kind="text", title="What we ask",
+                                          text="Fund 50 more places.\nReview in 2028."))
+            .add("page=map&year=2012&countries=NOR,SWE,DNK", kind="table"))
+    token = meeting_deck.to_url_token(deck)
+    app = open_page("meeting", deck=token, present="audience", slide="1")
+    assert "Heroin-assisted treatment in Bergen" in _slide_text(app) and "Council briefing" in _slide_text(app)
+    app = open_page("meeting", deck=token, present="audience", slide="2")
+    assert "Fund 50 more places.\nReview in 2028." in _slide_text(app)
+    app = open_page("meeting", deck=token, present="audience", slide="3")
+    text = _slide_text(app)
+    assert "<table class='dpa-slide-table'>" in text and "<th scope='col'>Country</th>" in text
+    assert not app.get("plotly_chart")
+    rows = [row for row in text.split("<tbody>")[1].split("</tbody>")[0].split("<tr>") if row]
+    # One row per country with a value in 2012, highest first, as the fixture's rates round (Norway 241 deaths,
+    # Denmark 180); the fixture has none for Sweden in 2012, and the slide says so.
+    cells = [[cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]] for row in rows]
+    assert cells == [["1", "Norway", "70.9", "241"], ["2", "Denmark", "48.6", "180"]], cells
+    assert "1 country has no value for the year." in text
+
+
+def test_pasting_each_pages_link_adds_that_pages_view(three_slide_app):
+    app = open_page("meeting")
+    links = {"trends": "http://localhost:8501/trends?preset=nordic&scale=log",
+             "programmes": "https://atlas.example.org/dpa/programmes?preset=hat",
+             "data": "localhost:9000/data?countries=NOR,SWE",
+             "map": "http://127.0.0.1:8502/map?year=2012",
+             "claims": "/claims?check=NOR,2015,81,per_million"}
+    for link in links.values():
+        app.text_input(key="deck_new_view").input(link).run()
+        assert not app.error, [e.value for e in app.error]
+    items = app.session_state["deck"].items
+    assert [item.query_string.split("&")[0] for item in items] == [f"page={page}" for page in links]
+    assert [item.kind for item in items] == ["chart", "chart", "table", "chart", "chart"]
+    assert "scale=log" in items[0].query_string and "year=2012" in items[3].query_string
+    assert any("Added the Claims view as a chart" in s.value for s in app.success)
+
+
+@pytest.mark.parametrize(("link", "message"), [
+    ("https://www.google.com/search?q=heroin", "is not a page of this app"),
+    ("http://localhost:8501/meeting?deck=abc", "a whole meeting deck"),
+    ("javascript:alert(1)", "Only http and https"),
+    ("http://localhost:8501/?page=nowhere", "names the page 'nowhere'"),
+    ("http://localhost:8501/", "names no page and no filter"),
+])
+def test_a_foreign_or_hostile_link_is_refused_with_the_reason_and_adds_nothing(link, message):
+    app = open_page("meeting")
+    app.text_input(key="deck_new_view").input(link).run()
+    assert any(message in e.value for e in app.error), [e.value for e in app.error]
+    assert not app.session_state["deck"].items
+
+
+def test_a_title_slide_is_added_from_the_form_and_the_deck_title_names_the_files():
+    app = open_page("meeting")
+    app.text_input(key="deck_title").input("Bergen council, 3 December").run()
+    app.text_input(key="deck_text_title").input("HAT in Bergen")
+    [b for b in app.button if b.label == "Add this slide"][0].click().run()
+    deck = app.session_state["deck"]
+    assert deck.title == "Bergen council, 3 December"
+    assert deck.items[0].kind == "title" and deck.items[0].title == "HAT in Bergen"
+    assert meeting_deck.from_url_token(app.query_params["deck"]).title == "Bergen council, 3 December"
+
+
+def test_the_slide_list_buttons_have_names_a_screen_reader_reads(three_slide_app):
+    labels = {b.label for b in three_slide_app.button}
+    assert {"Move up", "Move down", "Remove"} <= labels
+
+
+def test_the_added_message_counts_in_good_english():
+    assert export_panel.added_message(1) == "Added to the meeting deck (1 slide)."
+    assert export_panel.added_message(2) == "Added to the meeting deck (2 slides)."
+    assert export_panel.added_message(1, "table") == "The table was added to the meeting deck (1 slide)."
 
 
 def test_a_damaged_deck_link_says_so_and_keeps_the_page():
@@ -160,10 +262,9 @@ def test_a_speaker_note_is_shown_as_written_never_as_live_markdown():
     """Issue 18, finding 8: a note from a link rendered its Markdown image, a request to another site."""
     note = "![pixel](http://evil.example/pixel.png?from=note) [innocent](http://evil.example) $E=mc^2$ :red[x]"
     token = meeting_deck.to_url_token(meeting_deck.Deck().add("page=trends&countries=NOR,SWE", note))
-    app = open_page("meeting", deck=token)
-    app.toggle(key="presenting").set_value(True).run()
-    assert not app.exception
-    assert [element.value for element in app.text] == [note]
+    app = open_page("meeting", deck=token, present="presenter")
+    notes = [element.proto.body for element in app.get("html") if "presenter-notes" in element.proto.body]
+    assert len(notes) == 1 and html.escape(note) in notes[0] and "<img" not in notes[0] and "<a " not in notes[0]
     assert not any("evil.example" in element.value for element in app.markdown)
 
 
@@ -193,6 +294,7 @@ def test_a_long_deck_draws_no_chart_until_a_slide_is_presented(monkeypatch):
     headings = [m.value for m in app.markdown if m.value.startswith("**")]
     assert len([h for h in headings if "Drug-induced deaths, " in h]) == 20 and "**20. " in " ".join(headings)
     assert drawn == []
-    app.toggle(key="presenting").set_value(True).run()
+    [b for b in app.button if b.label.startswith("Present")][0].click().run()
     assert not app.exception
-    assert drawn == ["map"] and headings[0].startswith(f"**1. {app.title[0].value}**")
+    title = headings[0].removeprefix("**1. ").split("**")[0]
+    assert drawn == ["map"] and html.escape(title, quote=False) in _slide_text(app)

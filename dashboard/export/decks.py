@@ -1,107 +1,271 @@
-"""A meeting deck as PowerPoint (native text, chart pictures, speaker notes) or as a PDF."""
+"""A meeting deck as PowerPoint (native text and tables, chart pictures, speaker notes in the notes pane) or as a
+PDF (one page a slide; the notes only in the handout, when asked for).
+
+A deck opens with its title slide (the deck's title, or its own first title slide) and ends with the record of
+what was shown: the export time, the data editions, every slide's source and the link to reopen each view.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 import plotly.graph_objects as go
 
-from dashboard.charts import ChartView
+from dashboard import figures
 from dashboard.export.renderer import IMAGE_SIZES, ImageSize, render_images
-from dashboard.export.stamp import APP_NAME, bare_figure, export_stamp, stamp_figure, view_url
+from dashboard.export.stamp import APP_NAME, bare_figure, export_stamp, now, stamp_figure, view_url
+from dashboard.figures.formatting import esc, wrap_lines
+from dashboard.slides import Slide, SlideTable
 
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5  # 16:9
 SLIDE_MARGIN_IN = 0.45
-# The chart picture fills the band between the subtitle and the source line, drawn at this layout size.
+# The chart picture fills the band between the subtitle and the source line, drawn at this layout size (a chart
+# whose rows need more height, the programme timeline, is drawn taller and fitted into the band).
 SLIDE_CHART = ImageSize(1280, 550, 1.5)
 _SLIDE_CHART_TOP_IN, _SLIDE_CHART_HEIGHT_IN = 1.5, 5.2
-_TITLE_ONLY_LAYOUT = 5  # in python-pptx's default template
+_TITLE_ONLY_LAYOUT, _TITLE_LAYOUT = 5, 0  # in python-pptx's default template
 PDF_MIN_PLOT_HEIGHT = 380  # px left for the plot on a deck PDF page, however long the note
+_MUTED = (0x40, 0x40, 0x40)
 
 
-def deck_to_pptx(slides: Sequence[tuple[ChartView, str]], *, title: str = "Meeting deck",
-                 exported_on: date | None = None, base_url: str | None = None) -> bytes:
-    """A 16:9 PowerPoint deck, one slide per view: native title, chart picture, filters, source, speaker note."""
+@dataclass(frozen=True)
+class DeckRecord:
+    """What a deck says about itself on its first and last slide."""
+
+    title: str
+    exported_on: date  # a datetime for decks: the minute of export is named
+    editions: tuple[str, ...] = ()  # citations.edition_lines: the data editions the numbers come from
+    base_url: str | None = None
+
+
+def chart_size(view_figure: go.Figure) -> ImageSize:
+    """The layout size a slide's chart picture is drawn at: the slide band, taller when its rows need it."""
+    needed = figures.rows_height(view_figure)
+    return ImageSize(SLIDE_CHART.width, max(SLIDE_CHART.height, round(needed or 0)), SLIDE_CHART.scale)
+
+
+def record_lines(slides: Sequence[Slide], record: DeckRecord) -> list[str]:
+    """The last slide's text: the stamp, the editions, then each view slide's source and link."""
+    lines = [f"{export_stamp(record.exported_on)}.", *record.editions]
+    for number, slide in enumerate(slides, start=1):
+        if slide.view is not None:
+            lines.append(f"Slide {number}: {slide.source_line.removeprefix('Source: ')} "
+                         f"Reopen: {view_url(slide.view, record.base_url)}")
+    return lines
+
+
+def deck_to_pptx(slides: Sequence[Slide], *, title: str = "Meeting deck", exported_on: date | None = None,
+                 base_url: str | None = None, editions: tuple[str, ...] = (), framed: bool = True) -> bytes:
+    """A 16:9 PowerPoint deck: a title slide, one slide per deck slide (native title, chart picture or native
+    table, filters, source, speaker note in the notes pane), and the record slide. `framed=False`: the slides
+    alone (one view exported as PPTX)."""
     from pptx import Presentation
-    from pptx.dml.color import RGBColor
-    from pptx.util import Inches, Pt
 
-    exported_on = exported_on or date.today()
-    pictures = render_images([(bare_figure(view), "png", SLIDE_CHART) for view, _ in slides])
+    record = DeckRecord(title, exported_on or now(), editions, base_url)
+    views = [slide.view for slide in slides if slide.kind == "chart" and slide.view is not None]
+    pictures = iter(render_images([(bare_figure(view), "png", chart_size(view.figure)) for view in views]))
     presentation = Presentation()
-    presentation.slide_width, presentation.slide_height = Inches(SLIDE_WIDTH_IN), Inches(SLIDE_HEIGHT_IN)
+    presentation.slide_width, presentation.slide_height = _inches(SLIDE_WIDTH_IN), _inches(SLIDE_HEIGHT_IN)
     presentation.core_properties.title = title
     presentation.core_properties.author = APP_NAME
-    width = SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN
-    muted = RGBColor(0x40, 0x40, 0x40)
-
-    def text_box(slide, top: float, height: float, lines: list[tuple[str, float, bool]], url: str | None = None):
-        box = slide.shapes.add_textbox(Inches(SLIDE_MARGIN_IN), Inches(top), Inches(width), Inches(height))
-        frame = box.text_frame
-        frame.word_wrap = True
-        for index, (text, size, is_link) in enumerate(lines):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            run = paragraph.add_run()
-            run.text = text
-            run.font.size = Pt(size)
-            run.font.color.rgb = muted
-            if is_link and url:
-                run.hyperlink.address = url
-        return box
-
-    for (view, note), picture in zip(slides, pictures, strict=True):
-        url = view_url(view, base_url)
-        slide = presentation.slides.add_slide(presentation.slide_layouts[_TITLE_ONLY_LAYOUT])
-        heading = slide.shapes.title
-        heading.left, heading.top = Inches(SLIDE_MARGIN_IN), Inches(0.3)
-        heading.width, heading.height = Inches(width), Inches(0.75)
-        heading.text = view.title
-        heading.text_frame.word_wrap = True
-        for paragraph in heading.text_frame.paragraphs:
-            paragraph.alignment = 1  # left
-            for run in paragraph.runs:
-                run.font.size, run.font.bold = Pt(28), True
-        text_box(slide, 1.02, 0.45, [(view.subtitle, 15, False)])
-        chart_width = min(width, _SLIDE_CHART_HEIGHT_IN * SLIDE_CHART.width / SLIDE_CHART.height)
-        shape = slide.shapes.add_picture(io.BytesIO(picture), Inches((SLIDE_WIDTH_IN - chart_width) / 2),
-                                         Inches(_SLIDE_CHART_TOP_IN), width=Inches(chart_width))
-        shape.name = f"Chart: {view.title}"
-        shape._element.nvPicPr.cNvPr.set("descr", view.summary or view.title)  # alt text for screen readers
-        text_box(slide, 6.72, 0.65, [(view.source_line, 10, False),
-                                     *((f"Credit: {credit}", 8, False) for credit in view.credits),
-                                     (f"{export_stamp(exported_on)} · Reopen this view: {url}", 10, True)], url)
-        slide.notes_slide.notes_text_frame.text = note
+    presentation.core_properties.subject = export_stamp(record.exported_on)
+    opens_with_title = bool(slides) and slides[0].kind == "title"
+    if framed and not opens_with_title:
+        _cover(presentation, title, f"{len(slides)} slide{'' if len(slides) == 1 else 's'} · "
+                                    f"{export_stamp(record.exported_on)}", "")
+    for slide in slides:
+        if slide.kind == "title":
+            _cover(presentation, slide.title, slide.text, slide.note)
+        elif slide.kind == "text":
+            page = _titled(presentation, slide.title)
+            _text_box(page, 1.2, 5.6, [(slide.text, 24)])
+            page.notes_slide.notes_text_frame.text = slide.note
+        else:
+            _view_slide(presentation, slide, next(pictures) if slide.kind == "chart" else None, record)
+    if framed:
+        page = _titled(presentation, "About these slides")
+        lines = record_lines(slides, record)
+        _text_box(page, 1.2, 5.9, [(line, 14 if index < 1 + len(record.editions) else 11)
+                                   for index, line in enumerate(lines)])
     buffer = io.BytesIO()
     presentation.save(buffer)
     return buffer.getvalue()
 
 
-def _pdf_page_figure(view: ChartView, note: str, exported_on: date, url: str) -> tuple[go.Figure, ImageSize]:
-    """The stamped chart with the speaker note, on a 16:9 page that grows when the words need room."""
-    figure = stamp_figure(view, exported_on=exported_on, view_url=url, note=note)
+def _inches(value: float):
+    from pptx.util import Inches
+
+    return Inches(value)
+
+
+def _titled(presentation, title: str):
+    """A title-only slide with the heading set left, bold, 28 pt, wrapping."""
+    from pptx.util import Pt
+
+    page = presentation.slides.add_slide(presentation.slide_layouts[_TITLE_ONLY_LAYOUT])
+    heading = page.shapes.title
+    heading.left, heading.top = _inches(SLIDE_MARGIN_IN), _inches(0.3)
+    heading.width, heading.height = _inches(SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN), _inches(0.75)
+    heading.text = title
+    heading.text_frame.word_wrap = True
+    for paragraph in heading.text_frame.paragraphs:
+        paragraph.alignment = 1  # left
+        for run in paragraph.runs:
+            run.font.size, run.font.bold = Pt(28), True
+    return page
+
+
+def _cover(presentation, title: str, subtitle: str, note: str) -> None:
+    page = presentation.slides.add_slide(presentation.slide_layouts[_TITLE_LAYOUT])
+    page.shapes.title.text = title
+    page.placeholders[1].text = subtitle
+    page.notes_slide.notes_text_frame.text = note
+
+
+def _text_box(page, top: float, height: float, lines: list[tuple[str, float]], url: str | None = None,
+              link_last: bool = False):
+    from pptx.dml.color import RGBColor
+    from pptx.util import Pt
+
+    box = page.shapes.add_textbox(_inches(SLIDE_MARGIN_IN), _inches(top),
+                                  _inches(SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN), _inches(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    for index, (text, size) in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = Pt(size)
+        run.font.color.rgb = RGBColor(*_MUTED)
+        if link_last and url and index == len(lines) - 1:
+            run.hyperlink.address = url
+    return box
+
+
+def _view_slide(presentation, slide: Slide, picture: bytes | None, record: DeckRecord) -> None:
+    view = slide.view
+    url = view_url(view, record.base_url)
+    page = _titled(presentation, slide.title)
+    _text_box(page, 1.02, 0.45, [(view.subtitle, 15)])
+    if picture is not None:
+        size = chart_size(view.figure)
+        width = SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN
+        chart_width = min(width, _SLIDE_CHART_HEIGHT_IN * size.width / size.height)
+        shape = page.shapes.add_picture(io.BytesIO(picture), _inches((SLIDE_WIDTH_IN - chart_width) / 2),
+                                        _inches(_SLIDE_CHART_TOP_IN), width=_inches(chart_width))
+        shape.name = f"Chart: {view.title}"
+        shape._element.nvPicPr.cNvPr.set("descr", view.summary or view.title)  # alt text for screen readers
+    elif slide.table is not None:
+        _native_table(page, slide.table)
+    _text_box(page, 6.72, 0.65, [(view.source_line, 10), *((f"Credit: {credit}", 8) for credit in view.credits),
+                                 (f"{export_stamp(record.exported_on)} · Reopen this view: {url}", 10)],
+              url, link_last=True)
+    page.notes_slide.notes_text_frame.text = slide.note
+
+
+def _native_table(page, table: SlideTable) -> None:
+    """The rows as a PowerPoint table (editable, searchable), type sized to what fits the band."""
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Pt
+
+    rows, columns = len(table.rows) + 1, len(table.columns)
+    height = min(_SLIDE_CHART_HEIGHT_IN - 0.45, 0.4 * rows)
+    shape = page.shapes.add_table(rows, columns, _inches(SLIDE_MARGIN_IN), _inches(_SLIDE_CHART_TOP_IN),
+                                  _inches(SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN), _inches(height))
+    shape.name = "Table: " + ", ".join(table.columns)
+    size = Pt(16 if rows <= 8 else 13)
+    for column, (header, number) in enumerate(zip(table.columns, table.numeric, strict=True)):
+        for row, text in enumerate((header, *(cells[column] for cells in table.rows))):
+            cell = shape.table.cell(row, column)
+            cell.text = text
+            for paragraph in cell.text_frame.paragraphs:
+                paragraph.alignment = PP_ALIGN.RIGHT if number else PP_ALIGN.LEFT
+                for run in paragraph.runs:
+                    run.font.size = size
+                    run.font.bold = row == 0
+    if table.left_out:
+        _text_box(page, _SLIDE_CHART_TOP_IN + height + 0.05, 0.4, [(table.left_out, 12)])
+
+
+def _pdf_page_figure(slide: Slide, exported_on: date, url: str, note: str) -> tuple[go.Figure, ImageSize]:
+    """A slide as a framed figure on a 16:9 page that grows when the rows or words need room: the chart, or a
+    Plotly table, or the words of a title or text slide."""
     size = IMAGE_SIZES["slide"]
+    if slide.kind in ("title", "text"):
+        return _words_figure(slide, exported_on, note), ImageSize(size.width, size.height, 1)
+    view = slide.view
+    if slide.kind == "table" and slide.table is not None:
+        view = _with_figure(view, _table_figure(slide.table, view.projector))
+    figure = stamp_figure(view, exported_on=exported_on, view_url=url, note=note)
     margins = (figure.layout.margin.t or 0) + (figure.layout.margin.b or 0)
-    return figure, ImageSize(size.width, max(size.height, int(margins) + PDF_MIN_PLOT_HEIGHT), 1)
+    rows = figures.rows_height(figure) or 0
+    return figure, ImageSize(size.width, max(size.height, int(margins) + PDF_MIN_PLOT_HEIGHT, round(rows)), 1)
 
 
-def deck_to_pdf(slides: Sequence[tuple[ChartView, str]], *, title: str = "Meeting deck",
-                exported_on: date | None = None, base_url: str | None = None) -> bytes:
-    """One vector PDF page per view (title, filters, chart, caveats, note, source, link), with bookmarks."""
+def _with_figure(view, figure: go.Figure):
+    return replace(view, figure=figure, footnote="")
+
+
+def _table_figure(table: SlideTable, projector: bool) -> go.Figure:
+    size = 20 if projector else 15
+    cells = [[row[column] for row in table.rows] for column in range(len(table.columns))]
+    align = ["right" if number else "left" for number in table.numeric]
+    figure = go.Figure(go.Table(
+        header={"values": [f"<b>{column}</b>" for column in table.columns], "align": align,
+                "font": {"size": size}, "fill": {"color": "#eef2f5"}, "height": size * 2},
+        cells={"values": cells, "align": align, "font": {"size": size}, "height": size * 1.9}))
+    figure.update_layout(meta={"frame": {}})
+    if table.left_out:
+        figure.add_annotation(text=esc(table.left_out), xref="paper", yref="paper", x=0, y=0,
+                              yanchor="top", showarrow=False, font={"size": size - 2})
+    return figure
+
+
+def _words_figure(slide: Slide, exported_on: date, note: str) -> go.Figure:
+    """A title or text slide as a page: the words large, the stamp small at the foot."""
+    body = "<br>".join(esc(line) for line in wrap_lines(slide.text, 70)) if slide.text else ""
+    cover = slide.kind == "title"
+    figure = go.Figure()
+    figure.add_annotation(text=f"<b>{esc(slide.title)}</b>", x=0.5 if cover else 0,
+                          xanchor="center" if cover else "left", y=0.62 if cover else 0.98, yanchor="top",
+                          xref="paper", yref="paper", showarrow=False, font={"size": 44 if cover else 34})
+    if body:
+        figure.add_annotation(text=body, x=0.5 if cover else 0, xanchor="center" if cover else "left",
+                              y=0.45 if cover else 0.82, yanchor="top", xref="paper", yref="paper",
+                              showarrow=False, align="center" if cover else "left", font={"size": 24})
+    foot = "<br>".join(esc(line) for line in [*([f"Note: {note}"] if note else []), export_stamp(exported_on)])
+    figure.add_annotation(text=foot, x=0, y=0, xanchor="left", yanchor="bottom", xref="paper", yref="paper",
+                          showarrow=False, align="left", font={"size": 13, "color": "#404040"})
+    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white",
+                         paper_bgcolor="white", margin={"l": 60, "r": 60, "t": 50, "b": 40},
+                         font={"family": "Arial, Liberation Sans, DejaVu Sans, sans-serif", "color": "#1a1a1a"})
+    return figure
+
+
+def deck_to_pdf(slides: Sequence[Slide], *, title: str = "Meeting deck", exported_on: date | None = None,
+                base_url: str | None = None, editions: tuple[str, ...] = (), notes: bool = False) -> bytes:
+    """One vector PDF page per slide (title, filters, chart or table, caveats, source, link), bookmarked, and a
+    last page with the record. The speaker notes are the presenter's: printed only in the handout (notes=True)."""
     from pypdf import PdfReader, PdfWriter
 
-    exported_on = exported_on or date.today()
-    pages = [_pdf_page_figure(view, note, exported_on, view_url(view, base_url)) for view, note in slides]
+    record = DeckRecord(title, exported_on or now(), editions, base_url)
+    pages = [_pdf_page_figure(slide, record.exported_on,
+                              view_url(slide.view, base_url) if slide.view else "", slide.note if notes else "")
+             for slide in slides]
+    about = Slide(kind="text", title=f"About these slides: {title}", text="\n".join(record_lines(slides, record)))
+    pages.append((_words_figure(about, record.exported_on, ""), ImageSize(IMAGE_SIZES["slide"].width,
+                                                                          IMAGE_SIZES["slide"].height, 1)))
     documents = render_images([(figure, "pdf", size) for figure, size in pages])
     writer = PdfWriter()
-    for (view, _), document in zip(slides, documents, strict=True):
+    for label, document in zip([slide.title for slide in slides] + [about.title], documents, strict=True):
         page_number = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(document)))
-        writer.add_outline_item(view.title, page_number)
-    writer.add_metadata({"/Title": title, "/Creator": APP_NAME, "/Subject": export_stamp(exported_on)})
+        writer.add_outline_item(label, page_number)
+    writer.add_metadata({"/Title": title + (" (handout with notes)" if notes else ""), "/Creator": APP_NAME,
+                         "/Subject": export_stamp(record.exported_on)})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-
-

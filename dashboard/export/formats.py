@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from dashboard.charts import ChartView
 from dashboard.export.decks import deck_to_pdf, deck_to_pptx
 from dashboard.export.images import to_pdf, to_png, to_svg
 from dashboard.export.tables import to_csv, to_xlsx
 from dashboard.export.web import deck_to_html, to_html
+from dashboard.slides import Slide, view_slide
 
 
 @dataclass(frozen=True)
@@ -22,12 +24,19 @@ class Format:
     needs_browser: bool  # drawn by Chromium (images, and the chart pictures of a deck)
     for_view: bool
     for_deck: bool
+    extension: str = ""  # the file's extension when it is not the name ('handout' is a PDF)
+
+    @property
+    def suffix(self) -> str:
+        return self.extension or self.name
 
 
 FORMATS = {f.name: f for f in [
     Format("png", "image/png", needs_browser=True, for_view=True, for_deck=False),
     Format("svg", "image/svg+xml", needs_browser=True, for_view=True, for_deck=False),
     Format("pdf", "application/pdf", needs_browser=True, for_view=True, for_deck=True),
+    # The PDF deck with the speaker notes printed under each slide, for the presenter or the minutes.
+    Format("handout", "application/pdf", needs_browser=True, for_view=False, for_deck=True, extension="pdf"),
     Format("html", "text/html", needs_browser=False, for_view=True, for_deck=True),
     Format("csv", "text/csv", needs_browser=False, for_view=True, for_deck=False),
     Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", needs_browser=False,
@@ -37,7 +46,7 @@ FORMATS = {f.name: f for f in [
 ]}
 MEDIA_TYPES = {name: f.media_type for name, f in FORMATS.items()}
 VIEW_FORMATS = tuple(name for name, f in FORMATS.items() if f.for_view)
-DECK_FORMATS = ("pptx", "pdf", "html")  # in the order the meeting page offers them
+DECK_FORMATS = ("pptx", "pdf", "handout", "html")  # in the order the meeting page offers them
 
 
 def export_view(view: ChartView, fmt: str, *, scale: str = "slide", exported_on: date | None = None,
@@ -56,14 +65,16 @@ def export_view(view: ChartView, fmt: str, *, scale: str = "slide", exported_on:
     if fmt == "xlsx":
         return to_xlsx(view, exported_on=exported_on, base_url=base_url)
     if fmt == "pptx":
-        return deck_to_pptx([(view, note)], title=view.title, exported_on=exported_on, base_url=base_url)
+        return deck_to_pptx([view_slide(view, note)], title=view.title, exported_on=exported_on, base_url=base_url,
+                            framed=False)
     raise ValueError(f"Unknown export format {fmt!r}; choose one of {', '.join(VIEW_FORMATS)}.")
 
 
-def export_deck(slides: Sequence[tuple[ChartView, str]], fmt: str, *, title: str = "Meeting deck",
-                exported_on: date | None = None, base_url: str | None = None) -> bytes:
-    """A whole deck in one of DECK_FORMATS."""
-    makers = {"pptx": deck_to_pptx, "pdf": deck_to_pdf, "html": deck_to_html}
+def export_deck(slides: Sequence[Slide], fmt: str, *, title: str = "Meeting deck", exported_on: date | None = None,
+                base_url: str | None = None, editions: tuple[str, ...] = ()) -> bytes:
+    """A whole deck in one of DECK_FORMATS; `editions` name the data editions on its record slide."""
+    makers = {"pptx": deck_to_pptx, "pdf": deck_to_pdf, "handout": partial(deck_to_pdf, notes=True),
+              "html": deck_to_html}
     if fmt not in makers:
         raise ValueError(f"Unknown deck format {fmt!r}; choose one of {', '.join(DECK_FORMATS)}.")
-    return makers[fmt](slides, title=title, exported_on=exported_on, base_url=base_url)
+    return makers[fmt](slides, title=title, exported_on=exported_on, base_url=base_url, editions=editions)

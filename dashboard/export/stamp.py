@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import parse_qsl, urlencode
 
 import plotly.graph_objects as go
@@ -24,9 +24,11 @@ def file_name(view: ChartView, ext: str) -> str:
     return f"{stem[:150]}.{_UNSAFE_NAME.sub('', ext).lower()}"
 
 
-def deck_file_name(title: str, ext: str) -> str:
+def deck_file_name(title: str, fmt: str) -> str:
+    """'<deck title>.<ext>' in letters, digits, '.', '_' and '-'; the handout is '<deck title>-handout.pdf'."""
     stem = re.sub(r"[^A-Za-z0-9._]+", "-", title).strip("-.").lower() or "deck"
-    return f"{stem[:80]}.{_UNSAFE_NAME.sub('', ext).lower()}"
+    suffix = "-handout.pdf" if fmt == "handout" else f".{_UNSAFE_NAME.sub('', fmt).lower()}"
+    return f"{stem[:80]}{suffix}"
 
 
 def public_url(base_url: str | None = None) -> str:
@@ -60,7 +62,16 @@ EMBED_FRAME_HEIGHT = 700
 
 
 def export_stamp(exported_on: date) -> str:
-    return f"Exported {exported_on.isoformat()} from {APP_NAME}"
+    """'Exported 2026-12-02 from Drug Policy Atlas', with the time (UTC) when given a datetime: a minute-taker
+    can say which slide was shown when."""
+    when = (f"{exported_on.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if isinstance(exported_on, datetime)
+            else exported_on.isoformat())
+    return f"Exported {when} from {APP_NAME}"
+
+
+def now() -> datetime:
+    """The export time every file of one export names."""
+    return datetime.now(UTC)
 
 
 def stamp_lines(exported_on: date, url: str) -> str:

@@ -12,8 +12,9 @@ from plotly.offline import get_plotlyjs
 
 from dashboard.charts import ChartView
 from dashboard.export.renderer import _geo_assets_script
-from dashboard.export.stamp import APP_NAME, bare_figure, export_stamp, file_name, view_url
+from dashboard.export.stamp import APP_NAME, bare_figure, export_stamp, file_name, now, view_url
 from dashboard.export.tables import flat_table
+from dashboard.slides import Slide, table_html
 
 HTML_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "topojson/"}
 _STYLE = """
@@ -28,6 +29,15 @@ div.note { border-left: 4px solid #0072B2; background: #f4f8fb; padding: 0.5rem 
            white-space: pre-wrap; }
 details { margin-top: 0.6rem; } table { border-collapse: collapse; font-size: 0.8rem; }
 th, td { border: 1px solid #d0d7de; padding: 0.15rem 0.4rem; text-align: left; }
+table.dpa-slide-table { font-size: 1.05rem; width: 100%; } table.dpa-slide-table .num { text-align: right; }
+p.body { font-size: 1.3rem; white-space: pre-wrap; line-height: 1.4; }
+section.cover { text-align: center; padding: 3rem 0; } section.cover h2 { font-size: 2.2rem; }
+body.presenting header, body.presenting section.slide:not(.current) { display: none; }
+body.presenting main { max-width: none; padding: 1rem 2rem; }
+body.presenting section.slide.current { height: calc(100vh - 2rem); overflow: hidden; margin: 0; }
+body.presenting div.note, body.presenting details { display: none; }
+body.presenting h2 { font-size: 2rem; } body.presenting section.cover h2 { font-size: 3rem; }
+#black { position: fixed; inset: 0; background: #000; z-index: 10; cursor: none; }
 """
 
 
@@ -73,19 +83,93 @@ def to_html(view: ChartView, *, exported_on: date | None = None, base_url: str |
     return _page(f"{view.title} – {APP_NAME}", section, [figure])
 
 
-def deck_to_html(slides: Sequence[tuple[ChartView, str]], *, title: str = "Meeting deck",
-                 exported_on: date | None = None, base_url: str | None = None) -> bytes:
-    """The deck as one offline page: every chart interactive, plotly.js and each base map inlined once."""
-    exported_on = exported_on or date.today()
+def _words_section(slide: Slide, number: int, heading: str) -> str:
+    note_html = f'<div class="note">{html.escape(slide.note)}</div>' if slide.note.strip() else ""
+    kind = "cover" if slide.kind == "title" else "words"
+    return (f'<section class="slide {kind}" id="slide-{number}"><{heading}>{html.escape(slide.title)}</{heading}>'
+            f'<p class="body">{html.escape(slide.text)}</p>{note_html}</section>')
+
+
+def _table_section(slide: Slide, number: int, url: str, stamp: str, heading: str) -> str:
+    view = slide.view
+    note_html = f'<div class="note">{html.escape(slide.note)}</div>' if slide.note.strip() else ""
+    return (f'<section class="slide" id="slide-{number}"><{heading}>{html.escape(slide.title)}</{heading}>'
+            f'<p class="subtitle">{html.escape(view.subtitle)}</p>{table_html(slide.table)}'
+            f'<p class="source">{html.escape(view.source_line)}</p>{note_html}'
+            f'<p class="stamp">{html.escape(stamp)} · <a href="{html.escape(url)}">Reopen this view</a></p></section>')
+
+
+def deck_to_html(slides: Sequence[Slide], *, title: str = "Meeting deck", exported_on: date | None = None,
+                 base_url: str | None = None, editions: tuple[str, ...] = ()) -> bytes:
+    """The deck as one offline page: every chart interactive, plotly.js and each base map inlined once; 'Present'
+    (or P) shows one slide at a time with the app's keys, the speaker notes hidden."""
+    exported_on = exported_on or now()
     stamp = export_stamp(exported_on)
-    charts = [bare_figure(view) for view, _ in slides]
-    contents = "".join(f'<li><a href="#slide-{number}">{html.escape(view.title)}</a> '
-                       f"<small>({html.escape(view.subtitle)})</small></li>"
-                       for number, (view, _) in enumerate(slides, start=1))
+    charts = {number: bare_figure(slide.view) for number, slide in enumerate(slides, start=1)
+              if slide.kind == "chart" and slide.view is not None}
+    contents = "".join(f'<li><a href="#slide-{number}">{html.escape(slide.title)}</a>'
+                       + (f" <small>({html.escape(slide.subtitle)})</small>" if slide.subtitle else "") + "</li>"
+                       for number, slide in enumerate(slides, start=1))
+    record = "".join(f"<li>{html.escape(line)}</li>" for line in editions)
     header = (f"<header><h1>{html.escape(title)}</h1><p class=\"stamp\">{html.escape(stamp)} · "
-              f"{len(slides)} slide{'s' if len(slides) != 1 else ''}</p><ol>{contents}</ol></header>")
-    sections = [_section(view, chart, number, view_url(view, base_url), stamp, note, "h2")
-                for number, ((view, note), chart) in enumerate(zip(slides, charts, strict=True), start=1)]
-    return _page(f"{title} – {APP_NAME}", header + "".join(sections), charts)
+              f"{len(slides)} slide{'s' if len(slides) != 1 else ''}</p>"
+              + (f"<ul class=\"stamp\">{record}</ul>" if record else "")
+              + f'<p><button type="button" id="present">Present (P)</button> <small>{html.escape(PRESENT_KEYS)}'
+                f"</small></p><ol>{contents}</ol></header>")
+    sections = []
+    for number, slide in enumerate(slides, start=1):
+        if slide.kind in ("title", "text"):
+            sections.append(_words_section(slide, number, "h2"))
+        elif slide.kind == "table" and slide.table is not None:
+            sections.append(_table_section(slide, number, view_url(slide.view, base_url), stamp, "h2"))
+        else:
+            sections.append(_section(slide.view, charts[number], number, view_url(slide.view, base_url), stamp,
+                                     slide.note, "h2"))
+    return _page(f"{title} – {APP_NAME}", header + "".join(sections) + _PRESENT_SCRIPT, list(charts.values()))
 
 
+PRESENT_KEYS = ("Presenting: → or Space next, ← or Shift+Space back (PageDown and PageUp too), Home and End, "
+                "F full screen, B black screen, Esc back to the page.")
+# The offline deck presents itself: one slide at a time filling the window, the same keys as the app.
+_PRESENT_SCRIPT = """<div id="black" hidden></div><script>
+(function () {
+  const slides = Array.from(document.querySelectorAll("section.slide"));
+  let current = 0, presenting = false;
+  function show(index) {
+    current = Math.min(Math.max(index, 0), slides.length - 1);
+    slides.forEach((slide, i) => slide.classList.toggle("current", i === current));
+    history.replaceState(null, "", "#slide-" + (current + 1) + (presenting ? "-present" : ""));
+    const plot = slides[current].querySelector(".js-plotly-plot");
+    if (plot && window.Plotly) window.Plotly.Plots.resize(plot);
+  }
+  function present(on) {
+    presenting = on;
+    document.body.classList.toggle("presenting", on);
+    document.getElementById("black").hidden = true;
+    show(current);
+  }
+  document.getElementById("present").addEventListener("click", () => present(true));
+  const match = /^#slide-(\\d+)(-present)?$/.exec(location.hash);
+  if (match) { current = Number(match[1]) - 1; if (match[2]) present(true); else show(current); }
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const black = document.getElementById("black");
+    let handled = true;
+    if (!presenting) {
+      if (event.key === "p" || event.key === "P") present(true); else handled = false;
+    } else if (["ArrowRight", "ArrowDown", "PageDown", "n"].includes(event.key) ||
+               (event.key === " " && !event.shiftKey)) { black.hidden = true; show(current + 1); }
+    else if (["ArrowLeft", "ArrowUp", "PageUp", "p", "Backspace"].includes(event.key) ||
+             (event.key === " " && event.shiftKey)) { black.hidden = true; show(current - 1); }
+    else if (event.key === "Home") show(0);
+    else if (event.key === "End") show(slides.length - 1);
+    else if (event.key === "b" || event.key === "B" || event.key === ".") black.hidden = !black.hidden;
+    else if (event.key === "f" || event.key === "F") {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else document.documentElement.requestFullscreen().catch(() => {});
+    } else if (event.key === "Escape") { if (!black.hidden) black.hidden = true; else present(false); }
+    else handled = false;
+    if (handled) event.preventDefault();
+  });
+})();
+</script>"""

@@ -51,6 +51,7 @@ from dashboard.figures.theme import (
     apply_frame,
     country_style,
     resized_figure,
+    rows_height,
     screen_figure,
 )
 from dashboard.figures.timeline import CURRENT_YEAR, TIMELINE_FIRST_YEAR, make_timeline_figure
@@ -67,6 +68,7 @@ __all__ = [
     "make_ranking_figure",
     "make_claim_figure", "make_timeline_figure", "make_trend_figure", "marker_positions", "programme_phase",
     "programme_years_text",
-    "records", "resized_figure", "screen_figure", "source_line_for", "still_figure", "source_list", "truncate",
+    "records", "resized_figure", "rows_height", "screen_figure", "source_line_for", "still_figure", "source_list",
+    "truncate",
     "warning_labels",
 ]

@@ -151,12 +151,18 @@ def apply_frame(figure: go.Figure, *, title: str, subtitle: str, source_line: st
     return to_figure(spec)
 
 
-def resized_figure(figure: go.Figure, height: float, legend_columns: int | None = None) -> go.Figure:
+def resized_figure(figure: go.Figure, height: float, legend_columns: int | None = None,
+                   key_beside: bool = False) -> go.Figure:
     """The framed figure at another height, framed again (keys placed under the plot move with it).
-    legend_columns: a key under the plot laid out in that many columns (1 for frames as narrow as 320 px)."""
+    legend_columns: a key under the plot laid out in that many columns (1 for frames as narrow as 320 px).
+    key_beside: the colour bar and key that go under a map put beside it instead (a wide, short frame: a slide
+    on a projector, where under the map they left it a third of the height)."""
     spec = figure.to_dict()
     spec["layout"]["height"] = height
     meta = spec["layout"].get("meta") or {}
+    if key_beside and (meta.get("colorbar_below_px") or meta.get("legend_below_px")):
+        _put_key_beside(spec)
+        meta = spec["layout"]["meta"]
     if legend_columns and meta.get("legend_below_px"):
         size = SIZES[bool((meta.get("frame") or {}).get("projector"))]
         entries = sum(1 for trace in spec["data"] if trace.get("showlegend", True) and trace.get("name"))
@@ -171,6 +177,70 @@ def resized_figure(figure: go.Figure, height: float, legend_columns: int | None 
     if spec.get("frames"):
         frame_animation(spec, base_title=frame.get("title", ""), base_footnote=frame.get("footnote") or "")
     return to_figure(spec)
+
+
+KEY_BESIDE_PX = 290  # the strip right of a map that holds its colour bar and key on a slide
+
+
+def _put_key_beside(spec: dict) -> None:
+    layout = spec["layout"]
+    set_meta(spec, colorbar_below_px=0, legend_below_px=0)
+    merge_spec(layout, {"margin": {"r": KEY_BESIDE_PX},
+                        "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "xref": "paper", "y": 0.42,
+                                   "yanchor": "top", "yref": "paper", "entrywidth": None, "entrywidthmode": None}})
+    for trace in spec["data"]:
+        if isinstance(trace.get("colorbar"), Mapping):
+            merge_spec(trace["colorbar"], {"orientation": "v", "x": 1.02, "xanchor": "left", "xref": "paper",
+                                           "y": 1, "yanchor": "top", "yref": "paper", "len": 0.5,
+                                           "lenmode": "fraction", "thickness": 16, "title": {"side": "top"}})
+
+
+# A row label's height over its font size: rows closer than this and plotly.js leaves labels out (a 20-programme
+# timeline drawn 550 px tall, as the PPTX slide did, showed 10 of its 20 labels).
+ROW_LABEL_LINE = 1.3
+MIN_ROW_LABEL_PX = 9
+
+
+def rows_height(figure: go.Figure) -> float | None:
+    """The least height at which every row label of a figure with row labels (the timeline) is drawn at its own
+    size; None for other figures."""
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    if not meta.get("row_labels"):
+        return None
+    margin = figure.layout.margin
+    return (margin.t or 0) + (margin.b or 0) + meta["row_labels"] * meta["row_label_px"] * ROW_LABEL_LINE + 2
+
+
+def _fit_row_labels(spec: dict) -> None:
+    """Fit the row labels of a figure drawn shorter than its rows need (a timeline on a slide), so every label is
+    still drawn and none overlaps the next: two-line labels ('Norway<br>LAR') become one ('Norway · LAR'), then
+    the type shrinks, down to MIN_ROW_LABEL_PX."""
+    layout = spec["layout"]
+    meta = layout.get("meta") or {}
+    axis = layout.get("yaxis") or {}
+    labels = [str(label) for label in axis.get("categoryarray") or []]
+    if not meta.get("row_labels") or not layout.get("height") or not labels:
+        return
+    margin = layout.get("margin") or {}
+    per_row = (layout["height"] - margin.get("t", 0) - margin.get("b", 0)) / meta["row_labels"]
+    font = float(meta["row_label_px"])
+    lines = max(label.count("<br>") + 1 for label in labels)
+    if per_row >= lines * font * ROW_LABEL_LINE:
+        return
+    if lines > 1:
+        joined = {label: label.replace("<br>", " · ") for label in labels}
+        axis["categoryarray"] = [joined[label] for label in labels]
+        for trace in spec["data"]:
+            if isinstance(trace.get("y"), list):
+                trace["y"] = [joined.get(value, value) if isinstance(value, str) else value for value in trace["y"]]
+        for note in layout.get("annotations") or []:
+            if note.get("yref") == "y" and isinstance(note.get("y"), str):
+                note["y"] = joined.get(note["y"], note["y"])
+        labels = list(joined.values())
+    fitted = max(min(font, math.floor(per_row / ROW_LABEL_LINE)), MIN_ROW_LABEL_PX)
+    longest = max(len(label) for label in labels)
+    merge_spec(layout, {"yaxis": {"tickfont": {"size": fitted}},
+                        "margin": {"l": math.ceil(longest * fitted * 0.56 + 16)}})
 
 
 def screen_figure(figure: go.Figure, geometry_url: str | None = None) -> go.Figure:
@@ -312,6 +382,7 @@ def frame_spec(spec: Spec, *, title: str, subtitle: str, source_line: str, footn
     layout["annotations"] = kept
     set_meta(spec, frame={"title": title, "subtitle": subtitle, "source_line": source_line,
                            "footnote": footnote, "projector": projector})
+    _fit_row_labels(spec)
 
 
 def add_empty_message(spec: Spec, text: str, size: Mapping[str, float]) -> None:

@@ -181,7 +181,8 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
                 projector=projector)
     margin = spec["layout"]["margin"]
     spec["layout"]["height"] = int(margin["t"] + margin["b"] + 40 + size["row"] * 1.4 * max(len(frame), 3))
-    set_meta(spec, bars=[b["programme_id"] for phase in PHASES for b in bars[phase]],
+    set_meta(spec, row_labels=len(order), row_label_px=size["base"],
+             bars=[b["programme_id"] for phase in PHASES for b in bars[phase]],
               ongoing=[r["programme_id"] for r in ongoing], start_unknown_markers=[m["programme_id"] for m in markers],
               not_drawn=not_drawn, clipped=[r["programme_id"] for r in clipped])
     return to_figure(spec)

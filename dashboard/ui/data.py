@@ -52,6 +52,12 @@ def slide_chart(kind: str, state: ViewState) -> charts.ChartView:
     return _slide_chart(kind, repr(state), _version(), state)
 
 
+def slide_figure(kind: str, state: ViewState, height: int) -> object:
+    """A presented slide's chart: as the app draws it (title and source as page text beside it), `height` px
+    tall to fill the screen it is shown on."""
+    return _slide_figure(kind, repr(state), height, _version(), state)
+
+
 def page_content(page: str, state: ViewState, **options) -> object:
     """A page's content for a state (charts, tables and texts: dashboard/content.py), built once per state and
     version of the extracts rather than at every rerun."""
@@ -98,6 +104,13 @@ SLIDE_ENTRIES = 6  # the slide shown, the ones either side, a few more
 @st.cache_resource(show_spinner=False, max_entries=SLIDE_ENTRIES)
 def _slide_chart(kind: str, state_key: str, version: str, _state: ViewState) -> charts.ChartView:
     return _build(kind, _state)
+
+
+@st.cache_resource(show_spinner=False, max_entries=SLIDE_ENTRIES)
+def _slide_figure(kind: str, state_key: str, height: int, version: str, _state: ViewState) -> object:
+    view = slide_chart(kind, _state)
+    return figures.screen_figure(figures.resized_figure(view.figure, height, key_beside=True),
+                                 basemap.published_url(connection()))
 
 
 def _build(kind: str, state: ViewState) -> charts.ChartView:

@@ -14,19 +14,16 @@ import streamlit as st
 from dashboard import export, site
 from dashboard import state as view_state
 from dashboard.ui import data, export_panel
-from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_key
+from dashboard.ui.pages import CHROME_CSS, PLOTLY_CONFIG, markdown_text, show_key
 
-# Streamlit's chrome hidden: the sidebar, its toggle, the header and the page padding.
-_CHROME_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stSidebarNav"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
+_EMBED_CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding: 0.5rem 0.75rem 0.25rem !important; max-width: 1200px;}
 </style>"""
 EMBED_HEIGHT_CUT = 400  # px off a chart's height in an iframe (the map 800 -> 400), so the source stays in view
 
 
 def embed_page() -> None:
-    st.html(_CHROME_CSS)
+    st.html(CHROME_CSS + _EMBED_CSS)
     catalog = data.load_catalog()
     params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     state, notices = view_state.parse_state(params, catalog)

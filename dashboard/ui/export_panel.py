@@ -27,13 +27,41 @@ def _exporter(view: ChartView, fmt: str, scale: str):
     return lambda: export.export_view(view, fmt, scale=scale)
 
 
-def _add_to_deck(view: ChartView, note_key: str) -> None:
+def _add_to_deck(query_string: str, note_key: str, kind: str) -> None:
     try:
-        session.set_deck(session.current_deck().add(view.query_string, st.session_state.get(note_key, "")))
+        session.set_deck(session.current_deck().add(query_string, st.session_state.get(note_key, ""), kind=kind))
         st.session_state[note_key] = ""
-        st.toast(f"Added to the meeting deck ({len(session.current_deck().items)} slides).")
+        st.toast(added_message(len(session.current_deck().items), kind))
     except ValueError as error:
         st.toast(str(error))
+
+
+def added_message(count: int, kind: str = "chart") -> str:
+    """'Added to the meeting deck (1 slide).'"""
+    what = "The table was added" if kind == "table" else "Added"
+    return f"{what} to the meeting deck ({count} slide{'' if count == 1 else 's'})."
+
+
+def table_panel(query_string: str, key: str) -> None:
+    """Under a table (the Data page's, the programme table): add it to the meeting deck (drawn only when open)."""
+    panel = st.expander("Add this table to a meeting", key=panel_key(f"table_{key}"), on_change="rerun")
+    if panel.open:
+        with panel:
+            add_buttons(query_string, key, table_only=True)
+
+
+def add_buttons(query_string: str, key: str, table_only: bool = False) -> None:
+    """A speaker note and 'Add to the meeting deck' (the chart, its table): under every chart and table."""
+    note_key = f"note_{key}"
+    st.text_area("Speaker note for the meeting deck (optional; only the presenter sees it)", key=note_key,
+                 max_chars=2000, height=80)
+    chart, table = st.columns(2)
+    if not table_only:
+        chart.button("Add this view to the meeting deck", key=f"add_{key}", icon=":material/playlist_add:",
+                     on_click=_add_to_deck, args=(query_string, note_key, "chart"), width="stretch")
+    (chart if table_only else table).button(
+        "Add its table to the meeting deck", key=f"add_table_{key}", icon=":material/table_view:",
+        on_click=_add_to_deck, args=(query_string, note_key, "table"), width="stretch")
 
 
 def render(view: ChartView, key: str | None = None) -> None:
@@ -61,10 +89,7 @@ def render(view: ChartView, key: str | None = None) -> None:
             st.info("PNG, SVG and PDF need Chromium, which is not installed on this server "
                     "(`apt-get install chromium`). HTML, CSV and XLSX work without it.")
         _embed_section(view)
-        note_key = f"note_{key}"
-        st.text_area("Speaker note for the meeting deck (optional)", key=note_key, max_chars=2000, height=80)
-        st.button("Add this view to the meeting deck", key=f"add_{key}", icon=":material/playlist_add:",
-                  on_click=_add_to_deck, args=(view, note_key))
+        add_buttons(view.query_string, key)
 
 
 def panel_key(key: str) -> str:

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, export, site
+from dashboard import charts, citations, export, links, site, slides
 from dashboard import deck as meeting_deck
 from dashboard import state as view_state
-from dashboard.ui import data, session
-from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text
+from dashboard.ui import data, export_panel, present, session
+from dashboard.ui.pages import markdown_text
 
 log = logging.getLogger("dashboard")
-PROJECTOR_CSS = """
-<style>
-  .stMainBlockContainer { max-width: 100% !important; padding-top: 1rem; }
-  .stMainBlockContainer h1 { font-size: 3.2rem; }
-  .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.6rem; line-height: 1.45; }
-</style>
-"""
-
-
 def _set_deck(deck: meeting_deck.Deck) -> None:
     """Keep the deck in the session and in the URL, so the address bar is always a link to it."""
     if deck.items != session.current_deck().items:
@@ -30,7 +20,10 @@ def _set_deck(deck: meeting_deck.Deck) -> None:
     session.set_deck(deck)
     token = meeting_deck.link_token(deck)  # None: too large for a link; the session and a file still hold it
     st.session_state[session.DECK_TOKEN] = token  # our own link: no need to load it back
-    st.query_params.from_dict({"deck": token} if deck.items and token else {})
+    if deck.items and token:
+        st.query_params["deck"] = token
+    elif "deck" in st.query_params:
+        del st.query_params["deck"]
 
 
 def _load_from_url() -> None:
@@ -43,6 +36,7 @@ def _load_from_url() -> None:
         deck = meeting_deck.from_url_token(token)
         session.forget_note_boxes()
         session.set_deck(deck)
+        st.session_state[session.DECK_TITLE] = deck.title
     except ValueError as error:
         st.warning(f"The deck in this link could not be opened: {markdown_text(str(error))}",
                    icon=":material/warning:")
@@ -50,7 +44,6 @@ def _load_from_url() -> None:
 
 def _edit(deck: meeting_deck.Deck, action: str, index: int) -> None:
     changed = {"up": deck.move_up, "down": deck.move_down, "remove": deck.remove}[action](index)
-    session.set_slide(0)
     _set_deck(changed)
 
 
@@ -61,14 +54,46 @@ def _save_note(index: int) -> None:
         st.session_state[session.DECK_ERROR] = f"Speaker note {index + 1} was not saved: {error}"
 
 
+def _retitle() -> None:
+    title = " ".join(str(st.session_state.get(session.DECK_TITLE, "")).split())
+    try:
+        _set_deck(session.current_deck().retitle(title or meeting_deck.DEFAULT_TITLE))
+    except ValueError as error:
+        st.session_state[session.DECK_ERROR] = f"The deck title was not changed: {error}"
+
+
+AS_SHOWN, AS_TABLE = "As the page shows it", "As a table of its rows"
+
+
 def _add_link() -> None:
     text = st.session_state.get(session.DECK_NEW_VIEW, "").strip()
-    if text:
-        try:
-            _set_deck(session.current_deck().add(text.split("?", 1)[-1]))
-            st.session_state[session.DECK_NEW_VIEW] = ""
-        except ValueError as error:
-            st.session_state[session.DECK_ERROR] = str(error)
+    if not text:
+        return
+    try:
+        linked = links.parse_link(text)
+        state, notices = view_state.from_query_string(linked.query_string, data.load_catalog())
+        as_table = linked.page == "data" or st.session_state.get(session.DECK_ADD_AS) == AS_TABLE
+        # The view as the app draws it: corrected once, here, with what was corrected said now.
+        query = view_state.to_query_string(state, data.load_catalog())
+        _set_deck(session.current_deck().add(query, kind="table" if as_table else "chart"))
+        st.session_state[session.DECK_NEW_VIEW] = ""
+        added = f"Added the {site.BY_NAME[linked.page].title} view as {'a table' if as_table else 'a chart'}"
+        corrections = [*linked.notices, *notices]
+        st.session_state[session.DECK_ADDED] = added + (f" ({adjusted_caption(corrections)})." if corrections
+                                                        else ".")
+    except ValueError as error:
+        st.session_state[session.DECK_ERROR] = f"That link was not added: {error}"
+
+
+def _add_text_slide() -> None:
+    kind = "title" if st.session_state.get(session.DECK_TEXT_KIND) == TITLE_SLIDE else "text"
+    try:
+        item = meeting_deck.DeckItem(kind=kind, title=st.session_state.get(session.DECK_TEXT_TITLE, "").strip(),
+                                     text=st.session_state.get(session.DECK_TEXT_BODY, "").strip())
+        _set_deck(session.current_deck().append(item))
+        st.session_state[session.DECK_TEXT_TITLE] = st.session_state[session.DECK_TEXT_BODY] = ""
+    except ValueError as error:
+        st.session_state[session.DECK_ERROR] = f"The slide was not added: {error}"
 
 
 def _open_file() -> None:
@@ -77,13 +102,9 @@ def _open_file() -> None:
         return
     try:
         _set_deck(meeting_deck.from_json(uploaded.getvalue()))
-        session.set_slide(0)
+        st.session_state[session.DECK_TITLE] = session.current_deck().title
     except ValueError as error:
         st.session_state[session.DECK_ERROR] = f"{uploaded.name}: {error}"
-
-
-def _step(delta: int, count: int) -> None:
-    session.set_slide(min(max(session.slide(count) + delta, 0), count - 1))
 
 
 def meeting_page() -> None:
@@ -92,83 +113,120 @@ def meeting_page() -> None:
     token = meeting_deck.link_token(deck)
     if deck.items and token and st.query_params.get("deck") != token:
         _set_deck(deck)  # decks collected on other pages get their link too
-    projector = st.sidebar.toggle("Projector theme (large type, high contrast)", key=session.MEETING_PROJECTOR)
-    presenting = st.sidebar.toggle("Present", key=session.PRESENTING, disabled=not deck.items,
-                                   help="Show one slide at a time, full width; arrow keys move between slides.")
     if error := st.session_state.pop(session.DECK_ERROR, None):
         st.error(markdown_text(error), icon=":material/error:")  # may quote a file's name or a link's text
-    if presenting and deck.items:
-        _present(deck, projector)
+    mode, notice = present.mode_from_url()
+    if notice:
+        st.warning(markdown_text(notice), icon=":material/warning:")
+    if mode and deck.items:
+        present.present(deck, mode)
     else:
+        if mode:
+            st.info("There is nothing to present yet: the deck is empty.", icon=":material/info:")
         _prepare(deck)
 
 
-def _present(deck: meeting_deck.Deck, projector: bool) -> None:
-    if projector:
-        st.html(PROJECTOR_CSS)
-    count = len(deck.items)
-    index = session.slide(count)
-    item = deck.items[index]
+TITLE_SLIDE, TEXT_SLIDE = "Title or section slide", "Text slide"
+
+
+def _prepare(deck: meeting_deck.Deck) -> None:
+    st.title("Meeting mode")
+    st.markdown("Collect views with **Add this view to the meeting deck** under any chart or table, or paste a "
+                "link of any page below. Order them, add speaker notes (only the presenter view shows them), "
+                "then **Present**.")
+    st.session_state.setdefault(session.DECK_TITLE, deck.title)
+    st.text_input("Deck title (the title slide of the exports and their file names)", key=session.DECK_TITLE,
+                  max_chars=meeting_deck.MAX_TITLE_LENGTH, on_change=_retitle)
+    link, shown_as = st.columns([3, 1], vertical_alignment="bottom")
+    link.text_input("Add a view by its link (any page of this app)", key=session.DECK_NEW_VIEW,
+                    on_change=_add_link, placeholder=LINK_EXAMPLE)
+    shown_as.selectbox("Show it", (AS_SHOWN, AS_TABLE), key=session.DECK_ADD_AS,
+                       help="A table: the rows behind the view's chart, as many as a slide holds. A link of the "
+                            "Data page is always a table.")
+    if added := st.session_state.pop(session.DECK_ADDED, None):
+        st.success(markdown_text(added), icon=":material/check:")
+    with st.expander("Add a title, section or text slide"):
+        st.radio("Kind of slide", (TITLE_SLIDE, TEXT_SLIDE), key=session.DECK_TEXT_KIND, horizontal=True)
+        st.text_input("Slide title", key=session.DECK_TEXT_TITLE, max_chars=meeting_deck.MAX_TITLE_LENGTH)
+        st.text_area("Text (a title slide's subtitle, a text slide's body)", key=session.DECK_TEXT_BODY,
+                     max_chars=meeting_deck.MAX_TEXT_LENGTH, height=100)
+        st.button("Add this slide", on_click=_add_text_slide, icon=":material/playlist_add:")
+    if not deck.items:
+        st.info("The deck is empty.")
     catalog = data.load_catalog()
-    state, notices = view_state.from_query_string(item.query_string, catalog)
-    view = data.slide_chart(_chart_kind(state), replace(state, projector=projector or state.projector))
-    st.title(view.title)
-    st.markdown(view.subtitle)
-    st.plotly_chart(view.figure, config=PLOTLY_CONFIG, alt=view.summary, key=f"present_{index}")
-    st.caption(view.source_line)
-    if notices:
-        st.caption(adjusted_caption(notices))
-    if item.note:
-        with st.expander("Speaker note", expanded=True):
-            st.text(item.note)  # as written: a note from a link or a file is never live Markdown (images, links)
-    back, position, forward = st.columns([1, 2, 1], vertical_alignment="center")
-    back.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0,
-                on_click=_step, args=(-1, count), width="stretch")
-    position.markdown(f"<div style='text-align:center'>Slide {index + 1} of {count}</div>", unsafe_allow_html=True)
-    forward.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=index == count - 1,
-                   on_click=_step, args=(1, count), width="stretch")
+    for index, item in enumerate(deck.items):
+        _slide_card(deck, index, item, catalog)
+    if deck.items:
+        _present_controls(deck)
+    _save_and_export(deck)
+
+
+LINK_EXAMPLE = "http://localhost:8501/trends?indicator=drd_deaths_per_million_15_64&countries=NOR,SWE"
+KIND_LABELS = {"chart": "Chart", "table": "Table", "title": "Title slide", "text": "Text slide"}
+
+
+def _slide_card(deck: meeting_deck.Deck, index: int, item: meeting_deck.DeckItem, catalog) -> None:
+    notices: list[str] = []
+    if item.is_view:
+        state, notices = view_state.from_query_string(item.query_string, catalog)
+        try:
+            # The title and subtitle only: no slide's chart is drawn until it is presented or exported (a deck
+            # link of 50 map slides cost 1.2 s of the worker's CPU at every open, issue 18 finding 16).
+            described = charts.chart_query(_chart_kind(state), catalog, state)
+        except Exception:  # one slide that cannot be described must not take Save and the exports with it
+            log.exception("slide %d of the meeting deck could not be drawn", index + 1)
+            st.error(f"Slide {index + 1} could not be drawn; remove it, or save the deck as a file.",
+                     icon=":material/error:")
+            st.button("Remove this slide", key=f"deck_remove_{index}", on_click=_edit, args=(deck, "remove", index))
+            return
+        heading, subtitle = described.title, described.subtitle
+    else:
+        heading, subtitle = item.title, item.text
+    with st.container(border=True):
+        text, up, down, remove = st.columns([7, 1.3, 1.5, 1.3], vertical_alignment="center")
+        text.markdown(f"**{index + 1}. {markdown_text(heading)}** · {KIND_LABELS[item.kind]}  \n"
+                      f"{markdown_text(subtitle[:300])}")
+        up.button("Move up", icon=":material/arrow_upward:", key=f"deck_up_{index}",
+                  on_click=_edit, args=(deck, "up", index), disabled=index == 0)
+        down.button("Move down", icon=":material/arrow_downward:", key=f"deck_down_{index}",
+                    on_click=_edit, args=(deck, "down", index), disabled=index == len(deck.items) - 1)
+        remove.button("Remove", icon=":material/delete:", key=f"deck_remove_{index}",
+                      on_click=_edit, args=(deck, "remove", index))
+        st.session_state.setdefault(session.deck_note(index), item.note)
+        st.text_area("Speaker note (presenter view and PowerPoint notes only)", key=session.deck_note(index),
+                     max_chars=meeting_deck.MAX_NOTE_LENGTH, height=80, on_change=_save_note, args=(index,))
+        if notices:
+            st.caption(adjusted_caption(notices))
 
 
 def _chart_kind(state: view_state.ViewState) -> str:
     return site.chart_of(state.page)
 
 
-def _prepare(deck: meeting_deck.Deck) -> None:
-    st.title("Meeting mode")
-    st.markdown("Collect views with **Add this view to the meeting deck** under any chart, or paste a link below. "
-                "Order them, add speaker notes, then switch on **Present** in the sidebar.")
-    st.text_input("Add a view by its link", key=session.DECK_NEW_VIEW, on_change=_add_link,
-                  placeholder="http://localhost:8501/trends?indicator=drd_deaths&countries=NOR,SWE")
-    if not deck.items:
-        st.info("The deck is empty.")
-    catalog = data.load_catalog()
-    for index, item in enumerate(deck.items):
-        state, notices = view_state.from_query_string(item.query_string, catalog)
-        try:
-            # The title and subtitle only: no slide's chart is drawn until it is presented or exported (a deck
-            # link of 50 map slides cost 1.2 s of the worker's CPU at every open, issue 18 finding 16).
-            view = charts.chart_query(_chart_kind(state), catalog, state)
-        except Exception:  # one slide that cannot be described must not take Save and the exports with it
-            log.exception("slide %d of the meeting deck could not be drawn", index + 1)
-            st.error(f"Slide {index + 1} could not be drawn; remove it, or save the deck as a file.",
-                     icon=":material/error:")
-            st.button("Remove this slide", key=f"deck_remove_{index}", on_click=_edit, args=(deck, "remove", index))
-            continue
-        with st.container(border=True):
-            heading, up, down, remove = st.columns([8, 1, 1, 1], vertical_alignment="center")
-            heading.markdown(f"**{index + 1}. {view.title}**  \n{view.subtitle}")
-            up.button("", icon=":material/arrow_upward:", key=f"deck_up_{index}", help="Move up",
-                      on_click=_edit, args=(deck, "up", index), disabled=index == 0)
-            down.button("", icon=":material/arrow_downward:", key=f"deck_down_{index}", help="Move down",
-                        on_click=_edit, args=(deck, "down", index), disabled=index == len(deck.items) - 1)
-            remove.button("", icon=":material/delete:", key=f"deck_remove_{index}", help="Remove",
-                          on_click=_edit, args=(deck, "remove", index))
-            st.session_state.setdefault(session.deck_note(index), item.note)
-            st.text_area("Speaker note", key=session.deck_note(index), max_chars=2000, height=80,
-                         on_change=_save_note, args=(index,))
-            if notices:
-                st.caption(adjusted_caption(notices))
-    _save_and_export(deck)
+def _present_controls(deck: meeting_deck.Deck) -> None:
+    st.subheader("Present")
+    st.toggle("Projector theme (large type, high contrast)", value=present.projector_from_url(),
+              key=session.MEETING_PROJECTOR, on_change=_set_projector)
+    start, presenter = st.columns(2)
+    start.button("Present (full screen: F, leave: Esc)", icon=":material/slideshow:", type="primary",
+                 on_click=present.open_mode, args=("audience",), width="stretch")
+    if meeting_deck.link_token(deck):
+        base = export_panel.app_base_url()
+        presenter.link_button("Open the presenter view in a new tab (notes, next slide, clock)",
+                              present.mode_link(f"{base}/meeting" if base else "/meeting", "presenter"),
+                              icon=":material/speaker_notes:", width="stretch")
+    else:
+        presenter.caption("The presenter view opens this deck from its link; save it as a file and start a "
+                          "smaller deck to use it.")
+    st.caption(present.KEYS_HELP + " The presenter view moves the audience view along in the other tab or "
+               "window of this browser, offline too.")
+
+
+def _set_projector() -> None:
+    if st.session_state.get(session.MEETING_PROJECTOR):
+        st.query_params[present.THEME_PARAM] = "1"
+    elif present.THEME_PARAM in st.query_params:
+        del st.query_params[present.THEME_PARAM]
 
 
 SHOWN_NOTICES = 3
@@ -198,16 +256,21 @@ def _save_and_export(deck: meeting_deck.Deck) -> None:
         st.warning("This deck is too large for a link, so the address bar does not hold it: save it as a file "
                    "to keep it.", icon=":material/warning:")
     browser = export.browser_available()
-    columns = st.columns(3)
-    for column, fmt, label in zip(columns, ["pptx", "pdf", "html"],
-                                  ["PowerPoint (PPTX)", "PDF", "Offline HTML"], strict=True):
+    columns = st.columns(4)
+    for column, fmt, label in zip(columns, export.DECK_FORMATS, [DECK_LABELS[fmt] for fmt in export.DECK_FORMATS],
+                                  strict=True):
         column.download_button(label, data=_deck_exporter(deck, fmt), on_click="ignore",
                                file_name=export.deck_file_name(deck.title, fmt), mime=export.MEDIA_TYPES[fmt],
                                disabled=not deck.items or (fmt != "html" and not browser), key=f"deck_{fmt}")
 
 
+DECK_LABELS = {"pptx": "PowerPoint (PPTX)", "pdf": "PDF (no notes)", "handout": "PDF handout with notes",
+               "html": "Offline HTML (presents itself)"}
+
+
 def _deck_exporter(deck: meeting_deck.Deck, fmt: str):
     def make() -> bytes:
-        slides, _ = meeting_deck.views_for_deck(data.connection(), data.load_catalog(), deck)
-        return export.export_deck(slides, fmt, title=deck.title)
+        shown, _ = slides.deck_slides(data.connection(), data.load_catalog(), deck)
+        return export.export_deck(shown, fmt, title=deck.title, base_url=export_panel.app_base_url(),
+                                  editions=citations.edition_lines(data.query))
     return make

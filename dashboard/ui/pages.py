@@ -24,6 +24,11 @@ from dashboard.ui.errors import guarded
 MAP_VIEWS = ("Map", "Ranked bars")
 PLOTLY_CONFIG = {"topojsonURL": settings.TOPOJSON_URL, "displaylogo": False,
                  "modeBarButtonsToRemove": ["sendDataToCloud"], "responsive": True}
+# Streamlit's chrome hidden (the chart-only embed page, a presented slide): the sidebar, its toggle, the header.
+CHROME_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stSidebarNav"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
+</style>"""
 
 
 def edition_notice() -> None:
@@ -206,6 +211,7 @@ def render_programmes(page: content.ProgrammesContent) -> None:
     else:
         show_table(page.table, hide_index=True, column_config={
             "First source": st.column_config.LinkColumn("First source")})
+        export_panel.table_panel(page.chart.query_string, "programme_table")
         st.subheader(page.sources_heading)
         st.caption(page.sources_note)
         for cited in page.sources:
@@ -264,7 +270,7 @@ def render_data(page: content.DataContent) -> None:
     st.title(page.title)
     st.markdown(page.intro)
     tabs = st.tabs([*(item.tab for item in page.charts), "Definitions", "Before comparing", "Sources and licences"])
-    for tab, item in zip(tabs, page.charts, strict=False):
+    for number, (tab, item) in enumerate(zip(tabs, page.charts, strict=False)):
         with tab:
             st.markdown(item.heading)
             show_table(item.table, hide_index=True, column_config=people_columns(item.table, _unit_of(item.table)))
@@ -273,6 +279,8 @@ def render_data(page: content.DataContent) -> None:
             with st.expander("SQL"):
                 st.code(item.sql, language=None, wrap_lines=True)  # highlighting colours fail contrast (axe)
             st.caption(item.source_line)
+            if item.slide_query:
+                export_panel.table_panel(item.slide_query, f"data_{number}")
     with tabs[len(page.charts)]:
         st.markdown(page.definitions_note)
         show_table(page.definitions, hide_index=True)

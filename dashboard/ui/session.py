@@ -1,7 +1,8 @@
 """Every st.session_state key the app uses, named once, with typed access to the ones read in several places.
 
 Widgets keep their own keys (Streamlit stores a widget's value under its key); what else a session holds is here:
-the view state last written to the URL, the meeting deck, the slide shown and messages waiting for the next run.
+the view state last written to the URL, the meeting deck and messages waiting for the next run (the slide
+presented lives in the URL: dashboard/ui/present.py).
 """
 
 from __future__ import annotations
@@ -33,12 +34,16 @@ MAP_VIEW = "w_map_view"  # the map page's switch: the map or the ranked bars
 # The meeting deck (dashboard/ui/meeting.py, dashboard/ui/export_panel.py).
 DECK = "deck"
 DECK_TOKEN = "_deck_token"  # the ?deck= token last loaded or written: our own link is not loaded back
-SLIDE = "slide"
 DECK_ERROR = "deck_error"  # shown once on the next run
+DECK_ADDED = "deck_added"  # what the last pasted link added, shown once
 DECK_NEW_VIEW = "deck_new_view"
+DECK_ADD_AS = "deck_add_as"  # a pasted view as the page shows it or as a table
+DECK_TITLE = "deck_title"
+DECK_TEXT_KIND = "deck_text_kind"  # the title/text slide form
+DECK_TEXT_TITLE = "deck_text_title"
+DECK_TEXT_BODY = "deck_text_body"
 DECK_FILE = "deck_file"
-PRESENTING = "presenting"
-MEETING_PROJECTOR = "projector"
+MEETING_PROJECTOR = "projector"  # the projector theme of a presented deck (kept in the URL, projector=1)
 DECK_NOTE_PREFIX = "deck_note_"
 
 
@@ -53,15 +58,6 @@ def current_deck() -> meeting_deck.Deck:
 
 def set_deck(deck: meeting_deck.Deck) -> None:
     st.session_state[DECK] = deck
-
-
-def slide(count: int) -> int:
-    """The slide shown, within a deck of count slides."""
-    return min(max(int(st.session_state.get(SLIDE, 0)), 0), max(count - 1, 0))
-
-
-def set_slide(index: int) -> None:
-    st.session_state[SLIDE] = index
 
 
 def forget_note_boxes() -> None:

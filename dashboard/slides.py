@@ -1,0 +1,193 @@
+"""A deck item as it is shown: a view's chart, a table of the rows behind a view's chart, a title or a text slide.
+
+One description serves the present mode, the presenter view and every deck export, so a slide says the same
+thing on the projector, in the PPTX and in the PDF. A table slide holds at most what fits a 16:9 slide in
+readable type (TABLE_ROWS rows, a few short columns) and says what it leaves out.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from dashboard import charts, db, tables
+from dashboard.catalog import Catalog
+from dashboard.charts import ChartView
+from dashboard.deck import Deck, DeckItem
+from dashboard.figures import format_value, is_missing, is_rate_unit, records
+from dashboard.state import from_query_string
+
+TABLE_ROWS = 12  # rows of a table slide: readable at 1280x720 and on a PowerPoint slide
+TREND_YEARS = 8  # year columns of a trend's table slide (the last ones of the range)
+CELL_CHARACTERS = 48  # longer cells are cut with an ellipsis (the full text is in the Data page and the XLSX)
+
+
+@dataclass(frozen=True)
+class SlideTable:
+    """A table as a slide shows it: headers, formatted cells, which columns are numbers, and what is left out."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+    total_rows: int
+    left_out: str = ""  # '12 of 30 countries shown, highest first.' when rows or columns were left out
+
+
+@dataclass(frozen=True)
+class Slide:
+    """What one slide shows; `note` is for the presenter only (the presenter view, the PPTX notes pane)."""
+
+    kind: str
+    title: str
+    subtitle: str = ""
+    note: str = ""
+    view: ChartView | None = None  # chart and table slides: the view they come from (its link, source, stamp)
+    table: SlideTable | None = None
+    text: str = ""
+    notices: tuple[str, ...] = ()
+
+    @property
+    def source_line(self) -> str:
+        return self.view.source_line if self.view else ""
+
+
+def build_slide(item: DeckItem, view: ChartView | None, notices: tuple[str, ...] = ()) -> Slide:
+    """The slide of a deck item; chart and table items need the view their query string draws."""
+    if item.kind in ("title", "text"):
+        return Slide(kind=item.kind, title=item.title, text=item.text, note=item.note)
+    if view is None:
+        raise ValueError(f"A {item.kind} slide needs its view.")
+    table = table_of(view) if item.kind == "table" else None
+    return Slide(kind=item.kind, title=view.screen_title or view.title, subtitle=view.subtitle, note=item.note,
+                 view=view, table=table, notices=notices)
+
+
+def view_slide(view: ChartView, note: str = "", kind: str = "chart") -> Slide:
+    """The slide of a view already drawn (a one-view PPTX, the tests)."""
+    return build_slide(DeckItem(view.query_string or "page=map", note, kind=kind), view)
+
+
+def deck_slides(connection: db.Connection, catalog: Catalog, deck: Deck,
+                projector: bool = False) -> tuple[list[Slide], list[str]]:
+    """Every slide of a deck, drawn: (slides, notices), notices prefixed with the slide number."""
+    shown: list[Slide] = []
+    notices: list[str] = []
+    for number, item in enumerate(deck.items, start=1):
+        if not item.is_view:
+            shown.append(build_slide(item, None))
+            continue
+        state, item_notices = from_query_string(item.query_string, catalog)
+        notices.extend(f"Slide {number}: {notice}" for notice in item_notices)
+        state = replace(state, projector=True) if projector else state
+        shown.append(build_slide(item, charts.chart_for_state(connection, catalog, state), tuple(item_notices)))
+    return shown, notices
+
+
+def _cut(text: object) -> str:
+    shown = "" if is_missing(text) else " ".join(str(text).split())
+    return shown if len(shown) <= CELL_CHARACTERS else shown[:CELL_CHARACTERS - 1].rstrip() + "…"
+
+
+def _unit_label(unit: str) -> str:
+    return unit[:1].upper() + unit[1:] if unit else "Value"
+
+
+def _ranked_table(view: ChartView) -> SlideTable:
+    """A map or ranking: the countries by value, highest first (a country comparison)."""
+    rows = [row for row in records(view.data) if not is_missing(row.get("value"))]
+    rows.sort(key=lambda row: -float(row["value"]))
+    unit = str(rows[0].get("unit") or "") if rows else ""
+    rate = is_rate_unit(unit)
+    columns = ["Rank", "Country", _unit_label(unit)] + (["Deaths"] if rate else [])
+    # The rank the map's hover gives (ties share one), else the position.
+    cells = [(str(number if is_missing(row.get("rank")) else int(row["rank"])), _cut(row["country"]),
+              format_value(row["value"], unit), *([format_value(row.get("numerator"), "deaths")] if rate else []))
+             for number, row in enumerate(rows[:TABLE_ROWS], start=1)]
+    missing = len(view.data) - len(rows)
+    left = []
+    if len(rows) > TABLE_ROWS:
+        left.append(f"The {TABLE_ROWS} highest of {len(rows)} countries with a value.")
+    if missing:
+        left.append(f"{missing} {'country has' if missing == 1 else 'countries have'} no value for the year.")
+    return SlideTable(tuple(columns), tuple(cells), (True, False, True, *([True] if rate else [])),
+                      total_rows=len(rows), left_out=" ".join(left))
+
+
+def _trend_table(view: ChartView) -> SlideTable:
+    """A trend: one row per country, the last TREND_YEARS years of the range as columns."""
+    data = view.data.dropna(subset=["value"])
+    if data.empty:
+        return SlideTable(("Country",), (), (False,), total_rows=0, left_out="No values for these filters.")
+    unit = str(data["unit"].iloc[0] or "")
+    years = sorted(int(year) for year in data["year"].unique())
+    shown_years = years[-TREND_YEARS:]
+    wide = data[data["year"].isin(shown_years)].pivot_table(index="country", columns="year", values="value",
+                                                             aggfunc="first")
+    latest = wide[shown_years[-1]] if shown_years[-1] in wide else pd.Series(dtype=float)
+    order = latest.sort_values(ascending=False, na_position="last").index.tolist()
+    order += [country for country in wide.index if country not in order]
+    cells = [(_cut(country), *(format_value(wide.at[country, year], unit) if year in wide.columns else "no value"
+                               for year in shown_years)) for country in order[:TABLE_ROWS]]
+    cells = [tuple("–" if cell == "no value" else cell for cell in row) for row in cells]
+    left = []
+    if len(years) > len(shown_years):
+        left.append(f"Years {shown_years[0]}–{shown_years[-1]} of {years[0]}–{years[-1]}.")
+    if len(order) > TABLE_ROWS:
+        left.append(f"{TABLE_ROWS} of {len(order)} countries, highest in {shown_years[-1]} first.")
+    left.append(f"{_unit_label(unit)}; – no value.")
+    return SlideTable(("Country", *map(str, shown_years)), tuple(cells), (False, *(True for _ in shown_years)),
+                      total_rows=len(order), left_out=" ".join(left))
+
+
+PROGRAMME_COLUMNS = ("Country", "Programme", "City or sites", "Years", "Status", "Patients")
+
+
+def _programme_table(view: ChartView) -> SlideTable:
+    """The programme register of a timeline, in words, the columns a slide has room for."""
+    table = tables.programme_table(view.data)
+    cells = [tuple(_cut(row[column]) for column in PROGRAMME_COLUMNS) for row in records(table.head(TABLE_ROWS))]
+    left = f"{TABLE_ROWS} of {len(table)} programmes; all of them on the Programmes page." if (
+        len(table) > TABLE_ROWS) else ""
+    return SlideTable(PROGRAMME_COLUMNS, tuple(cells), (False,) * len(PROGRAMME_COLUMNS), total_rows=len(table),
+                      left_out=left)
+
+
+def _claim_table(view: ChartView) -> SlideTable:
+    """A claim check: the series it was checked against, in the claim's year."""
+    data = view.data
+    year = next((int(part) for part in view.query_string.replace("%2C", ",").split(",")
+                 if part.isdigit() and len(part) == 4), None)
+    if year is not None:
+        data = data[data["year"] == year]
+    rows = [row for row in records(data) if not is_missing(row.get("value"))]
+    cells = [(_cut(row["label"]), _cut(row["place"]), str(row["year"]),
+              format_value(row["value"], row.get("indicator_unit")), _cut(row.get("source")))
+             for row in rows[:TABLE_ROWS]]
+    left = f"{TABLE_ROWS} of {len(rows)} series." if len(rows) > TABLE_ROWS else ""
+    return SlideTable(("Series", "Place", "Year", "Value", "Source"), tuple(cells),
+                      (False, False, True, True, False), total_rows=len(rows), left_out=left)
+
+
+_TABLES: dict[str, Callable[[ChartView], SlideTable]] = {
+    "map": _ranked_table, "ranking": _ranked_table, "trend": _trend_table, "timeline": _programme_table,
+    "claim_check": _claim_table,
+}
+
+
+def table_of(view: ChartView) -> SlideTable:
+    """The rows behind a view's chart as a slide's table."""
+    return _TABLES[view.kind](view)
+
+
+def table_html(table: SlideTable) -> str:
+    """A table slide's rows as an HTML table (every cell escaped), with what it leaves out under it."""
+    aligned = [" class='num'" if number else "" for number in table.numeric]
+    head = "".join(f"<th scope='col'{cls}>{html.escape(column)}</th>"
+                   for column, cls in zip(table.columns, aligned, strict=True))
+    body = "".join("<tr>" + "".join(f"<td{cls}>{html.escape(cell)}</td>"
+                                    for cell, cls in zip(row, aligned, strict=True)) + "</tr>" for row in table.rows)
+    left_out = f"<p class='dpa-slide-source'>{html.escape(table.left_out)}</p>" if table.left_out else ""
+    return f"<table class='dpa-slide-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{left_out}"
