@@ -92,7 +92,8 @@ def run_export(args: argparse.Namespace) -> int:
             return STRICT_REFUSED
         if saved is not None:
             content = export.export_deck(shown, fmt, title=saved.title, base_url=args.base_url,
-                                         editions=citations.edition_lines(lambda name: db.run_query(connection, name)))
+                                         editions=citations.edition_lines(lambda name: db.run_query(connection, name),
+                                                                          db.extracts_fingerprint(connection)))
             output = args.output or Path(export.deck_file_name(saved.title, fmt))
         else:
             view = shown[0].view

@@ -52,17 +52,21 @@ def map_credit(query) -> tuple[str, str]:
     return f"Boundaries: {rows[0]['attribution']}", rows[0]["full_credit"] or rows[0]["attribution"]
 
 
-def edition_lines(query) -> tuple[str, ...]:
+def edition_lines(query, fingerprint: str = "") -> tuple[str, ...]:
     """Which edition of each family of series the extracts hold, as an export's record names it
-    ('EMCDDA figures: Statistical Bulletin 2019 edition, data years to 2017.'); `query` runs a query by name."""
+    ('EMCDDA figures: Statistical Bulletin 2019 edition, data years to 2017.'), and the extracts' fingerprint
+    (db.extracts_fingerprint) when given; `query` runs a query by name."""
+    lines = []
     try:
         editions = {row["family"]: row for row in records(query("data_editions"))}
     except db.DataUnavailable:
-        return ()
-    lines = []
+        editions = {}
     if emcdda := editions.get("EMCDDA"):
         edition = str(emcdda["edition"] or "").split(" (")[0]
         lines.append(f"EMCDDA figures: {edition} edition, data years to {emcdda['year_max']}.")
     if national := editions.get("national"):
         lines.append(f"National figures as published by national authorities, to {national['year_max']}.")
+    if fingerprint:
+        lines.append(f"Extracts {fingerprint} (a fingerprint of the data files; the same sources rebuild the same "
+                     f"fingerprint).")
     return tuple(lines)

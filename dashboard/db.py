@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
 import logging
 import os
 import re
@@ -201,6 +202,27 @@ def data_version(connection: Connection) -> tuple:
     """The extract files' modification times and sizes: changes when the extracts are rebuilt or damaged.
     Asked for at every cached read of the app (a dozen times a rerun), so the paths are joined once."""
     return tuple((name, _stamp(path)) for name, path in _extract_paths(connection.data_dir))
+
+
+def extracts_fingerprint(connection: Connection) -> str:
+    """A short content hash of every extract file: what a citation of an export can name so the numbers can be
+    found again (the build is reproducible, so a rebuild from the same sources gives the same fingerprint; a
+    wall-clock build time would break that). Cached per data_version."""
+    return _fingerprint(data_version(connection), connection.data_dir)
+
+
+@cache
+def _fingerprint(version: tuple, data_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for name, path in _extract_paths(data_dir):
+        digest.update(name.encode())
+        try:
+            with open(path, "rb") as file:
+                for block in iter(lambda: file.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()[:12]
 
 
 @cache

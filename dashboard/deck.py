@@ -24,7 +24,9 @@ MAX_TOKEN_LENGTH = 60_000
 MAX_JSON_BYTES = 400_000
 DEFAULT_TITLE = "Meeting deck"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
-_DECK_KEYS = {"version", "title", "items"}
+_DECK_KEYS = {"version", "title", "items", "record"}
+# A saved file's record of when and from what it was saved (read back and checked, never used): lines of text.
+MAX_RECORD_LINES, MAX_RECORD_LINE = 12, 400
 _ITEM_KEYS = {"kind", "query_string", "title", "text", "note"}
 # What a slide shows: a view's chart, the rows behind a view's chart (the Data page's table, the programme
 # table, a map's country comparison), a title or section slide, or a slide of text.
@@ -162,8 +164,9 @@ def _item_dict(item: DeckItem) -> dict:
     return {key: value for key, value in fields.items() if value or key in ("kind", "note")}
 
 
-def to_dict(deck: Deck) -> dict:
-    return {"version": SCHEMA_VERSION, "title": deck.title, "items": [_item_dict(item) for item in deck.items]}
+def to_dict(deck: Deck, record: tuple[str, ...] = ()) -> dict:
+    document = {"version": SCHEMA_VERSION, "title": deck.title, "items": [_item_dict(item) for item in deck.items]}
+    return document | ({"record": list(record)} if record else {})
 
 
 def _reject_unknown(document: dict, allowed: set[str], what: str) -> None:
@@ -188,6 +191,11 @@ def from_dict(document: object) -> Deck:
         raise ValueError(f"Unsupported deck version {shown}; this app reads versions "
                          f"{' and '.join(map(str, READ_VERSIONS))}.")
     title = _check_text(document.get("title", DEFAULT_TITLE), "The deck title", MAX_TITLE_LENGTH)
+    record = document.get("record", [])
+    if not isinstance(record, list) or len(record) > MAX_RECORD_LINES:
+        raise ValueError(f"The deck's 'record' must be a list of at most {MAX_RECORD_LINES} lines.")
+    for line in record:
+        _check_text(line, "A line of the deck's record", MAX_RECORD_LINE)
     raw_items = document.get("items", [])
     if not isinstance(raw_items, list):
         raise ValueError(f"The deck's 'items' must be a list, not {_kind(raw_items)}.")
@@ -212,8 +220,10 @@ def from_dict(document: object) -> Deck:
     return Deck(title=title, items=tuple(items))
 
 
-def to_json(deck: Deck) -> str:
-    return json.dumps(to_dict(deck), ensure_ascii=False, indent=2)
+def to_json(deck: Deck, record: tuple[str, ...] = ()) -> str:
+    """The deck file; `record`: lines saying when it was saved and from which data (the saved file's own
+    citation: 'Saved 2026-12-02 14:05 UTC from Drug Policy Atlas', the editions, the extracts' fingerprint)."""
+    return json.dumps(to_dict(deck, record), ensure_ascii=False, indent=2)
 
 
 def from_json(text: str | bytes) -> Deck:

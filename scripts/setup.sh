@@ -27,19 +27,27 @@ fi
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
-if [ ${#missing[@]} -gt 0 ]; then
+# The tests open the PowerPoint decks as a person would, in LibreOffice (without its recommends: a minute).
+lean=()
+if [ "$requirements" = requirements-dev.txt ]; then
+  command -v soffice >/dev/null 2>&1 || lean+=(libreoffice-impress)
+fi
+if [ $((${#missing[@]} + ${#lean[@]})) -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian packages: ${missing[*]}..."
+    echo "Installing Debian packages: ${missing[*]} ${lean[*]}..."
     # Install without starting Debian's own nginx service: serve runs nginx with its own configuration.
     created_policy=""
     if [ ! -e /usr/sbin/policy-rc.d ]; then
       printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && created_policy=1
     fi
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt-get update -qq
+    [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    [ ${#lean[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${lean[@]}" >/dev/null
     [ -z "$created_policy" ] || rm -f /usr/sbin/policy-rc.d
   else
-    echo "Note: not installed: ${missing[*]} (sudo apt-get install ${missing[*]})." \
+    echo "Note: not installed: ${missing[*]} ${lean[*]} (sudo apt-get install ${missing[*]} ${lean[*]})." \
          "Without chromium, PNG/SVG/PDF/PPTX exports and browser tests are unavailable; without nginx the" \
-         "dashboard runs as one Streamlit process." >&2
+         "dashboard runs as one Streamlit process; without LibreOffice its deck test is skipped." >&2
   fi
 fi

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import catalog as catalog_module
-from dashboard import deck, export, settings
+from dashboard import db, deck, export, settings
 from dashboard.deck import Deck, DeckItem
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,6 +80,16 @@ def test_slides_of_every_kind_round_trip_and_a_version_1_file_still_opens():
     assert [item.kind for item in every.items] == ["title", "chart", "table", "text"]
     old = '{"version": 1, "title": "Old", "items": [{"query_string": "page=map", "note": "kept"}]}'
     assert deck.from_json(old) == Deck("Old", (DeckItem("page=map", "kept"),))
+
+
+def test_a_saved_file_says_when_and_from_which_data_and_still_opens():
+    record = ("Saved 2026-12-02 14:05 UTC from Drug Policy Atlas.", "EMCDDA figures: Statistical Bulletin 2019.")
+    text = deck.to_json(SAMPLE, record)
+    assert json.loads(text)["record"] == list(record)
+    assert deck.from_json(text) == SAMPLE
+    for bad in ({"a": 1}, ["x" * 401], ["ok"] * 13, [3]):
+        with pytest.raises(ValueError, match="record"):
+            deck.from_json(json.dumps({**json.loads(text), "record": bad}))
 
 
 def test_url_token_round_trip_is_url_safe_and_compact():
@@ -209,6 +219,7 @@ def test_cli_exports_a_deck_as_pptx(tmp_path):
         item.note for item in saved.items]
     record = " ".join(shape.text_frame.text for shape in presentation.slides[-1].shapes if shape.has_text_frame)
     assert "Exported " in record and " UTC from Drug Policy Atlas" in record and "edition" in record
+    assert f"Extracts {db.extracts_fingerprint(db.connect())} " in record  # the data files shown, findable again
 
 
 @pytest.mark.process

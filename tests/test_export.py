@@ -8,6 +8,7 @@ import json
 import math
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -577,3 +578,126 @@ def test_a_deck_export_lets_another_users_chart_through_and_stops_at_its_time_li
     with pytest.raises(export.ExportUnavailable, match="stopped after 0 of 12 images"):
         render_images(deck_jobs, time_limit=-1)
     assert render_image(chart_views["trend"].figure, "png", size)[:4] == b"\x89PNG"  # the browser is kept
+
+
+# --- the meeting deck as people open it (issue 12) -------------------------------------------------------------
+
+
+def _tick_labels(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return [" ".join("".join(group.itertext()).split()) for group in root.iter() if group.get("class") == "ytick"]
+
+
+@needs_browser
+@pytest.mark.browser
+def test_the_pptx_timeline_picture_shows_every_programme_it_draws(warm_exporter, shipped_connection):
+    """The shipped register's 20 programmes: drawn 550 px tall the picture showed 10 labels (Norway's pilot and
+    Denmark's programme among those left out); the picture is now framed to its rows."""
+    from dashboard.export.decks import slide_picture
+
+    known = catalog_module.load_catalog(shipped_connection)
+    state, _ = from_query_string("page=programmes&preset=hat", known)
+    view = charts.chart_for_state(shipped_connection, known, state)
+    figure, size = slide_picture(view)
+    drawn = [str(label).replace("<br>", " ") for label in figure.layout.yaxis.categoryarray]
+    assert len(drawn) == len(view.data) >= 19
+    shown = _tick_labels(export.render_image(figure, "svg", size))
+    # Every row's label, once (the axis runs top-down, the SVG lists them bottom-up).
+    assert sorted(" ".join(label.split()) for label in shown) == sorted(" ".join(label.split()) for label in drawn)
+    assert any(label.startswith("Norway") for label in shown) and any(label.startswith("Denmark") for label in shown)
+    assert figure.layout.yaxis.tickfont.size >= 12  # readable on the slide, not shrunk to fit
+
+
+@needs_browser
+@pytest.mark.browser
+def test_deck_pptx_holds_native_tables_text_slides_and_notes_in_the_notes_pane(warm_exporter, chart_views):
+    from pptx import Presentation
+
+    shown = [Slide(kind="title", title="HAT in Bergen", text="Council, 3 December", note="open slowly"),
+             view_slide(chart_views["map"], "the table note", kind="table"),
+             Slide(kind="text", title="What we ask", text="Fund 50 places.\nReview in 2028.", note="pause")]
+    deck = Presentation(io.BytesIO(export.deck_to_pptx(shown, title="Bergen council", exported_on=EXPORTED_ON)))
+    pages = list(deck.slides)
+    assert len(pages) == 1 + 2 + 1  # the deck's own title slide opens it: no second cover; then the record
+    assert pages[0].shapes.title.text == "HAT in Bergen" and pages[-1].shapes.title.text == "About these slides"
+    tables = [shape.table for shape in pages[1].shapes if shape.has_table]
+    assert len(tables) == 1
+    cells = [[tables[0].cell(row, column).text for column in range(len(tables[0].columns))]
+             for row in range(len(tables[0].rows))]
+    table = shown[1].table
+    assert cells == [list(table.columns), *map(list, table.rows)]
+    words = " ".join(shape.text_frame.text for shape in pages[2].shapes if shape.has_text_frame)
+    assert "Fund 50 places." in words and "Review in 2028." in words
+    assert [page.notes_slide.notes_text_frame.text for page in pages[:3]] == ["open slowly", "the table note", "pause"]
+    on_slides = " ".join(shape.text_frame.text for page in pages for shape in page.shapes if shape.has_text_frame)
+    assert not any(note in on_slides for note in ("open slowly", "the table note", "pause"))
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-impress)")
+def test_libreoffice_opens_the_deck_pptx_and_renders_every_slide(warm_exporter, chart_views, tmp_path):
+    """The PPTX as a person opens it: LibreOffice renders every slide, with the table's cells and the words."""
+    from pypdf import PdfReader
+
+    shown = [view_slide(chart_views["trend"], "say it"), view_slide(chart_views["timeline"]),
+             view_slide(chart_views["map"], kind="table"), Slide(kind="text", title="What we ask", text="Fund it.")]
+    (tmp_path / "deck.pptx").write_bytes(export.deck_to_pptx(shown, title="Board", exported_on=EXPORTED_ON))
+    done = subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "deck.pptx")],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    reader = PdfReader(str(tmp_path / "deck.pdf"))
+    assert len(reader.pages) == 1 + len(shown) + 1
+    texts = [squashed(page.extract_text()) for page in reader.pages]
+    assert "Board" in texts[0] and STAMP in texts[0]
+    for page_text, slide in zip(texts[1:-1], shown, strict=True):
+        assert squashed(slide.title) in page_text
+    assert all(cell in texts[3] for cell in shown[2].table.rows[0])
+    assert "say it" not in " ".join(texts)  # a note stays in the notes pane
+
+
+@pytest.mark.browser
+@needs_browser
+def test_the_offline_html_deck_presents_with_the_apps_keys(offline_browser, chart_views, tmp_path):
+    shown = [Slide(kind="title", title="HAT in Bergen", text="Council"), view_slide(chart_views["trend"], "quiet"),
+             view_slide(chart_views["map"], kind="table"), Slide(kind="text", title="What we ask", text="Fund it.")]
+    path = tmp_path / "deck.html"
+    path.write_bytes(export.deck_to_html(shown, title="Bergen", exported_on=EXPORTED_ON))
+    context = offline_browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                   else route.abort())
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0")
+
+        def visible() -> list[str]:
+            return [h.inner_text() for h in page.locator("section.slide h2").all() if h.is_visible()]
+
+        assert len(visible()) == len(shown)  # reading: every slide on one page
+        page.keyboard.press("p")
+        assert visible() == ["HAT in Bergen"]
+        for key, expected in [("ArrowRight", 1), ("PageDown", 2), ("Space", 3), ("Shift+Space", 2),
+                              ("PageUp", 1), ("End", 3), ("Home", 0), ("ArrowLeft", 0)]:
+            page.keyboard.press(key)
+            assert visible() == [shown[expected].title], key
+        page.keyboard.press("End")
+        assert page.evaluate("location.hash") == "#slide-4-present"  # a reload presents the same slide
+        page.keyboard.press("b")
+        assert page.locator("#black").is_visible()
+        page.keyboard.press("b")
+        assert not page.locator("#black").is_visible()
+        page.reload()
+        page.wait_for_function("document.body.classList.contains('presenting')")
+        assert visible() == ["What we ask"]
+        page.keyboard.press("Home")
+        page.keyboard.press("ArrowRight")
+        assert visible() == [shown[1].title] and not page.get_by_text("quiet", exact=True).is_visible()  # the note
+        page.keyboard.press("Escape")
+        assert len(visible()) == len(shown)
+    finally:
+        context.close()

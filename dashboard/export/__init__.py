@@ -40,7 +40,9 @@ from dashboard.export.stamp import (
     deck_file_name,
     embed_code,
     embed_url,
+    export_time,
     file_name,
+    now,
     stamp_figure,
     view_url,
 )
@@ -50,7 +52,8 @@ from dashboard.export.web import deck_to_html, to_html
 __all__ = [
     "APP_NAME", "DECK_FORMATS", "FORMATS", "IMAGE_SIZES", "MEDIA_TYPES", "PUBLIC_URL_ENV", "SLIDE_CHART", "TABS",
     "VIEW_FORMATS",
-    "ExportUnavailable", "bare_figure", "browser_available", "browser_path", "deck_file_name", "deck_to_html",
+    "ExportUnavailable", "bare_figure", "export_time", "now", "browser_available", "browser_path", "deck_file_name",
+    "deck_to_html",
     "embed_code", "embed_url",
     "deck_to_pdf", "deck_to_pptx", "ensure_exporter", "export_deck", "export_view", "file_name", "render_image",
     "stamp_figure", "stop_exporter", "to_csv", "to_html", "to_pdf", "to_png", "to_svg", "to_xlsx", "topojson_names",

@@ -41,10 +41,13 @@ class DeckRecord:
     base_url: str | None = None
 
 
-def chart_size(view_figure: go.Figure) -> ImageSize:
-    """The layout size a slide's chart picture is drawn at: the slide band, taller when its rows need it."""
-    needed = figures.rows_height(view_figure)
-    return ImageSize(SLIDE_CHART.width, max(SLIDE_CHART.height, round(needed or 0)), SLIDE_CHART.scale)
+def slide_picture(view) -> tuple[go.Figure, ImageSize]:
+    """A slide's chart as its picture is drawn: framed for the slide band (a map's key beside it, a timeline's
+    rows fitted so that every label is drawn), taller than the band only when its rows need it."""
+    figure = bare_figure(view)
+    needed = figures.rows_height(figure)
+    size = ImageSize(SLIDE_CHART.width, max(SLIDE_CHART.height, round(needed or 0)), SLIDE_CHART.scale)
+    return figures.resized_figure(figure, size.height, key_beside=True), size
 
 
 def record_lines(slides: Sequence[Slide], record: DeckRecord) -> list[str]:
@@ -66,7 +69,9 @@ def deck_to_pptx(slides: Sequence[Slide], *, title: str = "Meeting deck", export
 
     record = DeckRecord(title, exported_on or now(), editions, base_url)
     views = [slide.view for slide in slides if slide.kind == "chart" and slide.view is not None]
-    pictures = iter(render_images([(bare_figure(view), "png", chart_size(view.figure)) for view in views]))
+    drawn = [slide_picture(view) for view in views]
+    pictures = iter(zip(render_images([(figure, "png", size) for figure, size in drawn]),
+                        [size for _, size in drawn], strict=True))
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = _inches(SLIDE_WIDTH_IN), _inches(SLIDE_HEIGHT_IN)
     presentation.core_properties.title = title
@@ -74,7 +79,7 @@ def deck_to_pptx(slides: Sequence[Slide], *, title: str = "Meeting deck", export
     presentation.core_properties.subject = export_stamp(record.exported_on)
     opens_with_title = bool(slides) and slides[0].kind == "title"
     if framed and not opens_with_title:
-        _cover(presentation, title, f"{len(slides)} slide{'' if len(slides) == 1 else 's'} · "
+        _cover(presentation, title, f"{len(slides)} slide{'' if len(slides) == 1 else 's'}\n"
                                     f"{export_stamp(record.exported_on)}", "")
     for slide in slides:
         if slide.kind == "title":
@@ -111,10 +116,12 @@ def _titled(presentation, title: str):
     heading.width, heading.height = _inches(SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN), _inches(0.75)
     heading.text = title
     heading.text_frame.word_wrap = True
+    # One line where it can be: a long title in smaller type (LibreOffice's stand-in fonts run wider).
+    points = 28 if len(title) <= 40 else 24 if len(title) <= 60 else 20
     for paragraph in heading.text_frame.paragraphs:
         paragraph.alignment = 1  # left
         for run in paragraph.runs:
-            run.font.size, run.font.bold = Pt(28), True
+            run.font.size, run.font.bold = Pt(points), True
     return page
 
 
@@ -126,14 +133,20 @@ def _cover(presentation, title: str, subtitle: str, note: str) -> None:
 
 
 def _text_box(page, top: float, height: float, lines: list[tuple[str, float]], url: str | None = None,
-              link_last: bool = False):
+              link_last: bool = False, bottom: bool = False):
+    """A text box of muted lines; `bottom`: the words sit on the box's lower edge (a long source line grows up
+    into the space above, never off the slide)."""
     from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
     from pptx.util import Pt
 
     box = page.shapes.add_textbox(_inches(SLIDE_MARGIN_IN), _inches(top),
                                   _inches(SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN), _inches(height))
     frame = box.text_frame
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    if bottom:
+        frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     for index, (text, size) in enumerate(lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         run = paragraph.add_run()
@@ -145,24 +158,24 @@ def _text_box(page, top: float, height: float, lines: list[tuple[str, float]], u
     return box
 
 
-def _view_slide(presentation, slide: Slide, picture: bytes | None, record: DeckRecord) -> None:
+def _view_slide(presentation, slide: Slide, picture: tuple[bytes, ImageSize] | None, record: DeckRecord) -> None:
     view = slide.view
     url = view_url(view, record.base_url)
     page = _titled(presentation, slide.title)
     _text_box(page, 1.02, 0.45, [(view.subtitle, 15)])
     if picture is not None:
-        size = chart_size(view.figure)
+        image, size = picture
         width = SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN
         chart_width = min(width, _SLIDE_CHART_HEIGHT_IN * size.width / size.height)
-        shape = page.shapes.add_picture(io.BytesIO(picture), _inches((SLIDE_WIDTH_IN - chart_width) / 2),
+        shape = page.shapes.add_picture(io.BytesIO(image), _inches((SLIDE_WIDTH_IN - chart_width) / 2),
                                         _inches(_SLIDE_CHART_TOP_IN), width=_inches(chart_width))
         shape.name = f"Chart: {view.title}"
         shape._element.nvPicPr.cNvPr.set("descr", view.summary or view.title)  # alt text for screen readers
     elif slide.table is not None:
         _native_table(page, slide.table)
-    _text_box(page, 6.72, 0.65, [(view.source_line, 10), *((f"Credit: {credit}", 8) for credit in view.credits),
+    _text_box(page, 6.25, 1.15, [(view.source_line, 10), *((f"Credit: {credit}", 8) for credit in view.credits),
                                  (f"{export_stamp(record.exported_on)} · Reopen this view: {url}", 10)],
-              url, link_last=True)
+              url, link_last=True, bottom=True)
     page.notes_slide.notes_text_frame.text = slide.note
 
 
@@ -186,8 +199,8 @@ def _native_table(page, table: SlideTable) -> None:
                 for run in paragraph.runs:
                     run.font.size = size
                     run.font.bold = row == 0
-    if table.left_out:
-        _text_box(page, _SLIDE_CHART_TOP_IN + height + 0.05, 0.4, [(table.left_out, 12)])
+    if table.left_out:  # above the source line: rows grow with their words, so not right under the table
+        _text_box(page, 5.85, 0.4, [(table.left_out, 12)])
 
 
 def _pdf_page_figure(slide: Slide, exported_on: date, url: str, note: str) -> tuple[go.Figure, ImageSize]:
@@ -195,18 +208,16 @@ def _pdf_page_figure(slide: Slide, exported_on: date, url: str, note: str) -> tu
     Plotly table, or the words of a title or text slide."""
     size = IMAGE_SIZES["slide"]
     if slide.kind in ("title", "text"):
-        return _words_figure(slide, exported_on, note), ImageSize(size.width, size.height, 1)
+        figure, height = _words_figure(slide, exported_on, note)
+        return figure, ImageSize(size.width, max(size.height, height), 1)
     view = slide.view
     if slide.kind == "table" and slide.table is not None:
-        view = _with_figure(view, _table_figure(slide.table, view.projector))
+        view = replace(view, figure=_table_figure(slide.table, view.projector), footnote=slide.table.left_out)
     figure = stamp_figure(view, exported_on=exported_on, view_url=url, note=note)
     margins = (figure.layout.margin.t or 0) + (figure.layout.margin.b or 0)
-    rows = figures.rows_height(figure) or 0
-    return figure, ImageSize(size.width, max(size.height, int(margins) + PDF_MIN_PLOT_HEIGHT, round(rows)), 1)
-
-
-def _with_figure(view, figure: go.Figure):
-    return replace(view, figure=figure, footnote="")
+    height = max(size.height, int(margins) + PDF_MIN_PLOT_HEIGHT, round(figures.rows_height(figure) or 0))
+    # Framed again at the page's own height: a map's key beside it, a timeline's rows fitted to the page.
+    return figures.resized_figure(figure, height, key_beside=True), ImageSize(size.width, height, 1)
 
 
 def _table_figure(table: SlideTable, projector: bool) -> go.Figure:
@@ -218,31 +229,35 @@ def _table_figure(table: SlideTable, projector: bool) -> go.Figure:
                 "font": {"size": size}, "fill": {"color": "#eef2f5"}, "height": size * 2},
         cells={"values": cells, "align": align, "font": {"size": size}, "height": size * 1.9}))
     figure.update_layout(meta={"frame": {}})
-    if table.left_out:
-        figure.add_annotation(text=esc(table.left_out), xref="paper", yref="paper", x=0, y=0,
-                              yanchor="top", showarrow=False, font={"size": size - 2})
     return figure
 
 
-def _words_figure(slide: Slide, exported_on: date, note: str) -> go.Figure:
-    """A title or text slide as a page: the words large, the stamp small at the foot."""
-    body = "<br>".join(esc(line) for line in wrap_lines(slide.text, 70)) if slide.text else ""
+_WORDS_WRAP = 90  # characters a line of a words page (title and text slides, the record) holds at 20 px
+
+
+def _words_figure(slide: Slide, exported_on: date, note: str) -> tuple[go.Figure, int]:
+    """A title or text slide as a page: the words large, the stamp small at the foot; and the page height the
+    words need (a long record grows its page rather than run off it)."""
+    lines = [line for paragraph in slide.text.split("\n") for line in (wrap_lines(paragraph, _WORDS_WRAP) or [""])]
     cover = slide.kind == "title"
+    body_px = 26 if cover else 20
+    height = 150 + round(len(lines) * body_px * 1.35) + 80
     figure = go.Figure()
     figure.add_annotation(text=f"<b>{esc(slide.title)}</b>", x=0.5 if cover else 0,
-                          xanchor="center" if cover else "left", y=0.62 if cover else 0.98, yanchor="top",
-                          xref="paper", yref="paper", showarrow=False, font={"size": 44 if cover else 34})
-    if body:
-        figure.add_annotation(text=body, x=0.5 if cover else 0, xanchor="center" if cover else "left",
-                              y=0.45 if cover else 0.82, yanchor="top", xref="paper", yref="paper",
-                              showarrow=False, align="center" if cover else "left", font={"size": 24})
+                          xanchor="center" if cover else "left", y=0.62 if cover else 1, yanchor="top",
+                          xref="paper", yref="paper", showarrow=False, font={"size": 44 if cover else 32})
+    if lines:
+        figure.add_annotation(text="<br>".join(esc(line) for line in lines), x=0.5 if cover else 0,
+                              xanchor="center" if cover else "left", y=0.45 if cover else 0.9, yanchor="top",
+                              xref="paper", yref="paper", showarrow=False, align="center" if cover else "left",
+                              font={"size": body_px})
     foot = "<br>".join(esc(line) for line in [*([f"Note: {note}"] if note else []), export_stamp(exported_on)])
     figure.add_annotation(text=foot, x=0, y=0, xanchor="left", yanchor="bottom", xref="paper", yref="paper",
                           showarrow=False, align="left", font={"size": 13, "color": "#404040"})
     figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white",
                          paper_bgcolor="white", margin={"l": 60, "r": 60, "t": 50, "b": 40},
                          font={"family": "Arial, Liberation Sans, DejaVu Sans, sans-serif", "color": "#1a1a1a"})
-    return figure
+    return figure, height
 
 
 def deck_to_pdf(slides: Sequence[Slide], *, title: str = "Meeting deck", exported_on: date | None = None,
@@ -256,8 +271,7 @@ def deck_to_pdf(slides: Sequence[Slide], *, title: str = "Meeting deck", exporte
                               view_url(slide.view, base_url) if slide.view else "", slide.note if notes else "")
              for slide in slides]
     about = Slide(kind="text", title=f"About these slides: {title}", text="\n".join(record_lines(slides, record)))
-    pages.append((_words_figure(about, record.exported_on, ""), ImageSize(IMAGE_SIZES["slide"].width,
-                                                                          IMAGE_SIZES["slide"].height, 1)))
+    pages.append(_pdf_page_figure(about, record.exported_on, "", ""))
     documents = render_images([(figure, "pdf", size) for figure, size in pages])
     writer = PdfWriter()
     for label, document in zip([slide.title for slide in slides] + [about.title], documents, strict=True):

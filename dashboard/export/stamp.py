@@ -61,12 +61,17 @@ def embed_code(view: ChartView, base_url: str | None = None) -> str:
 EMBED_FRAME_HEIGHT = 700
 
 
+def export_time(exported_on: date) -> str:
+    """'2026-12-02 14:05 UTC' for a datetime (a minute-taker can say which version was shown when), '2026-12-02'
+    for a date."""
+    if isinstance(exported_on, datetime):
+        return f"{exported_on.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return exported_on.isoformat()
+
+
 def export_stamp(exported_on: date) -> str:
-    """'Exported 2026-12-02 from Drug Policy Atlas', with the time (UTC) when given a datetime: a minute-taker
-    can say which slide was shown when."""
-    when = (f"{exported_on.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if isinstance(exported_on, datetime)
-            else exported_on.isoformat())
-    return f"Exported {when} from {APP_NAME}"
+    """'Exported 2026-12-02 14:05 UTC from Drug Policy Atlas'."""
+    return f"Exported {export_time(exported_on)} from {APP_NAME}"
 
 
 def now() -> datetime:
@@ -94,7 +99,7 @@ def stamp_figure(view: ChartView, *, exported_on: date, view_url: str, note: str
 
 
 def _stamped(view: ChartView, exported_on: date | None, base_url: str | None) -> go.Figure:
-    return stamp_figure(view, exported_on=exported_on or date.today(), view_url=view_url(view, base_url))
+    return stamp_figure(view, exported_on=exported_on or now(), view_url=view_url(view, base_url))
 
 
 

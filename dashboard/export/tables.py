@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.charts import ChartView
-from dashboard.export.stamp import APP_NAME, view_url
+from dashboard.export.stamp import APP_NAME, export_time, now, view_url
 from dashboard.figures import is_list
 
 LIST_SEPARATOR = " ; "
@@ -27,7 +27,7 @@ def csv_stamp_lines(view: ChartView, exported_on: date, url: str) -> list[str]:
     """The lines above the data in a CSV: what it is, its filters, sources, date and link (each starts '#')."""
     rows = [("Title", view.title), ("Filters", view.subtitle), ("Source", view.source_line.removeprefix("Source: ")),
             *(("Credit", credit) for credit in view.credits),
-            ("Exported", f"{exported_on.isoformat()} from {APP_NAME}"), ("View link", url),
+            ("Exported", f"{export_time(exported_on)} from {APP_NAME}"), ("View link", url),
             ("Query", f"queries/{view.query_name}.sql")]
     lines = [f"# {label}: {' '.join(str(value).split())}" for label, value in rows]
     return [f"# {APP_NAME} export. The {len(lines) + 1} lines starting with '#' describe the data below them "
@@ -36,7 +36,7 @@ def csv_stamp_lines(view: ChartView, exported_on: date, url: str) -> list[str]:
 
 def to_csv(view: ChartView, *, exported_on: date | None = None, base_url: str | None = None) -> bytes:
     """The query result exactly as the chart used it (same rows, same columns, no index; UTF-8), under its stamp."""
-    exported_on = exported_on or date.today()
+    exported_on = exported_on or now()
     stamp = "".join(f"{line}\n" for line in csv_stamp_lines(view, exported_on, view_url(view, base_url)))
     return (stamp + flat_table(view.data).to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
@@ -46,7 +46,7 @@ def about_rows(view: ChartView, exported_on: date, url: str) -> list[tuple[str, 
     params = json.dumps(view.params, ensure_ascii=False, default=str)
     return [("Title", view.title), ("Filters", view.subtitle), ("Source", view.source_line),
             *(("Credit", credit) for credit in view.credits),
-            ("Exported", f"{exported_on.isoformat()} from {APP_NAME}"), ("View link", url),
+            ("Exported", f"{export_time(exported_on)} from {APP_NAME}"), ("View link", url),
             ("Query file", f"queries/{view.query_name}.sql"), ("Query parameters", params),
             ("Rows", str(len(view.data))), ("Summary", view.summary)]
 
@@ -56,7 +56,7 @@ def to_xlsx(view: ChartView, *, exported_on: date | None = None, base_url: str |
 
     Numbers keep 16 significant digits (Excel itself shows 15); the CSV export carries every digit.
     """
-    exported_on = exported_on or date.today()
+    exported_on = exported_on or now()
     url = view_url(view, base_url)
     buffer = io.BytesIO()
     # Text is written as text: never turned into a formula, a number or a hyperlink, whatever it looks like.

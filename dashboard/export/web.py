@@ -77,7 +77,7 @@ def _page(title: str, body: str, figures_: Sequence[go.Figure]) -> bytes:
 
 def to_html(view: ChartView, *, exported_on: date | None = None, base_url: str | None = None) -> bytes:
     """One offline HTML file: the interactive chart (plotly.js and base maps inlined), its words and its data."""
-    exported_on = exported_on or date.today()
+    exported_on = exported_on or now()
     figure = bare_figure(view)
     section = _section(view, figure, 1, view_url(view, base_url), export_stamp(exported_on), "", "h1")
     return _page(f"{view.title} – {APP_NAME}", section, [figure])

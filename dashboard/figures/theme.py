@@ -203,7 +203,7 @@ MIN_ROW_LABEL_PX = 9
 
 def rows_height(figure: go.Figure) -> float | None:
     """The least height at which every row label of a figure with row labels (the timeline) is drawn at its own
-    size; None for other figures."""
+    size, each on one line ('Norway · LAR'); None for other figures."""
     meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
     if not meta.get("row_labels"):
         return None

@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import charts, citations, export, links, site, slides
+from dashboard import charts, citations, db, export, links, site, slides
 from dashboard import deck as meeting_deck
 from dashboard import state as view_state
 from dashboard.ui import data, export_panel, present, session
@@ -243,7 +243,7 @@ def adjusted_caption(notices: list[str]) -> str:
 def _save_and_export(deck: meeting_deck.Deck) -> None:
     st.subheader("Save, reopen and export")
     left, right = st.columns(2)
-    left.download_button("Save deck (JSON file)", data=meeting_deck.to_json(deck).encode(),
+    left.download_button("Save deck (JSON file)", data=lambda: meeting_deck.to_json(deck, _record()).encode(),
                          file_name=export.deck_file_name(deck.title, "json"), mime="application/json",
                          disabled=not deck.items, on_click="ignore")
     right.file_uploader("Open a saved deck", type=["json"], key=session.DECK_FILE, on_change=_open_file,
@@ -272,5 +272,14 @@ def _deck_exporter(deck: meeting_deck.Deck, fmt: str):
     def make() -> bytes:
         shown, _ = slides.deck_slides(data.connection(), data.load_catalog(), deck)
         return export.export_deck(shown, fmt, title=deck.title, base_url=export_panel.app_base_url(),
-                                  editions=citations.edition_lines(data.query))
+                                  editions=_editions())
     return make
+
+
+def _editions() -> tuple[str, ...]:
+    return citations.edition_lines(data.query, db.extracts_fingerprint(data.connection()))
+
+
+def _record() -> tuple[str, ...]:
+    """What a saved deck file says about itself: when, and from which data."""
+    return (f"Saved {export.export_time(export.now())} from {export.APP_NAME}.", *_editions())
