@@ -156,7 +156,7 @@ def resized_figure(figure: go.Figure, height: float, legend_columns: int | None 
     """The framed figure at another height, framed again (keys placed under the plot move with it).
     legend_columns: a key under the plot laid out in that many columns (1 for frames as narrow as 320 px).
     key_beside: the colour bar and key that go under a map put beside it instead (a wide, short frame: a slide
-    on a projector, where under the map they left it a third of the height)."""
+    on a projector, where under the map they left it a third of the height, and a trend's key its lines)."""
     spec = figure.to_dict()
     spec["layout"]["height"] = height
     meta = spec["layout"].get("meta") or {}
@@ -184,10 +184,13 @@ KEY_BESIDE_PX = 290  # the strip right of a map that holds its colour bar and ke
 
 def _put_key_beside(spec: dict) -> None:
     layout = spec["layout"]
+    colour_bar = bool((layout.get("meta") or {}).get("colorbar_below_px"))
     set_meta(spec, colorbar_below_px=0, legend_below_px=0)
     merge_spec(layout, {"margin": {"r": KEY_BESIDE_PX},
-                        "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "xref": "paper", "y": 0.42,
-                                   "yanchor": "top", "yref": "paper", "entrywidth": None, "entrywidthmode": None}})
+                        # under the colour bar, if there is one
+                        "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "xref": "paper",
+                                   "y": 0.42 if colour_bar else 1, "yanchor": "top", "yref": "paper",
+                                   "entrywidth": None, "entrywidthmode": None}})
     for trace in spec["data"]:
         if isinstance(trace.get("colorbar"), Mapping):
             merge_spec(trace["colorbar"], {"orientation": "v", "x": 1.02, "xanchor": "left", "xref": "paper",

@@ -183,14 +183,14 @@ def _slide_card(deck: meeting_deck.Deck, index: int, item: meeting_deck.DeckItem
     else:
         heading, subtitle = item.title, item.text
     with st.container(border=True):
-        text, up, down, remove = st.columns([7, 1.3, 1.5, 1.3], vertical_alignment="center")
-        text.markdown(f"**{index + 1}. {markdown_text(heading)}** · {KIND_LABELS[item.kind]}  \n"
-                      f"{markdown_text(subtitle[:300])}")
-        up.button("Move up", icon=":material/arrow_upward:", key=f"deck_up_{index}",
+        st.markdown(f"**{index + 1}. {markdown_text(heading)}** · {KIND_LABELS[item.kind]}  \n"
+                    f"{markdown_text(subtitle[:300])}")
+        up, down, remove, _ = st.columns([1, 1, 1, 2], vertical_alignment="center")
+        up.button("Move up", icon=":material/arrow_upward:", key=f"deck_up_{index}", width="stretch",
                   on_click=_edit, args=(deck, "up", index), disabled=index == 0)
-        down.button("Move down", icon=":material/arrow_downward:", key=f"deck_down_{index}",
+        down.button("Move down", icon=":material/arrow_downward:", key=f"deck_down_{index}", width="stretch",
                     on_click=_edit, args=(deck, "down", index), disabled=index == len(deck.items) - 1)
-        remove.button("Remove", icon=":material/delete:", key=f"deck_remove_{index}",
+        remove.button("Remove", icon=":material/delete:", key=f"deck_remove_{index}", width="stretch",
                       on_click=_edit, args=(deck, "remove", index))
         st.session_state.setdefault(session.deck_note(index), item.note)
         st.text_area("Speaker note (presenter view and PowerPoint notes only)", key=session.deck_note(index),
@@ -212,9 +212,10 @@ def _present_controls(deck: meeting_deck.Deck) -> None:
                  on_click=present.open_mode, args=("audience",), width="stretch")
     if meeting_deck.link_token(deck):
         base = export_panel.app_base_url()
-        presenter.link_button("Open the presenter view in a new tab (notes, next slide, clock)",
+        presenter.link_button("Presenter view (new tab)",
                               present.mode_link(f"{base}/meeting" if base else "/meeting", "presenter"),
-                              icon=":material/speaker_notes:", width="stretch")
+                              help="This slide, the next one, the notes and a clock; the audience view follows its "
+                                   "keys.", icon=":material/speaker_notes:", width="stretch")
     else:
         presenter.caption("The presenter view opens this deck from its link; save it as a file and start a "
                           "smaller deck to use it.")
@@ -259,13 +260,15 @@ def _save_and_export(deck: meeting_deck.Deck) -> None:
     columns = st.columns(4)
     for column, fmt, label in zip(columns, export.DECK_FORMATS, [DECK_LABELS[fmt] for fmt in export.DECK_FORMATS],
                                   strict=True):
-        column.download_button(label, data=_deck_exporter(deck, fmt), on_click="ignore",
+        column.download_button(label, data=_deck_exporter(deck, fmt), on_click="ignore", help=DECK_HELP.get(fmt),
                                file_name=export.deck_file_name(deck.title, fmt), mime=export.MEDIA_TYPES[fmt],
                                disabled=not deck.items or (fmt != "html" and not browser), key=f"deck_{fmt}")
 
 
+DECK_HELP = {"html": "One file that works offline: every chart interactive; press P to present it with the keys "
+                     "of present mode.", "handout": "The PDF with each slide's speaker note under it."}
 DECK_LABELS = {"pptx": "PowerPoint (PPTX)", "pdf": "PDF (no notes)", "handout": "PDF handout with notes",
-               "html": "Offline HTML (presents itself)"}
+               "html": "Offline HTML"}
 
 
 def _deck_exporter(deck: meeting_deck.Deck, fmt: str):

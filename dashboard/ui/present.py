@@ -44,8 +44,10 @@ _keys = st.components.v2.component(
 
 # Sizes of what surrounds the chart on an audience slide, in px at each theme (title lines, subtitle, key,
 # source, the slide bar), so that the chart takes what is left of the screen and nothing scrolls.
+# The source and the data's caveats stay at 14 px in the projector theme: they are for whoever reads the slide
+# later, and at projector size they took the chart's room.
 _TYPE = {False: {"title": 34, "subtitle": 18, "body": 26, "table": 20, "source": 14},
-         True: {"title": 44, "subtitle": 22, "body": 34, "table": 26, "source": 17}}
+         True: {"title": 44, "subtitle": 22, "body": 34, "table": 26, "source": 14}}
 MIN_CHART_PX = 220
 PRESENTER_HEADER_PX = 90  # the presenter view's clock and heading above the slide
 # Line heights (times the font size) the CSS sets, so the words' height can be told before the browser draws them.
@@ -53,7 +55,7 @@ _LINE = {"title": 1.15, "subtitle": 1.4, "source": 1.45}
 # What else a slide's column holds, in px: the top padding, Streamlit's 16 px gaps between the elements (page
 # style and keys, words, chart, source), the slide bar held at the screen's foot, and a little to spare.
 _FIXED_PX = 14 + 3 * 16 + 8 + 40 + 8 + 10
-_CHARACTER_EM = 0.55  # a generous average width of a character of the app's sans-serif, in em
+_CHARACTER_EM = 0.5  # a generous average width of a character of the app's sans-serif, in em
 
 
 def _lines(text: str, font_px: float, width_px: float) -> int:
