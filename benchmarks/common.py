@@ -97,6 +97,8 @@ def realistic_params(catalog, i: int) -> dict[str, dict]:
         "claim_candidates": {"country": countries[i % len(countries)] if countries else "NOR",
                              "indicators": _claim_indicators()},
         "claim_register": {"countries": None if i % 2 == 0 else countries, "verdicts": None, "claim_ids": None},
+        "country_profile": {"iso3": countries[i % len(countries)] if countries else "NOR", "peers": countries},
+        "per_capita_series": {"indicator": indicator.indicator_id, "countries": countries, "per": 100_000.0},
     }
 
 

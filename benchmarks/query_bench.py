@@ -258,6 +258,47 @@ def pandas_claim_register(data_dir: Path, countries=None, verdicts=None, claim_i
     return joined.drop(columns="_press").reset_index(drop=True)
 
 
+def pandas_country_profile(data_dir: Path, iso3, peers) -> pd.DataFrame:
+    facts, indicators, sources = _read(data_dir, "facts"), _read(data_dir, "indicators"), _read(data_dir, "sources")
+    totals = facts[(facts["sex"] == "total") & (facts["age_group"] == "total") & facts["value"].notna()]
+    own = totals[totals["iso3"] == iso3].sort_values(["indicator_id", "year"], kind="stable")
+    covered = own.groupby("indicator_id").agg(
+        year=("year", "max"), first_year=("year", "min"), years_reported=("year", "size"),
+        series=("value", list), series_years=("year", list)).reset_index()
+    latest = own.merge(covered[["indicator_id", "year"]], on=["indicator_id", "year"])
+    compared = totals[totals["iso3"].isin(list(peers) + [iso3])].merge(covered[["indicator_id", "year"]],
+                                                                     on=["indicator_id", "year"])
+    compared = compared.assign(
+        rank=compared.groupby("indicator_id")["value"].rank(method="min", ascending=False).astype("int64"),
+        ranked_countries=compared.groupby("indicator_id")["value"].transform("size"))
+    rows = (covered.drop(columns="year").merge(latest, on="indicator_id")
+            .merge(indicators[["indicator_id", "label", "topic", "unit", "kind"]], on="indicator_id")
+            .merge(sources[["source_id", "attribution"]].rename(columns={"attribution": "source"}), on="source_id",
+                   how="left")
+            .merge(compared.loc[compared["iso3"] == iso3, ["indicator_id", "rank", "ranked_countries"]],
+                   on="indicator_id"))
+    rows = rows.sort_values(["topic", "label"], kind="stable")
+    return rows[["indicator_id", "label", "topic", "unit", "kind", "year", "value", "numerator", "denominator",
+                 "source_id", "source", "quality_flags", "value_note", "first_year", "years_reported", "series",
+                 "series_years", "rank", "ranked_countries"]].reset_index(drop=True)
+
+
+def pandas_per_capita_series(data_dir: Path, indicator, countries, per) -> pd.DataFrame:
+    facts, names = _read(data_dir, "facts"), _read(data_dir, "countries")
+    population, sources = _read(data_dir, "population"), _read(data_dir, "sources")
+    rows = facts[(facts["indicator_id"] == indicator) & (facts["sex"] == "total") & (facts["age_group"] == "total")
+                 & facts["value"].notna() & facts["iso3"].isin(countries)]
+    rows = (rows.merge(names[["iso3", "name_en", "has_hat_programme"]].rename(columns={"name_en": "country"}),
+                       on="iso3")
+            .merge(population[["iso3", "year", "pop_15_64", "is_projection"]], on=["iso3", "year"], how="left")
+            .merge(sources[["source_id", "attribution"]], on="source_id", how="left")
+            .rename(columns={"pop_15_64": "population_15_64", "attribution": "source"}))
+    rows["per_capita"] = (rows["value"] / rows["population_15_64"] * per).where(rows["population_15_64"] > 0)
+    rows = rows.sort_values(["iso3", "year"], kind="stable")
+    return rows[["iso3", "country", "has_hat_programme", "year", "value", "population_15_64", "per_capita",
+                 "is_projection", "source_id", "source", "quality_flags", "value_note"]].reset_index(drop=True)
+
+
 def pandas_quality_flag_labels(data_dir: Path) -> pd.DataFrame:
     return _read(data_dir, "quality_flags").sort_values("flag", kind="stable")[["flag", "label"]].reset_index(
         drop=True)
@@ -271,7 +312,8 @@ PANDAS = {
     "programme_sources": pandas_programme_sources, "source_credits": pandas_source_credits,
     "data_editions": pandas_data_editions, "quality_flag_list": pandas_quality_flag_list,
     "claim_candidates": pandas_claim_candidates, "claim_register": pandas_claim_register,
-    "quality_flag_labels": pandas_quality_flag_labels,
+    "quality_flag_labels": pandas_quality_flag_labels, "country_profile": pandas_country_profile,
+    "per_capita_series": pandas_per_capita_series,
 }
 assert set(PANDAS) == set(QUERY_NAMES), "every query in queries/ needs its pandas twin here"
 

@@ -13,7 +13,7 @@ from typing import Protocol
 import pandas as pd
 import pyarrow as pa
 
-from dashboard import charts, comparability, db, site, tables
+from dashboard import charts, comparability, db, profiles, site, tables
 from dashboard.catalog import Catalog, load_catalog
 from dashboard.charts import ChartView
 from dashboard.figures import records
@@ -294,4 +294,4 @@ def data_content(reader: Reader, state: ViewState) -> DataContent:
 
 # What each page shows for a state: the one list the app's cached reader and the benchmark floor both use.
 PAGE_CONTENT = {"map": map_content, "trends": trends_content, "programmes": programmes_content,
-                "data": data_content}
+                "data": data_content, "country": profiles.country_content}

@@ -40,6 +40,13 @@ PAGES: tuple[Page, ...] = (
     # A number from the news checked against every series (dashboard/claim_check.py), and the claim register.
     Page("claims", "Claims", ":material/fact_check:", chart="claim_check", explorer=False,
          queries=("claim_register",), heading="Check a number from the news"),
+    # One country: every series we hold, its programmes and the claims about it (dashboard/profiles.py).
+    Page("country", "Country profiles", ":material/flag:", chart=None, explorer=False,
+         queries=("country_profile", "claim_register"), heading="Country profiles"),
+    # Countries aligned on the year their HAT started (dashboard/before_after.py).
+    Page("before-after", "Before and after HAT", ":material/compare_arrows:", chart=None, explorer=False,
+         queries=("per_capita_series", "programmes", "programme_claims"),
+         heading="Before and after heroin-assisted treatment"),
     Page("meeting", "Meeting mode", ":material/co_present:", chart=None, explorer=False),
 )
 BY_NAME = {page.name: page for page in PAGES}

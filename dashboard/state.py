@@ -22,8 +22,9 @@ DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index",
               "projector", "colours", "animate", "check", "claim")
 _SWITCH = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
-# Keys others own (the meeting page's deck link, Streamlit's embed switches); the view state leaves them alone.
-OTHER_KEYS = ("deck", "embed", "embed_options")
+# Keys others own (the meeting page's deck link, Streamlit's embed switches, the country profile's country); the
+# view state leaves them alone.
+OTHER_KEYS = ("deck", "embed", "embed_options", "country")
 MAX_VALUE_LENGTH = 4000
 MAX_COUNTRIES = 100
 _YEAR = re.compile(r"^\s*([0-9]{1,4})\s*$")

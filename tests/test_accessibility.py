@@ -52,11 +52,14 @@ DRAWN_PLOT = f"{MAIN_PLOT} .main-svg"
 # checked once its title (every page has an st.title) is there.
 READY = {"map": DRAWN_PLOT, "trends": DRAWN_PLOT, "programmes": DRAWN_PLOT,
          "data": '[data-testid="stMain"] [data-testid="stDataFrame"]', "meeting": '[data-testid="stMain"] h1',
-         "claims-check": DRAWN_PLOT, "claims-register": '[data-testid="stMain"] [data-testid="stDataFrame"]'}
+         "claims-check": DRAWN_PLOT, "claims-register": '[data-testid="stMain"] [data-testid="stDataFrame"]',
+         "country-profile": DRAWN_PLOT}
 LAPTOP = [pytest.param(f"/{page.name}", page.name, id=page.name) for page in site.PAGES]
 # The projector theme has the laptop's colours in larger type: one page with the most chart text is checked in it.
 PROJECTOR = [pytest.param("/map?projector=1", "map", id="map-projector")]
 # The Claims page with a check drawn (verdict colours, the chart, the candidates) and with a rank claim picked.
+# A country's profile: its table of series with trend lines, its programme timeline, its claims.
+PROFILE = [pytest.param("/country?country=NOR", "country-profile", id="country-profile")]
 CLAIMS = [pytest.param("/claims?check=NOR,2015,81,per_million", "claims-check", id="claims-check"),
           pytest.param("/claims?claim=PRESS-008", "claims-register", id="claims-rank-claim")]
 CLOSED_EXPANDERS = '[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary'
@@ -176,7 +179,7 @@ def assert_no_blocking(where: str, violations: list[dict]) -> None:
                           + describe(blocking))
 
 
-@pytest.mark.parametrize(("path", "name"), LAPTOP + PROJECTOR + CLAIMS)
+@pytest.mark.parametrize(("path", "name"), LAPTOP + PROJECTOR + CLAIMS + PROFILE)
 def test_page_has_no_serious_or_critical_violation(path, name, page, url):
     open_page(page, url(path), name)
     tabs = page.locator(TABS)

@@ -694,3 +694,21 @@ def test_drug_deaths_mean_the_emcddas_and_the_national_figures_unless_the_claim_
     assert unreported.verdict == "no_data" and unreported.matched is None
     assert "2016" in unreported.summary and "3,256" in unreported.summary
     assert verdict("SWE", 2016, "25", "deaths").matched.series == "eurostat_drug_dependence_deaths"
+
+
+def test_before_and_after_aligns_on_the_registers_start_years_and_offers_the_disputed_ones(shipped_connection):
+    """Issue 15: regular treatment began in Denmark in 2010 and Germany in 2009; the Netherlands' 2009 is the
+    register's, and the years other sources claim (2002, 2004, 2005) are offered, marked contradicted."""
+    from dashboard import before_after
+
+    hat = ["DNK", "DEU", "NLD", "CHE", "GBR", "NOR", "BEL", "ESP", "LUX", "CAN"]
+    starts = before_after.start_claims(db.run_query(shipped_connection, "programmes", countries=hat),
+                                       db.run_query(shipped_connection, "programme_claims", countries=hat),
+                                       "regular")
+    assert starts["DNK"][0].year == 2010 and starts["DEU"][0].year == 2009
+    assert [(claim.year, claim.status) for claim in starts["NLD"]] == [
+        (2009, "in our register, supported"), (2002, "contradicted"), (2004, "contradicted"), (2005, "contradicted")]
+    trial = before_after.start_claims(db.run_query(shipped_connection, "programmes", countries=hat),
+                                      db.run_query(shipped_connection, "programme_claims", countries=hat), "trial")
+    assert [claim.year for claim in trial["NLD"]] == [1998, 1988]  # 1988: the seed article's error
+    assert trial["NOR"][0].year == 2022

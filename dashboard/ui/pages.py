@@ -114,6 +114,22 @@ def map_page() -> None:
     if state is None:
         return
     _map_fragment(state)
+    profile_links(state)
+
+
+PROFILE_LINKS = 12  # countries named in the links to their profiles; the rest counted
+
+
+def profile_links(state: ViewState) -> None:
+    """Under a chart: each shown country's name, linking to its profile (/country?country=NOR)."""
+    countries = data.load_catalog().countries
+    named = [code for code in state.countries if code in countries]
+    if not named:
+        return
+    links = " · ".join(f"[{markdown_text(countries[code].name_en)}](country?country={code})"
+                       for code in named[:PROFILE_LINKS])
+    rest = len(named) - PROFILE_LINKS
+    st.markdown(f"**Country profiles:** {links}" + (f" and {rest} more (Country profiles page)" if rest > 0 else ""))
 
 
 @st.fragment
@@ -162,6 +178,7 @@ def trends_page() -> None:
     if state is None:
         return
     _trends_fragment(state)
+    profile_links(state)
 
 
 @st.fragment

@@ -30,6 +30,7 @@ SYNCED = "_synced_query"  # the canonical query string the widgets were last loa
 WHOLE_PAGE_RERUN = "_whole_page_rerun"  # the state a page fragment last asked the whole page to be drawn for
 MAP_CHART = "map_chart"  # the map's selection event (a click adds the country)
 MAP_VIEW = "w_map_view"  # the map page's switch: the map or the ranked bars
+PROFILE_COUNTRY = "w_profile_country"  # the country profile page's picker
 
 # The meeting deck (dashboard/ui/meeting.py, dashboard/ui/export_panel.py).
 DECK = "deck"

@@ -1,0 +1,54 @@
+"""The before-and-after chart: one line per country over the years around its HAT start (0), the mean of the
+countries without HAT over the same calendar years dashed in the country's colour, the start marked."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from dashboard.figures.formatting import esc, is_missing, records
+from dashboard.figures.theme import apply_frame, country_style
+
+
+def make_before_after_figure(aligned, compared, names: dict[str, str], starts: dict[str, int], *, y_title: str,
+                             event: str, title: str, subtitle: str, source_line: str, footnote: str,
+                             projector: bool = False) -> go.Figure:
+    """aligned and compared: dashboard.before_after.align and .comparison tables; gaps stay gaps."""
+    figure = go.Figure()
+    for iso3, start in starts.items():
+        style = country_style(iso3)
+        own = [row for row in records(aligned) if row["iso3"] == iso3]
+        figure.add_trace(go.Scatter(
+            x=[row["relative_year"] for row in own], y=_plotted(own),
+            mode="lines+markers", name=f"{names[iso3]} (start {start})", connectgaps=False,
+            line={"color": style["colour"], "dash": style["dash"]}, meta={"role": "series", "iso3": iso3},
+            customdata=[[row["year"]] for row in own],
+            hovertemplate=f"<b>{esc(names[iso3])}</b><br>%{{customdata[0]}} (%{{x:+d}} years)<br>%{{y:,.1f}}"
+                          "<extra></extra>"))
+        if compared is not None and not compared.empty:
+            mean = [row for row in records(compared) if row["iso3"] == iso3]
+            figure.add_trace(go.Scatter(
+                x=[row["relative_year"] for row in mean], y=_plotted(mean),
+                mode="lines", name=f"Without HAT, {names[iso3]}'s years", connectgaps=False,
+                line={"color": style["colour"], "dash": "dot", "width": 1.5}, opacity=0.8,
+                meta={"role": "comparison", "iso3": iso3},
+                customdata=[[row["year"], row["countries"]] for row in mean],
+                hovertemplate=f"<b>Countries without HAT</b>, beside {esc(names[iso3])}<br>%{{customdata[0]}}: mean "
+                              "%{y:,.1f} of %{customdata[1]} countries<extra></extra>"))
+    figure.add_vline(x=0, line={"color": "#333333", "dash": "dash", "width": 1})
+    figure.add_annotation(x=0, y=1, yref="paper", yanchor="bottom", text=f"start: {esc(event)}", showarrow=False,
+                          font={"size": 13})
+    figure.update_layout(
+        xaxis={"title": {"text": "years from the start (0 = the start year)"}, "range": [-10.5, 10.5], "dtick": 2,
+               "zeroline": False},
+        yaxis={"title": {"text": y_title}, "rangemode": "tozero"}, hovermode="closest", height=620,
+        legend={"orientation": "h", "entrywidthmode": "fraction", "entrywidth": 0.5}, margin={"l": 80, "r": 20})
+    rows = -(-len(figure.data) // 2)  # two key entries a row, under the plot (the frame keeps the room)
+    figure.update_layout(meta={"legend_below_px": math.ceil(rows * 16 * 1.6 + 8)})
+    return apply_frame(figure, title=title, subtitle=subtitle, source_line=source_line, footnote=footnote,
+                       projector=projector)
+
+
+def _plotted(rows: list[dict]) -> list[float | None]:
+    return [None if is_missing(row["plotted"]) else row["plotted"] for row in rows]

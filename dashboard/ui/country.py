@@ -1,0 +1,91 @@
+"""The country profile page (/country?country=NOR): every series we hold for one country, its HAT programmes,
+the claims about it and what we do not hold (the content: dashboard/profiles.py)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db, profiles, site
+from dashboard import state as view_state
+from dashboard.ui import data, session
+from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_key, show_table
+
+PAGE = "country"
+
+
+def _on_pick() -> None:
+    picked = st.session_state.get(session.PROFILE_COUNTRY)
+    if picked:
+        st.query_params["country"] = picked
+
+
+def country_page() -> None:
+    catalog = data.load_catalog()
+    if not catalog.indicators:
+        raise db.DataUnavailable(catalog.indicators_problem)
+    iso3, notice = profiles.resolve_country(st.query_params.get("country"), catalog)
+    st.title(site.BY_NAME[PAGE].heading if iso3 is None else catalog.countries[iso3].name_en)
+    if notice:
+        st.warning(markdown_text(notice), icon=":material/warning:")
+    names = {code: country.name_en for code, country in catalog.countries.items()}
+    if iso3 is not None:
+        st.session_state[session.PROFILE_COUNTRY] = iso3
+    # Norwegian names are searched too: 'Sveits' finds Switzerland.
+    st.selectbox("Country", sorted(names, key=names.get), key=session.PROFILE_COUNTRY, on_change=_on_pick,
+                 index=None, placeholder="Choose a country (English or Norwegian name)",
+                 format_func=lambda code: _label(catalog.countries[code]))
+    if iso3 is None:
+        st.info("Pick a country to see every series we hold for it, its heroin-assisted treatment programmes "
+                "and the claims about it.", icon=":material/info:")
+        return
+    state = view_state.default_state(catalog, PAGE)
+    render_country(data.page_content(PAGE, state, country=iso3))
+
+
+def _label(country) -> str:
+    other = country.name_no if country.name_no and country.name_no != country.name_en else ""
+    return f"{country.name_en} ({other})" if other else country.name_en
+
+
+def render_country(page: profiles.CountryContent) -> None:
+    st.caption(markdown_text(page.subtitle))
+    st.subheader("Every series we hold, latest value", anchor=False)
+    if page.series.empty:
+        st.info(f"We hold no series for {page.title}.", icon=":material/info:")
+    else:
+        shown = page.series.drop(columns=["indicator_id"])
+        show_table(shown, hide_index=True, column_config={
+            "Year": st.column_config.NumberColumn("Year", format="%d"),
+            "Over the years": st.column_config.LineChartColumn("Over the years", width="small"),
+            "Open": st.column_config.LinkColumn("On the Trends page", display_text="Open the series"),
+            "Source": st.column_config.TextColumn("Source", width="medium")})
+        st.caption(markdown_text(page.rank_note))
+    if page.missing:
+        st.subheader(f"What we do not hold for {page.title}", anchor=False)
+        for topic, labels in page.missing:
+            st.markdown(f"- **{markdown_text(topic)}**: {markdown_text('; '.join(labels))}")
+    st.subheader("Heroin-assisted treatment", anchor=False)
+    if page.programmes is None:
+        st.info(f"No heroin-assisted treatment programme for {page.title} in our register.",
+                icon=":material/info:")
+    else:
+        view = page.programmes
+        st.caption(markdown_text(view.subtitle))
+        show_key(view)
+        st.plotly_chart(view.screen_figure or view.figure, config=PLOTLY_CONFIG, alt=view.summary,
+                        key="country_timeline")
+        st.caption(markdown_text("\n".join(part for part in (view.footnote, view.source_line) if part)))
+        if page.programme_table is not None:
+            show_table(page.programme_table, hide_index=True, column_config={
+                "First source": st.column_config.LinkColumn("First source")})
+    st.subheader(f"Claims about {page.title} from the news", anchor=False)
+    if page.claims.empty:
+        st.info("No claim about this country in our register.", icon=":material/info:")
+    else:
+        show_table(page.claims, hide_index=True, column_config={
+            "Check": st.column_config.LinkColumn("On the Claims page", display_text="See the check"),
+            "Claim": st.column_config.TextColumn("Claim", width="large")})
+    if page.notes:
+        st.subheader("Notes on these values", anchor=False)
+        for note in page.notes:
+            st.markdown(f"- {markdown_text(note)}")

@@ -1,0 +1,138 @@
+"""Before and after HAT (issue 15, item 2): the alignment arithmetic on hand-made tables, gaps kept as gaps, the
+start-year claims where sources disagree, and the page through AppTest on the fixture extracts."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import before_after, db
+from tests.apptest_support import open_page
+
+DEATHS = before_after.MEASURES["deaths"]
+OST = before_after.MEASURES["ost"]
+
+
+def series(rows: list[tuple[str, int, float | None, float | None]]) -> pd.DataFrame:
+    """(iso3, year, value, population aged 15-64) rows as per_capita_series returns them."""
+    frame = pd.DataFrame(rows, columns=["iso3", "year", "value", "population_15_64"])
+    frame["per_capita"] = frame["value"] / frame["population_15_64"] * 100_000
+    return frame
+
+
+def test_years_are_counted_from_each_countrys_own_start_and_gaps_stay_gaps():
+    table = series([("DNK", 2008, 60.0, None), ("DNK", 2010, 50.0, None), ("DNK", 2012, 40.0, None),
+                    ("DEU", 2009, 20.0, None), ("DEU", 2019, 10.0, None), ("DEU", 2020, 9.0, None)])
+    aligned = before_after.align(table, DEATHS, {"DNK": 2010, "DEU": 2009}, index=False)
+    assert len(aligned) == 2 * 21 and set(aligned["relative_year"]) == set(range(-10, 11))
+    dnk = aligned[aligned["iso3"] == "DNK"].set_index("relative_year")
+    assert dnk.loc[-2, "value"] == 60.0 and dnk.loc[0, "value"] == 50.0 and dnk.loc[2, "value"] == 40.0
+    assert math.isnan(dnk.loc[-1, "value"]) and math.isnan(dnk.loc[1, "value"])  # unreported: a gap, no line
+    assert dnk.loc[-2, "year"] == 2008
+    deu = aligned[aligned["iso3"] == "DEU"].set_index("relative_year")
+    assert deu.loc[0, "value"] == 20.0 and deu.loc[10, "value"] == 10.0
+    assert 11 not in deu.index  # 2020 is past +10 years
+
+
+def test_an_index_divides_by_the_start_year_and_without_a_start_value_draws_nothing():
+    table = series([("DNK", 2009, 55.0, None), ("DNK", 2010, 50.0, None), ("DNK", 2011, 60.0, None),
+                    ("NLD", 2008, 10.0, None), ("NLD", 2010, 12.0, None)])
+    aligned = before_after.align(table, DEATHS, {"DNK": 2010, "NLD": 2009}, index=True).set_index(
+        ["iso3", "relative_year"])
+    assert aligned.loc[("DNK", 0), "plotted"] == 100.0
+    assert aligned.loc[("DNK", -1), "plotted"] == pytest.approx(110.0)
+    assert aligned.loc[("DNK", 1), "plotted"] == pytest.approx(120.0)
+    assert aligned.xs("NLD")["plotted"].isna().all()  # no 2009 value: nothing to index on
+    assert aligned.loc[("NLD", -1), "value"] == 10.0  # the values themselves stay
+
+
+def test_per_capita_measures_use_the_population_aged_15_64():
+    table = series([("DNK", 2010, 5_000.0, 3_500_000.0), ("DNK", 2011, 5_200.0, None)])
+    aligned = before_after.align(table, OST, {"DNK": 2010}, index=False).set_index("relative_year")
+    assert aligned.loc[0, "value"] == pytest.approx(5_000 / 3_500_000 * 100_000)
+    assert math.isnan(aligned.loc[1, "value"])  # no population that year: no rate, not a guess
+
+
+def test_the_comparison_is_the_mean_of_the_countries_without_hat_in_the_same_calendar_years():
+    table = series([("SWE", 2009, 40.0, None), ("SWE", 2010, 50.0, None), ("FIN", 2010, 30.0, None),
+                    ("FIN", 2011, 20.0, None), ("DNK", 2010, 60.0, None)])
+    compared = before_after.comparison(table, DEATHS, {"DNK": 2010, "DEU": 2009}, ["SWE", "FIN"], index=False)
+    dnk = compared[compared["iso3"] == "DNK"].set_index("relative_year")
+    assert dnk.loc[0, "mean"] == 40.0 and dnk.loc[0, "countries"] == 2  # (50 + 30) / 2 in 2010
+    assert dnk.loc[-1, "mean"] == 40.0 and dnk.loc[-1, "countries"] == 1  # SWE alone in 2009
+    assert dnk.loc[1, "mean"] == 20.0
+    deu = compared[compared["iso3"] == "DEU"].set_index("relative_year")
+    assert deu.loc[0, "mean"] == 40.0 and deu.loc[1, "mean"] == 40.0  # DEU's 0 is 2009, its +1 2010
+    assert math.isnan(deu.loc[-1, "mean"]) and deu.loc[-1, "countries"] == 0
+
+
+PROGRAMMES = pd.DataFrame([
+    {"programme_id": "NL-TRIAL", "iso3": "NLD", "programme_name": "Trial", "phase": "trial", "treated_patients": True,
+     "start_year": 1998},
+    {"programme_id": "NL-REGULAR", "iso3": "NLD", "programme_name": "Regular", "phase": "regular",
+     "treated_patients": True, "start_year": 2009},
+    {"programme_id": "NL-PLANNED", "iso3": "NLD", "programme_name": "Planned", "phase": "regular",
+     "treated_patients": False, "start_year": 2001},
+    {"programme_id": "DK-REGULAR", "iso3": "DNK", "programme_name": "Regular", "phase": "regular",
+     "treated_patients": True, "start_year": 2010},
+    {"programme_id": "XX-NONE", "iso3": "ESP", "programme_name": "No year", "phase": "trial",
+     "treated_patients": True, "start_year": None},
+])
+CLAIMS = pd.DataFrame([
+    {"programme_id": "NL-REGULAR", "field": "start_year", "claimed_value": "2004", "claim_status": "contradicted",
+     "source_title": "NRC 2004"},
+    {"programme_id": "NL-REGULAR", "field": "start_year", "claimed_value": "2009", "claim_status": "supported",
+     "source_title": "Reitox 2012"},
+    {"programme_id": "NL-TRIAL", "field": "start_year", "claimed_value": "1988", "claim_status": "contradicted",
+     "source_title": "A news article"},
+    {"programme_id": "NL-REGULAR", "field": "patients", "claimed_value": "1000", "claim_status": "supported",
+     "source_title": "x"},
+])
+
+
+def test_start_claims_offer_the_registers_year_first_then_every_other_claimed_year():
+    regular = before_after.start_claims(PROGRAMMES, CLAIMS, "regular")
+    assert sorted(regular) == ["DNK", "NLD"]  # a programme that treated no one does not count
+    assert [(c.year, c.status, c.source) for c in regular["NLD"]] == [
+        (2009, "in our register, supported", "Reitox 2012"), (2004, "contradicted", "NRC 2004")]
+    assert [c.year for c in regular["DNK"]] == [2010]
+    trial = before_after.start_claims(PROGRAMMES, CLAIMS, "trial")
+    assert [c.year for c in trial["NLD"]] == [1998, 1988] and "ESP" not in trial  # no start year, no alignment
+
+
+def _traces(app) -> dict[str, dict]:
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return {trace["name"]: trace for trace in figure["data"]}
+
+
+def test_the_page_draws_each_country_from_its_start_with_what_it_cannot_show(connection):
+    app = open_page("before-after", countries="DNK,NOR", event="trial")  # Denmark has no dated trial or pilot
+    assert not app.exception
+    assert any("No trial or pilot start in our register for 'Denmark'" in w.value for w in app.warning)
+    app = open_page("before-after", countries="DNK", event="regular")
+    traces = _traces(app)
+    drawn = traces["Denmark (start 2010)"]
+    assert drawn["x"] == list(range(-10, 11))
+    rates = db.run_query(connection, "per_capita_series", indicator=DEATHS.indicator_id, countries=["DNK"],
+                         per=1.0).set_index("year")["value"]
+    for relative, value in zip(drawn["x"], drawn["y"], strict=True):
+        expected = rates.get(2010 + relative)
+        assert (value is None) if expected is None else value == pytest.approx(expected), relative
+    assert "Without HAT, Denmark's years" in traces  # the comparison, on by default
+    assert any(before_after.CANNOT_SHOW == info.value for info in app.info)
+    app = open_page("before-after", countries="DNK", event="regular", compare="0", index="1")
+    traces = _traces(app)
+    assert list(traces) == ["Denmark (start 2010)"] and traces["Denmark (start 2010)"]["y"][10] == 100.0
+
+
+@pytest.mark.parametrize(("params", "notice"), [
+    ({"event": "sometime"}, "'event' must be one of regular, trial"),
+    ({"measure": "vibes"}, "'measure' must be one of deaths, ost"),
+    ({"countries": "ATLANTIS"}, "not drawn"),
+])
+def test_a_bad_link_gets_a_notice_and_a_working_page(params, notice):
+    app = open_page("before-after", **params)
+    assert not app.exception and any(notice in w.value for w in app.warning), [w.value for w in app.warning]
