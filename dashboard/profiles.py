@@ -123,8 +123,9 @@ def country_content(reader: Reader, state: ViewState, country: str = "") -> Coun
             topic = indicator.topic or "Other"
             missing.setdefault(topic, []).append(indicator.label.removeprefix(f"{topic}: "))
     in_peers = known.iso3 in catalog.preset(PEERS)
-    rank_note = (f"Ranks: among the {len(peers)} EMCDDA reporting countries with a value that year (1 = highest)"
-                 + ("" if in_peers else f", {known.name_en} added") + ". For rates of deaths, the ranks the 95% "
+    rank_note = (f"Ranks: among the {len(catalog.preset(PEERS))} EMCDDA reporting countries"
+                 + ("" if in_peers else f" and {known.name_en}") + " with a value that year (1 = highest). For rates "
+                 "of deaths, the ranks the 95% "
                  "intervals allow; counts are ranked by number, not per person; national figures are not ranked.")
     timeline = reader.chart("timeline", replace(state, countries=(country,)))
     has_programmes = not timeline.data.empty

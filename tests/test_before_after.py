@@ -121,7 +121,7 @@ def test_the_page_draws_each_country_from_its_start_with_what_it_cannot_show(con
     for relative, value in zip(drawn["x"], drawn["y"], strict=True):
         expected = rates.get(2010 + relative)
         assert (value is None) if expected is None else value == pytest.approx(expected), relative
-    assert "Without HAT, Denmark's years" in traces  # the comparison, on by default
+    assert "Countries without HAT, same years as Denmark" in traces  # the comparison, on by default
     assert any(before_after.CANNOT_SHOW == info.value for info in app.info)
     app = open_page("before-after", countries="DNK", event="regular", compare="0", index="1")
     traces = _traces(app)

@@ -30,7 +30,7 @@ def make_before_after_figure(aligned, compared, names: dict[str, str], starts: d
             mean = [row for row in records(compared) if row["iso3"] == iso3]
             figure.add_trace(go.Scatter(
                 x=[row["relative_year"] for row in mean], y=_plotted(mean),
-                mode="lines", name=f"Without HAT, {names[iso3]}'s years", connectgaps=False,
+                mode="lines", name=f"Countries without HAT, same years as {names[iso3]}", connectgaps=False,
                 line={"color": style["colour"], "dash": "dot", "width": 1.5}, opacity=0.8,
                 meta={"role": "comparison", "iso3": iso3},
                 customdata=[[row["year"], row["countries"]] for row in mean],

@@ -157,12 +157,17 @@ def _draw(view: dict, claims, names: dict[str, str], catalog) -> None:
                                                      if measure.per else "")
                    + " HAT start years: Drug Policy Atlas register, with the sources per programme.")
     chosen = ", ".join(f"{names[iso3]} {year}" for iso3, year in view["starts"].items())
+    title = f"{measure.label}, before and after {event.replace(' began', '')}"
+    subtitle = f"Aligned on the year {event}: {chosen}" + ("; indexed, start year = 100" if view["index"] else "")
     figure = make_before_after_figure(
         aligned, compared, names, view["starts"],
-        y_title="index (start year = 100)" if view["index"] else measure.label,
-        event=event, title=f"{measure.label}, before and after {event.replace(' began', '')}",
-        subtitle=f"Aligned on the year {event}: {chosen}" + ("; indexed, start year = 100" if view["index"] else ""),
-        source_line=source_line, footnote=before_after.CANNOT_SHOW)
+        y_title="index (start year = 100)" if view["index"] else measure.label, event=event, title=title,
+        subtitle=subtitle, source_line=source_line, footnote=before_after.CANNOT_SHOW)
+    st.subheader(title, anchor=False)
+    st.caption(markdown_text(subtitle))
+    empty = [names[iso3] for iso3 in view["starts"] if aligned.loc[aligned["iso3"] == iso3, "value"].isna().all()]
+    if empty:
+        st.caption(markdown_text(f"No value in the 21 years around the start, so no line: {', '.join(empty)}."))
     st.plotly_chart(figures.screen_figure(figure), config=PLOTLY_CONFIG, key="before_after_chart",
                     alt=_summary(aligned, compared, names, view["starts"], measure))
     st.caption(markdown_text(source_line))
