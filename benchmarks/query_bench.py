@@ -84,16 +84,20 @@ def pandas_indicator_trend(data_dir: Path, indicator, countries, year_from, year
                       how="left").rename(columns={"attribution": "source", "publisher": "source_publisher"})
     grid = grid.sort_values(["country", "year"], kind="stable")
     if index_base is None:
-        grid["base_value"], grid["plotted"] = np.nan, grid["value"]
+        grid["base_value"], grid["base_year"], grid["plotted"] = np.nan, np.nan, grid["value"]
     else:
-        base = values.loc[values["year"] == index_base].set_index("iso3")["value"]
-        grid["base_value"] = grid["iso3"].map(base)
+        reported = values[values["value"].notna()]
+        first = reported.groupby("iso3")["year"].min()
+        wanted = values["iso3"].map(first) if index_base == 0 else index_base
+        base = values.loc[values["year"] == wanted].set_index("iso3")
+        grid["base_value"] = grid["iso3"].map(base["value"])
+        grid["base_year"] = grid["iso3"].map(base["year"])
         grid["plotted"] = grid["value"] / grid["base_value"].replace(0, np.nan) * 100
     if log_scale:
         grid["plotted"] = grid["plotted"].where(~(grid["plotted"] <= 0))
     return grid[["iso3", "country", "year", "value", "numerator", "denominator", "unit", "source_id", "source",
                  "source_publisher", "full_credit", "country_note", "flag", "quality_flags", "value_note",
-                 "base_value", "plotted"]].reset_index(drop=True)
+                 "base_value", "base_year", "plotted"]].reset_index(drop=True)
 
 
 def pandas_indicator_catalog(data_dir: Path) -> pd.DataFrame:

@@ -125,7 +125,8 @@ def describe_breakdown(state: ViewState) -> str:
 
 def _trend_subtitle(countries: str, state: ViewState) -> str:
     scale = ", log scale" if state.scale == "log" else ""
-    index = f", index {state.index_base} = 100" if state.index_base else ""
+    index = (", index: each country's first year = 100" if state.index_base == 0
+             else f", index {state.index_base} = 100" if state.index_base else "")
     return f"{countries} · {describe_breakdown(state)}{scale}{index}"
 
 

@@ -26,6 +26,9 @@ _SWITCH = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false"
 # view state leaves them alone.
 OTHER_KEYS = ("deck", "embed", "embed_options", "country")
 MAX_VALUE_LENGTH = 4000
+# index=first: each country indexed on the first year it reports in the range (a fixed base year empties the
+# chart of the countries without a value that year); held as index_base 0, as queries/indicator_trend.sql takes it.
+INDEX_FIRST_YEAR, FIRST_YEAR = "first", 0
 MAX_COUNTRIES = 100
 _YEAR = re.compile(r"^\s*([0-9]{1,4})\s*$")
 
@@ -43,7 +46,7 @@ class ViewState:
     sex: str = "total"
     age_group: str = "total"
     scale: str = "linear"
-    index_base: int | None = None
+    index_base: int | None = None  # None: no index; FIRST_YEAR (0): each country's first year; else a year
     projector: bool = False  # presentation: large type and thick lines, kept in links, decks and exports
     colours: str = "range"  # the map's colour scale: "range" (the selected years) or "year" (per-year contrast)
     animate: bool = False  # the map plays through the selected years in the browser (frames, slider, pause)
@@ -205,10 +208,15 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
         notices.append(f"Unknown colour scale {shown(colours)}; colours span the selected years ('range').")
         colours = "range"
     animate = _switch(_single(params, "animate", notices), "animate", notices)
-    index_base = _year(_single(params, "index", notices), "index", notices)
-    if index_base is not None and not clamped_from <= index_base <= clamped_to:
-        notices.append(f"Index base year {index_base} is outside {clamped_from}-{clamped_to}; index turned off.")
-        index_base = None
+    index_value = _single(params, "index", notices)
+    if index_value is not None and index_value.strip().lower() == INDEX_FIRST_YEAR:
+        index_base = FIRST_YEAR
+    else:
+        index_base = _year(index_value, "index", notices)
+        if index_base is not None and not clamped_from <= index_base <= clamped_to:
+            notices.append(f"Index base year {index_base} is outside {clamped_from}-{clamped_to}; index turned "
+                           f"off.")
+            index_base = None
 
     check, claim = _claim_params(params, catalog, notices)
     if check and page_value == "claims":  # a checked claim is about one country: the view's
@@ -278,7 +286,7 @@ def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
     if state.scale != "linear":
         params["scale"] = state.scale
     if state.index_base is not None:
-        params["index"] = str(state.index_base)
+        params["index"] = INDEX_FIRST_YEAR if state.index_base == FIRST_YEAR else str(state.index_base)
     if state.colours != "range":
         params["colours"] = state.colours
     if state.animate:

@@ -189,9 +189,11 @@ def test_map_year_slider_and_trend_axis_controls():
     assert query_param(trends, "scale") == "log"
     assert figures_on(trends)[0]["layout"]["yaxis"]["type"] == "log"
     trends.toggle(key="w_index_on").set_value(True).run()
-    assert query_param(trends, "index") == "2010"
+    assert query_param(trends, "index") == "first"  # each country from the first year it reports
     norway = next(t for t in figures_on(trends)[0]["data"] if t.get("name") == "Norway")
     assert norway["y"][0] == pytest.approx(100) and norway["y"][-1] == pytest.approx(289 / 250 * 100)
+    trends.selectbox(key="w_index_base").set_value(2012).run()
+    assert query_param(trends, "index") == "2012"
 
 
 def test_url_round_trip_reproduces_the_view():

@@ -239,7 +239,7 @@ def test_parse_state_gives_a_valid_state_and_short_notices(catalog, name, query)
     assert state.countries or (last_countries is not None and not last_countries.strip(" ,"))
     assert len(state.countries) == len(set(state.countries)) <= view_state.MAX_COUNTRIES
     assert indicator.year_min <= state.year_from <= state.year <= state.year_to <= indicator.year_max
-    assert state.index_base is None or state.year_from <= state.index_base <= state.year_to
+    assert state.index_base in (None, view_state.FIRST_YEAR) or state.year_from <= state.index_base <= state.year_to
     assert state.sex in indicator.sexes and state.age_group in indicator.age_groups
     assert f"{state.sex}/{state.age_group}" in indicator.breakdowns
     assert state.scale in view_state.SCALES and state.page in site.PAGE_NAMES

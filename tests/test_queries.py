@@ -131,6 +131,19 @@ def test_trend_index_is_computed_in_the_query(connection, base, expected):
         ("NOR", base), "value"]
 
 
+def test_trend_index_on_each_countrys_first_year_keeps_a_country_missing_a_fixed_base_year(connection):
+    """index 0: each country on the first year it reports (issue 15: indexing to 1995 emptied the chart of the
+    countries with no 1995 value). The fixture's Sweden has no 2012 value, so a 2012 base drops it."""
+    frame = trend(connection, countries=["NOR", "SWE"], index_base=0)
+    for iso3, rows in frame.groupby("iso3"):
+        reported = rows.dropna(subset=["value"]).sort_values("year")
+        first = reported.iloc[0]
+        assert (rows["base_year"].dropna() == first["year"]).all(), iso3
+        assert first["plotted"] == pytest.approx(100)
+        assert list(reported["plotted"]) == pytest.approx(list(reported["value"] / first["value"] * 100))
+    assert trend(connection, countries=["SWE"], index_base=2012)["plotted"].isna().all()
+
+
 def test_trend_index_on_a_year_without_a_value_draws_nothing_for_that_country(connection):
     frame = trend(connection, countries=["SWE"], index_base=2012)
     assert frame["plotted"].isna().all() and frame["value"].notna().sum() == 5

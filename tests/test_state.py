@@ -155,3 +155,13 @@ def test_projector_mode_lives_in_the_link(catalog, value, on):
 def test_a_bad_projector_value_is_turned_off_with_a_notice(catalog):
     state, [notice] = view_state.parse_state({"projector": "loud"}, catalog)
     assert not state.projector and "must be 1 or 0" in notice
+
+
+def test_index_first_means_each_countrys_first_year_and_survives_a_link(catalog):
+    from dashboard.state import FIRST_YEAR, from_query_string, to_query_string
+
+    state, notices = from_query_string("page=trends&countries=NOR,SWE&index=first", catalog)
+    assert state.index_base == FIRST_YEAR and not notices
+    assert "index=first" in to_query_string(state, catalog)
+    state, notices = from_query_string("page=trends&countries=NOR&index=0", catalog)
+    assert state.index_base is None and any("outside" in notice for notice in notices)  # 0 is no year

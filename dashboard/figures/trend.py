@@ -47,7 +47,9 @@ def _trend_hover(row: Mapping[str, Any], unit: str, index_base_year: int | None)
         return f"{name}<br>{int(row['year'])}: no value reported"
     lines = [name, f"{int(row['year'])}: {format_value(row['value'], unit)} {esc(unit)}"]
     if index_base_year is not None and not is_missing(row.get("plotted")):
-        lines.append(f"Index {float(row['plotted']):,.1f} ({index_base_year} = 100)")
+        base = row.get("base_year") if index_base_year == 0 else index_base_year
+        lines.append(f"Index {float(row['plotted']):,.1f} ({int(base)} = 100)" if not is_missing(base)
+                     else f"Index {float(row['plotted']):,.1f}")
     lines.extend(value_detail_lines(row, unit))
     lines.append(f"Source: {wrap_html(row.get('source'), 60)}")
     return "<br>".join(lines)
@@ -125,7 +127,8 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
         missing = frame.loc[frame["iso3"].isin(has_base[~has_base].index), ["iso3", "country"]].drop_duplicates()
         dropped_no_base = list(missing["iso3"])
         if dropped_no_base:
-            notes.append(f"No {index_base_year} value to index on, not shown: {join_names(missing['country'])}.")
+            what = "value" if index_base_year == 0 else f"{index_base_year} value"
+            notes.append(f"No {what} to index on, not shown: {join_names(missing['country'])}.")
         frame = frame[~frame["iso3"].isin(dropped_no_base)].copy()
     if log_y:
         bad = frame["value"].notna() & frame["plotted"].isna()
@@ -176,7 +179,8 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
     set_meta(spec, label_strip_px=programme_meta["label_strip_px"])  # the frame keeps this strip free
 
     span = max(last - first, 1)
-    y_title = f"Index ({index_base_year} = 100)" if index_base_year is not None else unit
+    y_title = ("Index (each country's first year = 100)" if index_base_year == 0
+               else f"Index ({index_base_year} = 100)" if index_base_year is not None else unit)
     tick_unit = "index" if index_base_year is not None else unit
     yaxis = {"title": {"text": esc(y_title)}, "type": "log" if log_y else "linear",
              "rangemode": "tozero" if not log_y else "normal",

@@ -46,7 +46,8 @@ def _load_widgets(state: ViewState, catalog: Catalog) -> None:
     st.session_state[session.YEAR] = state.year
     st.session_state[session.SCALE] = state.scale
     st.session_state[session.INDEX_ON] = state.index_base is not None
-    st.session_state[session.INDEX_BASE] = state.index_base or state.year_from
+    # Turned on, an index starts from each country's first year (a fixed year drops the countries without it).
+    st.session_state[session.INDEX_BASE] = view_state.FIRST_YEAR if state.index_base is None else state.index_base
     st.session_state[session.COLOURS] = state.colours
     st.session_state[session.ANIMATE] = state.animate
 
@@ -224,8 +225,10 @@ def trend_controls(page: str, state: ViewState) -> None:
                format_func=str.capitalize)
     middle.toggle("Index to a base year", key=session.INDEX_ON, on_change=_on_change, args=(page,))
     if st.session_state.get(session.INDEX_ON):
-        right.selectbox("Base year (= 100)", list(range(state.year_from, state.year_to + 1)), key=session.INDEX_BASE,
-                        on_change=_on_change, args=(page,))
+        right.selectbox("Base year (= 100)", [view_state.FIRST_YEAR, *range(state.year_from, state.year_to + 1)],
+                        key=session.INDEX_BASE, on_change=_on_change, args=(page,),
+                        format_func=lambda year: "Each country's first year" if year == view_state.FIRST_YEAR
+                        else str(year))
 
 
 def no_countries_hint() -> None:
