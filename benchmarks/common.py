@@ -98,7 +98,6 @@ def realistic_params(catalog, i: int) -> dict[str, dict]:
                              "indicators": _claim_indicators()},
         "claim_register": {"countries": None if i % 2 == 0 else countries, "verdicts": None, "claim_ids": None},
         "country_profile": {"iso3": countries[i % len(countries)] if countries else "NOR", "peers": countries},
-        "per_capita_series": {"indicator": indicator.indicator_id, "countries": countries, "per": 100_000.0},
     }
 
 

@@ -287,22 +287,6 @@ def pandas_country_profile(data_dir: Path, iso3, peers) -> pd.DataFrame:
                  "series_years", "rank", "ranked_countries"]].reset_index(drop=True)
 
 
-def pandas_per_capita_series(data_dir: Path, indicator, countries, per) -> pd.DataFrame:
-    facts, names = _read(data_dir, "facts"), _read(data_dir, "countries")
-    population, sources = _read(data_dir, "population"), _read(data_dir, "sources")
-    rows = facts[(facts["indicator_id"] == indicator) & (facts["sex"] == "total") & (facts["age_group"] == "total")
-                 & facts["value"].notna() & facts["iso3"].isin(countries)]
-    rows = (rows.merge(names[["iso3", "name_en", "has_hat_programme"]].rename(columns={"name_en": "country"}),
-                       on="iso3")
-            .merge(population[["iso3", "year", "pop_15_64", "is_projection"]], on=["iso3", "year"], how="left")
-            .merge(sources[["source_id", "attribution"]], on="source_id", how="left")
-            .rename(columns={"pop_15_64": "population_15_64", "attribution": "source"}))
-    rows["per_capita"] = (rows["value"] / rows["population_15_64"] * per).where(rows["population_15_64"] > 0)
-    rows = rows.sort_values(["iso3", "year"], kind="stable")
-    return rows[["iso3", "country", "has_hat_programme", "year", "value", "population_15_64", "per_capita",
-                 "is_projection", "source_id", "source", "quality_flags", "value_note"]].reset_index(drop=True)
-
-
 def pandas_quality_flag_labels(data_dir: Path) -> pd.DataFrame:
     return _read(data_dir, "quality_flags").sort_values("flag", kind="stable")[["flag", "label"]].reset_index(
         drop=True)
@@ -317,7 +301,6 @@ PANDAS = {
     "data_editions": pandas_data_editions, "quality_flag_list": pandas_quality_flag_list,
     "claim_candidates": pandas_claim_candidates, "claim_register": pandas_claim_register,
     "quality_flag_labels": pandas_quality_flag_labels, "country_profile": pandas_country_profile,
-    "per_capita_series": pandas_per_capita_series,
 }
 assert set(PANDAS) == set(QUERY_NAMES), "every query in queries/ needs its pandas twin here"
 

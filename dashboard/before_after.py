@@ -22,15 +22,14 @@ WINDOW = 10  # years either side of the start
 @dataclass(frozen=True)
 class Measure:
     key: str
-    indicator_id: str
+    indicator_id: str  # a rate, so countries of any size compare (the build computes the per-person series)
     label: str  # the y axis and the title
-    per: float | None  # None: the series as published (already a rate); else per this many aged 15-64
 
 
 MEASURES = {
-    "deaths": Measure("deaths", "drd_deaths_per_million_15_64", "Drug-induced deaths per million aged 15-64", None),
-    "ost": Measure("ost", "ost_methadone_clients", "Clients in methadone treatment per 100,000 aged 15-64",
-                   100_000),
+    "deaths": Measure("deaths", "drd_deaths_per_million_15_64", "Drug-induced deaths per million aged 15-64"),
+    "ost": Measure("ost", "ost_methadone_clients_per_100k_15_64",
+                   "Clients in methadone treatment per 100,000 aged 15-64"),
 }
 EVENTS = {"regular": "regular treatment began", "trial": "the first trial or pilot began"}
 EVENT_NAMES = {"regular": "regular-treatment", "trial": "trial or pilot"}  # 'no ... start in our register'
@@ -94,17 +93,16 @@ def _year(text: object) -> int | None:
     return int(shown) if shown.isdigit() and len(shown) == 4 else None
 
 
-def _values(series: pd.DataFrame, measure: Measure) -> pd.DataFrame:
-    """iso3, year, value: the measure's number (as published, or per capita)."""
-    column = "value" if measure.per is None else "per_capita"
-    return series[["iso3", "year", column]].rename(columns={column: "value"}).dropna(subset=["value"])
+def _values(series: pd.DataFrame) -> pd.DataFrame:
+    """iso3, year, value: the years with a value (queries/indicator_trend.sql rows)."""
+    return series[["iso3", "year", "value"]].dropna(subset=["value"])
 
 
-def align(series: pd.DataFrame, measure: Measure, starts: dict[str, int], index: bool) -> pd.DataFrame:
+def align(series: pd.DataFrame, starts: dict[str, int], index: bool) -> pd.DataFrame:
     """One row per country and year from -WINDOW to +WINDOW around its start: iso3, relative_year, year, value,
     plotted (the value, or value / value at the start x 100). A year without a value stays a gap (NaN), never
     interpolated; with an index, a country without a value in its start year has nothing to index on (all NaN)."""
-    values = _values(series, measure)
+    values = _values(series)
     rows = []
     for iso3, start in starts.items():
         own = dict(zip(values.loc[values["iso3"] == iso3, "year"].astype(int),
@@ -118,12 +116,11 @@ def align(series: pd.DataFrame, measure: Measure, starts: dict[str, int], index:
     return pd.DataFrame(rows, columns=["iso3", "relative_year", "year", "value", "plotted"])
 
 
-def comparison(series: pd.DataFrame, measure: Measure, starts: dict[str, int], without_hat: list[str],
-               index: bool) -> pd.DataFrame:
+def comparison(series: pd.DataFrame, starts: dict[str, int], without_hat: list[str], index: bool) -> pd.DataFrame:
     """For each start: the mean over the countries without HAT of their values in the same calendar years,
     drawn the same way (indexed on its own start-year mean). iso3 (the HAT country it is beside), relative_year,
     year, mean, countries (how many had a value that year), plotted."""
-    values = _values(series, measure)
+    values = _values(series)
     others = values[values["iso3"].isin(without_hat)]
     by_year = others.groupby("year")["value"].agg(["mean", "size"])
     rows = []

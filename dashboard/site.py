@@ -45,7 +45,7 @@ PAGES: tuple[Page, ...] = (
          queries=("country_profile", "claim_register"), heading="Country profiles"),
     # Countries aligned on the year their HAT started (dashboard/before_after.py).
     Page("before-after", "Before and after HAT", ":material/compare_arrows:", chart=None, explorer=False,
-         queries=("per_capita_series", "programmes", "programme_claims"),
+         queries=("indicator_trend", "programmes", "programme_claims"),
          heading="Before and after heroin-assisted treatment"),
     Page("meeting", "Meeting mode", ":material/co_present:", chart=None, explorer=False),
 )

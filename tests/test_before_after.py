@@ -13,20 +13,17 @@ from dashboard import before_after, db
 from tests.apptest_support import open_page
 
 DEATHS = before_after.MEASURES["deaths"]
-OST = before_after.MEASURES["ost"]
 
 
-def series(rows: list[tuple[str, int, float | None, float | None]]) -> pd.DataFrame:
-    """(iso3, year, value, population aged 15-64) rows as per_capita_series returns them."""
-    frame = pd.DataFrame(rows, columns=["iso3", "year", "value", "population_15_64"])
-    frame["per_capita"] = frame["value"] / frame["population_15_64"] * 100_000
-    return frame
+def series(rows: list[tuple[str, int, float | None]]) -> pd.DataFrame:
+    """(iso3, year, value) rows as queries/indicator_trend.sql returns them (a missing year: None)."""
+    return pd.DataFrame(rows, columns=["iso3", "year", "value"])
 
 
 def test_years_are_counted_from_each_countrys_own_start_and_gaps_stay_gaps():
-    table = series([("DNK", 2008, 60.0, None), ("DNK", 2010, 50.0, None), ("DNK", 2012, 40.0, None),
-                    ("DEU", 2009, 20.0, None), ("DEU", 2019, 10.0, None), ("DEU", 2020, 9.0, None)])
-    aligned = before_after.align(table, DEATHS, {"DNK": 2010, "DEU": 2009}, index=False)
+    table = series([("DNK", 2008, 60.0), ("DNK", 2010, 50.0), ("DNK", 2011, None), ("DNK", 2012, 40.0),
+                    ("DEU", 2009, 20.0), ("DEU", 2019, 10.0), ("DEU", 2020, 9.0)])
+    aligned = before_after.align(table, {"DNK": 2010, "DEU": 2009}, index=False)
     assert len(aligned) == 2 * 21 and set(aligned["relative_year"]) == set(range(-10, 11))
     dnk = aligned[aligned["iso3"] == "DNK"].set_index("relative_year")
     assert dnk.loc[-2, "value"] == 60.0 and dnk.loc[0, "value"] == 50.0 and dnk.loc[2, "value"] == 40.0
@@ -38,9 +35,9 @@ def test_years_are_counted_from_each_countrys_own_start_and_gaps_stay_gaps():
 
 
 def test_an_index_divides_by_the_start_year_and_without_a_start_value_draws_nothing():
-    table = series([("DNK", 2009, 55.0, None), ("DNK", 2010, 50.0, None), ("DNK", 2011, 60.0, None),
-                    ("NLD", 2008, 10.0, None), ("NLD", 2010, 12.0, None)])
-    aligned = before_after.align(table, DEATHS, {"DNK": 2010, "NLD": 2009}, index=True).set_index(
+    table = series([("DNK", 2009, 55.0), ("DNK", 2010, 50.0), ("DNK", 2011, 60.0),
+                    ("NLD", 2008, 10.0), ("NLD", 2010, 12.0)])
+    aligned = before_after.align(table, {"DNK": 2010, "NLD": 2009}, index=True).set_index(
         ["iso3", "relative_year"])
     assert aligned.loc[("DNK", 0), "plotted"] == 100.0
     assert aligned.loc[("DNK", -1), "plotted"] == pytest.approx(110.0)
@@ -49,17 +46,19 @@ def test_an_index_divides_by_the_start_year_and_without_a_start_value_draws_noth
     assert aligned.loc[("NLD", -1), "value"] == 10.0  # the values themselves stay
 
 
-def test_per_capita_measures_use_the_population_aged_15_64():
-    table = series([("DNK", 2010, 5_000.0, 3_500_000.0), ("DNK", 2011, 5_200.0, None)])
-    aligned = before_after.align(table, OST, {"DNK": 2010}, index=False).set_index("relative_year")
-    assert aligned.loc[0, "value"] == pytest.approx(5_000 / 3_500_000 * 100_000)
-    assert math.isnan(aligned.loc[1, "value"])  # no population that year: no rate, not a guess
+def test_both_measures_are_rates_so_countries_of_any_size_compare(shipped_connection):
+    from dashboard.catalog import load_catalog
+
+    known = load_catalog(shipped_connection)
+    for measure in before_after.MEASURES.values():
+        unit = known.indicators[measure.indicator_id].unit
+        assert " per " in f" {unit} ", (measure.key, unit)
 
 
 def test_the_comparison_is_the_mean_of_the_countries_without_hat_in_the_same_calendar_years():
-    table = series([("SWE", 2009, 40.0, None), ("SWE", 2010, 50.0, None), ("FIN", 2010, 30.0, None),
-                    ("FIN", 2011, 20.0, None), ("DNK", 2010, 60.0, None)])
-    compared = before_after.comparison(table, DEATHS, {"DNK": 2010, "DEU": 2009}, ["SWE", "FIN"], index=False)
+    table = series([("SWE", 2009, 40.0), ("SWE", 2010, 50.0), ("FIN", 2010, 30.0), ("FIN", 2011, 20.0),
+                    ("DNK", 2010, 60.0)])
+    compared = before_after.comparison(table, {"DNK": 2010, "DEU": 2009}, ["SWE", "FIN"], index=False)
     dnk = compared[compared["iso3"] == "DNK"].set_index("relative_year")
     assert dnk.loc[0, "mean"] == 40.0 and dnk.loc[0, "countries"] == 2  # (50 + 30) / 2 in 2010
     assert dnk.loc[-1, "mean"] == 40.0 and dnk.loc[-1, "countries"] == 1  # SWE alone in 2009
@@ -116,8 +115,9 @@ def test_the_page_draws_each_country_from_its_start_with_what_it_cannot_show(con
     traces = _traces(app)
     drawn = traces["Denmark (start 2010)"]
     assert drawn["x"] == list(range(-10, 11))
-    rates = db.run_query(connection, "per_capita_series", indicator=DEATHS.indicator_id, countries=["DNK"],
-                         per=1.0).set_index("year")["value"]
+    rates = db.run_query(connection, "indicator_trend", indicator=DEATHS.indicator_id, countries=["DNK"],
+                         year_from=1995, year_to=2017, sex="total", age_group="total").dropna(
+        subset=["value"]).set_index("year")["value"]
     for relative, value in zip(drawn["x"], drawn["y"], strict=True):
         expected = rates.get(2010 + relative)
         assert (value is None) if expected is None else value == pytest.approx(expected), relative
@@ -136,3 +136,9 @@ def test_the_page_draws_each_country_from_its_start_with_what_it_cannot_show(con
 def test_a_bad_link_gets_a_notice_and_a_working_page(params, notice):
     app = open_page("before-after", **params)
     assert not app.exception and any(notice in w.value for w in app.warning), [w.value for w in app.warning]
+
+
+def test_a_measure_the_extracts_lack_gets_a_notice(connection):
+    """The fixture has no methadone series: the page says so instead of failing."""
+    app = open_page("before-after", countries="DNK", measure="ost")
+    assert not app.exception and any("not in these extracts" in info.value for info in app.info)

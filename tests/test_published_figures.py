@@ -712,3 +712,24 @@ def test_before_and_after_aligns_on_the_registers_start_years_and_offers_the_dis
                                       db.run_query(shipped_connection, "programme_claims", countries=hat), "trial")
     assert [claim.year for claim in trial["NLD"]] == [1998, 1988]  # 1988: the seed article's error
     assert trial["NOR"][0].year == 2022
+
+
+def test_per_person_series_divide_the_count_by_the_population_aged_15_64(shipped_connection):
+    """Issue 15: OST clients and treatment entrants per 100,000 aged 15-64 (computed by the build): Norway's 2,871
+    methadone clients in 2016 over its 3,446,066 people aged 15-64 (UN WPP 2017) are 83.3 per 100,000."""
+    from dashboard.build.rates import PER_CAPITA, SUFFIX
+
+    rows = db.run_query(shipped_connection, "indicator_map", indicator=f"ost_methadone_clients{SUFFIX}",
+                        countries=["NOR"], year=2016, sex="total", age_group="total").iloc[0]
+    assert (rows["numerator"], rows["denominator"]) == (2871, 3446066)
+    assert round(rows["value"], 1) == 83.3
+    for count in PER_CAPITA:
+        counts = db.run_query(shipped_connection, "indicator_trend", indicator=count, countries=["NOR", "DEU"],
+                              year_from=2010, year_to=2017, sex="total", age_group="total").dropna(subset=["value"])
+        rates = db.run_query(shipped_connection, "indicator_trend", indicator=f"{count}{SUFFIX}",
+                             countries=["NOR", "DEU"], year_from=2010, year_to=2017, sex="total",
+                             age_group="total").dropna(subset=["value"])
+        joined = counts.merge(rates, on=["iso3", "year"], suffixes=("_count", "_rate"))
+        assert len(joined) == len(rates) and (joined["numerator_rate"] == joined["value_count"]).all(), count
+        assert ((joined["value_rate"] - joined["numerator_rate"] / joined["denominator_rate"] * 100_000).abs()
+                < 1e-9).all(), count

@@ -21,6 +21,7 @@ from dashboard.build.inputs import (
 )
 from dashboard.build.national import NATIONAL_COLUMNS, _national_figures
 from dashboard.build.provenance import SOURCE_COLUMNS, _emcdda_sources
+from dashboard.build.rates import derive_per_capita_rows, per_capita_sources
 from dashboard.build.register import (
     CLAIM_COLUMNS,
     PROGRAMME_NUMBER_COLUMNS,
@@ -87,8 +88,9 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
         / "Population by age group to 2100 (based on UNWPP, 2017 medium scenario).csv",
         by_owid, POPULATION_YEARS)
 
-    derived_sources = _derived_death_sources(edition, death_tables)
+    derived_sources = _derived_death_sources(edition, death_tables) + per_capita_sources(facts, edition)
     facts += _derive_death_rows(facts, population, edition)
+    facts += derive_per_capita_rows(facts, population)
 
     for indicator_id, iso3, year, value in sources.read_ihme(inputs.source_dir / "owid_ihme_gbd2019_drug_deaths",
                                                              known):

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import before_after, db, figures, site
+from dashboard import before_after, db, figures, settings, site
 from dashboard import state as view_state
 from dashboard.figures import format_value, is_missing
 from dashboard.figures.before_after import make_before_after_figure
@@ -146,15 +146,20 @@ def before_after_page() -> None:
 def _draw(view: dict, claims, names: dict[str, str], catalog) -> None:
     measure = before_after.MEASURES[view["measure"]]
     without_hat = [code for code in catalog.preset("emcdda") if not catalog.countries[code].has_hat_programme]
-    series = data.query("per_capita_series", indicator=measure.indicator_id,
-                        countries=sorted(set(view["countries"]) | set(without_hat)), per=float(measure.per or 1))
-    aligned = before_after.align(series, measure, view["starts"], view["index"])
-    compared = (before_after.comparison(series, measure, view["starts"], without_hat, view["index"])
+    indicator = catalog.indicators.get(measure.indicator_id)
+    if indicator is None:
+        st.info(f"{measure.label}: not in these extracts (rebuild them with `{settings.REBUILD_COMMAND}`).",
+                icon=":material/info:")
+        return
+    series = data.query("indicator_trend", indicator=indicator.indicator_id,
+                        countries=sorted(set(view["countries"]) | set(without_hat)), year_from=indicator.year_min,
+                        year_to=indicator.year_max, sex="total", age_group="total")
+    aligned = before_after.align(series, view["starts"], view["index"])
+    compared = (before_after.comparison(series, view["starts"], without_hat, view["index"])
                 if view["compare"] else None)
     event = before_after.EVENTS[view["event"]]
     sources = sorted({str(s) for s in series.loc[series["iso3"].isin(view["countries"]), "source"].dropna()})
-    source_line = ("Source: " + " ".join(sources) + (" Population: UN World Population Prospects 2017."
-                                                     if measure.per else "")
+    source_line = ("Source: " + " ".join(sources)
                    + " HAT start years: Drug Policy Atlas register, with the sources per programme.")
     chosen = ", ".join(f"{names[iso3]} {year}" for iso3, year in view["starts"].items())
     title = f"{measure.label}, before and after {event.replace(' began', '')}"
