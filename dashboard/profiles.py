@@ -41,6 +41,8 @@ class CountryContent:
     programme_table: pd.DataFrame | None
     claims: pd.DataFrame  # the claim register's rows about the country, in words
     notes: tuple[str, ...]  # what the values' own notes say
+    pair: object | None = None  # deaths and methadone clients on two axes (a figure), None without both
+    pair_note: str = ""
 
 
 SERIES_COLUMNS = ("Series", "Year", "Value", "Rank", "Over the years", "Years", "Source", "Open", "indicator_id")
@@ -140,7 +142,37 @@ def country_content(reader: Reader, state: ViewState, country: str = "") -> Coun
         series=series, missing=tuple((topic, tuple(labels)) for topic, labels in sorted(missing.items())),
         rank_note=rank_note, programmes=timeline if has_programmes else None,
         programme_table=reader.programme_table(replace(state, countries=(country,))) if has_programmes else None,
-        claims=_claims_table(claims), notes=notes)
+        claims=_claims_table(claims), notes=notes, **_pair(reader, catalog, known))
+
+
+# The two series a profile draws together: deaths per person beside treatment per person, each on its own axis.
+PAIR = ("drd_deaths_per_million_15_64", "ost_methadone_clients_per_100k_15_64")
+PAIR_LABELS = ("drug-induced deaths per million aged 15-64", "clients in methadone treatment per 100,000 aged 15-64")
+
+
+def _pair(reader: Reader, catalog: Catalog, known) -> dict:
+    from dashboard.figures.two_axes import make_two_axis_figure
+
+    indicators = [catalog.indicators.get(indicator_id) for indicator_id in PAIR]
+    drawn = [i for i in indicators if i is not None]
+    first, last = (min(i.year_min for i in drawn), max(i.year_max for i in drawn)) if drawn else (0, 0)
+    tables = [reader.query("indicator_trend", indicator=i.indicator_id, countries=[known.iso3], year_from=first,
+                           year_to=last, **TOTAL) if i is not None else None for i in indicators]
+    missing = [label for label, table in zip(PAIR_LABELS, tables, strict=True)
+               if table is None or table["value"].dropna().empty]
+    if missing:
+        return {"pair": None, "pair_note": f"Deaths and treatment together: we hold no {' and no '.join(missing)} "
+                                           f"for {known.name_en}."}
+    sources = sorted({str(source) for table in tables for source in table["source"].dropna()})
+    figure = make_two_axis_figure(
+        tables[0], tables[1], left_label=indicators[0].label, right_label=indicators[1].label,
+        left_unit=indicators[0].unit, right_unit=indicators[1].unit,
+        title=f"{known.name_en}: deaths and methadone treatment, {first}–{last}",
+        subtitle="Each on its own axis and in its own unit; years not reported are gaps",
+        source_line="Source: " + " ".join(sources))
+    return {"pair": figure, "pair_note": "Two series, two axes: where the lines cross means nothing (each axis has "
+                                         "its own scale); read each against its own axis."}
+
 
 
 def _claims_table(claims: pd.DataFrame) -> pd.DataFrame:

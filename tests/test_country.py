@@ -95,3 +95,27 @@ def test_the_map_and_trends_pages_link_each_shown_country_to_its_profile():
         app = open_page(page, countries="NOR,SWE")
         links = [m.value for m in app.markdown if m.value.startswith("**Country profiles:**")]
         assert links == ["**Country profiles:** [Norway](country?country=NOR) · [Sweden](country?country=SWE)"], page
+
+
+def test_a_profile_draws_deaths_and_methadone_treatment_each_on_its_own_axis(shipped_connection):
+    """On the shipped data (the fixture holds no methadone series): Norway's two lines, left and right axis."""
+    from dashboard import content
+    from dashboard.catalog import load_catalog
+    from dashboard.state import default_state
+
+    reader = content.DirectReader(shipped_connection)
+    page = profiles.country_content(reader, default_state(load_catalog(shipped_connection), "country"), "NOR")
+    lines = {trace.name: trace for trace in page.pair.data}
+    deaths = lines["Drug-induced deaths per million aged 15-64"]
+    treatment = lines["Clients in methadone treatment per 100,000 aged 15-64"]
+    assert (deaths.yaxis, treatment.yaxis) == ("y", "y2") and page.pair.layout.yaxis2.side == "right"
+    trend = db.run_query(shipped_connection, "indicator_trend", indicator="drd_deaths_per_million_15_64",
+                         countries=["NOR"], year_from=1993, year_to=2017, sex="total", age_group="total")
+    assert list(deaths.x) == list(trend["year"]) and [y is None for y in deaths.y] == list(trend["value"].isna())
+
+
+def test_a_profile_without_both_series_says_which_is_missing():
+    app = open_page("country", country="NOR")  # the fixture has deaths, not methadone clients
+    assert not app.exception
+    assert ("Deaths and treatment together: we hold no clients in methadone treatment per 100,000 aged 15-64 for "
+            "Norway.") in [caption.value for caption in app.caption]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, profiles, site
+from dashboard import db, figures, profiles, site
 from dashboard import state as view_state
 from dashboard.ui import data, session
 from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_key, show_table
@@ -60,6 +60,16 @@ def render_country(page: profiles.CountryContent) -> None:
             "Open": st.column_config.LinkColumn("On the Trends page", display_text="Open the series"),
             "Source": st.column_config.TextColumn("Source", width="medium")})
         st.caption(markdown_text(page.rank_note))
+    if page.pair is not None:
+        figure = page.pair
+        frame = figure.layout.meta.get("frame", {}) if isinstance(figure.layout.meta, dict) else {}
+        st.subheader(frame.get("title", ""), anchor=False)
+        st.caption(markdown_text(frame.get("subtitle", "")))
+        st.plotly_chart(figures.screen_figure(figure), config=PLOTLY_CONFIG, key="country_pair",
+                        alt=f"{page.title}: {markdown_text(page.pair_note)}")
+        st.caption(markdown_text("\n".join(part for part in (page.pair_note, frame.get("source_line", "")) if part)))
+    elif page.pair_note:
+        st.caption(markdown_text(page.pair_note))
     if page.missing:
         st.subheader(f"What we do not hold for {page.title}", anchor=False)
         for topic, labels in page.missing:
