@@ -298,3 +298,13 @@ def test_a_long_deck_draws_no_chart_until_a_slide_is_presented(monkeypatch):
     assert not app.exception
     title = headings[0].removeprefix("**1. ").split("**")[0]
     assert drawn == ["map"] and html.escape(title, quote=False) in _slide_text(app)
+
+
+def test_the_presenter_view_link_opens_this_deck_presented_at_its_first_slide(three_slide_app):
+    from urllib.parse import parse_qs, urlsplit
+
+    links = [element.proto.url for element in three_slide_app.get("link_button")]
+    assert len(links) == 1 and urlsplit(links[0]).path.endswith("/meeting")
+    query = parse_qs(urlsplit(links[0]).query)
+    assert query["present"] == ["presenter"] and query["slide"] == ["1"]
+    assert meeting_deck.from_url_token(query["deck"][0]).title == "Council briefing"

@@ -15,6 +15,7 @@ import logging
 import math
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -150,9 +151,7 @@ def open_mode(mode: str | None, slide: int = 0) -> None:
 def mode_link(base: str, mode: str, slide: int = 0) -> str:
     """The link of this page in a present mode (for the presenter view's own tab)."""
     kept = {key: value for key, value in st.query_params.to_dict().items() if key not in (MODE_PARAM, SLIDE_PARAM)}
-    query = "&".join(f"{key}={value}" for key, value in {**kept, MODE_PARAM: mode,
-                                                          SLIDE_PARAM: str(slide + 1)}.items())
-    return f"{base}?{query}"
+    return f"{base}?{urlencode({**kept, MODE_PARAM: mode, SLIDE_PARAM: str(slide + 1)})}"
 
 
 def _on_go() -> None:
