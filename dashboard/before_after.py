@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.figures import is_missing, records
+from dashboard.charts import ChartView
+from dashboard.figures import format_value, is_missing, records
 
 WINDOW = 10  # years either side of the start
 
@@ -23,13 +24,15 @@ WINDOW = 10  # years either side of the start
 class Measure:
     key: str
     indicator_id: str  # a rate, so countries of any size compare (the build computes the per-person series)
-    label: str  # the y axis and the title
+    label: str  # the title
+    unit: str  # the y axis (short: a long axis title ran into the subtitle of an exported image)
 
 
 MEASURES = {
-    "deaths": Measure("deaths", "drd_deaths_per_million_15_64", "Drug-induced deaths per million aged 15-64"),
+    "deaths": Measure("deaths", "drd_deaths_per_million_15_64", "Drug-induced deaths per million aged 15-64",
+                      "deaths per million aged 15-64"),
     "ost": Measure("ost", "ost_methadone_clients_per_100k_15_64",
-                   "Clients in methadone treatment per 100,000 aged 15-64"),
+                   "Clients in methadone treatment per 100,000 aged 15-64", "clients per 100,000 aged 15-64"),
 }
 EVENTS = {"regular": "regular treatment began", "trial": "the first trial or pilot began"}
 EVENT_NAMES = {"regular": "regular-treatment", "trial": "trial or pilot"}  # 'no ... start in our register'
@@ -134,3 +137,62 @@ def comparison(series: pd.DataFrame, starts: dict[str, int], without_hat: list[s
             rows.append({"iso3": iso3, "relative_year": relative, "year": year, "mean": mean, "countries": count,
                          "plotted": plotted})
     return pd.DataFrame(rows, columns=["iso3", "relative_year", "year", "mean", "countries", "plotted"])
+
+
+def data_table(aligned: pd.DataFrame, compared: pd.DataFrame | None, names: dict[str, str],
+               starts: dict[str, int]) -> pd.DataFrame:
+    """What the view's data exports hold: one row per country and year around its start, with the comparison's
+    mean and how many countries it is of."""
+    table = aligned.assign(country=aligned["iso3"].map(names), start_year=aligned["iso3"].map(starts))
+    if compared is not None and not compared.empty:
+        table = table.merge(compared[["iso3", "relative_year", "mean", "countries"]].rename(
+            columns={"mean": "without_hat_mean", "countries": "without_hat_countries"}),
+            on=["iso3", "relative_year"], how="left")
+    columns = ["iso3", "country", "start_year", "relative_year", "year", "value", "plotted"]
+    return table[columns + [c for c in ("without_hat_mean", "without_hat_countries") if c in table]]
+
+
+def chart_view(series: pd.DataFrame, measure: Measure, event: str, starts: dict[str, int], names: dict[str, str],
+               without_hat: list[str], *, index: bool, compare: bool, query_string: str) -> ChartView:
+    """The view drawn, titled, cited and summarised, as the page shows it and its exports carry it. series:
+    queries/indicator_trend.sql rows of the measure for the countries and the countries without HAT."""
+    from dashboard.figures.before_after import make_before_after_figure
+
+    aligned = align(series, starts, index)
+    compared = comparison(series, starts, without_hat, index) if compare else None
+    happened = EVENTS[event]
+    sources = sorted({str(s) for s in series.loc[series["iso3"].isin(list(starts)), "source"].dropna()})
+    source_line = ("Source: " + " ".join(sources)
+                   + " HAT start years: Drug Policy Atlas register, with the sources per programme.")
+    chosen = ", ".join(f"{names[iso3]} {year}" for iso3, year in starts.items())
+    title = f"{measure.label}, before and after {happened.replace(' began', '')}"
+    subtitle = f"Aligned on the year {happened}: {chosen}" + ("; indexed, start year = 100" if index else "")
+    figure = make_before_after_figure(
+        aligned, compared, names, starts, y_title="index (start year = 100)" if index else measure.unit,
+        event=happened, title=title, subtitle=subtitle, source_line=source_line, footnote=CANNOT_SHOW)
+    return ChartView(
+        kind="before_after", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
+        data=data_table(aligned, compared, names, starts), query_name="indicator_trend",
+        params={"indicator": measure.indicator_id, "starts": dict(starts), "index": index},
+        summary=summary(aligned, names, starts, measure), query_string=query_string,
+        file_stem=f"before-after_{measure.key}_{event}_{'-'.join(starts)}", footnote=CANNOT_SHOW)
+
+
+def _mean(values) -> float | None:
+    kept = [float(v) for v in values if not is_missing(v)]
+    return sum(kept) / len(kept) if kept else None
+
+
+def summary(aligned: pd.DataFrame, names: dict[str, str], starts: dict[str, int], measure: Measure) -> str:
+    """Each country's mean in the years before and after its start, as reported (also the chart's alt text)."""
+    parts = []
+    for iso3, start in starts.items():
+        own = aligned[aligned["iso3"] == iso3]
+        before = _mean(own.loc[own["relative_year"] < 0, "value"])
+        after = _mean(own.loc[own["relative_year"] > 0, "value"])
+        if before is None or after is None:
+            parts.append(f"{names[iso3]} (start {start}): not enough years reported on both sides to compare.")
+            continue
+        parts.append(f"{names[iso3]} (start {start}): mean {format_value(before, measure.label)} in the years "
+                     f"before, {format_value(after, measure.label)} in the years after, as reported.")
+    return " ".join(parts) + " Gaps are years not reported."

@@ -3,6 +3,7 @@ start-year claims where sources disagree, and the page through AppTest on the fi
 
 from __future__ import annotations
 
+import io
 import json
 import math
 
@@ -142,3 +143,49 @@ def test_a_measure_the_extracts_lack_gets_a_notice(connection):
     """The fixture has no methadone series: the page says so instead of failing."""
     app = open_page("before-after", countries="DNK", measure="ost")
     assert not app.exception and any("not in these extracts" in info.value for info in app.info)
+
+
+def _denmark_view(connection, index=False):
+    from dashboard.catalog import load_catalog
+
+    known = load_catalog(connection)
+    names = {code: country.name_en for code, country in known.countries.items()}
+    without = [code for code in known.preset("emcdda") if not known.countries[code].has_hat_programme]
+    series = db.run_query(connection, "indicator_trend", indicator=DEATHS.indicator_id, countries=["DNK", *without],
+                          year_from=1995, year_to=2017, sex="total", age_group="total")
+    return before_after.chart_view(series, DEATHS, "regular", {"DNK": 2010}, names, without, index=index,
+                                   compare=True, query_string="page=before-after&countries=DNK")
+
+
+def test_the_view_exports_its_rows_as_data_files(connection):
+    from dashboard import export
+    from tests.csv_support import read_exported_csv
+
+    view = _denmark_view(connection)
+    assert export.file_name(view, "csv") == "before-after_deaths_regular_DNK.csv"
+    table = read_exported_csv(export.export_view(view, "csv"))
+    assert list(table["relative_year"]) == list(range(-10, 11)) and set(table["start_year"]) == {2010}
+    assert list(table["year"]) == list(range(2000, 2021))
+    exported = dict(zip(table["year"], table["value"], strict=True))
+    assert all(math.isnan(exported[year]) if math.isnan(value) else exported[year] == pytest.approx(value)
+               for year, value in zip(view.data["year"], view.data["value"], strict=True))
+    assert "without_hat_mean" in table and "without_hat_countries" in table
+    workbook = pd.read_excel(io.BytesIO(export.export_view(view, "xlsx")), sheet_name="about")
+    assert "before-after?countries=DNK" in " ".join(map(str, workbook.iloc[:, 1]))
+    page = export.export_view(view, "html").decode("utf-8")
+    assert view.title in page and "not an effect estimate" in page
+
+
+@pytest.mark.browser
+def test_the_view_exports_as_images_with_its_title_source_and_caveat(connection):
+    import xml.etree.ElementTree as ET
+
+    from dashboard import export
+
+    if not export.browser_available():
+        pytest.skip("Chromium is not installed")
+    view = _denmark_view(connection, index=True)
+    text = " ".join(" ".join(ET.fromstring(export.export_view(view, "svg")).itertext()).split())
+    for expected in (view.title, "not an effect estimate", "Reopen this view"):
+        assert " ".join(expected.split()) in text, expected
+    assert export.export_view(view, "png")[:8] == b"\x89PNG\r\n\x1a\n"

@@ -37,11 +37,14 @@ def make_before_after_figure(aligned, compared, names: dict[str, str], starts: d
                 hovertemplate=f"<b>Countries without HAT</b>, beside {esc(names[iso3])}<br>%{{customdata[0]}}: mean "
                               "%{y:,.1f} of %{customdata[1]} countries<extra></extra>"))
     figure.add_vline(x=0, line={"color": "#333333", "dash": "dash", "width": 1})
-    figure.add_annotation(x=0, y=1, yref="paper", yanchor="bottom", text=f"start: {esc(event)}", showarrow=False,
-                          font={"size": 13})
+    # The x axis says itself what it counts ('-4 years', '0: start'); an axis title under it would need room the
+    # frame does not keep, and ran into the key of an exported image.
+    figure.add_annotation(x=0, y=1, yref="paper", yanchor="top", xanchor="left", xshift=4,
+                          text=f"start: {esc(event)}", showarrow=False, font={"size": 13})
+    ticks = list(range(-10, 11, 2))
     figure.update_layout(
-        xaxis={"title": {"text": "years from the start (0 = the start year)"}, "range": [-10.5, 10.5], "dtick": 2,
-               "zeroline": False},
+        xaxis={"range": [-10.5, 10.5], "tickvals": ticks, "zeroline": False,
+               "ticktext": [f"{t:+d} years" if t else "start" for t in ticks]},
         yaxis={"title": {"text": y_title}, "rangemode": "tozero"}, hovermode="closest", height=620,
         legend={"orientation": "h", "entrywidthmode": "fraction", "entrywidth": 0.5}, margin={"l": 80, "r": 20})
     rows = -(-len(figure.data) // 2)  # two key entries a row, under the plot (the frame keeps the room)

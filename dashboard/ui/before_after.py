@@ -8,15 +8,14 @@ start_<ISO3>=<year> for a start year other than the register's.
 from __future__ import annotations
 
 import math
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import before_after, db, figures, settings, site
 from dashboard import state as view_state
-from dashboard.figures import format_value, is_missing
-from dashboard.figures.before_after import make_before_after_figure
-from dashboard.ui import data
+from dashboard.ui import data, export_panel
 from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_table
 
 PAGE = "before-after"
@@ -154,50 +153,22 @@ def _draw(view: dict, claims, names: dict[str, str], catalog) -> None:
     series = data.query("indicator_trend", indicator=indicator.indicator_id,
                         countries=sorted(set(view["countries"]) | set(without_hat)), year_from=indicator.year_min,
                         year_to=indicator.year_max, sex="total", age_group="total")
-    aligned = before_after.align(series, view["starts"], view["index"])
-    compared = (before_after.comparison(series, view["starts"], without_hat, view["index"])
-                if view["compare"] else None)
-    event = before_after.EVENTS[view["event"]]
-    sources = sorted({str(s) for s in series.loc[series["iso3"].isin(view["countries"]), "source"].dropna()})
-    source_line = ("Source: " + " ".join(sources)
-                   + " HAT start years: Drug Policy Atlas register, with the sources per programme.")
-    chosen = ", ".join(f"{names[iso3]} {year}" for iso3, year in view["starts"].items())
-    title = f"{measure.label}, before and after {event.replace(' began', '')}"
-    subtitle = f"Aligned on the year {event}: {chosen}" + ("; indexed, start year = 100" if view["index"] else "")
-    figure = make_before_after_figure(
-        aligned, compared, names, view["starts"],
-        y_title="index (start year = 100)" if view["index"] else measure.label, event=event, title=title,
-        subtitle=subtitle, source_line=source_line, footnote=before_after.CANNOT_SHOW)
-    st.subheader(title, anchor=False)
-    st.caption(markdown_text(subtitle))
+    drawn = before_after.chart_view(series, measure, view["event"], view["starts"], names, without_hat,
+                                    index=view["index"], compare=view["compare"],
+                                    query_string=urlencode({"page": PAGE, **st.query_params.to_dict()}))
+    st.subheader(drawn.title, anchor=False)
+    st.caption(markdown_text(drawn.subtitle))
+    aligned = drawn.data
     empty = [names[iso3] for iso3 in view["starts"] if aligned.loc[aligned["iso3"] == iso3, "value"].isna().all()]
     if empty:
         st.caption(markdown_text(f"No value in the 21 years around the start, so no line: {', '.join(empty)}."))
-    st.plotly_chart(figures.screen_figure(figure), config=PLOTLY_CONFIG, key="before_after_chart",
-                    alt=_summary(aligned, compared, names, view["starts"], measure))
-    st.caption(markdown_text(source_line))
-    st.caption(_summary(aligned, compared, names, view["starts"], measure))
+    st.plotly_chart(figures.screen_figure(drawn.figure), config=PLOTLY_CONFIG, key="before_after_chart",
+                    alt=drawn.summary)
+    st.caption(markdown_text(drawn.source_line))
+    st.caption(drawn.summary)
+    export_panel.render(drawn, data_note="Data exports hold the rows drawn: each country's value by year from its "
+                                         "start, and the mean of the countries without HAT beside it.", shared=False)
     show_table(_table(aligned, names), hide_index=True)
-
-
-def _mean(values) -> float | None:
-    kept = [float(v) for v in values if not is_missing(v)]
-    return sum(kept) / len(kept) if kept else None
-
-
-def _summary(aligned: pd.DataFrame, compared, names, starts, measure) -> str:
-    parts = []
-    for iso3, start in starts.items():
-        own = aligned[aligned["iso3"] == iso3]
-        before = _mean(own.loc[own["relative_year"] < 0, "value"])
-        after = _mean(own.loc[own["relative_year"] > 0, "value"])
-        unit = measure.label  # a rate: one decimal
-        if before is None or after is None:
-            parts.append(f"{names[iso3]} (start {start}): not enough years reported on both sides to compare.")
-            continue
-        parts.append(f"{names[iso3]} (start {start}): mean {format_value(before, unit)} in the years before, "
-                     f"{format_value(after, unit)} in the years after, as reported.")
-    return " ".join(parts) + " Gaps are years not reported."
 
 
 def _table(aligned: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
