@@ -41,7 +41,7 @@ class CountryContent:
     programme_table: pd.DataFrame | None
     claims: pd.DataFrame  # the claim register's rows about the country, in words
     notes: tuple[str, ...]  # what the values' own notes say
-    pair: object | None = None  # deaths and methadone clients on two axes (a figure), None without both
+    pair: ChartView | None = None  # deaths and methadone clients on two axes, None without both
     pair_note: str = ""
 
 
@@ -163,15 +163,25 @@ def _pair(reader: Reader, catalog: Catalog, known) -> dict:
     if missing:
         return {"pair": None, "pair_note": f"Deaths and treatment together: we hold no {' and no '.join(missing)} "
                                            f"for {known.name_en}."}
+    from dashboard.charts import ChartView
+
     sources = sorted({str(source) for table in tables for source in table["source"].dropna()})
+    title = f"{known.name_en}: deaths and methadone treatment, {first}–{last}"
+    subtitle = "Each on its own axis and in its own unit; years not reported are gaps"
+    note = ("Two series, two axes: where the lines cross means nothing (each axis has its own scale); read each "
+            "against its own axis.")
+    source_line = "Source: " + " ".join(sources)
     figure = make_two_axis_figure(
         tables[0], tables[1], left_label=indicators[0].label, right_label=indicators[1].label,
-        left_unit=indicators[0].unit, right_unit=indicators[1].unit,
-        title=f"{known.name_en}: deaths and methadone treatment, {first}–{last}",
-        subtitle="Each on its own axis and in its own unit; years not reported are gaps",
-        source_line="Source: " + " ".join(sources))
-    return {"pair": figure, "pair_note": "Two series, two axes: where the lines cross means nothing (each axis has "
-                                         "its own scale); read each against its own axis."}
+        left_unit=indicators[0].unit, right_unit=indicators[1].unit, title=title, subtitle=subtitle,
+        source_line=source_line, footnote=note)
+    data = pd.concat([table.assign(indicator_id=i.indicator_id) for table, i in zip(tables, indicators, strict=True)],
+                     ignore_index=True)
+    view = ChartView(kind="country_pair", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
+                     data=data, query_name="indicator_trend", params={"indicators": list(PAIR), "country": known.iso3},
+                     summary=f"{title}. {note}", query_string=f"page=country&country={known.iso3}",
+                     file_stem=f"country_{known.iso3}_deaths-and-methadone_{first}-{last}", footnote=note)
+    return {"pair": view, "pair_note": note}
 
 
 

@@ -105,10 +105,15 @@ def test_a_profile_draws_deaths_and_methadone_treatment_each_on_its_own_axis(shi
 
     reader = content.DirectReader(shipped_connection)
     page = profiles.country_content(reader, default_state(load_catalog(shipped_connection), "country"), "NOR")
-    lines = {trace.name: trace for trace in page.pair.data}
+    lines = {trace.name: trace for trace in page.pair.figure.data}
     deaths = lines["Drug-induced deaths per million aged 15-64"]
     treatment = lines["Clients in methadone treatment per 100,000 aged 15-64"]
-    assert (deaths.yaxis, treatment.yaxis) == ("y", "y2") and page.pair.layout.yaxis2.side == "right"
+    assert (deaths.yaxis, treatment.yaxis) == ("y", "y2") and page.pair.figure.layout.yaxis2.side == "right"
+    from dashboard import export
+    from tests.csv_support import read_exported_csv
+
+    exported = read_exported_csv(export.export_view(page.pair, "csv"))
+    assert set(exported["indicator_id"]) == set(profiles.PAIR) and set(exported["iso3"]) == {"NOR"}
     trend = db.run_query(shipped_connection, "indicator_trend", indicator="drd_deaths_per_million_15_64",
                          countries=["NOR"], year_from=1993, year_to=2017, sex="total", age_group="total")
     assert list(deaths.x) == list(trend["year"]) and [y is None for y in deaths.y] == list(trend["value"].isna())

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import db, figures, profiles, site
 from dashboard import state as view_state
-from dashboard.ui import data, session
+from dashboard.ui import data, export_panel, session
 from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_key, show_table
 
 PAGE = "country"
@@ -61,13 +61,14 @@ def render_country(page: profiles.CountryContent) -> None:
             "Source": st.column_config.TextColumn("Source", width="medium")})
         st.caption(markdown_text(page.rank_note))
     if page.pair is not None:
-        figure = page.pair
-        frame = figure.layout.meta.get("frame", {}) if isinstance(figure.layout.meta, dict) else {}
-        st.subheader(frame.get("title", ""), anchor=False)
-        st.caption(markdown_text(frame.get("subtitle", "")))
-        st.plotly_chart(figures.screen_figure(figure), config=PLOTLY_CONFIG, key="country_pair",
-                        alt=f"{page.title}: {markdown_text(page.pair_note)}")
-        st.caption(markdown_text("\n".join(part for part in (page.pair_note, frame.get("source_line", "")) if part)))
+        view = page.pair
+        st.subheader(view.title, anchor=False)
+        st.caption(markdown_text(view.subtitle))
+        st.plotly_chart(figures.screen_figure(view.figure), config=PLOTLY_CONFIG, key="country_pair",
+                        alt=view.summary)
+        st.caption(markdown_text("\n".join(part for part in (page.pair_note, view.source_line) if part)))
+        export_panel.render(view, data_note="Data exports hold both series' rows of queries/indicator_trend.sql "
+                                            "for the country (column indicator_id says which).", shared=False)
     elif page.pair_note:
         st.caption(markdown_text(page.pair_note))
     if page.missing:
