@@ -7,8 +7,6 @@ session, so every reader of an article sees the same chart.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 from dashboard import export, site
@@ -27,8 +25,10 @@ def embed_page() -> None:
     catalog = data.load_catalog()
     params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     state, notices = view_state.parse_state(params, catalog)
-    if state.page not in site.EXPLORER_PAGES:
-        state = replace(state, page=site.DEFAULT_PAGE)
+    if site.BY_NAME[state.page].chart is None:  # never drawn as some other chart
+        st.info(f"The {site.BY_NAME[state.page].title} page has no chart that can be embedded; embed one of the "
+                f"charts it links to.", icon=":material/info:")
+        return
     if notices:
         st.caption("Some of the link's settings could not be used: " + markdown_text(" ".join(notices[:3])))
     if not state.countries:
