@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from dashboard import charts, db, tables
+from dashboard import charts, db, site, tables
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView
 from dashboard.deck import Deck, DeckItem
@@ -65,6 +65,17 @@ def build_slide(item: DeckItem, view: ChartView | None, notices: tuple[str, ...]
                  view=view, table=table, notices=notices)
 
 
+def undrawable(item: DeckItem, page: str) -> Slide | None:
+    """A text slide saying why a deck item of a page without a chart (a hand-edited deck file: the country
+    profile, before-after) cannot be drawn, so it is never drawn as another chart; None for the others."""
+    known = site.BY_NAME.get(page)
+    if known is None or known.chart is not None:
+        return None
+    return Slide(kind="text", title="This slide cannot be drawn",
+                 text=f"Its view is of the {known.title} page, which has no chart a slide can show yet.",
+                 note=item.note)
+
+
 def view_slide(view: ChartView, note: str = "", kind: str = "chart") -> Slide:
     """The slide of a view already drawn (a one-view PPTX, the tests)."""
     return build_slide(DeckItem(view.query_string or "page=map", note, kind=kind), view)
@@ -81,6 +92,10 @@ def deck_slides(connection: db.Connection, catalog: Catalog, deck: Deck,
             continue
         state, item_notices = from_query_string(item.query_string, catalog)
         notices.extend(f"Slide {number}: {notice}" for notice in item_notices)
+        if (refused := undrawable(item, state.page)) is not None:
+            notices.append(f"Slide {number}: {refused.text}")
+            shown.append(refused)
+            continue
         state = replace(state, projector=True) if projector else state
         shown.append(build_slide(item, charts.chart_for_state(connection, catalog, state), tuple(item_notices)))
     return shown, notices

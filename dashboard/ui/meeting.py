@@ -167,8 +167,13 @@ KIND_LABELS = {"chart": "Chart", "table": "Table", "title": "Title slide", "text
 
 def _slide_card(deck: meeting_deck.Deck, index: int, item: meeting_deck.DeckItem, catalog) -> None:
     notices: list[str] = []
+    refused = None
     if item.is_view:
         state, notices = view_state.from_query_string(item.query_string, catalog)
+        refused = slides.undrawable(item, state.page)
+    if refused is not None:
+        heading, subtitle = refused.title, refused.text
+    elif item.is_view:
         try:
             # The title and subtitle only: no slide's chart is drawn until it is presented or exported (a deck
             # link of 50 map slides cost 1.2 s of the worker's CPU at every open, issue 18 finding 16).

@@ -189,6 +189,8 @@ def _slide(deck: meeting_deck.Deck, index: int, projector: bool) -> tuple[slides
     if not item.is_view:
         return slides.build_slide(item, None), None
     state, notices = view_state.from_query_string(item.query_string, data.load_catalog())
+    if (refused := slides.undrawable(item, state.page)) is not None:
+        return refused, None
     state = replace(state, projector=projector or state.projector)
     return slides.build_slide(item, data.slide_chart(site.chart_of(state.page), state), tuple(notices)), state
 
