@@ -16,7 +16,7 @@ import plotly.io as pio
 import pytest
 
 from dashboard import build, db, figures, settings, summaries
-from dashboard.figures import theme
+from dashboard.figures import colours
 from tests import fixture_data as F
 from tests.figure_support import FRAME, annotation_text, hover_for, series, shapes_named, trace_named
 
@@ -452,10 +452,10 @@ def test_trend_colours_depend_only_on_the_set_of_countries(connection):
 def test_every_country_has_one_line_style_and_the_emcdda_thirty_are_all_different():
     codes = [row["iso3"] for row in csv.DictReader(
         (settings.REPO_ROOT / "data" / "reference" / "countries.csv").open(encoding="utf-8"))]
-    listed = set(figures.COUNTRY_STYLE_ORDER) | set(theme.SHARED_STYLE)
+    listed = set(figures.COUNTRY_STYLE_ORDER) | set(colours.SHARED_STYLE)
     assert set(codes) == listed, "a country without a fixed line style"
     styles = {code: (figures.country_style(code)["colour"], figures.country_style(code)["dash"]) for code in codes}
-    emcdda = [code for code in codes if code not in ("CHE", "ISL", *theme.SHARED_STYLE)]
+    emcdda = [code for code in codes if code not in ("CHE", "ISL", *colours.SHARED_STYLE)]
     assert len(emcdda) == 30 and len({styles[code] for code in emcdda}) == 30
     national = {"NOR", "SWE", "DNK", "FIN", "DEU", "IRL", "NLD", "CHE", "GB-EAW", "GB-SCT"}  # on one chart
     assert len({styles[code] for code in national}) == len(national)

@@ -15,6 +15,7 @@ Callers import from here (`from dashboard import figures`); the modules import e
 """
 
 from dashboard.figures.claim import make_claim_figure
+from dashboard.figures.colours import COUNTRY_COLOURS, COUNTRY_STYLE_ORDER, country_style
 from dashboard.figures.formatting import (
     format_change,
     format_value,
@@ -45,11 +46,8 @@ from dashboard.figures.programmes import (
 )
 from dashboard.figures.ranking import make_ranking_figure
 from dashboard.figures.theme import (
-    COUNTRY_COLOURS,
-    COUNTRY_STYLE_ORDER,
     NO_DATA_COLOUR,
     apply_frame,
-    country_style,
     resized_figure,
     rows_height,
     screen_figure,

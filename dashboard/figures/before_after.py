@@ -7,8 +7,9 @@ import math
 
 import plotly.graph_objects as go
 
+from dashboard.figures.colours import country_style
 from dashboard.figures.formatting import esc, is_missing, records
-from dashboard.figures.theme import apply_frame, country_style
+from dashboard.figures.theme import apply_frame
 
 
 def make_before_after_figure(aligned, compared, names: dict[str, str], starts: dict[str, int], *, y_title: str,

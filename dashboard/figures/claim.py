@@ -8,9 +8,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard.figures.colours import COUNTRY_COLOURS
 from dashboard.figures.formatting import esc, wrap_html
 from dashboard.figures.theme import (
-    COUNTRY_COLOURS,
     SIZES,
     TEXT_COLOUR,
     add_empty_message,

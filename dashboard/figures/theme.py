@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 import math
-import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.colors
 import plotly.graph_objects as go
 
+from dashboard.figures.colours import COUNTRY_COLOURS
 from dashboard.figures.formatting import esc, wrap_lines
 
-# Eight line colours, each at least 3:1 against the white background (WCAG 1.4.11; Okabe & Ito's orange, sky blue,
-# pink and yellow are not): blue, vermillion, green, magenta, ochre, indigo, teal, black. Four dash patterns tell
-# repeated colours apart: 32 styles, enough for the 30 EMCDDA countries on one chart.
-COUNTRY_COLOURS = ("#0072B2", "#D55E00", "#117733", "#AA4499", "#996600", "#332288", "#00798C", "#000000")
-LINE_DASHES = ("solid", "dash", "dot", "dashdot")
-# Which country gets which style, fixed, so a country looks the same on every chart, slide and export whatever
-# else is shown. The Nordic and HAT countries compared most often get the solid lines; the 30 EMCDDA countries
-# and Switzerland and Iceland have a style each. The others share the style of a country they are rarely shown
-# with (England and Wales and Scotland sit beside the EMCDDA countries on the national-figures chart, so never
-# one of those that publish national figures). tests/test_figures.py checks every country in countries.csv.
-COUNTRY_STYLE_ORDER = ("NOR", "SWE", "DNK", "FIN", "DEU", "NLD", "CHE", "GBR",
-                       "ISL", "BEL", "LUX", "ESP", "FRA", "IRL", "AUT", "PRT",
-                       "ITA", "GRC", "CZE", "POL", "HUN", "EST", "LVA", "LTU",
-                       "BGR", "HRV", "CYP", "MLT", "ROU", "SVK", "SVN", "TUR")
-SHARED_STYLE = {"GB-EAW": "TUR", "GB-SCT": "ROU", "LIE": "MLT", "SRB": "CYP", "CAN": "SVK", "USA": "SVN",
-                "AUS": "BGR"}
 # Sequential, colour-blind safe, perceptually uniform and without grey anywhere (unlike Cividis, whose middle is
 # grey and could be mistaken for "no data"); reversed so that low is pale yellow and high is dark purple.
 SEQUENTIAL_SCALE = plotly.colors.get_colorscale("Viridis")  # as [[position, colour], ...], the form in the figure
@@ -398,22 +382,3 @@ def add_empty_message(spec: Spec, text: str, size: Mapping[str, float]) -> None:
 def set_meta(spec: Spec, **entries: Any) -> None:
     meta = spec["layout"].get("meta")
     spec["layout"]["meta"] = {**(meta if isinstance(meta, Mapping) else {}), **entries}
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Countries and programmes
-
-
-def country_style(iso3: str) -> dict[str, str]:
-    """The colour and dash of a country's line, the same on every chart (COUNTRY_STYLE_ORDER)."""
-    code = SHARED_STYLE.get(iso3, iso3)
-    if code in COUNTRY_STYLE_ORDER:
-        index = COUNTRY_STYLE_ORDER.index(code)
-    else:  # a code we do not know (the benchmarks' synthetic regions): still the same style every time
-        index = zlib.crc32(code.encode("utf-8")) % (len(COUNTRY_COLOURS) * len(LINE_DASHES))
-    return {"colour": COUNTRY_COLOURS[index % len(COUNTRY_COLOURS)],
-            "dash": LINE_DASHES[(index // len(COUNTRY_COLOURS)) % len(LINE_DASHES)]}
-
-
-def country_styles(iso3_codes: Iterable[str]) -> dict[str, dict[str, str]]:
-    return {iso3: country_style(iso3) for iso3 in sorted(set(iso3_codes))}

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.colours import country_styles
 from dashboard.figures.formatting import (
     esc,
     format_value,
@@ -25,7 +26,6 @@ from dashboard.figures.theme import (
     TEXT_COLOUR,
     Spec,
     add_empty_message,
-    country_styles,
     frame_spec,
     merge_spec,
     new_spec,
