@@ -330,7 +330,7 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
 
 
 def chart_for_state(connection: db.Connection, catalog: Catalog, state: ViewState) -> ChartView:
-    """The main chart of the state's page (a page without one is shown as the map)."""
+    """The main chart of the state's page (ValueError for a page without one: site.chart_of)."""
     return build_chart(site.chart_of(state.page), connection, catalog, state)
 
 

@@ -86,7 +86,7 @@ def parse_link(text: str) -> LinkedView:
                          f"(its pages: {', '.join(_view_pages())}).")
     if page == DECK_PAGE:
         raise ValueError("This is a link to the meeting page, not to a view.")
-    if site.BY_NAME[page].chart is None:  # never drawn as some other chart
+    if not site.has_chart(page):
         raise ValueError(f"The {site.BY_NAME[page].title} page has no chart that a slide or an export can show "
                          f"yet; add the charts it links to instead.")
     kept = [(key, value) for key, value in params if key != "page" and key not in OTHER_KEYS]
@@ -94,4 +94,4 @@ def parse_link(text: str) -> LinkedView:
 
 
 def _view_pages() -> list[str]:
-    return [page.name for page in site.PAGES if page.chart is not None]
+    return [page.name for page in site.PAGES if site.has_chart(page.name)]

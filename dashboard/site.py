@@ -53,14 +53,22 @@ BY_NAME = {page.name: page for page in PAGES}
 PAGE_NAMES = tuple(BY_NAME)
 EXPLORER_PAGES = tuple(page.name for page in PAGES if page.explorer)
 DEFAULT_PAGE = PAGES[0].name
-# A state of a page without a chart of its own (a meeting link pasted as a view) is shown as this chart.
-FALLBACK_CHART = "map"
+
+
+def has_chart(page: str) -> bool:
+    """Whether a page's state can be drawn as a chart (a slide, an export, an embed)."""
+    found = BY_NAME.get(page)
+    return bool(found and found.chart)
 
 
 def chart_of(page: str) -> str:
-    """The chart kind a page's state is drawn as (in exports, decks and the CLI)."""
-    found = BY_NAME.get(page)
-    return found.chart if found and found.chart else FALLBACK_CHART
+    """The chart kind a page's state is drawn as (in exports, decks and the CLI). A page without one (the country
+    profile, before-after, the meeting page) is a ValueError: it is never drawn as some other chart (issue 12:
+    every pasted link used to become a map)."""
+    if not has_chart(page):
+        title = BY_NAME[page].title if page in BY_NAME else repr(page)
+        raise ValueError(f"The {title} page has no chart that a slide, an export or an embed can show yet.")
+    return BY_NAME[page].chart
 
 
 def page_of_chart(kind: str) -> str:

@@ -68,11 +68,10 @@ def build_slide(item: DeckItem, view: ChartView | None, notices: tuple[str, ...]
 def undrawable(item: DeckItem, page: str) -> Slide | None:
     """A text slide saying why a deck item of a page without a chart (a hand-edited deck file: the country
     profile, before-after) cannot be drawn, so it is never drawn as another chart; None for the others."""
-    known = site.BY_NAME.get(page)
-    if known is None or known.chart is not None:
+    if site.has_chart(page):
         return None
     return Slide(kind="text", title="This slide cannot be drawn",
-                 text=f"Its view is of the {known.title} page, which has no chart a slide can show yet.",
+                 text=f"Its view is of the {site.BY_NAME[page].title} page, which has no chart a slide can show yet.",
                  note=item.note)
 
 

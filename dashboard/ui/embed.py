@@ -25,7 +25,7 @@ def embed_page() -> None:
     catalog = data.load_catalog()
     params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     state, notices = view_state.parse_state(params, catalog)
-    if site.BY_NAME[state.page].chart is None:  # never drawn as some other chart
+    if not site.has_chart(state.page):
         st.info(f"The {site.BY_NAME[state.page].title} page has no chart that can be embedded; embed one of the "
                 f"charts it links to.", icon=":material/info:")
         return
