@@ -139,23 +139,19 @@ def before_after_page() -> None:
             st.selectbox(f"{names[iso3]}: {options[0].programme}", [claim.year for claim in options],
                          key=_start_key(iso3), on_change=_write_url,
                          format_func=lambda year, options=options: next(c.label for c in options if c.year == year))
-    _draw(view, claims, names, catalog)
+    _draw(view, names, catalog)
 
 
-def _draw(view: dict, claims, names: dict[str, str], catalog) -> None:
+def _draw(view: dict, names: dict[str, str], catalog) -> None:
     measure = before_after.MEASURES[view["measure"]]
-    without_hat = [code for code in catalog.preset("emcdda") if not catalog.countries[code].has_hat_programme]
-    indicator = catalog.indicators.get(measure.indicator_id)
-    if indicator is None:
+    if measure.indicator_id not in catalog.indicators:
         st.info(f"{measure.label}: not in these extracts (rebuild them with `{settings.REBUILD_COMMAND}`).",
                 icon=":material/info:")
         return
-    series = data.query("indicator_trend", indicator=indicator.indicator_id,
-                        countries=sorted(set(view["countries"]) | set(without_hat)), year_from=indicator.year_min,
-                        year_to=indicator.year_max, sex="total", age_group="total")
-    drawn = before_after.chart_view(series, measure, view["event"], view["starts"], names, without_hat,
-                                    index=view["index"], compare=view["compare"],
-                                    query_string=urlencode({"page": PAGE, **st.query_params.to_dict()}))
+    # Built once per view and version of the extracts (a rerun for an unrelated widget draws the same chart).
+    drawn = data.before_after_view(measure.key, view["event"], view["starts"], index=view["index"],
+                                   compare=view["compare"],
+                                   query_string=urlencode({"page": PAGE, **st.query_params.to_dict()}))
     st.subheader(drawn.title, anchor=False)
     st.caption(markdown_text(drawn.subtitle))
     aligned = drawn.data

@@ -17,7 +17,7 @@ import sys
 
 import streamlit as st
 
-from dashboard import basemap, catalog, charts, content, db, figures, tables
+from dashboard import basemap, before_after, catalog, charts, content, db, figures, tables
 from dashboard.state import ViewState
 
 # Live charts kept per server process: a map view is about 2.4 MB in memory, a trend view about 0.6 MB.
@@ -56,6 +56,13 @@ def slide_figure(kind: str, state: ViewState, height: int) -> object:
     """A presented slide's chart: as the app draws it (title and source as page text beside it), `height` px
     tall to fill the screen it is shown on."""
     return _slide_figure(kind, repr(state), height, _version(), state)
+
+
+def before_after_view(measure: str, event: str, starts: dict[str, int], *, index: bool, compare: bool,
+                      query_string: str) -> charts.ChartView:
+    """The before-and-after view (dashboard/before_after.chart_view), built once per view and extracts version."""
+    return _before_after_view(measure, event, repr(sorted(starts.items())), index, compare, query_string,
+                              _version(), starts)
 
 
 def page_content(page: str, state: ViewState, **options) -> object:
@@ -111,6 +118,21 @@ def _slide_figure(kind: str, state_key: str, height: int, version: str, _state: 
     view = slide_chart(kind, _state)
     return figures.screen_figure(figures.resized_figure(view.figure, height, key_beside=True),
                                  basemap.published_url(connection()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _before_after_view(measure_key: str, event: str, starts_key: str, index: bool, compare: bool, query_string: str,
+                       version: str, _starts: dict[str, int]) -> charts.ChartView:
+    known = load_catalog()
+    measure = before_after.MEASURES[measure_key]
+    indicator = known.indicators[measure.indicator_id]
+    names = {code: country.name_en for code, country in known.countries.items()}
+    without_hat = [code for code in known.preset("emcdda") if not known.countries[code].has_hat_programme]
+    series = query("indicator_trend", indicator=indicator.indicator_id,
+                   countries=sorted(set(_starts) | set(without_hat)), year_from=indicator.year_min,
+                   year_to=indicator.year_max, sex="total", age_group="total")
+    return before_after.chart_view(series, measure, event, dict(_starts), names, without_hat, index=index,
+                                   compare=compare, query_string=query_string)
 
 
 def _build(kind: str, state: ViewState) -> charts.ChartView:
