@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard.charts import ChartView
 from dashboard.figures import format_value, is_missing, records
+from dashboard.figures.before_after import make_before_after_figure
 
 WINDOW = 10  # years either side of the start
 
@@ -156,8 +157,6 @@ def chart_view(series: pd.DataFrame, measure: Measure, event: str, starts: dict[
                without_hat: list[str], *, index: bool, compare: bool, query_string: str) -> ChartView:
     """The view drawn, titled, cited and summarised, as the page shows it and its exports carry it. series:
     queries/indicator_trend.sql rows of the measure for the countries and the countries without HAT."""
-    from dashboard.figures.before_after import make_before_after_figure
-
     aligned = align(series, starts, index)
     compared = comparison(series, starts, without_hat, index) if compare else None
     happened = EVENTS[event]

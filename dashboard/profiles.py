@@ -16,10 +16,12 @@ import pandas as pd
 
 from dashboard import ranks
 from dashboard.catalog import Catalog
+from dashboard.charts import ChartView
 from dashboard.figures import format_value, is_missing, is_rate_unit, records
+from dashboard.figures.two_axes import make_two_axis_figure
+from dashboard.state import shown
 
 if TYPE_CHECKING:
-    from dashboard.charts import ChartView
     from dashboard.content import Reader
     from dashboard.state import ViewState
 
@@ -58,8 +60,6 @@ def resolve_country(text: str | None, catalog: Catalog) -> tuple[str | None, str
     for country in catalog.countries.values():
         if wanted.casefold() in (country.name_en.casefold(), (country.name_no or "").casefold()):
             return country.iso3, None
-    from dashboard.state import shown
-
     return None, (f"Unknown country {shown(wanted, 30)}; pick one below (ISO 3166 alpha-3 codes such as NOR, or "
                   f"the country's name in English or Norwegian).")
 
@@ -151,8 +151,6 @@ PAIR_LABELS = ("drug-induced deaths per million aged 15-64", "clients in methado
 
 
 def _pair(reader: Reader, catalog: Catalog, known) -> dict:
-    from dashboard.figures.two_axes import make_two_axis_figure
-
     indicators = [catalog.indicators.get(indicator_id) for indicator_id in PAIR]
     drawn = [i for i in indicators if i is not None]
     first, last = (min(i.year_min for i in drawn), max(i.year_max for i in drawn)) if drawn else (0, 0)
@@ -163,8 +161,6 @@ def _pair(reader: Reader, catalog: Catalog, known) -> dict:
     if missing:
         return {"pair": None, "pair_note": f"Deaths and treatment together: we hold no {' and no '.join(missing)} "
                                            f"for {known.name_en}."}
-    from dashboard.charts import ChartView
-
     sources = sorted({str(source) for table in tables for source in table["source"].dropna()})
     title = f"{known.name_en}: deaths and methadone treatment, {first}–{last}"
     subtitle = "Each on its own axis and in its own unit; years not reported are gaps"
