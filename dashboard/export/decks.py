@@ -29,6 +29,7 @@ _SLIDE_CHART_TOP_IN, _SLIDE_CHART_HEIGHT_IN = 1.5, 5.2
 _TITLE_ONLY_LAYOUT, _TITLE_LAYOUT = 5, 0  # in python-pptx's default template
 PDF_MIN_PLOT_HEIGHT = 380  # px left for the plot on a deck PDF page, however long the note
 _MUTED = (0x40, 0x40, 0x40)
+SUBTITLE_LINE_CHARACTERS = 110  # of a slide's subtitle in 15 pt across the slide
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,9 @@ def _view_slide(presentation, slide: Slide, picture: tuple[bytes, ImageSize] | N
     view = slide.view
     url = view_url(view, record.base_url)
     page = _titled(presentation, slide.title)
-    _text_box(page, 1.02, 0.45, [(view.subtitle, 15)])
+    # 15 pt holds about 110 characters a line; a longer subtitle (four countries, indexed) in 12 pt keeps its
+    # second line above the chart or table (in 15 pt the table covered it).
+    _text_box(page, 1.02, 0.45, [(view.subtitle, 15 if len(view.subtitle) <= SUBTITLE_LINE_CHARACTERS else 12)])
     if picture is not None:
         image, size = picture
         width = SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN

@@ -11,9 +11,11 @@ from dashboard.figures.colours import country_style
 from dashboard.figures.formatting import esc, is_missing, records
 from dashboard.figures.theme import apply_frame
 
+COMPARISON = "Without HAT, mean"  # the key entry of the dotted lines (short: a 320 px embed fits ~21 characters)
+
 
 def make_before_after_figure(aligned, compared, names: dict[str, str], starts: dict[str, int], *, y_title: str,
-                             event: str, title: str, subtitle: str, source_line: str, footnote: str,
+                             title: str, subtitle: str, source_line: str, footnote: str,
                              projector: bool = False) -> go.Figure:
     """aligned and compared: dashboard.before_after.align and .comparison tables; gaps stay gaps."""
     figure = go.Figure()
@@ -22,7 +24,7 @@ def make_before_after_figure(aligned, compared, names: dict[str, str], starts: d
         own = [row for row in records(aligned) if row["iso3"] == iso3]
         figure.add_trace(go.Scatter(
             x=[row["relative_year"] for row in own], y=_plotted(own),
-            mode="lines+markers", name=f"{names[iso3]} (start {start})", connectgaps=False,
+            mode="lines+markers", name=f"{names[iso3]} {start}", connectgaps=False,
             line={"color": style["colour"], "dash": style["dash"]}, meta={"role": "series", "iso3": iso3},
             customdata=[[row["year"]] for row in own],
             hovertemplate=f"<b>{esc(names[iso3])}</b><br>%{{customdata[0]}} (%{{x:+d}} years)<br>%{{y:,.1f}}"
@@ -33,22 +35,28 @@ def make_before_after_figure(aligned, compared, names: dict[str, str], starts: d
                 x=[row["relative_year"] for row in mean], y=_plotted(mean),
                 mode="lines", name=f"Countries without HAT, same years as {names[iso3]}", connectgaps=False,
                 line={"color": style["colour"], "dash": "dot", "width": 1.5}, opacity=0.8,
-                meta={"role": "comparison", "iso3": iso3},
+                meta={"role": "comparison", "iso3": iso3}, legendgroup=COMPARISON, showlegend=False,
                 customdata=[[row["year"], row["countries"]] for row in mean],
                 hovertemplate=f"<b>Countries without HAT</b>, beside {esc(names[iso3])}<br>%{{customdata[0]}}: mean "
                               "%{y:,.1f} of %{customdata[1]} countries<extra></extra>"))
+    if compared is not None and not compared.empty:
+        # One key entry for every comparison line (each dotted in its country's colour): a key entry per country
+        # ran past a phone's width, twice as many rows as countries.
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=COMPARISON, legendgroup=COMPARISON,
+                                    line={"color": "#555555", "dash": "dot", "width": 1.5}, hoverinfo="skip",
+                                    meta={"role": "key"}))
     figure.add_vline(x=0, line={"color": "#333333", "dash": "dash", "width": 1})
-    # The x axis says itself what it counts ('-4 years', '0: start'); an axis title under it would need room the
-    # frame does not keep, and ran into the key of an exported image.
-    figure.add_annotation(x=0, y=1, yref="paper", yanchor="top", xanchor="left", xshift=4,
-                          text=f"start: {esc(event)}", showarrow=False, font={"size": 13})
-    ticks = list(range(-10, 11, 2))
+    # The x axis counts years from the start ('-5', 'start', '+5'; the subtitle says years, and which start): an
+    # axis title, a label at the start line or '-5 years' ticks need room a 320 px embed does not have.
+    ticks = list(range(-10, 11, 5))
     figure.update_layout(
-        xaxis={"range": [-10.5, 10.5], "tickvals": ticks, "zeroline": False,
-               "ticktext": [f"{t:+d} years" if t else "start" for t in ticks]},
+        xaxis={"range": [-10.5, 10.5], "tickvals": ticks, "zeroline": False, "minor": {"dtick": 1, "ticks": "outside"},
+               "ticktext": [f"{t:+d}".replace("-", "−") if t else "start" for t in ticks]},
         yaxis={"title": {"text": y_title}, "rangemode": "tozero"}, hovermode="closest", height=620,
-        legend={"orientation": "h", "entrywidthmode": "fraction", "entrywidth": 0.5}, margin={"l": 80, "r": 20})
-    rows = -(-len(figure.data) // 2)  # two key entries a row, under the plot (the frame keeps the room)
+        legend={"orientation": "h", "entrywidthmode": "fraction", "entrywidth": 0.5, "traceorder": "normal"},
+        margin={"l": 80, "r": 40})  # r: room for the '+10 years' label
+    entries = sum(1 for trace in figure.data if trace.showlegend is not False)
+    rows = -(-entries // 2)  # two key entries a row, under the plot (the frame keeps the room)
     figure.update_layout(meta={"legend_below_px": math.ceil(rows * 16 * 1.6 + 8)})
     return apply_frame(figure, title=title, subtitle=subtitle, source_line=source_line, footnote=footnote,
                        projector=projector)

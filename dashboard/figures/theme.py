@@ -170,11 +170,14 @@ def _put_key_beside(spec: dict) -> None:
     layout = spec["layout"]
     colour_bar = bool((layout.get("meta") or {}).get("colorbar_below_px"))
     set_meta(spec, colorbar_below_px=0, legend_below_px=0)
-    merge_spec(layout, {"margin": {"r": KEY_BESIDE_PX},
-                        # under the colour bar, if there is one
-                        "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "xref": "paper",
-                                   "y": 0.42 if colour_bar else 1, "yanchor": "top", "yref": "paper",
-                                   "entrywidth": None, "entrywidthmode": None}})
+    # under the colour bar, if there is one
+    legend = {"orientation": "v", "x": 1.02, "xanchor": "left", "xref": "paper", "y": 0.42 if colour_bar else 1,
+              "yanchor": "top", "yref": "paper", "entrywidth": None, "entrywidthmode": None}
+    if (layout.get("yaxis2") or {}).get("side") == "right":
+        # A right-hand axis's ticks and title fill the strip's first 90 px (they hid under the key): the key goes
+        # to the strip's far edge.
+        legend |= {"x": 0.995, "xanchor": "right", "xref": "container"}
+    merge_spec(layout, {"margin": {"r": KEY_BESIDE_PX}, "legend": legend})
     for trace in spec["data"]:
         if isinstance(trace.get("colorbar"), Mapping):
             merge_spec(trace["colorbar"], {"orientation": "v", "x": 1.02, "xanchor": "left", "xref": "paper",
