@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from dashboard import build
@@ -48,7 +47,7 @@ STRICT_REFUSED = 3  # not 2: argparse exits 2 on a usage error
 
 def run_export(args: argparse.Namespace) -> int:
     # Imported here so `build` runs without the plotting and browser stack.
-    from dashboard import catalog, charts, citations, db, deck, export, links, slides
+    from dashboard import catalog, citations, db, deck, export, links, site, slides, views
     from dashboard.state import from_query_string
 
     started = time.perf_counter()
@@ -78,12 +77,12 @@ def run_export(args: argparse.Namespace) -> int:
             shown, notices = slides.deck_slides(connection, known, saved, projector=args.projector)
         else:
             linked = links.parse_link(args.view)  # a page's link or a query string; ValueError says why not
-            state, notices = from_query_string(linked.query_string, known)
-            notices = [*linked.notices, *notices]
-            if not state.countries:
+            own_view = site.BY_NAME[linked.page].own_view  # a country profile, before-after: their own parameters
+            if not own_view and not from_query_string(linked.query_string, known)[0].countries:
                 return _fail("the view selects no country ('countries=' is empty): name some, e.g. countries=NOR,SWE")
-            state = replace(state, projector=True) if args.projector else state
-            shown = [slides.view_slide(charts.chart_for_state(connection, known, state))]
+            view, notices = views.view_of_link(linked.query_string, connection, known, projector=args.projector)
+            notices = [*linked.notices, *notices]
+            shown = [slides.view_slide(view)]
         for notice in notices:
             print(f"notice: {notice}", file=sys.stderr)
         if notices and args.strict:

@@ -10,15 +10,24 @@ the view out and dashboard/figures/before_after.py draws it. This is a picture o
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pandas as pd
 
+from dashboard.catalog import Catalog
 from dashboard.charts import ChartView
 from dashboard.figures import format_value, is_missing, records
 from dashboard.figures.before_after import make_before_after_figure
+from dashboard.state import read_switch, shown
 
 WINDOW = 10  # years either side of the start
+PAGE = "before-after"
+DEFAULT_COUNTRIES = ("DNK", "DEU", "NLD", "CHE")
+MAX_COUNTRIES = 20
+# The link's own keys, and the ones it shares with every page (Streamlit's embed switches, the projector theme).
+KNOWN_KEYS = ("page", "countries", "event", "measure", "index", "compare", "projector", "embed", "embed_options")
 
 
 @dataclass(frozen=True)
@@ -154,7 +163,8 @@ def data_table(aligned: pd.DataFrame, compared: pd.DataFrame | None, names: dict
 
 
 def chart_view(series: pd.DataFrame, measure: Measure, event: str, starts: dict[str, int], names: dict[str, str],
-               without_hat: list[str], *, index: bool, compare: bool, query_string: str) -> ChartView:
+               without_hat: list[str], *, index: bool, compare: bool, query_string: str,
+               projector: bool = False) -> ChartView:
     """The view drawn, titled, cited and summarised, as the page shows it and its exports carry it. series:
     queries/indicator_trend.sql rows of the measure for the countries and the countries without HAT."""
     aligned = align(series, starts, index)
@@ -165,16 +175,19 @@ def chart_view(series: pd.DataFrame, measure: Measure, event: str, starts: dict[
                    + " HAT start years: Drug Policy Atlas register, with the sources per programme.")
     chosen = ", ".join(f"{names[iso3]} {year}" for iso3, year in starts.items())
     title = f"{measure.label}, before and after {happened.replace(' began', '')}"
-    subtitle = f"Aligned on the year {happened}: {chosen}" + ("; indexed, start year = 100" if index else "")
+    subtitle = (f"Years before and after the year {happened}: {chosen}"
+                + ("; indexed, start year = 100" if index else ""))
     figure = make_before_after_figure(
         aligned, compared, names, starts, y_title="index (start year = 100)" if index else measure.unit,
-        event=happened, title=title, subtitle=subtitle, source_line=source_line, footnote=CANNOT_SHOW)
+        title=title, subtitle=subtitle, source_line=source_line, footnote=CANNOT_SHOW,
+        projector=projector)
     return ChartView(
         kind="before_after", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
         data=data_table(aligned, compared, names, starts), query_name="indicator_trend",
         params={"indicator": measure.indicator_id, "starts": dict(starts), "index": index},
         summary=summary(aligned, names, starts, measure), query_string=query_string,
-        file_stem=f"before-after_{measure.key}_{event}_{'-'.join(starts)}", footnote=CANNOT_SHOW)
+        file_stem=f"before-after_{measure.key}_{event}_{'-'.join(starts)}", footnote=CANNOT_SHOW,
+        projector=projector)
 
 
 def _mean(values) -> float | None:
@@ -195,3 +208,107 @@ def summary(aligned: pd.DataFrame, names: dict[str, str], starts: dict[str, int]
         parts.append(f"{names[iso3]} (start {start}): mean {format_value(before, measure.label)} in the years "
                      f"before, {format_value(after, measure.label)} in the years after, as reported.")
     return " ".join(parts) + " Gaps are years not reported."
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a before-and-after link asks for, checked against the register: the URL's parameters, read."""
+
+    event: str = "regular"
+    measure: str = "deaths"
+    starts: tuple[tuple[str, int], ...] = ()  # (country, start year drawn), in the order asked for
+    register: tuple[tuple[str, int], ...] = ()  # (country, the register's start year): a link names only others
+    index: bool = False
+    compare: bool = True
+    projector: bool = False
+
+    @property
+    def countries(self) -> list[str]:
+        return [iso3 for iso3, _ in self.starts]
+
+    def to_params(self) -> dict[str, str]:
+        """The link's parameters: the defaults left out, a start year only where it is not the register's."""
+        params = {"page": PAGE, "countries": ",".join(self.countries), "event": self.event, "measure": self.measure}
+        if self.index:
+            params["index"] = "1"
+        if not self.compare:
+            params["compare"] = "0"
+        if self.projector:
+            params["projector"] = "1"
+        register = dict(self.register)
+        params |= {f"start_{iso3}": str(year) for iso3, year in self.starts if register.get(iso3) != year}
+        return params
+
+    def query_string(self) -> str:
+        return urlencode(self.to_params(), safe=",")
+
+
+def _choice(value: str | None, allowed, default: str, name: str, notices: list[str]) -> str:
+    if value is None:
+        return default
+    if value in allowed:
+        return value
+    notices.append(f"'{name}' must be one of {', '.join(allowed)}, not {shown(value)}; {default} is shown.")
+    return default
+
+
+def read_params(params: Mapping[str, str], claims: dict[str, dict[str, list[StartClaim]]],
+                names: dict[str, str]) -> tuple[Settings, list[str]]:
+    """A link's parameters (the last value of each) as settings, and notices for what was not used: never raises.
+    claims: start_claims per event. A start year no source claims falls back to the register's."""
+    notices = [f"Unknown parameter {shown(key)} ignored." for key in params
+               if key not in KNOWN_KEYS and not str(key).startswith("start_")][:3]
+    event = _choice(params.get("event"), tuple(EVENTS), "regular", "event", notices)
+    measure = _choice(params.get("measure"), tuple(MEASURES), "deaths", "measure", notices)
+    wanted = list(dict.fromkeys(code.strip().upper() for code in str(
+        params.get("countries", ",".join(DEFAULT_COUNTRIES))).split(",") if code.strip()))
+    if len(wanted) > MAX_COUNTRIES:
+        notices.append(f"Only the first {MAX_COUNTRIES} of {len(wanted)} countries were read.")
+        wanted = wanted[:MAX_COUNTRIES]
+    offered = claims[event]
+    left_out = [code for code in wanted if code not in offered]
+    if left_out:
+        notices.append(f"No {EVENT_NAMES[event]} start in our register for "
+                       f"{', '.join(shown(names.get(code, code)) for code in left_out[:5])}: not drawn.")
+    starts, register = [], []
+    for iso3 in (code for code in wanted if code in offered):
+        years = [claim.year for claim in offered[iso3]]
+        asked = str(params.get(f"start_{iso3}", "")).strip()
+        year = int(asked) if asked.isdigit() and int(asked) in years else years[0]
+        if asked and year != (int(asked) if asked.isdigit() else None):
+            notices.append(f"{names.get(iso3, iso3)}: no source claims {shown(asked, 8)} as the start; the "
+                           f"register's {years[0]} is used.")
+        starts.append((iso3, year))
+        register.append((iso3, years[0]))
+    return Settings(event=event, measure=measure, starts=tuple(starts), register=tuple(register),
+                    index=read_switch(params.get("index"), "index", notices),
+                    compare=read_switch(params.get("compare"), "compare", notices, default=True),
+                    projector=read_switch(params.get("projector"), "projector", notices)), notices
+
+
+QueryRunner = Callable[..., pd.DataFrame]  # (query name, **parameters) -> its table
+
+
+def register_claims(query: QueryRunner, catalog: Catalog) -> dict[str, dict[str, list[StartClaim]]]:
+    """Per event, the start years claimed for each country with HAT (from the register and its claims)."""
+    hat = sorted(code for code, country in catalog.countries.items() if country.has_hat_programme)
+    programmes = query("programmes", countries=hat)
+    claims = query("programme_claims", countries=hat)
+    return {event: start_claims(programmes, claims, event) for event in EVENTS}
+
+
+def view_of(settings: Settings, query: QueryRunner, catalog: Catalog) -> ChartView:
+    """The view a link's settings draw (the page, its exports, a deck slide, an embed): the measure's series for
+    the countries and the countries without HAT, aligned. ValueError when the extracts lack the measure."""
+    measure = MEASURES[settings.measure]
+    indicator = catalog.indicators.get(measure.indicator_id)
+    if indicator is None:
+        raise ValueError(f"{measure.label}: not in these extracts.")
+    names = {code: country.name_en for code, country in catalog.countries.items()}
+    without_hat = [code for code in catalog.preset("emcdda") if not catalog.countries[code].has_hat_programme]
+    starts = dict(settings.starts)
+    series = query("indicator_trend", indicator=indicator.indicator_id,
+                   countries=sorted(set(starts) | set(without_hat)), year_from=indicator.year_min,
+                   year_to=indicator.year_max, sex="total", age_group="total")
+    return chart_view(series, measure, settings.event, starts, names, without_hat, index=settings.index,
+                      compare=settings.compare, query_string=settings.query_string(), projector=settings.projector)

@@ -20,6 +20,7 @@ MAX_LINK_LENGTH = 8000  # a deck item's view holds at most this much (dashboard.
 # `page` parameter.
 _PAGE_FROM_QUERY = ("", "embed")
 DECK_PAGE = "meeting"
+EMBED_KEYS = ("embed", "embed_options")  # Streamlit's own switches of an embedded app
 # A scheme such as 'javascript:' or 'file:' (but not 'localhost:8501', a host and port).
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?![0-9])")
 
@@ -86,12 +87,15 @@ def parse_link(text: str) -> LinkedView:
                          f"(its pages: {', '.join(_view_pages())}).")
     if page == DECK_PAGE:
         raise ValueError("This is a link to the meeting page, not to a view.")
-    if not site.has_chart(page):
-        raise ValueError(f"The {site.BY_NAME[page].title} page has no chart that a slide or an export can show "
-                         f"yet; add the charts it links to instead.")
-    kept = [(key, value) for key, value in params if key != "page" and key not in OTHER_KEYS]
+    if not site.has_view(page):
+        raise ValueError(f"The {site.BY_NAME[page].title} page has no chart that a slide or an export can show; "
+                         f"add the charts it links to instead.")
+    # A page that reads its own link (the country profile's country=) keeps it all; the others drop what the view
+    # state leaves to others (a deck, Streamlit's embed switches).
+    dropped = ("page", *EMBED_KEYS) if site.BY_NAME[page].own_view else ("page", *OTHER_KEYS)
+    kept = [(key, value) for key, value in params if key not in dropped]
     return LinkedView(page=page, query_string=urlencode([("page", page), *kept], safe=","), notices=tuple(notices))
 
 
 def _view_pages() -> list[str]:
-    return [page.name for page in site.PAGES if site.has_chart(page.name)]
+    return [page.name for page in site.PAGES if site.has_view(page.name)]

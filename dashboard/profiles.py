@@ -9,6 +9,7 @@ its own way.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ from dashboard.catalog import Catalog
 from dashboard.charts import ChartView
 from dashboard.figures import format_value, is_missing, is_rate_unit, records
 from dashboard.figures.two_axes import make_two_axis_figure
-from dashboard.state import shown
+from dashboard.state import read_switch, shown
 
 if TYPE_CHECKING:
     from dashboard.content import Reader
@@ -29,6 +30,7 @@ PEERS = "emcdda"  # the preset a country is ranked against
 UNRANKED_KINDS = ("national",)  # each national authority counts in its own way
 RATE_PER = {"deaths per million aged 15-64": 1_000_000, "deaths per million inhabitants (all ages)": 1_000_000}
 TOTAL = {"sex": "total", "age_group": "total"}
+QueryRunner = Callable[..., pd.DataFrame]  # (query name, **parameters) -> its table
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,8 @@ def resolve_country(text: str | None, catalog: Catalog) -> tuple[str | None, str
     for country in catalog.countries.values():
         if wanted.casefold() in (country.name_en.casefold(), (country.name_no or "").casefold()):
             return country.iso3, None
-    return None, (f"Unknown country {shown(wanted, 30)}; pick one below (ISO 3166 alpha-3 codes such as NOR, or "
-                  f"the country's name in English or Norwegian).")
+    return None, (f"Unknown country {shown(wanted, 30)}; name it by its ISO 3166 alpha-3 code (such as NOR) or "
+                  f"its name in English or Norwegian.")
 
 
 def _rank_text(row: dict, ranked: dict[str, ranks.RankedRate]) -> str:
@@ -142,19 +144,20 @@ def country_content(reader: Reader, state: ViewState, country: str = "") -> Coun
         series=series, missing=tuple((topic, tuple(labels)) for topic, labels in sorted(missing.items())),
         rank_note=rank_note, programmes=timeline if has_programmes else None,
         programme_table=reader.programme_table(replace(state, countries=(country,))) if has_programmes else None,
-        claims=_claims_table(claims), notes=notes, **_pair(reader, catalog, known))
+        claims=_claims_table(claims), notes=notes, **_pair(reader.query, catalog, known))
 
 
 # The two series a profile draws together: deaths per person beside treatment per person, each on its own axis.
 PAIR = ("drd_deaths_per_million_15_64", "ost_methadone_clients_per_100k_15_64")
 PAIR_LABELS = ("drug-induced deaths per million aged 15-64", "clients in methadone treatment per 100,000 aged 15-64")
+PAIR_KEYS = ("Deaths", "Methadone")  # the key, as the title words them; the axes carry the units (a 320 px embed)
 
 
-def _pair(reader: Reader, catalog: Catalog, known) -> dict:
+def _pair(query: QueryRunner, catalog: Catalog, known, projector: bool = False) -> dict:
     indicators = [catalog.indicators.get(indicator_id) for indicator_id in PAIR]
     drawn = [i for i in indicators if i is not None]
     first, last = (min(i.year_min for i in drawn), max(i.year_max for i in drawn)) if drawn else (0, 0)
-    tables = [reader.query("indicator_trend", indicator=i.indicator_id, countries=[known.iso3], year_from=first,
+    tables = [query("indicator_trend", indicator=i.indicator_id, countries=[known.iso3], year_from=first,
                            year_to=last, **TOTAL) if i is not None else None for i in indicators]
     missing = [label for label, table in zip(PAIR_LABELS, tables, strict=True)
                if table is None or table["value"].dropna().empty]
@@ -168,17 +171,36 @@ def _pair(reader: Reader, catalog: Catalog, known) -> dict:
             "against its own axis.")
     source_line = "Source: " + " ".join(sources)
     figure = make_two_axis_figure(
-        tables[0], tables[1], left_label=indicators[0].label, right_label=indicators[1].label,
+        tables[0], tables[1], left_label=PAIR_KEYS[0], right_label=PAIR_KEYS[1],
         left_unit=indicators[0].unit, right_unit=indicators[1].unit, title=title, subtitle=subtitle,
-        source_line=source_line, footnote=note)
-    data = pd.concat([table.assign(indicator_id=i.indicator_id) for table, i in zip(tables, indicators, strict=True)],
-                     ignore_index=True)
+        source_line=source_line, footnote=note, projector=projector)
+    data = pd.concat([table.assign(indicator_id=i.indicator_id, indicator=i.label)
+                      for table, i in zip(tables, indicators, strict=True)], ignore_index=True)
     view = ChartView(kind="country_pair", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
                      data=data, query_name="indicator_trend", params={"indicators": list(PAIR), "country": known.iso3},
-                     summary=f"{title}. {note}", query_string=f"page=country&country={known.iso3}",
-                     file_stem=f"country_{known.iso3}_deaths-and-methadone_{first}-{last}", footnote=note)
+                     summary=f"{title}. {note}", query_string=pair_query_string(known.iso3, projector),
+                     file_stem=f"country_{known.iso3}_deaths-and-methadone_{first}-{last}", footnote=note,
+                     projector=projector)
     return {"pair": view, "pair_note": note}
 
+
+def pair_query_string(iso3: str, projector: bool = False) -> str:
+    return f"page=country&country={iso3}" + ("&projector=1" if projector else "")
+
+
+def linked_pair(params: Mapping[str, str], query: QueryRunner, catalog: Catalog) -> tuple[ChartView, list[str]]:
+    """A country profile's link as its one chart (deaths and methadone treatment on two axes), for a slide, an
+    export or an embed; ValueError when the link names no known country or we lack one of the two series."""
+    notices = [f"Unknown parameter {shown(str(key), 20)} ignored." for key in params
+               if key not in ("page", "country", "projector", "embed", "embed_options")][:3]
+    iso3, notice = resolve_country(params.get("country"), catalog)
+    if iso3 is None:
+        raise ValueError(notice or "The country profile's link names no country (country=NOR).")
+    projector = read_switch(params.get("projector"), "projector", notices)
+    drawn = _pair(query, catalog, catalog.countries[iso3], projector)
+    if drawn["pair"] is None:
+        raise ValueError(drawn["pair_note"])
+    return drawn["pair"], notices
 
 
 def _claims_table(claims: pd.DataFrame) -> pd.DataFrame:

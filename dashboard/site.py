@@ -22,6 +22,9 @@ class Page:
     # Queries the page runs itself, beside its chart's (the Data page shows every chart's table undrawn).
     queries: tuple[str, ...] = ()
     heading: str = ""  # the page's own title, the question it answers
+    # A page without a chart in dashboard.charts whose link still draws one view (its own parameters, read by
+    # dashboard/views.py): slides, exports and embeds of it work like any other.
+    own_view: bool = False
 
     @property
     def script(self) -> str:
@@ -42,11 +45,11 @@ PAGES: tuple[Page, ...] = (
          queries=("claim_register",), heading="Check a number from the news"),
     # One country: every series we hold, its programmes and the claims about it (dashboard/profiles.py).
     Page("country", "Country profiles", ":material/flag:", chart=None, explorer=False,
-         queries=("country_profile", "claim_register"), heading="Country profiles"),
+         queries=("country_profile", "claim_register"), heading="Country profiles", own_view=True),
     # Countries aligned on the year their HAT started (dashboard/before_after.py).
     Page("before-after", "Before and after HAT", ":material/compare_arrows:", chart=None, explorer=False,
          queries=("indicator_trend", "programmes", "programme_claims"),
-         heading="Before and after heroin-assisted treatment"),
+         heading="Before and after heroin-assisted treatment", own_view=True),
     Page("meeting", "Meeting mode", ":material/co_present:", chart=None, explorer=False),
 )
 BY_NAME = {page.name: page for page in PAGES}
@@ -59,6 +62,12 @@ def has_chart(page: str) -> bool:
     """Whether a page's state can be drawn as a chart (a slide, an export, an embed)."""
     found = BY_NAME.get(page)
     return bool(found and found.chart)
+
+
+def has_view(page: str) -> bool:
+    """Whether a page's link draws a view (a slide, an export, an embed): its chart, or its own view."""
+    found = BY_NAME.get(page)
+    return bool(found and (found.chart or found.own_view))
 
 
 def chart_of(page: str) -> str:

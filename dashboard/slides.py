@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import charts, db, site, tables
+from dashboard import before_after, db, site, tables, views
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView
 from dashboard.deck import Deck, DeckItem
 from dashboard.figures import format_value, is_missing, is_rate_unit, records
-from dashboard.state import from_query_string
 
 TABLE_ROWS = 12  # rows of a table slide: readable at 1280x720 and on a PowerPoint slide
 TREND_YEARS = 8  # year columns of a trend's table slide (the last ones of the range)
@@ -65,14 +64,18 @@ def build_slide(item: DeckItem, view: ChartView | None, notices: tuple[str, ...]
                  view=view, table=table, notices=notices)
 
 
-def undrawable(item: DeckItem, page: str) -> Slide | None:
-    """A text slide saying why a deck item of a page without a chart (a hand-edited deck file: the country
-    profile, before-after) cannot be drawn, so it is never drawn as another chart; None for the others."""
-    if site.has_chart(page):
+def undrawable(item: DeckItem, reason: str) -> Slide:
+    """A text slide saying why a deck item cannot be drawn (a hand-edited deck file naming the meeting page, a
+    profile of a country the extracts no longer hold), so it is never drawn as another chart."""
+    return Slide(kind="text", title="This slide cannot be drawn", text=reason, note=item.note)
+
+
+def unviewable_reason(query_string: str) -> str | None:
+    """Why a view slide's page draws no view (the meeting page), None when it draws one."""
+    page = views.page_of(query_string)
+    if site.has_view(page):
         return None
-    return Slide(kind="text", title="This slide cannot be drawn",
-                 text=f"Its view is of the {site.BY_NAME[page].title} page, which has no chart a slide can show yet.",
-                 note=item.note)
+    return f"Its view is of the {site.BY_NAME[page].title} page, which has no chart a slide can show."
 
 
 def view_slide(view: ChartView, note: str = "", kind: str = "chart") -> Slide:
@@ -89,14 +92,14 @@ def deck_slides(connection: db.Connection, catalog: Catalog, deck: Deck,
         if not item.is_view:
             shown.append(build_slide(item, None))
             continue
-        state, item_notices = from_query_string(item.query_string, catalog)
-        notices.extend(f"Slide {number}: {notice}" for notice in item_notices)
-        if (refused := undrawable(item, state.page)) is not None:
-            notices.append(f"Slide {number}: {refused.text}")
-            shown.append(refused)
+        try:
+            view, item_notices = views.view_of_link(item.query_string, connection, catalog, projector=projector)
+        except ValueError as error:
+            notices.append(f"Slide {number}: {error}")
+            shown.append(undrawable(item, str(error)))
             continue
-        state = replace(state, projector=True) if projector else state
-        shown.append(build_slide(item, charts.chart_for_state(connection, catalog, state), tuple(item_notices)))
+        notices.extend(f"Slide {number}: {notice}" for notice in item_notices)
+        shown.append(build_slide(item, view, tuple(item_notices)))
     return shown, notices
 
 
@@ -185,9 +188,41 @@ def _claim_table(view: ChartView) -> SlideTable:
                       (False, False, True, True, False), total_rows=len(rows), left_out=left)
 
 
+def _before_after_table(view: ChartView) -> SlideTable:
+    """Before and after: per country its start, and its mean in the years before and after it, as reported."""
+    measure = next(m for m in before_after.MEASURES.values() if m.indicator_id == view.params.get("indicator"))
+    cells = []
+    for _, own in view.data.groupby("iso3", sort=False):
+        before = own.loc[own["relative_year"] < 0, "value"].dropna()
+        after = own.loc[own["relative_year"] > 0, "value"].dropna()
+        cells.append((_cut(own["country"].iloc[0]), str(int(own["start_year"].iloc[0])),
+                      f"{len(before)} of {before_after.WINDOW}", format_value(before.mean(), measure.unit)
+                      if len(before) else "–", f"{len(after)} of {before_after.WINDOW}",
+                      format_value(after.mean(), measure.unit) if len(after) else "–"))
+    left = f"{_unit_label(measure.unit)}, as reported (not indexed): means of the years reported; – none reported."
+    return SlideTable(("Country", "Start", "Years before", "Mean before", "Years after", "Mean after"),
+                      tuple(cells[:TABLE_ROWS]), (False, True, True, True, True, True), total_rows=len(cells),
+                      left_out=left if len(cells) <= TABLE_ROWS else f"{TABLE_ROWS} of {len(cells)} countries. {left}")
+
+
+def _pair_table(view: ChartView) -> SlideTable:
+    """A country's two series: one row each, the last TREND_YEARS years either reports as columns."""
+    data = view.data.dropna(subset=["value"])
+    years = sorted(int(year) for year in data["year"].unique())[-TREND_YEARS:]
+    cells = []
+    for _, own in data.groupby("indicator_id", sort=False):
+        unit = str(own["unit"].iloc[0] or "")
+        by_year = dict(zip(own["year"].astype(int), own["value"], strict=True))
+        # The indicator's own label, uncut (ours, and at most 60 characters: the row has the width of 8 years)
+        cells.append((str(own["indicator"].iloc[0]), *(format_value(by_year[year], unit) if year in by_year
+                                                         else "–" for year in years)))
+    return SlideTable(("Series", *map(str, years)), tuple(cells), (False, *(True for _ in years)),
+                      total_rows=len(cells), left_out="The last years either series reports; – no value.")
+
+
 _TABLES: dict[str, Callable[[ChartView], SlideTable]] = {
     "map": _ranked_table, "ranking": _ranked_table, "trend": _trend_table, "timeline": _programme_table,
-    "claim_check": _claim_table,
+    "claim_check": _claim_table, "before_after": _before_after_table, "country_pair": _pair_table,
 }
 
 

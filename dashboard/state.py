@@ -157,7 +157,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
             notices.append(f"Unknown country preset {shown(preset_value)}; "
                            f"presets are {', '.join(PRESET_LABELS)}.")
     countries = () if cleared else (countries or base.countries)
-    projector = _switch(_single(params, "projector", notices), "projector", notices)
+    projector = read_switch(_single(params, "projector", notices), "projector", notices)
     if not catalog.indicators:
         return replace(base, page=page_value, countries=countries, projector=projector), notices
 
@@ -207,7 +207,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     if colours not in COLOUR_SCALES:
         notices.append(f"Unknown colour scale {shown(colours)}; colours span the selected years ('range').")
         colours = "range"
-    animate = _switch(_single(params, "animate", notices), "animate", notices)
+    animate = read_switch(_single(params, "animate", notices), "animate", notices)
     index_value = _single(params, "index", notices)
     if index_value is not None and index_value.strip().lower() == INDEX_FIRST_YEAR:
         index_base = FIRST_YEAR
@@ -249,13 +249,15 @@ def _claim_params(params: Mapping[str, str | Sequence[str]], catalog: Catalog, n
     return check, claim
 
 
-def _switch(value: str | None, key: str, notices: list[str]) -> bool:
+def read_switch(value: str | None, key: str, notices: list[str], default: bool = False) -> bool:
+    """An on/off parameter ('1', '0', 'true', 'off'...); anything else is a notice and the default."""
     if value is None:
-        return False
+        return default
     if value.strip().lower() in _SWITCH:
         return _SWITCH[value.strip().lower()]
-    notices.append(f"Parameter '{key}' must be 1 or 0, not {shown(value)}; turned off.")
-    return False
+    notices.append(f"Parameter '{key}' must be 1 or 0, not {shown(value)}; "
+                   f"{'left on' if default else 'turned off'}.")
+    return default
 
 
 def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:

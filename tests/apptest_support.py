@@ -26,3 +26,14 @@ def open_page(page: str, app: AppTest | None = None, /, **params) -> AppTest:
     app.switch_page(PAGE_SCRIPTS[page]).run()
     assert not app.exception, [e.value for e in app.exception]
     return app
+
+
+def open_embed(**params) -> AppTest:
+    """The chart-only page (/embed) of a link with these parameters; fails on any exception."""
+    app = new_app()
+    app.run()
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page("app_pages/embed.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app

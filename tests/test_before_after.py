@@ -114,7 +114,7 @@ def test_the_page_draws_each_country_from_its_start_with_what_it_cannot_show(con
     assert any("No trial or pilot start in our register for 'Denmark'" in w.value for w in app.warning)
     app = open_page("before-after", countries="DNK", event="regular")
     traces = _traces(app)
-    drawn = traces["Denmark (start 2010)"]
+    drawn = traces["Denmark 2010"]
     assert drawn["x"] == list(range(-10, 11))
     rates = db.run_query(connection, "indicator_trend", indicator=DEATHS.indicator_id, countries=["DNK"],
                          year_from=1995, year_to=2017, sex="total", age_group="total").dropna(
@@ -123,10 +123,13 @@ def test_the_page_draws_each_country_from_its_start_with_what_it_cannot_show(con
         expected = rates.get(2010 + relative)
         assert (value is None) if expected is None else value == pytest.approx(expected), relative
     assert "Countries without HAT, same years as Denmark" in traces  # the comparison, on by default
+    # one key entry for every dotted comparison line (short enough for a 320 px embed)
+    assert [name for name, trace in traces.items() if trace.get("showlegend", True)] == ["Denmark 2010",
+                                                                                         "Without HAT, mean"]
     assert any(before_after.CANNOT_SHOW == info.value for info in app.info)
     app = open_page("before-after", countries="DNK", event="regular", compare="0", index="1")
     traces = _traces(app)
-    assert list(traces) == ["Denmark (start 2010)"] and traces["Denmark (start 2010)"]["y"][10] == 100.0
+    assert list(traces) == ["Denmark 2010"] and traces["Denmark 2010"]["y"][10] == 100.0
 
 
 @pytest.mark.parametrize(("params", "notice"), [

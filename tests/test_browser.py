@@ -456,14 +456,19 @@ def test_phone_and_200_percent_zoom_layouts_clip_no_chart_text(chromium, net, ur
     net.assert_no_errors()
 
 
-def test_an_embed_in_a_720x700_iframe_shows_its_source_and_fits_320_px(chromium, net, url):
+@pytest.mark.parametrize(("name", "link"), [
+    ("map", "page=map&preset=hat&year=2016"),
+    ("before-after", "page=before-after&countries=DNK,DEU,NLD&event=regular"),  # views of their own (issue 15)
+    ("country", "page=country&country=NOR"),
+])
+def test_an_embed_in_a_720x700_iframe_shows_its_source_and_fits_320_px(chromium, net, url, name, link):
     context = chromium.new_context(viewport={"width": 800, "height": 800}, service_workers="block")
     net.attach(context)
     page = context.new_page()
     try:
         for width, height in ((720, 700), (320, 700), (1200, 700)):
             page.set_content(f'<iframe id="embed" width="{width}" height="{height}" style="border:0" '
-                             f'src="{url("/embed?page=map&preset=hat&year=2016")}"></iframe>')
+                             f'src="{url("/embed?" + link)}"></iframe>')
             frame = page.frame_locator("#embed")
             frame.locator('[data-testid="stMain"] .js-plotly-plot').wait_for(timeout=60_000)
             frame.locator('text=Open in Drug Policy Atlas').wait_for(timeout=30_000)
@@ -476,7 +481,7 @@ def test_an_embed_in_a_720x700_iframe_shows_its_source_and_fits_320_px(chromium,
             assert source is not None and (width < 700 or source <= height), (width, source)
             assert inner.evaluate(JS_SIDEBAR_HIDDEN)
             assert inner.evaluate(JS_CLIPPED_TEXT) == [] and inner.evaluate(JS_OVERFLOW) <= 1
-            page.screenshot(path=str(SCREENSHOTS / f"embed-{width}x{height}.png"))
+            page.screenshot(path=str(SCREENSHOTS / f"embed-{name}-{width}x{height}.png"))
     finally:
         context.close()
     net.assert_no_errors()

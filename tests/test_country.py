@@ -106,8 +106,8 @@ def test_a_profile_draws_deaths_and_methadone_treatment_each_on_its_own_axis(shi
     reader = content.DirectReader(shipped_connection)
     page = profiles.country_content(reader, default_state(load_catalog(shipped_connection), "country"), "NOR")
     lines = {trace.name: trace for trace in page.pair.figure.data}
-    deaths = lines["Drug-induced deaths per million aged 15-64"]
-    treatment = lines["Clients in methadone treatment per 100,000 aged 15-64"]
+    deaths = lines["Deaths"]
+    treatment = lines["Methadone"]
     assert (deaths.yaxis, treatment.yaxis) == ("y", "y2") and page.pair.figure.layout.yaxis2.side == "right"
     from dashboard import export
     from tests.csv_support import read_exported_csv

@@ -43,8 +43,6 @@ def test_a_root_link_with_filters_opens_the_map_and_says_so():
     ("https://www.emcdda.europa.eu/data/stats2019/drd_en", "is not a page of this app"),
     ("http://localhost:8501/meeting?deck=abc", "a whole meeting deck"),
     ("page=meeting", "the meeting page, not to a view"),
-    ("http://localhost:8501/country?country=NOR", "The Country profiles page has no chart"),
-    ("http://localhost:8501/before-after?countries=DNK", "The Before and after HAT page has no chart"),
     ("http://localhost:8501/?page=nowhere", "names the page 'nowhere'"),
     ("http://localhost:8501/", "names no page and no filter"),
     ("https://example.org/?q=1", "names no page and no filter"),

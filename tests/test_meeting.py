@@ -310,19 +310,23 @@ def test_the_presenter_view_link_opens_this_deck_presented_at_its_first_slide(th
     assert meeting_deck.from_url_token(query["deck"][0]).title == "Council briefing"
 
 
-def test_a_deck_item_of_a_page_without_a_chart_says_so_and_is_never_drawn_as_a_map(connection):
-    """A hand-edited deck file can name the country profile or before-after: the slide says why it cannot be
-    drawn (on the deck list, presented and in the exports), instead of becoming a map."""
+def test_a_deck_item_that_cannot_be_drawn_says_so_and_is_never_drawn_as_a_map(connection):
+    """A hand-edited deck file can name the meeting page or a country the extracts do not hold: the slide says why
+    it cannot be drawn (on the deck list, presented and in the exports), instead of becoming a map."""
     from dashboard import catalog as catalog_module
     from dashboard import slides
 
-    deck = meeting_deck.Deck().add("page=country&country=NOR", "n").add("page=map&year=2012")
+    deck = (meeting_deck.Deck().add("page=meeting", "n").add("page=map&year=2012")
+            .add("page=country&country=ATLANTIS"))
     shown, notices = slides.deck_slides(connection, catalog_module.load_catalog(connection), deck)
     assert shown[0].kind == "text" and shown[0].title == "This slide cannot be drawn" and shown[0].note == "n"
-    assert "Country profiles page" in shown[0].text and shown[1].view.kind == "map"
-    assert notices == [f"Slide 1: {shown[0].text}"]
+    assert "Meeting mode" in shown[0].text and shown[1].view.kind == "map"
+    assert shown[2].title == "This slide cannot be drawn" and "Unknown country 'ATLANTIS'" in shown[2].text
+    assert notices == [f"Slide 1: {shown[0].text}", f"Slide 3: {shown[2].text}"]
     token = meeting_deck.to_url_token(deck)
     app = open_page("meeting", deck=token)
     assert any(m.value.startswith("**1. This slide cannot be drawn**") for m in app.markdown)
-    app = open_page("meeting", deck=token, present="audience", slide="1")
-    assert "This slide cannot be drawn" in _slide_text(app) and not app.get("plotly_chart")
+    assert any(m.value.startswith("**3. This slide cannot be drawn**") for m in app.markdown)
+    for slide in ("1", "3"):
+        app = open_page("meeting", deck=token, present="audience", slide=slide)
+        assert "This slide cannot be drawn" in _slide_text(app) and not app.get("plotly_chart")

@@ -13,17 +13,19 @@ LEFT_COLOUR, RIGHT_COLOUR = "#0072B2", "#D55E00"  # the palette's first two: apa
 
 
 def make_two_axis_figure(left, right, *, left_label: str, right_label: str, left_unit: str, right_unit: str,
-                         title: str, subtitle: str, source_line: str, footnote: str = "") -> go.Figure:
+                         title: str, subtitle: str, source_line: str, footnote: str = "",
+                         projector: bool = False) -> go.Figure:
     """left, right: (year, value) tables of queries/indicator_trend.sql for one country; the labels name the lines
     in the key, the units the axes (short enough for a phone's height)."""
     figure = go.Figure()
-    for table, label, colour, axis, dash in ((left, left_label, LEFT_COLOUR, "y", "solid"),
-                                             (right, right_label, RIGHT_COLOUR, "y2", "dash")):
+    for table, label, unit, colour, axis, dash in ((left, left_label, left_unit, LEFT_COLOUR, "y", "solid"),
+                                                   (right, right_label, right_unit, RIGHT_COLOUR, "y2", "dash")):
         rows = records(table)
         figure.add_trace(go.Scatter(
             x=[int(row["year"]) for row in rows], y=[None if is_missing(r["value"]) else r["value"] for r in rows],
             name=label, yaxis=axis, mode="lines+markers", connectgaps=False, line={"color": colour, "dash": dash},
-            meta={"role": "series"}, hovertemplate=f"<b>{esc(label)}</b><br>%{{x}}: %{{y:,.1f}}<extra></extra>"))
+            meta={"role": "series"},
+            hovertemplate=f"<b>{esc(label)}</b><br>%{{x}}: %{{y:,.1f}} {esc(unit)}<extra></extra>"))
     figure.update_layout(
         yaxis={"title": {"text": left_unit, "font": {"color": LEFT_COLOUR}}, "rangemode": "tozero",
                "tickfont": {"color": LEFT_COLOUR}},
@@ -34,4 +36,5 @@ def make_two_axis_figure(left, right, *, left_label: str, right_label: str, left
         xaxis={"tickformat": "d"}, height=460, hovermode="x unified", margin={"l": 80, "r": 90},
         legend={"orientation": "h", "entrywidthmode": "fraction", "entrywidth": 1})
     figure.update_layout(meta={"legend_below_px": 2 * 16 * 1.6 + 8})
-    return apply_frame(figure, title=title, subtitle=subtitle, source_line=source_line, footnote=footnote)
+    return apply_frame(figure, title=title, subtitle=subtitle, source_line=source_line, footnote=footnote,
+                       projector=projector)

@@ -68,7 +68,7 @@ def render_country(page: profiles.CountryContent) -> None:
                         alt=view.summary)
         st.caption(markdown_text("\n".join(part for part in (page.pair_note, view.source_line) if part)))
         export_panel.render(view, data_note="Data exports hold both series' rows of queries/indicator_trend.sql "
-                                            "for the country (column indicator_id says which).", shared=False)
+                                            "for the country (column indicator_id says which).")
     elif page.pair_note:
         st.caption(markdown_text(page.pair_note))
     if page.missing:

@@ -17,7 +17,7 @@ import sys
 
 import streamlit as st
 
-from dashboard import basemap, before_after, catalog, charts, content, db, figures, tables
+from dashboard import basemap, catalog, charts, content, db, figures, tables, views
 from dashboard.state import ViewState
 
 # Live charts kept per server process: a map view is about 2.4 MB in memory, a trend view about 0.6 MB.
@@ -46,23 +46,23 @@ def chart(kind: str, state: ViewState) -> charts.ChartView:
     return _chart(kind, repr(state), _version(), state)
 
 
-def slide_chart(kind: str, state: ViewState) -> charts.ChartView:
-    """A meeting slide's chart, as chart() draws it but kept in a small cache of its own: walking a 50-slide
-    deck (any link can hold one) does not push every other user's charts out of the shared cache."""
-    return _slide_chart(kind, repr(state), _version(), state)
+def slide_view(query_string: str, projector: bool) -> tuple[charts.ChartView, list[str]]:
+    """A meeting slide's view and the notices on its link (dashboard/views.py), kept in a small cache of its own:
+    walking a 50-slide deck (any link can hold one) does not push every other user's charts out of the shared
+    cache. ValueError for a link that draws no view."""
+    return _slide_view(query_string, projector, _version())
 
 
-def slide_figure(kind: str, state: ViewState, height: int) -> object:
+def linked_view(query_string: str) -> tuple[charts.ChartView, list[str]]:
+    """The view of a page that reads its own link (before-after, a country profile's chart), and the notices on
+    the link, built once per link and extracts version. ValueError for a link that draws no view."""
+    return _linked_view(query_string, _version())
+
+
+def slide_figure(view: charts.ChartView, height: int) -> object:
     """A presented slide's chart: as the app draws it (title and source as page text beside it), `height` px
     tall to fill the screen it is shown on."""
-    return _slide_figure(kind, repr(state), height, _version(), state)
-
-
-def before_after_view(measure: str, event: str, starts: dict[str, int], *, index: bool, compare: bool,
-                      query_string: str) -> charts.ChartView:
-    """The before-and-after view (dashboard/before_after.chart_view), built once per view and extracts version."""
-    return _before_after_view(measure, event, repr(sorted(starts.items())), index, compare, query_string,
-                              _version(), starts)
+    return _slide_figure(view.kind, view.query_string, height, _version(), view)
 
 
 def page_content(page: str, state: ViewState, **options) -> object:
@@ -71,10 +71,10 @@ def page_content(page: str, state: ViewState, **options) -> object:
     return _page_content(page, repr(state), repr(sorted(options.items())), _version(), state, options)
 
 
-def embed_figure(kind: str, state: ViewState, cut_px: float) -> object:
+def embed_figure(view: charts.ChartView, cut_px: float) -> object:
     """A chart as the chart-only page draws it (shorter, one key entry a row, text beside it), built once per
-    state: every reader of an article with an embed opens it."""
-    return _embed_figure(kind, repr(state), cut_px, _version(), state)
+    view: every reader of an article with an embed opens it."""
+    return _embed_figure(view.kind, view.query_string, cut_px, _version(), view)
 
 
 def query(name: str, **params) -> object:
@@ -109,30 +109,19 @@ SLIDE_ENTRIES = 6  # the slide shown, the ones either side, a few more
 
 
 @st.cache_resource(show_spinner=False, max_entries=SLIDE_ENTRIES)
-def _slide_chart(kind: str, state_key: str, version: str, _state: ViewState) -> charts.ChartView:
-    return _build(kind, _state)
-
-
-@st.cache_resource(show_spinner=False, max_entries=SLIDE_ENTRIES)
-def _slide_figure(kind: str, state_key: str, height: int, version: str, _state: ViewState) -> object:
-    view = slide_chart(kind, _state)
-    return figures.screen_figure(figures.resized_figure(view.figure, height, key_beside=True),
-                                 basemap.published_url(connection()))
+def _slide_view(query_string: str, projector: bool, version: str) -> tuple[charts.ChartView, list[str]]:
+    return views.view_of_link(query_string, connection(), load_catalog(), query=query, projector=projector)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _before_after_view(measure_key: str, event: str, starts_key: str, index: bool, compare: bool, query_string: str,
-                       version: str, _starts: dict[str, int]) -> charts.ChartView:
-    known = load_catalog()
-    measure = before_after.MEASURES[measure_key]
-    indicator = known.indicators[measure.indicator_id]
-    names = {code: country.name_en for code, country in known.countries.items()}
-    without_hat = [code for code in known.preset("emcdda") if not known.countries[code].has_hat_programme]
-    series = query("indicator_trend", indicator=indicator.indicator_id,
-                   countries=sorted(set(_starts) | set(without_hat)), year_from=indicator.year_min,
-                   year_to=indicator.year_max, sex="total", age_group="total")
-    return before_after.chart_view(series, measure, event, dict(_starts), names, without_hat, index=index,
-                                   compare=compare, query_string=query_string)
+def _linked_view(query_string: str, version: str) -> tuple[charts.ChartView, list[str]]:
+    return views.view_of_link(query_string, connection(), load_catalog(), query=query)
+
+
+@st.cache_resource(show_spinner=False, max_entries=SLIDE_ENTRIES)
+def _slide_figure(kind: str, query_string: str, height: int, version: str, _view: charts.ChartView) -> object:
+    return figures.screen_figure(figures.resized_figure(_view.figure, height, key_beside=True),
+                                 basemap.published_url(connection()))
 
 
 def _build(kind: str, state: ViewState) -> charts.ChartView:
@@ -148,10 +137,9 @@ def _page_content(page: str, state_key: str, options_key: str, version: str, _st
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _embed_figure(kind: str, state_key: str, cut_px: float, version: str, _state: ViewState) -> object:
-    view = chart(kind, _state)
-    height = float(view.figure.layout.height or 600)
-    return figures.screen_figure(figures.resized_figure(view.figure, max(height - cut_px, 340), legend_columns=1),
+def _embed_figure(kind: str, query_string: str, cut_px: float, version: str, _view: charts.ChartView) -> object:
+    height = float(_view.figure.layout.height or 600)
+    return figures.screen_figure(figures.resized_figure(_view.figure, max(height - cut_px, 340), legend_columns=1),
                                  basemap.published_url(connection()))
 
 

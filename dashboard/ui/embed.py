@@ -7,9 +7,11 @@ session, so every reader of an article sees the same chart.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
-from dashboard import export, site
+from dashboard import export, site, views
 from dashboard import state as view_state
 from dashboard.ui import data, export_panel
 from dashboard.ui.pages import CHROME_CSS, PLOTLY_CONFIG, markdown_text, show_key
@@ -24,18 +26,26 @@ def embed_page() -> None:
     st.html(CHROME_CSS + _EMBED_CSS)
     catalog = data.load_catalog()
     params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
-    state, notices = view_state.parse_state(params, catalog)
-    if not site.has_chart(state.page):
-        st.info(f"The {site.BY_NAME[state.page].title} page has no chart that can be embedded; embed one of the "
+    page = views.page_of(urlencode(params, doseq=True))
+    if not site.has_view(page):
+        st.info(f"The {site.BY_NAME[page].title} page has no chart that can be embedded; embed one of the "
                 f"charts it links to.", icon=":material/info:")
         return
+    if site.BY_NAME[page].own_view:  # the country profile's chart, before-after: read from their own link
+        try:
+            view, notices = data.linked_view(urlencode(params, doseq=True, safe=","))
+        except ValueError as error:
+            st.info(markdown_text(str(error)), icon=":material/info:")
+            return
+    else:
+        state, notices = view_state.parse_state(params, catalog)
+        if not state.countries:
+            st.info("This embedded chart selects no country.")
+            return
+        view = data.chart(site.chart_of(state.page), state)
     if notices:
         st.caption("Some of the link's settings could not be used: " + markdown_text(" ".join(notices[:3])))
-    if not state.countries:
-        st.info("This embedded chart selects no country.")
-        return
-    view = data.chart(site.chart_of(state.page), state)
-    figure = data.embed_figure(site.chart_of(state.page), state, EMBED_HEIGHT_CUT)
+    figure = data.embed_figure(view, EMBED_HEIGHT_CUT)
     st.markdown(f"**{markdown_text(view.screen_title or view.title)}**")
     st.caption(markdown_text(view.subtitle))
     show_key(view)

@@ -64,10 +64,9 @@ def add_buttons(query_string: str, key: str, table_only: bool = False) -> None:
         on_click=_add_to_deck, args=(query_string, note_key, "table"), width="stretch")
 
 
-def render(view: ChartView, key: str | None = None, *, data_note: str = "", shared: bool = True) -> None:
+def render(view: ChartView, key: str | None = None, *, data_note: str = "") -> None:
     """The panel under one chart; `key` tells two charts of one kind on a page apart (default: the kind).
-    data_note: what the data exports hold, when it is not the chart's query table as it came back. shared=False:
-    a view that the embed page and the meeting deck cannot draw yet (files only, and the panel says so).
+    data_note: what the data exports hold, when it is not the chart's query table as it came back.
 
     Its contents are drawn only while it is open (opening it reruns the page's fragment): closed, they were
     a quarter of every rerun's messages, and the embed code's highlighter cost half a second of a cold start."""
@@ -90,10 +89,6 @@ def render(view: ChartView, key: str | None = None, *, data_note: str = "", shar
         if not browser:
             st.info("PNG, SVG and PDF need Chromium, which is not installed on this server "
                     "(`apt-get install chromium`). HTML, CSV and XLSX work without it.")
-        if not shared:
-            st.caption("This view cannot be embedded or put in a meeting deck yet: export it as a file and add "
-                       "the file to your slides.")
-            return
         _embed_section(view)
         add_buttons(view.query_string, key)
 

@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import charts, citations, db, export, links, site, slides
+from dashboard import charts, citations, db, export, links, site, slides, views
 from dashboard import deck as meeting_deck
 from dashboard import state as view_state
 from dashboard.ui import data, export_panel, present, session
@@ -71,10 +71,10 @@ def _add_link() -> None:
         return
     try:
         linked = links.parse_link(text)
-        state, notices = view_state.from_query_string(linked.query_string, data.load_catalog())
-        as_table = linked.page == "data" or st.session_state.get(session.DECK_ADD_AS) == AS_TABLE
         # The view as the app draws it: corrected once, here, with what was corrected said now.
-        query = view_state.to_query_string(state, data.load_catalog())
+        query, notices = views.normalised_link(linked.query_string, data.connection(), data.load_catalog(),
+                                               query=data.query)
+        as_table = linked.page == "data" or st.session_state.get(session.DECK_ADD_AS) == AS_TABLE
         _set_deck(session.current_deck().add(query, kind="table" if as_table else "chart"))
         st.session_state[session.DECK_NEW_VIEW] = ""
         added = f"Added the {site.BY_NAME[linked.page].title} view as {'a table' if as_table else 'a chart'}"
@@ -167,26 +167,21 @@ KIND_LABELS = {"chart": "Chart", "table": "Table", "title": "Title slide", "text
 
 def _slide_card(deck: meeting_deck.Deck, index: int, item: meeting_deck.DeckItem, catalog) -> None:
     notices: list[str] = []
-    refused = None
-    if item.is_view:
-        state, notices = view_state.from_query_string(item.query_string, catalog)
-        refused = slides.undrawable(item, state.page)
-    if refused is not None:
-        heading, subtitle = refused.title, refused.text
-    elif item.is_view:
+    if not item.is_view:
+        heading, subtitle = item.title, item.text
+    elif (reason := slides.unviewable_reason(item.query_string)) is not None:
+        heading, subtitle = slides.undrawable(item, reason).title, reason
+    else:
         try:
-            # The title and subtitle only: no slide's chart is drawn until it is presented or exported (a deck
-            # link of 50 map slides cost 1.2 s of the worker's CPU at every open, issue 18 finding 16).
-            described = charts.chart_query(_chart_kind(state), catalog, state)
+            heading, subtitle, notices = _described(item.query_string, catalog)
+        except ValueError as error:  # a profile of a country the extracts no longer hold
+            heading, subtitle = slides.undrawable(item, str(error)).title, str(error)
         except Exception:  # one slide that cannot be described must not take Save and the exports with it
             log.exception("slide %d of the meeting deck could not be drawn", index + 1)
             st.error(f"Slide {index + 1} could not be drawn; remove it, or save the deck as a file.",
                      icon=":material/error:")
             st.button("Remove this slide", key=f"deck_remove_{index}", on_click=_edit, args=(deck, "remove", index))
             return
-        heading, subtitle = described.title, described.subtitle
-    else:
-        heading, subtitle = item.title, item.text
     with st.container(border=True):
         st.markdown(f"**{index + 1}. {markdown_text(heading)}** · {KIND_LABELS[item.kind]}  \n"
                     f"{markdown_text(subtitle[:300])}")
@@ -204,8 +199,17 @@ def _slide_card(deck: meeting_deck.Deck, index: int, item: meeting_deck.DeckItem
             st.caption(adjusted_caption(notices))
 
 
-def _chart_kind(state: view_state.ViewState) -> str:
-    return site.chart_of(state.page)
+def _described(query_string: str, catalog) -> tuple[str, str, list[str]]:
+    """A view slide's title, subtitle and notices. A chart's come from its query alone: no slide's chart is drawn
+    until it is presented or exported (a deck link of 50 map slides cost 1.2 s of the worker's CPU at every open,
+    issue 18 finding 16). A page that reads its own link (a country profile, before-after) draws its view, once
+    per link (ui/data.linked_view)."""
+    if site.BY_NAME[views.page_of(query_string)].own_view:
+        view, notices = data.linked_view(query_string)
+        return view.screen_title or view.title, view.subtitle, notices
+    state, notices = view_state.from_query_string(query_string, catalog)
+    described = charts.chart_query(site.chart_of(state.page), catalog, state)
+    return described.title, described.subtitle, notices
 
 
 def _present_controls(deck: meeting_deck.Deck) -> None:

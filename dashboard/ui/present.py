@@ -13,7 +13,6 @@ import hashlib
 import html
 import logging
 import math
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -21,9 +20,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import deck as meeting_deck
-from dashboard import site, slides
+from dashboard import slides
 from dashboard import state as view_state
-from dashboard.state import ViewState
 from dashboard.ui import data
 from dashboard.ui.pages import CHROME_CSS, PLOTLY_CONFIG, markdown_text, show_key
 
@@ -183,16 +181,16 @@ def _viewport() -> tuple[int, int]:
     return (min(max(width, 320), 8000), min(max(height, 320), 5000))
 
 
-def _slide(deck: meeting_deck.Deck, index: int, projector: bool) -> tuple[slides.Slide, ViewState | None]:
-    """The slide at index and the view state it draws (None for a title or text slide)."""
+def _slide(deck: meeting_deck.Deck, index: int, projector: bool) -> slides.Slide:
+    """The slide at index, drawn; a view that cannot be drawn is a slide that says why."""
     item = deck.items[index]
     if not item.is_view:
-        return slides.build_slide(item, None), None
-    state, notices = view_state.from_query_string(item.query_string, data.load_catalog())
-    if (refused := slides.undrawable(item, state.page)) is not None:
-        return refused, None
-    state = replace(state, projector=projector or state.projector)
-    return slides.build_slide(item, data.slide_chart(site.chart_of(state.page), state), tuple(notices)), state
+        return slides.build_slide(item, None)
+    try:
+        view, notices = data.slide_view(item.query_string, projector)
+    except ValueError as error:
+        return slides.undrawable(item, str(error))
+    return slides.build_slide(item, view, tuple(notices))
 
 
 def present(deck: meeting_deck.Deck, mode: str) -> None:
@@ -207,20 +205,20 @@ def present(deck: meeting_deck.Deck, mode: str) -> None:
           default={"viewport": None}, on_go_change=_on_go, on_leave_change=_on_leave,
           on_viewport_change=lambda: None, height="content" if mode == "presenter" else 0)
     try:
-        slide, state = _slide(deck, index, projector)
+        slide = _slide(deck, index, projector)
     except Exception:  # one slide that cannot be drawn must not end the presentation
         log.exception("slide %d of a presented deck could not be drawn", index + 1)
         st.error(f"Slide {index + 1} could not be drawn; move on, or leave (Esc) and remove it.",
                  icon=":material/error:")
-        slide, state = None, None
+        slide = None
     if mode == "presenter":
-        _presenter_view(deck, index, slide, state, viewport)
+        _presenter_view(deck, index, slide, viewport)
     elif slide is not None:
-        _show_slide(slide, state, chart_height(slide, viewport, projector))
+        _show_slide(slide, chart_height(slide, viewport, projector))
     _slide_bar(index, count)
 
 
-def _show_slide(slide: slides.Slide, state: ViewState | None, chart_px: int, key: str = "present_chart") -> None:
+def _show_slide(slide: slides.Slide, chart_px: int, key: str = "present_chart") -> None:
     """One slide, its title and source once, the chart `chart_px` tall."""
     if slide.kind == "title":
         st.html(f"<div class='dpa-slide-cover'><p class='dpa-slide-title' role='heading' aria-level='1'>"
@@ -236,7 +234,7 @@ def _show_slide(slide: slides.Slide, state: ViewState | None, chart_px: int, key
         st.html(slides.table_html(slide.table))
     else:
         show_key(view)
-        figure = data.slide_figure(view.kind, state, max(MIN_CHART_PX, chart_px - chart_px % 10))
+        figure = data.slide_figure(view, max(MIN_CHART_PX, chart_px - chart_px % 10))
         st.plotly_chart(figure, config=PLOTLY_CONFIG | {"displayModeBar": False}, alt=view.summary, key=key)
     st.html(f"<p class='dpa-slide-source'>{html.escape(_source_text(slide))}</p>")
 
@@ -258,7 +256,7 @@ def _slide_buttons(index: int, count: int) -> None:
     leave.button("Leave (Esc)", on_click=open_mode, args=(None,), width="stretch", key="present_leave")
 
 
-def _presenter_view(deck: meeting_deck.Deck, index: int, slide: slides.Slide | None, state: ViewState | None,
+def _presenter_view(deck: meeting_deck.Deck, index: int, slide: slides.Slide | None,
                     viewport: tuple[int, int]) -> None:
     """What only the presenter sees: this slide, the next one, the notes, the clock (in the browser part)."""
     count = len(deck.items)
@@ -270,15 +268,15 @@ def _presenter_view(deck: meeting_deck.Deck, index: int, slide: slides.Slide | N
         if slide is not None:
             # The current slide in the left three fifths, under the presenter's own two lines.
             column = (int(viewport[0] * 0.58), viewport[1] - PRESENTER_HEADER_PX)
-            _show_slide(slide, state, chart_px=chart_height(slide, column, projector=False), key="presenter_now")
+            _show_slide(slide, chart_px=chart_height(slide, column, projector=False), key="presenter_now")
     with upcoming:
         if index + 1 < count:
             try:
-                following, following_state = _slide(deck, index + 1, projector=False)
+                following = _slide(deck, index + 1, projector=False)
                 what = "" if following.kind == "chart" else f" ({following.kind} slide)"
                 st.markdown(f"**Next{what}: {markdown_text(following.title)}**")
                 if following.kind == "chart" and following.view is not None:
-                    preview = go.Figure(data.slide_figure(following.view.kind, following_state, 260))
+                    preview = go.Figure(data.slide_figure(following.view, 260))
                     # A glance at what comes: the key and the room kept for line labels are on the slide itself.
                     preview.update_layout(showlegend=False, margin={"r": 10})
                     preview.update_traces(showscale=False, selector={"type": "choropleth"})
