@@ -69,6 +69,13 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
                      "source_kind VARCHAR, quote VARCHAR, no_url_reason VARCHAR, accessed VARCHAR")),
     Extract("programme_sites", "programme_sites.parquet", ("programme_id", "site"), _columns(
         "programme_id VARCHAR, site VARCHAR, lat DOUBLE, lon DOUBLE, source_url VARCHAR")),
+    # HAT cities (dashboard/build/cities.py): a city's figure and the population it is read against.
+    Extract("hat_cities", "hat_cities.parquet", ("city", "programme_id", "measure", "as_of"), _columns(
+        "city VARCHAR, iso3 VARCHAR, programme_id VARCHAR, measure VARCHAR, as_of VARCHAR, counts_what VARCHAR,"
+        "note VARCHAR, source_title VARCHAR, source_url VARCHAR, quote VARCHAR, accessed VARCHAR,"
+        "population_date VARCHAR, population_area VARCHAR, population_publisher VARCHAR, population_url VARCHAR,"
+        "population_quote VARCHAR,"
+        "value INTEGER, population INTEGER, as_of_year SMALLINT, population_year SMALLINT")),
     Extract("quality_flags", "quality_flags.parquet", ("flag",), _columns(
         "flag VARCHAR, label VARCHAR, explanation VARCHAR")),
     Extract("sources", "sources.parquet", ("source_id",), _columns(

@@ -50,6 +50,9 @@ PAGES: tuple[Page, ...] = (
     Page("before-after", "Before and after HAT", ":material/compare_arrows:", chart=None, explorer=False,
          queries=("indicator_trend", "programmes", "programme_claims"),
          heading="Before and after heroin-assisted treatment", own_view=True),
+    # The cities that run or ran HAT, per 100,000 inhabitants (dashboard/cities.py).
+    Page("cities", "HAT cities", ":material/location_city:", chart=None, explorer=False, queries=("hat_cities",),
+         heading="Heroin-assisted treatment by city", own_view=True),
     Page("meeting", "Meeting mode", ":material/co_present:", chart=None, explorer=False),
 )
 BY_NAME = {page.name: page for page in PAGES}

@@ -220,9 +220,20 @@ def _pair_table(view: ChartView) -> SlideTable:
                       total_rows=len(cells), left_out="The last years either series reports; – no value.")
 
 
+def _cities_table(view: ChartView) -> SlideTable:
+    """HAT cities: the bars' rows, highest rate first, with the count and population they are read from."""
+    cells = [(_cut(row["city"]), f"{int(row['value']):,}", _cut(row["as_of"]), f"{float(row['per_100k']):,.1f}",
+              f"{int(row['population']):,} ({row['population_year']})") for row in records(view.data)]
+    note = "Each figure and population from its own source (the data exports list them)."
+    return SlideTable(("City", "Figure", "As of", "Per 100,000", "Population (year)"), tuple(cells[:TABLE_ROWS]),
+                      (False, True, False, True, True), total_rows=len(cells),
+                      left_out=note if len(cells) <= TABLE_ROWS else f"{TABLE_ROWS} of {len(cells)} cities. {note}")
+
+
 _TABLES: dict[str, Callable[[ChartView], SlideTable]] = {
     "map": _ranked_table, "ranking": _ranked_table, "trend": _trend_table, "timeline": _programme_table,
     "claim_check": _claim_table, "before_after": _before_after_table, "country_pair": _pair_table,
+    "hat_cities": _cities_table,
 }
 
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from dashboard import before_after, charts, db, profiles, site
+from dashboard import before_after, charts, cities, db, profiles, site
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView
 from dashboard.state import from_query_string, to_query_string
@@ -34,6 +34,7 @@ def _before_after(params: Mapping[str, str], query: QueryRunner, catalog: Catalo
 OWN_VIEWS: dict[str, Callable[[Mapping[str, str], QueryRunner, Catalog], tuple[ChartView, list[str]]]] = {
     "country": profiles.linked_pair,
     "before-after": _before_after,
+    "cities": cities.linked_view,
 }
 
 

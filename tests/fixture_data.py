@@ -230,6 +230,25 @@ SITES = [
     {"programme_id": "NO-TRIAL", "site": "Bergen", "lat": 60.4, "lon": 7.5, "source_url": "https://example.org/bergen"},
     {"programme_id": "CH-TRIAL", "site": "Zurich", "lat": 47.4, "lon": 8.5, "source_url": "https://example.org/zurich"},
 ]
+def _city(city, iso3, programme_id, measure, value, as_of, population, population_date):
+    return {"city": city, "iso3": iso3, "programme_id": programme_id, "measure": measure, "value": value,
+            "as_of": as_of, "as_of_year": int(as_of[:4]), "counts_what": f"{measure} in {city}", "note": None,
+            "source_title": f"{city} report", "source_url": f"https://example.org/{city}/report",
+            "quote": f"{value} {measure}", "accessed": "2031-01-01", "population": population,
+            "population_year": int(population_date[:4]), "population_date": population_date,
+            "population_area": f"{city} municipality", "population_publisher": "A statistics office",
+            "population_url": f"https://example.org/{city}/population", "population_quote": f"{population}"}
+
+
+# Rates easy to check by hand: Oslo 200 / 700,000 x 100,000 = 28.57...; Bergen 50 / 250,000 = 20.0; Zurich's
+# newest 300 / 400,000 = 75.0 (its 2010 figure is older, not drawn); Copenhagen counts places only.
+HAT_CITIES = [
+    _city("Oslo", "NOR", "NO-PILOT", "patients", 200, "2024", 700_000, "2024-01-01"),
+    _city("Bergen", "NOR", "NO-PILOT", "patients", 50, "2024-06", 250_000, "2024-01-01"),
+    _city("Zurich", "CHE", "CH-REGULAR", "patients", 300, "2019", 400_000, "2019-12-31"),
+    _city("Zurich", "CHE", "CH-REGULAR", "patients", 200, "2010", 380_000, "2010-12-31"),
+    _city("Copenhagen", "DNK", "DK-REGULAR", "places", 120, "2014", 600_000, "2014-01-01"),
+]
 SOURCED_FIELDS = ("city_or_sites", "phase", "start_date", "status", "patients_numeric")
 
 
@@ -267,7 +286,7 @@ TABLES = {
     "population.parquet": _population, "programmes.parquet": lambda: PROGRAMMES,
     "programme_claims.parquet": lambda: CLAIMS, "programme_sources.parquet": _programme_sources,
     "claims.parquet": lambda: PRESS_CLAIMS,
-    "programme_sites.parquet": lambda: SITES,
+    "programme_sites.parquet": lambda: SITES, "hat_cities.parquet": lambda: HAT_CITIES,
     "quality_flags.parquet": lambda: QUALITY_FLAGS, "sources.parquet": lambda: SOURCES,
 }
 

@@ -221,6 +221,18 @@ VIOLATIONS = {
                                       "claim SEED001-NOR-PILOT-2020 about unknown programme NO-NONE"),
     "press-claim-without-year": ("claims_known_keys", "claims.parquet", change_row(PRESS_CLAIM, year=None),
                                  "claim SEED001-SWE-RATE of kind number lacks its country, year or number"),
+    "city-figure-without-quote": ("hat_cities_are_citable", "hat_cities.parquet",
+                                  change_row({"city": "Bergen", "measure": "patients"}, quote=" "),
+                                  "city figure without a source, URL or quote: Bergen patients 2022-05"),
+    "city-population-without-url": ("hat_cities_are_citable", "hat_cities.parquet",
+                                     change_row({"city": "Oslo", "measure": "patients"}, population_url=None),
+                                     "city population without a publisher, URL or quote: Oslo 2023-01-01"),
+    "city-population-zero": ("hat_cities_are_citable", "hat_cities.parquet",
+                             change_row({"city": "Oslo", "measure": "patients"}, population=0),
+                             "city figure or population not positive: Oslo patients 2022-04"),
+    "city-figure-unknown-programme": ("hat_cities_are_citable", "hat_cities.parquet",
+                                      change_row({"city": "Oslo", "measure": "patients"}, programme_id="NO-NONE"),
+                                      "city figure of an unknown programme: Oslo NO-NONE"),
     "duplicate-source": ("sources_grain", "sources.parquet", add_row({"source_id": "UNWPP2017"}),
                          "duplicate sources row UNWPP2017 (2 rows)"),
     "null-in-key": ("programme_sources_grain", "programme_sources.parquet",
@@ -229,7 +241,8 @@ VIOLATIONS = {
 # The generic contract of every other extract (dashboard/schema.py: its grain): its first row twice.
 VIOLATIONS |= {f"duplicate-{view}-row": (f"{view}_grain", extract.file, lambda table: pa.concat_tables(
     [table, table.slice(0, 1)]), f"duplicate {view} row ") for view, extract in schema.EXTRACTS.items()
-    if view in ("indicators", "programme_claims", "claims", "programme_sources", "programme_sites", "quality_flags")}
+    if view in ("indicators", "programme_claims", "claims", "programme_sources", "programme_sites", "quality_flags",
+                "hat_cities")}
 
 
 ALSO_BREAKS = {"rate-5000": "drd_rates_match_definition", "population-zero": "drd_rates_match_definition",

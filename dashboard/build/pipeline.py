@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from dashboard import sources
+from dashboard.build.cities import CITY_FIGURE_COLUMNS, CITY_POPULATION_COLUMNS, hat_cities_table
 from dashboard.build.claims import REGISTER_COLUMNS, claims_table
 from dashboard.build.deaths import _derive_death_rows, _derived_death_sources
 from dashboard.build.facts import Fact, _apply_series_flags, _facts_table, _headline_sources, fact_coverage_table
@@ -179,6 +180,10 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
                                                          pa.string()) for column in PROGRAMME_SOURCE_COLUMNS})
     programme_claims_table = pa.table({column: pa.array([c[column] or None for c in claims], pa.string())
                                        for column in CLAIM_COLUMNS})
+    cities_path, city_populations_path = ref / "hat_cities.csv", ref / "city_populations.csv"
+    cities_table = hat_cities_table(_read_reference(cities_path, CITY_FIGURE_COLUMNS),
+                                    _read_reference(city_populations_path, CITY_POPULATION_COLUMNS), programmes,
+                                    known, cities_path, city_populations_path)
     register_path = ref / "claims.csv"
     register_table = claims_table(_read_reference(register_path, REGISTER_COLUMNS), register_path)
     return {
@@ -188,6 +193,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
         "programmes.parquet": programmes_table, "programme_claims.parquet": programme_claims_table,
         "claims.parquet": register_table,
         "programme_sources.parquet": programme_sources_table, "programme_sites.parquet": sites_table,
+        "hat_cities.parquet": cities_table,
         "quality_flags.parquet": pa.table({column: pa.array([row[column] for row in flag_rows], pa.string())
                                            for column in ["flag", "label", "explanation"]}),
         "sources.parquet": sources_table, "europe.geojson": geojson,

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import before_after, db, figures, settings, site
 from dashboard.ui import data, export_panel
-from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_table
+from dashboard.ui.pages import PLOTLY_CONFIG, link_notices, markdown_text, show_table
 
 COUNTRIES_KEY, EVENT_KEY, MEASURE_KEY, INDEX_KEY, COMPARE_KEY = (
     "w_ba_countries", "w_ba_event", "w_ba_measure", "w_ba_index", "w_ba_compare")
@@ -67,9 +67,7 @@ def before_after_page() -> None:
     chosen, notices = before_after.read_params(st.query_params.to_dict(), claims, names)
     _sync_widgets(chosen)
     st.title(site.BY_NAME[before_after.PAGE].heading)
-    if notices:
-        st.warning("**Some of the link's settings could not be used:**\n\n"
-                   + "\n".join(f"- {markdown_text(notice)}" for notice in notices[:6]), icon=":material/warning:")
+    link_notices(notices)
     st.info(before_after.CANNOT_SHOW, icon=":material/info:")
     left, right = st.columns(2)
     left.radio("Align on the year", list(before_after.EVENTS), key=EVENT_KEY, on_change=_write_url, args=(claims,),

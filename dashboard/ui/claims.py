@@ -15,7 +15,7 @@ from dashboard.claim_check import view as claim_view
 from dashboard.figures import records
 from dashboard.figures.claim import VERDICT_COLOURS, VERDICT_LABELS
 from dashboard.ui import data
-from dashboard.ui.pages import markdown_text, show_chart, show_table
+from dashboard.ui.pages import link_notices, markdown_text, show_chart, show_table
 
 PAGE = "claims"
 FORM_COUNTRY, FORM_YEAR, FORM_VALUE, FORM_UNIT, FORM_COUNTS = (f"claims_form_{name}" for name in (
@@ -40,9 +40,7 @@ def claims_page() -> None:
     params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     state, notices = view_state.parse_state(params, catalog, page=PAGE)
     st.title(site.BY_NAME[PAGE].heading)
-    if notices:
-        st.warning("**Some of the link's settings could not be used:**\n\n"
-                   + "\n".join(f"- {markdown_text(notice)}" for notice in notices[:8]), icon=":material/warning:")
+    link_notices(notices)
     st.markdown("Give a number as it was printed, with its country, year and unit: we look for it in every series "
                 "we hold and say which one it is, how close it comes and what would make it right. **Matches**: "
                 "equal at the number's own rounding (81 fits 81.3). **Close**: within 5%. **Not comparable**: a "

@@ -139,7 +139,9 @@ def _page_content(page: str, state_key: str, options_key: str, version: str, _st
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _embed_figure(kind: str, query_string: str, cut_px: float, version: str, _view: charts.ChartView) -> object:
     height = float(_view.figure.layout.height or 600)
-    return figures.screen_figure(figures.resized_figure(_view.figure, max(height - cut_px, 340), legend_columns=1),
+    # shorter, but never shorter than its rows need (the cities' bars, each labelled on two lines)
+    height = max(height - cut_px, 340, figures.rows_height(_view.figure) or 0)
+    return figures.screen_figure(figures.resized_figure(_view.figure, height, legend_columns=1),
                                  basemap.published_url(connection()))
 
 

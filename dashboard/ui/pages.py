@@ -49,6 +49,14 @@ def edition_notice() -> None:
     st.sidebar.caption("\n\n".join(lines))
 
 
+def link_notices(notices: list[str], shown: int = 8) -> None:
+    """What a link asked for that the page could not use, as one warning above the page (nothing when all was)."""
+    if notices:
+        st.warning("**Some of the link's settings could not be used:**\n\n"
+                   + "\n".join(f"- {markdown_text(notice)}" for notice in notices[:shown])
+                   + ("\n- …" if len(notices) > shown else ""), icon=":material/warning:")
+
+
 def markdown_text(text: str) -> str:
     """Plain text shown through Markdown as written: markup characters escaped, line breaks kept."""
     escaped = "".join(f"\\{ch}" if ch in "\\`*_[]<>#$~|" else ch for ch in text)

@@ -1,0 +1,112 @@
+"""HAT cities compared (/cities, issue 15 item 4): the cities that run or ran heroin-assisted treatment, each one's
+newest sourced figure per 100,000 inhabitants of the city, Oslo and Bergen highlighted by default.
+
+The link holds the view: measure (patients, places, a trial's participants in all its arms, entrants) and
+highlight (the cities drawn in colour, comma-separated). Read here for the page, its exports, deck slides, embeds
+and the command line alike (dashboard/views.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from dashboard.catalog import Catalog
+from dashboard.charts import ChartView
+from dashboard.figures import records
+from dashboard.figures.cities import apart_note, make_cities_figure
+from dashboard.state import read_switch, shown
+
+PAGE = "cities"
+QueryRunner = Callable[..., pd.DataFrame]  # (query name, **parameters) -> its table
+MEASURES = {  # key -> what the bars count
+    "patients": "patients in treatment",
+    "places": "treatment places",
+    "participants": "trial participants (all arms)",
+    "entrants": "people who entered over the programme's course",
+}
+DEFAULT_HIGHLIGHT = ("Oslo", "Bergen")
+KNOWN_KEYS = ("page", "measure", "highlight", "projector", "embed", "embed_options")
+MAX_HIGHLIGHT = 20
+CANNOT_SHOW = ("Cities count in their own ways (patients on a day, in a year, places; city or metropolitan "
+               "programmes), in different years; a city's rate says how far HAT reaches there, not how many "
+               "people need it.")
+
+
+@dataclass(frozen=True)
+class Settings:
+    measure: str = "patients"
+    highlight: tuple[str, ...] = DEFAULT_HIGHLIGHT
+    projector: bool = False
+
+    def query_string(self) -> str:
+        params = {"page": PAGE, "measure": self.measure, "highlight": ",".join(self.highlight)}
+        return urlencode(params | ({"projector": "1"} if self.projector else {}), safe=",")
+
+
+def all_figures(query: QueryRunner) -> pd.DataFrame:
+    """Every city figure of every measure (queries/hat_cities.sql)."""
+    return query("hat_cities", measures=list(MEASURES))
+
+
+def read_params(params: Mapping[str, str], cities: list[str]) -> tuple[Settings, list[str]]:
+    """A link's parameters as settings, and notices for what was not used: never raises. cities: those with
+    figures; a highlighted city is matched in any case."""
+    notices = [f"Unknown parameter {shown(str(key), 20)} ignored." for key in params if key not in KNOWN_KEYS][:3]
+    measure = params.get("measure", "patients")
+    if measure not in MEASURES:
+        notices.append(f"'measure' must be one of {', '.join(MEASURES)}, not {shown(measure)}; patients are shown.")
+        measure = "patients"
+    highlight = DEFAULT_HIGHLIGHT
+    if "highlight" in params:
+        by_name = {city.casefold(): city for city in cities}
+        asked = [name.strip() for name in str(params["highlight"]).split(",") if name.strip()][:MAX_HIGHLIGHT]
+        unknown = [name for name in asked if name.casefold() not in by_name]
+        if unknown:
+            notices.append(f"No HAT city named {', '.join(shown(name, 30) for name in unknown[:5])} in the register;"
+                           " not highlighted.")
+        highlight = tuple(dict.fromkeys(by_name[name.casefold()] for name in asked if name.casefold() in by_name))
+    return Settings(measure=measure, highlight=highlight,
+                    projector=read_switch(params.get("projector"), "projector", notices)), notices
+
+
+def newest(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Each city's newest figure of the measure (one bar per city)."""
+    return figures[(figures["measure"] == measure) & figures["latest"]].reset_index(drop=True)
+
+
+def view_of(settings: Settings, query: QueryRunner, catalog: Catalog) -> ChartView:
+    """The cities view a link's settings draw."""
+    counted = MEASURES[settings.measure]
+    drawn = newest(all_figures(query), settings.measure)
+    years = sorted({int(year) for year in drawn["as_of_year"]})
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    title = f"Heroin-assisted treatment by city: {counted} per 100,000 inhabitants"
+    subtitle = (f"Each city's newest published figure ({span}), over the city's own population"
+                + (f"; highlighted: {', '.join(settings.highlight)}" if settings.highlight else ""))
+    source_line = ("Source: Drug Policy Atlas register of HAT cities: each figure from its own source (programme "
+                   "reports, city and health authorities, trial papers, news), each population from the national "
+                   "or city statistics office; every source is listed in the table and the data exports.")
+    footnote = " ".join(part for part in (apart_note(records(drawn)), CANNOT_SHOW) if part)
+    figure = make_cities_figure(drawn, highlight=settings.highlight, title=title, subtitle=subtitle,
+                                source_line=source_line, footnote=footnote, projector=settings.projector)
+    ranked = drawn.sort_values("per_100k", ascending=False)
+    summary = f"{title}, {span}. " + "; ".join(
+        f"{row.city} {row.per_100k:,.1f} ({row.value:,} {counted}, {row.as_of})" for row in ranked.itertuples())
+    return ChartView(kind="hat_cities", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
+                     data=ranked.reset_index(drop=True), query_name="hat_cities",
+                     params={"measures": [settings.measure]}, summary=summary + ".",
+                     query_string=settings.query_string(), file_stem=f"hat-cities_{settings.measure}",
+                     footnote=footnote, projector=settings.projector)
+
+
+def linked_view(params: Mapping[str, str], query: QueryRunner, catalog: Catalog) -> tuple[ChartView, list[str]]:
+    """A /cities link as its view (dashboard/views.py); ValueError when no city has a figure of the measure."""
+    figures = all_figures(query)
+    settings, notices = read_params(params, sorted(figures["city"].unique()))
+    if newest(figures, settings.measure).empty:
+        raise ValueError(f"No HAT city has a figure of {MEASURES[settings.measure]} in the register.")
+    return view_of(settings, query, catalog), notices
