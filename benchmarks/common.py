@@ -98,6 +98,7 @@ def realistic_params(catalog, i: int) -> dict[str, dict]:
                              "indicators": _claim_indicators()},
         "claim_register": {"countries": None if i % 2 == 0 else countries, "verdicts": None, "claim_ids": None},
         "country_profile": {"iso3": countries[i % len(countries)] if countries else "NOR", "peers": countries},
+        "hat_cities": {"measures": ["patients", "places", "participants", "entrants"][:1 + i % 4]},
     }
 
 

@@ -141,7 +141,7 @@ def pandas_programmes(data_dir: Path, countries) -> pd.DataFrame:
                "programme_type", "phase", "display_group", "treated_patients", "start_year", "start_date", "end_year",
                "end_date", "status", "status_as_of", "patients_numeric", "patients_numeric_year",
                "patients_numeric_basis", "patients", "eligibility", "medication_form", "capacity_note",
-               "conflict_flag", "notes", "source_titles", "source_urls"]
+               "conflict_flag", "notes", "outcomes", "source_titles", "source_urls"]
     return joined[columns].reset_index(drop=True)
 
 
@@ -292,6 +292,25 @@ def pandas_quality_flag_labels(data_dir: Path) -> pd.DataFrame:
         drop=True)
 
 
+def pandas_hat_cities(data_dir: Path, measures) -> pd.DataFrame:
+    cities = _read(data_dir, "hat_cities")
+    programmes, countries = _read(data_dir, "programmes"), _read(data_dir, "countries")
+    rows = cities[cities["measure"].isin(measures)].merge(
+        programmes[["programme_id", "programme_name", "programme_name_en", "phase", "start_year", "end_year", "status",
+                    "medication_form", "eligibility", "outcomes"]], on="programme_id").merge(
+        countries[["iso3", "name_en"]].rename(columns={"name_en": "country"}), on="iso3")
+    rows["per_100k"] = rows["value"] * 100000.0 / rows["population"]
+    rows = rows.sort_values(["city", "measure", "as_of_year", "as_of"], ascending=[True, True, False, False],
+                            kind="stable")
+    rows["latest"] = ~rows.duplicated(["city", "measure"])
+    return rows[["city", "iso3", "country", "programme_id", "programme_name", "programme_name_en", "phase",
+                 "start_year", "end_year", "status", "medication_form", "eligibility", "outcomes", "measure", "value",
+                 "as_of",
+                 "as_of_year", "counts_what", "note", "per_100k", "population", "population_year", "population_date",
+                 "population_area", "population_publisher", "population_url", "population_quote", "source_title",
+                 "source_url", "quote", "accessed", "latest"]].reset_index(drop=True)
+
+
 PANDAS = {
     "indicator_map": pandas_indicator_map, "indicator_trend": pandas_indicator_trend,
     "indicator_catalog": pandas_indicator_catalog, "country_catalog": pandas_country_catalog,
@@ -301,6 +320,7 @@ PANDAS = {
     "data_editions": pandas_data_editions, "quality_flag_list": pandas_quality_flag_list,
     "claim_candidates": pandas_claim_candidates, "claim_register": pandas_claim_register,
     "quality_flag_labels": pandas_quality_flag_labels, "country_profile": pandas_country_profile,
+    "hat_cities": pandas_hat_cities,
 }
 assert set(PANDAS) == set(QUERY_NAMES), "every query in queries/ needs its pandas twin here"
 

@@ -40,7 +40,7 @@ from dashboard import db, schema, settings
 from dashboard.build.facts import COVERAGE_QUERY
 
 SYNTHETIC = "SYNTHETIC"
-GENERATOR_VERSION = 8  # 8: the claim register (claims.parquet) is copied too
+GENERATOR_VERSION = 9  # 9: the HAT cities (hat_cities.parquet) are copied too
 YEARS = (1990, 2023)
 # Rows per Parquet row group. DuckDB 2.0 spends a fixed few microseconds per row group and filtered column even on
 # groups that its min/max statistics skip, so at 100 M rows 64 Ki-row groups (1,541 of them) made the app's map
@@ -49,7 +49,8 @@ ROW_GROUP_SIZE = 262_144
 DEFAULT_ROOT = settings.REPO_ROOT / "benchmarks" / "scaled"
 SHIPPED_DIR = settings.SHIPPED_DATA_DIR  # the real extracts: read here, never written
 COPIED_FILES = ["programmes.parquet", "programme_claims.parquet", "claims.parquet", "programme_sources.parquet",
-                "programme_sites.parquet", "population.parquet", "quality_flags.parquet", schema.MAP_SHAPES]
+                "programme_sites.parquet", "hat_cities.parquet", "population.parquet", "quality_flags.parquet",
+                schema.MAP_SHAPES]
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 # Real indicators first kept when a scale has fewer indicators than the shipped data (the default first).
 INDICATOR_PRIORITY = [DEFAULT_INDICATOR, "drd_deaths", "drd_mean_age_at_death", "ost_methadone_clients",

@@ -57,6 +57,8 @@ INDICATORS = "reference/indicators.csv"
 SOURCES = "reference/sources.csv"
 CLAIMS = "reference/programme_claims.csv"
 REGISTER = "reference/claims.csv"
+HAT_CITIES = "reference/hat_cities.csv"
+CITY_POPULATIONS = "reference/city_populations.csv"
 SWEDEN_22 = {"claim_id": "SEED001-SWE-RATE"}
 
 POP_15_64 = "Working age (15-64 years old) (UNWPP, 2017)"
@@ -463,11 +465,18 @@ CASES = [
            set_field({"iso3": "NOR", "year": "2017", "measure": "deaths"}, "measure", "overdoses"),
            "unknown measure 'overdoses'"),
     contract("programmes-duplicate-id", PROGRAMMES,
-             set_field({"programme_id": "CH-HEGEBE"}, "programme_id", "CH-PROVE"),
-             "duplicate programmes row CH-PROVE (2 rows)"),
+             # two of one country, neither named by a city figure or site (whose checks would refuse it first)
+             set_field({"programme_id": "UK-BRITISH-SYSTEM"}, "programme_id", "UK-RIOTT"),
+             "duplicate programmes row UK-RIOTT (2 rows)"),
     contract("programmes-end-before-start", PROGRAMMES, set_field(PROVE, "end_year", "1980"),
              "programme ends before it starts: CH-PROVE"),
     # Hand-maintained reference tables (a modified copy of data/reference)
+    source("cities-unknown-programme", HAT_CITIES, set_field({"city": "Oslo"}, "programme_id", "NO-NONE"),
+           "unknown programme 'NO-NONE'"),
+    source("cities-value-not-a-count", HAT_CITIES, set_field({"city": "Bergen"}, "value", "about 10"),
+           "expected a whole number above zero, found 'about 10'"),
+    source("cities-population-without-source", CITY_POPULATIONS, set_field({"city": "Glasgow"}, "source_url", ""),
+           "every population needs its source_url"),
     source("countries-bad-boolean", COUNTRIES, set_field({"iso3": "NOR"}, "nordic", "yes"),
            "expected true or false, found 'yes'"),
     source("countries-missing-column", COUNTRIES, rename_header("emcdda_name", "emcdda"), "row 1",
