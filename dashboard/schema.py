@@ -51,7 +51,7 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
         "programme_name_en VARCHAR, programme_type VARCHAR, phase VARCHAR, start_date VARCHAR, end_date VARCHAR,"
         "status VARCHAR, status_as_of VARCHAR, patients_numeric_year VARCHAR, patients_numeric_basis VARCHAR,"
         "patients VARCHAR, patients_note VARCHAR, capacity_note VARCHAR, eligibility VARCHAR,"
-        "medication_form VARCHAR, conflict_flag VARCHAR, notes VARCHAR, treated_patients BOOLEAN,"
+        "medication_form VARCHAR, conflict_flag VARCHAR, notes VARCHAR, outcomes VARCHAR, treated_patients BOOLEAN,"
         "display_group VARCHAR, start_year SMALLINT, end_year SMALLINT, patients_numeric INTEGER,"
         "source_titles VARCHAR[], source_urls VARCHAR[], source_id VARCHAR")),
     Extract("programme_claims", "programme_claims.parquet", ("claim_id",), _columns(

@@ -26,6 +26,7 @@ def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
         "Patients": programmes["patients"],
         "Eligibility": programmes["eligibility"],
         "Medication": programmes["medication_form"],
+        "What its evaluation found": programmes["outcomes"].fillna(""),
         "Sources disagree": programmes["conflict_flag"].fillna(""),
         "First source": [next(iter(source_list(urls)), None) for urls in programmes["source_urls"]],
     })
@@ -53,6 +54,7 @@ COLUMN_LABELS = {
     "patients_numeric_year": "Patients: year", "patients_numeric_basis": "Patients: what is counted",
     "patients": "Patients", "eligibility": "Eligibility", "medication_form": "Medication",
     "capacity_note": "Capacity", "conflict_flag": "Sources disagree", "notes": "Notes",
+    "outcomes": "What its evaluation found",
     "source_titles": "Sources", "source_urls": "Source links", "centroid_lat": "Latitude",
     "centroid_lon": "Longitude", "title": "Title", "publisher": "Publisher", "edition": "Edition",
     "table_id": "Table", "url": "Link", "licence": "Licence", "attribution": "Credit line", "kind": "Kind",

@@ -1,16 +1,16 @@
 -- hat_cities: the cities that run or ran heroin-assisted treatment, each sourced figure (patients, places,
---             people randomised to a heroin arm, entrants) beside the city's population, and their programme.
+--             a trial's participants, entrants) beside the city's population, and their programme.
 -- params:  $measures varchar[] (which figures: patients, places, participants, entrants)
 -- returns: one row per city figure: city, iso3, country, programme_id, programme_name, programme_name_en, phase,
---          start_year (the programme's), end_year, status, medication_form, eligibility, measure, value, as_of,
---          as_of_year, counts_what, note (how the figure was read:
---          a lower bound, an inferred year), per_100k (value per 100,000 inhabitants of the city: value / population
+--          start_year (the programme's), end_year, status, medication_form, eligibility, outcomes (what the
+--          programme's evaluation found; its source in programme_sources), measure, value, as_of, as_of_year,
+--          counts_what, note (how the figure was read: a lower bound, an inferred year), per_100k (value per 100,000 inhabitants of the city: value / population
 --          x 100,000), population, population_year, population_date, population_area, population_publisher,
 --          population_url, population_quote, source_title, source_url, quote, accessed, latest (the city's newest
 --          figure of this measure)
 select
     c.city, c.iso3, n.name_en as country, c.programme_id, p.programme_name, p.programme_name_en, p.phase,
-    p.start_year, p.end_year, p.status, p.medication_form, p.eligibility, c.measure, c.value, c.as_of,
+    p.start_year, p.end_year, p.status, p.medication_form, p.eligibility, p.outcomes, c.measure, c.value, c.as_of,
     c.as_of_year, c.counts_what, c.note, c.value * 100000.0 / c.population as per_100k, c.population, c.population_year,
     c.population_date, c.population_area, c.population_publisher, c.population_url, c.population_quote,
     c.source_title, c.source_url, c.quote, c.accessed,

@@ -148,6 +148,11 @@ def test_the_shipped_register_compares_at_least_12_cities_each_from_two_publishe
     bergen = rows[(rows["city"] == "Bergen") & (rows["measure"] == "patients")].iloc[0]
     # HAB Bergen: 10 patients at its opening in May 2022 (Helse Bergen), Bergen 289,330 on 1 Jan 2023 (SSB)
     assert (bergen["value"], bergen["population"], round(bergen["per_100k"], 1)) == (10, 289_330, 3.5)
+    # what each programme's evaluation found rides with its cities, its source in programme_sources
+    assert oslo["outcomes"].startswith("SERAF midway report (2024)")
+    sources = db.run_query(shipped_connection, "programme_sources", countries=["NOR"])
+    found = sources[(sources["programme_id"] == "NO-HAB-PILOT") & (sources["field"] == "outcomes")]
+    assert len(found) == 1 and "reduced criminal activity" in found["quote"].iloc[0]
     view, _ = views.view_of_link("page=cities", shipped_connection, load_catalog(shipped_connection))
     drawn = dict(zip(view.figure.layout.meta["cities"], view.figure.data[0].marker.color, strict=True))
     assert drawn["Oslo"] == drawn["Bergen"] == HIGHLIGHT_COLOUR and drawn["Zürich"] == OTHER_COLOUR

@@ -15,7 +15,7 @@ from dashboard.sources import SourceError
 PROGRAMME_TEXT_COLUMNS = ["programme_id", "country", "iso3", "city_or_sites", "programme_name", "programme_name_en",
                           "programme_type", "phase", "start_date", "end_date", "status", "status_as_of",
                           "patients_numeric_year", "patients_numeric_basis", "patients", "patients_note",
-                          "capacity_note", "eligibility", "medication_form", "conflict_flag", "notes"]
+                          "capacity_note", "eligibility", "medication_form", "conflict_flag", "notes", "outcomes"]
 PROGRAMME_NUMBER_COLUMNS = ["start_year", "end_year", "patients_numeric"]
 PROGRAMME_PHASES = ["trial", "pilot", "regular", "unsupervised_prescribing", "planned", "vetoed"]
 PROGRAMME_SOURCE_COLUMNS = ["programme_id", "field", "source_title", "source_url", "source_kind", "quote",

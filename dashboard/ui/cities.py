@@ -78,5 +78,6 @@ def figure_table(rows: pd.DataFrame) -> pd.DataFrame:
         "Population": rows["population"],
         "Population of": rows["population_area"] + " (" + rows["population_date"] + ")",
         "Medication": rows["medication_form"], "Eligibility": rows["eligibility"],
+        "What its evaluation found": rows["outcomes"],
         "Source": rows["source_url"], "Source title": rows["source_title"], "Quote": rows["quote"],
         "Population source": rows["population_url"]})
