@@ -11,6 +11,7 @@ from dashboard.figures.colours import country_style
 from dashboard.figures.formatting import esc, is_missing, records
 from dashboard.figures.theme import apply_frame
 
+KEY_HALF_ROW_CHARACTERS = 12
 COMPARISON = "Without HAT, mean"  # the key entry of the dotted lines (short: a 320 px embed fits ~21 characters)
 
 
@@ -49,14 +50,16 @@ def make_before_after_figure(aligned, compared, names: dict[str, str], starts: d
     # The x axis counts years from the start ('-5', 'start', '+5'; the subtitle says years, and which start): an
     # axis title, a label at the start line or '-5 years' ticks need room a 320 px embed does not have.
     ticks = list(range(-10, 11, 5))
+    # Two key entries a row where every name fits half a phone's plot (about 12 characters), else one.
+    keyed = [trace.name for trace in figure.data if trace.showlegend is not False]
+    columns = 2 if max((len(name) for name in keyed), default=0) <= KEY_HALF_ROW_CHARACTERS else 1
     figure.update_layout(
         xaxis={"range": [-10.5, 10.5], "tickvals": ticks, "zeroline": False, "minor": {"dtick": 1, "ticks": "outside"},
                "ticktext": [f"{t:+d}".replace("-", "−") if t else "start" for t in ticks]},
         yaxis={"title": {"text": y_title}, "rangemode": "tozero"}, hovermode="closest", height=620,
-        legend={"orientation": "h", "entrywidthmode": "fraction", "entrywidth": 0.5, "traceorder": "normal"},
-        margin={"l": 80, "r": 40})  # r: room for the '+10 years' label
-    entries = sum(1 for trace in figure.data if trace.showlegend is not False)
-    rows = -(-entries // 2)  # two key entries a row, under the plot (the frame keeps the room)
+        legend={"orientation": "h", "entrywidthmode": "fraction", "entrywidth": 1 / columns, "traceorder": "normal"},
+        margin={"l": 80, "r": 40})  # r: room for the '+10' label at the right end
+    rows = -(-len(keyed) // columns)  # under the plot (the frame keeps the room)
     figure.update_layout(meta={"legend_below_px": math.ceil(rows * 16 * 1.6 + 8)})
     return apply_frame(figure, title=title, subtitle=subtitle, source_line=source_line, footnote=footnote,
                        projector=projector)

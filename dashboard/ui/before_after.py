@@ -117,7 +117,9 @@ def _draw(chosen: before_after.Settings, names: dict[str, str]) -> None:
     st.caption(drawn.summary)
     export_panel.render(drawn, data_note="Data exports hold the rows drawn: each country's value by year from its "
                                          "start, and the mean of the countries without HAT beside it.")
-    show_table(_table(aligned, names), hide_index=True)
+    table = _table(aligned, names)
+    show_table(table, hide_index=True, column_config={  # as the chart's hover rounds them; a gap stays empty
+        country: st.column_config.NumberColumn(country, format="%.1f") for country in table.columns[1:]})
 
 
 def _table(aligned: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
