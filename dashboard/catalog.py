@@ -37,6 +37,12 @@ class Country:
     on_map: bool
     part_of: str | None = None  # a part of a country (England and Wales): the state's ISO-3
 
+    @property
+    def picker_label(self) -> str:
+        """'Switzerland (Sveits)': a picker's search matches what it shows, so either language finds it."""
+        other = self.name_no if self.name_no and self.name_no != self.name_en else ""
+        return f"{self.name_en} ({other})" if other else self.name_en
+
 
 PRESET_LABELS = {
     "emcdda": "EMCDDA reporting countries (EU-28, Norway, Turkey)",
@@ -54,6 +60,10 @@ class Catalog:
     countries: dict[str, Country]
     # Why there are no indicators, when the statistics extracts are broken (programme pages still work).
     indicators_problem: str | None = None
+
+    def picker_label(self, iso3: str) -> str:
+        """A country's name in a picker, in both languages (Country.picker_label)."""
+        return self.countries[iso3].picker_label
 
     def preset(self, name: str) -> tuple[str, ...]:
         """The ISO-3 codes of a named country preset, in name order."""

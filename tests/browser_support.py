@@ -230,12 +230,12 @@ def countries_input(page):
 
 
 def type_country(page, name: str):
-    """Focus the sidebar's Countries multiselect, type a country name and return its option in the open list
-    (pressing Enter or clicking the option is left to the caller)."""
+    """Focus the sidebar's Countries multiselect, type a country's name (in English or Norwegian) and return the
+    option it finds in the open list, 'Sweden (Sverige)' (pressing Enter or clicking it is left to the caller)."""
     box = countries_input(page)
     box.click()
     box.fill(name)
-    option = page.get_by_role("option", name=name, exact=True)
+    option = page.get_by_role("option", name=re.compile(rf"(^|\(){re.escape(name)}( \(.*\))?\)?$"))
     option.wait_for(timeout=10_000)
     return option
 

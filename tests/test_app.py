@@ -370,3 +370,17 @@ def test_page_tables_are_sent_as_arrow_made_once_and_odd_columns_as_they_are(mon
     del table, mixed
     sent.clear()
     assert len(pages._ARROW) == held - 2
+
+
+@pytest.mark.parametrize(("page", "key"), [("trends", "w_countries"), ("map", "w_countries"), ("country", None),
+                                           ("claims", None), ("before-after", "w_ba_countries")])
+def test_every_country_picker_names_each_country_in_english_and_norwegian(page, key):
+    """A picker's search matches the labels it shows: 'Sveits' finds Switzerland in every one (issue 13 item 4)."""
+    app = open_page(page)
+    pickers = [*app.multiselect, *app.selectbox]
+    found = [picker for picker in pickers if any(str(option).startswith("Switzerland") for option in picker.options)]
+    assert found, [picker.label for picker in pickers]
+    for picker in found:
+        assert "Switzerland (Sveits)" in picker.options and "Switzerland" not in picker.options, picker.label
+    if key:
+        assert any(picker.key == key for picker in found)

@@ -221,7 +221,7 @@ def test_a_new_map_year_reruns_the_map_alone_and_a_click_on_the_map_the_whole_pa
     wait_idle(page)
     assert query(page.url)["year"] == ["2015"]
     assert frames and sidebar_deltas(frames) == 0, "a new map year redraws nothing in the sidebar"
-    assert selected_countries(page) == ["Norway", "Sweden", "Denmark"]
+    assert selected_countries(page) == ["Norway (Norge)", "Sweden (Sverige)", "Denmark (Danmark)"]
 
     frames.clear()
     centre = page.evaluate(JS_COUNTRY_CENTRE, "FIN")
@@ -233,7 +233,8 @@ def test_a_new_map_year_reruns_the_map_alone_and_a_click_on_the_map_the_whole_pa
     deadline = time.monotonic() + 30
     while "Finland" not in selected_countries(page) and time.monotonic() < deadline:
         page.wait_for_timeout(100)
-    assert selected_countries(page) == ["Norway", "Sweden", "Denmark", "Finland"], "the sidebar lists the click"
+    assert selected_countries(page) == ["Norway (Norge)", "Sweden (Sverige)", "Denmark (Danmark)", "Finland"], (
+        "the sidebar lists the click")
     assert sidebar_deltas(frames) > 0, "the click reran the whole page"
     assert query(page.url)["year"] == ["2015"], "the year chosen in the fragment is kept"
     net.assert_no_errors(since=mark)
@@ -275,7 +276,18 @@ def test_country_filter_changes_the_url_and_the_chart(country_change):
         "Sweden (flagged)"]
     assert country_change.legend_after == ["Norway", "Sweden"]
     assert country_change.traces_after[0] == country_change.traces_before[0], "Norway's line is unchanged"
-    assert selected_countries(country_change.page) == ["Norway", "Sweden"]
+    assert selected_countries(country_change.page) == ["Norway (Norge)", "Sweden (Sverige)"]
+
+
+def test_a_countrys_norwegian_name_finds_it_in_the_sidebar(new_page, url, net):
+    """'Sveits' finds Switzerland, 'Tyskland' Germany (issue 13 item 4): the picker searches what it shows."""
+    page = new_page()
+    open_app(page, url("/trends?countries=NOR"))
+    for typed, shown in (("Sveits", "Switzerland (Sveits)"), ("Tyskland", "Germany (Tyskland)"),
+                         ("Nederland", "Netherlands (Nederland)")):
+        assert type_country(page, typed).inner_text() == shown
+        page.keyboard.press("Escape")
+    net.assert_no_errors()
 
 
 def test_copied_url_reopens_the_same_view(country_change, new_page, net):
@@ -284,7 +296,7 @@ def test_copied_url_reopens_the_same_view(country_change, new_page, net):
     open_app(page, country_change.url_after)
     assert traces(page) == country_change.traces_after
     assert legend(page) == ["Norway", "Sweden"]
-    assert selected_countries(page) == ["Norway", "Sweden"]
+    assert selected_countries(page) == ["Norway (Norge)", "Sweden (Sverige)"]
     assert query(page.url) == query(country_change.url_after)
     assert page_problems(page) == []
     net.assert_no_errors(since=mark)
@@ -299,7 +311,7 @@ def test_back_button_restores_the_previous_view(country_change, net):
     assert query(page.url)["countries"] == ["NOR"]
     assert urlsplit(page.url).path == "/trends"
     assert traces(page) == country_change.traces_before
-    assert selected_countries(page) == ["Norway"], "the sidebar follows the URL"
+    assert selected_countries(page) == ["Norway (Norge)"], "the sidebar follows the URL"
     page.go_forward()
     wait_for_trace_names(page, ["Norway", "Sweden"])
     assert query(page.url)["countries"] == ["NOR,SWE"]

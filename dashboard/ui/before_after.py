@@ -77,8 +77,7 @@ def before_after_page() -> None:
     available = list(claims[chosen.event])
     st.session_state[COUNTRIES_KEY] = [code for code in st.session_state[COUNTRIES_KEY] if code in available]
     st.multiselect("Countries with HAT (of those with this start in our register)", available, key=COUNTRIES_KEY,
-                   format_func=lambda code: f"{names[code]} ({catalog.countries[code].name_no})"
-                   if catalog.countries[code].name_no not in (None, names[code]) else names[code],
+                   format_func=catalog.picker_label,
                    on_change=_write_url, args=(claims,))
     toggles = st.columns(2)
     toggles[0].toggle("Index: the start year = 100", key=INDEX_KEY, on_change=_write_url, args=(claims,))

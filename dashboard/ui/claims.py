@@ -139,13 +139,6 @@ def _country_options(catalog) -> list[str]:
     return sorted(catalog.countries, key=lambda iso3: catalog.countries[iso3].name_en)
 
 
-def _country_label(catalog, iso3: str) -> str:
-    """'Switzerland (Sveits)': either language finds it in the picker."""
-    country = catalog.countries[iso3]
-    other = country.name_no if country.name_no and country.name_no != country.name_en else ""
-    return f"{country.name_en} ({other})" if other else country.name_en
-
-
 def _submit_check() -> None:
     catalog = data.load_catalog()
     get = st.session_state.get
@@ -172,7 +165,7 @@ def _check_form(catalog, state: view_state.ViewState) -> None:
     st.session_state.setdefault(FORM_YEAR, min(max(2016, first), last))
     with st.form("claims_check_form", border=False):
         left, middle, right = st.columns([2, 1, 1])
-        left.selectbox("Country", options, key=FORM_COUNTRY, format_func=lambda iso3: _country_label(catalog, iso3),
+        left.selectbox("Country", options, key=FORM_COUNTRY, format_func=catalog.picker_label,
                        help="Type to search, in English or Norwegian (Sveits, Tyskland)")
         middle.number_input("Year the number is about", min_value=first, max_value=last, step=1, key=FORM_YEAR)
         right.text_input("Number as printed", key=FORM_VALUE, placeholder="e.g. 22 or 66.1",
@@ -212,7 +205,7 @@ def _rank_form(catalog) -> None:
                 "and the countries that reported nothing that year (never ranked last).")
     with st.form("claims_rank_form", border=False):
         left, middle, right = st.columns([2, 1, 1])
-        left.selectbox("Country", options, key=RANK_COUNTRY, format_func=lambda iso3: _country_label(catalog, iso3))
+        left.selectbox("Country", options, key=RANK_COUNTRY, format_func=catalog.picker_label)
         middle.number_input("Year", min_value=indicator.year_min, max_value=indicator.year_max, step=1,
                             key=RANK_YEAR)
         right.number_input("Rank claimed (1 = highest)", min_value=1, max_value=60, step=1, key=RANK_N)
@@ -250,7 +243,7 @@ def _register_table(register: pd.DataFrame, catalog) -> None:
                                 format_func=VERDICT_LABELS.get, placeholder="every verdict")
     countries = middle.multiselect("Country", sorted({iso3 for iso3 in register["iso3"].dropna()},
                                                      key=lambda iso3: catalog.countries[iso3].name_en),
-                                   key=REGISTER_COUNTRIES, format_func=lambda iso3: _country_label(catalog, iso3),
+                                   key=REGISTER_COUNTRIES, format_func=catalog.picker_label,
                                    placeholder="every country")
     search = right.text_input("Words in the quote or outlet", key=REGISTER_SEARCH, placeholder="e.g. Aftonbladet")
     shown = filter_register(register, verdicts, countries, search)

@@ -33,18 +33,13 @@ def country_page() -> None:
     # Norwegian names are searched too: 'Sveits' finds Switzerland.
     st.selectbox("Country", sorted(names, key=names.get), key=session.PROFILE_COUNTRY, on_change=_on_pick,
                  index=None, placeholder="Choose a country (English or Norwegian name)",
-                 format_func=lambda code: _label(catalog.countries[code]))
+                 format_func=catalog.picker_label)
     if iso3 is None:
         st.info("Pick a country to see every series we hold for it, its heroin-assisted treatment programmes "
                 "and the claims about it.", icon=":material/info:")
         return
     state = view_state.default_state(catalog, PAGE)
     render_country(data.page_content(PAGE, state, country=iso3))
-
-
-def _label(country) -> str:
-    other = country.name_no if country.name_no and country.name_no != country.name_en else ""
-    return f"{country.name_en} ({other})" if other else country.name_en
 
 
 def render_country(page: profiles.CountryContent) -> None:

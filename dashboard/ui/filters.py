@@ -195,7 +195,7 @@ def _draw_country_filters(page: str, catalog: Catalog) -> None:
                          format_func=lambda p: "Custom selection" if p == CUSTOM else PRESET_LABELS[p],
                          on_change=_on_preset, args=(page,))
     st.sidebar.multiselect("Countries", list(catalog.countries), key=session.COUNTRIES,
-                           format_func=lambda code: catalog.countries[code].name_en,
+                           format_func=catalog.picker_label,
                            on_change=_on_change, args=(page,),
                            help="Countries shown on every page. Clicking a country on the map adds it.")
 
