@@ -10,24 +10,23 @@ the view out and dashboard/figures/before_after.py draws it. This is a picture o
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
 
 from dashboard.catalog import Catalog
-from dashboard.charts import ChartView
+from dashboard.charts import ChartView, QueryRunner
 from dashboard.figures import format_value, is_missing, records
 from dashboard.figures.before_after import make_before_after_figure
-from dashboard.state import read_switch, shown
+from dashboard.state import read_choice, read_switch, shown, unknown_parameters
 
 WINDOW = 10  # years either side of the start
 PAGE = "before-after"
 DEFAULT_COUNTRIES = ("DNK", "DEU", "NLD", "CHE")
 MAX_COUNTRIES = 20
-# The link's own keys, and the ones it shares with every page (Streamlit's embed switches, the projector theme).
-KNOWN_KEYS = ("page", "countries", "event", "measure", "index", "compare", "projector", "embed", "embed_options")
+KNOWN_KEYS = ("countries", "event", "measure", "index", "compare")  # the link's own, and start_<ISO3>
 
 
 @dataclass(frozen=True)
@@ -243,23 +242,14 @@ class Settings:
         return urlencode(self.to_params(), safe=",")
 
 
-def _choice(value: str | None, allowed, default: str, name: str, notices: list[str]) -> str:
-    if value is None:
-        return default
-    if value in allowed:
-        return value
-    notices.append(f"'{name}' must be one of {', '.join(allowed)}, not {shown(value)}; {default} is shown.")
-    return default
-
-
 def read_params(params: Mapping[str, str], claims: dict[str, dict[str, list[StartClaim]]],
                 names: dict[str, str]) -> tuple[Settings, list[str]]:
     """A link's parameters (the last value of each) as settings, and notices for what was not used: never raises.
     claims: start_claims per event. A start year no source claims falls back to the register's."""
-    notices = [f"Unknown parameter {shown(key)} ignored." for key in params
-               if key not in KNOWN_KEYS and not str(key).startswith("start_")][:3]
-    event = _choice(params.get("event"), tuple(EVENTS), "regular", "event", notices)
-    measure = _choice(params.get("measure"), tuple(MEASURES), "deaths", "measure", notices)
+    notices: list[str] = []
+    unknown_parameters(params, KNOWN_KEYS, notices, prefixes=("start_",))
+    event = read_choice(params.get("event"), tuple(EVENTS), "regular", "event", notices)
+    measure = read_choice(params.get("measure"), tuple(MEASURES), "deaths", "measure", notices)
     wanted = list(dict.fromkeys(code.strip().upper() for code in str(
         params.get("countries", ",".join(DEFAULT_COUNTRIES))).split(",") if code.strip()))
     if len(wanted) > MAX_COUNTRIES:
@@ -285,8 +275,6 @@ def read_params(params: Mapping[str, str], claims: dict[str, dict[str, list[Star
                     compare=read_switch(params.get("compare"), "compare", notices, default=True),
                     projector=read_switch(params.get("projector"), "projector", notices)), notices
 
-
-QueryRunner = Callable[..., pd.DataFrame]  # (query name, **parameters) -> its table
 
 
 def register_claims(query: QueryRunner, catalog: Catalog) -> dict[str, dict[str, list[StartClaim]]]:

@@ -8,20 +8,19 @@ and the command line alike (dashboard/views.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
 
 from dashboard.catalog import Catalog
-from dashboard.charts import ChartView
+from dashboard.charts import ChartView, QueryRunner
 from dashboard.figures import records
 from dashboard.figures.cities import apart_note, make_cities_figure
-from dashboard.state import read_switch, shown
+from dashboard.state import read_choice, read_switch, shown, unknown_parameters
 
 PAGE = "cities"
-QueryRunner = Callable[..., pd.DataFrame]  # (query name, **parameters) -> its table
 MEASURES = {  # key -> what the bars count
     "patients": "patients in treatment",
     "places": "treatment places",
@@ -29,7 +28,7 @@ MEASURES = {  # key -> what the bars count
     "entrants": "people who entered over the programme's course",
 }
 DEFAULT_HIGHLIGHT = ("Oslo", "Bergen")
-KNOWN_KEYS = ("page", "measure", "highlight", "projector", "embed", "embed_options")
+KNOWN_KEYS = ("measure", "highlight")  # the link's own
 MAX_HIGHLIGHT = 20
 CANNOT_SHOW = ("Cities count in their own ways (patients on a day, in a year, places; city or metropolitan "
                "programmes), in different years; a city's rate says how far HAT reaches there, not how many "
@@ -55,11 +54,9 @@ def all_figures(query: QueryRunner) -> pd.DataFrame:
 def read_params(params: Mapping[str, str], cities: list[str]) -> tuple[Settings, list[str]]:
     """A link's parameters as settings, and notices for what was not used: never raises. cities: those with
     figures; a highlighted city is matched in any case."""
-    notices = [f"Unknown parameter {shown(str(key), 20)} ignored." for key in params if key not in KNOWN_KEYS][:3]
-    measure = params.get("measure", "patients")
-    if measure not in MEASURES:
-        notices.append(f"'measure' must be one of {', '.join(MEASURES)}, not {shown(measure)}; patients are shown.")
-        measure = "patients"
+    notices: list[str] = []
+    unknown_parameters(params, KNOWN_KEYS, notices)
+    measure = read_choice(params.get("measure"), tuple(MEASURES), "patients", "measure", notices)
     highlight = DEFAULT_HIGHLIGHT
     if "highlight" in params:
         by_name = {city.casefold(): city for city in cities}

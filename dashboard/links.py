@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from dashboard import site
-from dashboard.state import KNOWN_KEYS, OTHER_KEYS, shown
+from dashboard.state import EMBED_KEYS, KNOWN_KEYS, OTHER_KEYS, shown
 
 MAX_LINK_LENGTH = 8000  # a deck item's view holds at most this much (dashboard.deck.MAX_QUERY_LENGTH)
 # Paths of the app that are not a page of the navigation: the root opens the map, /embed the chart of its
 # `page` parameter.
 _PAGE_FROM_QUERY = ("", "embed")
 DECK_PAGE = "meeting"
-EMBED_KEYS = ("embed", "embed_options")  # Streamlit's own switches of an embedded app
 # A scheme such as 'javascript:' or 'file:' (but not 'localhost:8501', a host and port).
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?![0-9])")
 

@@ -9,7 +9,7 @@ its own way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -17,10 +17,10 @@ import pandas as pd
 
 from dashboard import ranks
 from dashboard.catalog import Catalog
-from dashboard.charts import ChartView
+from dashboard.charts import ChartView, QueryRunner
 from dashboard.figures import format_value, is_missing, is_rate_unit, records
 from dashboard.figures.two_axes import make_two_axis_figure
-from dashboard.state import read_switch, shown
+from dashboard.state import read_switch, shown, unknown_parameters
 
 if TYPE_CHECKING:
     from dashboard.content import Reader
@@ -30,7 +30,6 @@ PEERS = "emcdda"  # the preset a country is ranked against
 UNRANKED_KINDS = ("national",)  # each national authority counts in its own way
 RATE_PER = {"deaths per million aged 15-64": 1_000_000, "deaths per million inhabitants (all ages)": 1_000_000}
 TOTAL = {"sex": "total", "age_group": "total"}
-QueryRunner = Callable[..., pd.DataFrame]  # (query name, **parameters) -> its table
 
 
 @dataclass(frozen=True)
@@ -191,8 +190,8 @@ def pair_query_string(iso3: str, projector: bool = False) -> str:
 def linked_pair(params: Mapping[str, str], query: QueryRunner, catalog: Catalog) -> tuple[ChartView, list[str]]:
     """A country profile's link as its one chart (deaths and methadone treatment on two axes), for a slide, an
     export or an embed; ValueError when the link names no known country or we lack one of the two series."""
-    notices = [f"Unknown parameter {shown(str(key), 20)} ignored." for key in params
-               if key not in ("page", "country", "projector", "embed", "embed_options")][:3]
+    notices: list[str] = []
+    unknown_parameters(params, ("country",), notices)
     iso3, notice = resolve_country(params.get("country"), catalog)
     if iso3 is None:
         raise ValueError(notice or "The country profile's link names no country (country=NOR).")

@@ -24,7 +24,8 @@ KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", 
 _SWITCH = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
 # Keys others own (the meeting page's deck link, Streamlit's embed switches, the country profile's country); the
 # view state leaves them alone.
-OTHER_KEYS = ("deck", "embed", "embed_options", "country")
+EMBED_KEYS = ("embed", "embed_options")  # Streamlit's own switches of an embedded app
+OTHER_KEYS = ("deck", *EMBED_KEYS, "country")
 MAX_VALUE_LENGTH = 4000
 # index=first: each country indexed on the first year it reports in the range (a fixed base year empties the
 # chart of the countries without a value that year); held as index_base 0, as queries/indicator_trend.sql takes it.
@@ -247,6 +248,28 @@ def _claim_params(params: Mapping[str, str | Sequence[str]], catalog: Catalog, n
         notices.append(f"Claim {shown(claim)} is not a claim ID of the register; ignored.")
         claim = ""
     return check, claim
+
+
+# The keys every page's own link may carry beside its own (dashboard/views.py): the page, the projector theme and
+# Streamlit's embed switches.
+SHARED_LINK_KEYS = ("page", "projector", *EMBED_KEYS)
+
+
+def unknown_parameters(params: Mapping[str, object], known: Sequence[str], notices: list[str],
+                       prefixes: tuple[str, ...] = ()) -> None:
+    """A notice for each parameter that is neither known nor shared (at most three: a link can hold hundreds)."""
+    unknown = [key for key in params if key not in (*known, *SHARED_LINK_KEYS) and not str(key).startswith(prefixes)]
+    notices.extend(f"Unknown parameter {shown(str(key), 20)} ignored." for key in unknown[:3])
+
+
+def read_choice(value: str | None, allowed: Sequence[str], default: str, name: str, notices: list[str]) -> str:
+    """One of `allowed`; anything else is a notice and the default."""
+    if value is None:
+        return default
+    if value in allowed:
+        return value
+    notices.append(f"'{name}' must be one of {', '.join(allowed)}, not {shown(value)}; {default} is shown.")
+    return default
 
 
 def read_switch(value: str | None, key: str, notices: list[str], default: bool = False) -> bool:

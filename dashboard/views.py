@@ -12,14 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from urllib.parse import parse_qs
 
-import pandas as pd
-
 from dashboard import before_after, charts, cities, db, profiles, site
 from dashboard.catalog import Catalog
-from dashboard.charts import ChartView
+from dashboard.charts import ChartView, QueryRunner
 from dashboard.state import from_query_string, to_query_string
-
-QueryRunner = Callable[..., pd.DataFrame]
 
 
 def _before_after(params: Mapping[str, str], query: QueryRunner, catalog: Catalog) -> tuple[ChartView, list[str]]:

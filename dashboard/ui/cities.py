@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cities, figures, site
+from dashboard.figures import records
+from dashboard.figures.cities import apart_note
 from dashboard.ui import data, export_panel
 from dashboard.ui.pages import PLOTLY_CONFIG, link_notices, markdown_text, show_table
 
@@ -53,8 +55,9 @@ def cities_page() -> None:
         st.caption(markdown_text(drawn.subtitle))
         st.plotly_chart(figures.screen_figure(drawn.figure), config=PLOTLY_CONFIG, key="cities_chart",
                         alt=drawn.summary)
-        st.caption(markdown_text("\n\n".join(part for part in (drawn.footnote.removesuffix(cities.CANNOT_SHOW),
-                                                                  drawn.source_line) if part.strip())))
+        # the bars marked *, then the source (what the view cannot show is above the page already)
+        apart = apart_note(records(drawn.data))
+        st.caption(markdown_text("\n\n".join(part for part in (apart, drawn.source_line) if part)))
         export_panel.render(drawn, data_note="Data exports hold the rows drawn: each city's newest figure, its "
                                              "population, and the sources of both.")
     st.subheader("Every figure we hold, with its sources", anchor=False)
