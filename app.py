@@ -5,6 +5,8 @@ import logging
 import streamlit as st
 
 from dashboard import site
+from dashboard.i18n import tr
+from dashboard.ui import language
 from dashboard.ui.hardening import harden
 from dashboard.ui.pages import edition_notice
 
@@ -12,13 +14,14 @@ harden()  # a browser's "clear cache" clears its own session, not the caches eve
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="Drug Policy Atlas", page_icon="static/favicon.png", layout="wide")
+language.choose()  # before anything is written: the link's lang, the session's or the browser's
 
 # "/" is a hidden default page that opens the map at /map (app_pages/root.py): every page then has its own path.
 # /embed is the chart-only page for newsroom iframes (app_pages/embed.py), also hidden from the navigation.
 navigation = st.navigation([st.Page("app_pages/root.py", title="Drug Policy Atlas", default=True, visibility="hidden"),
-                            *(st.Page(page.script, title=page.title, icon=page.icon, url_path=page.name)
+                            *(st.Page(page.script, title=tr(page.title), icon=page.icon, url_path=page.name)
                               for page in site.PAGES),
-                            st.Page("app_pages/embed.py", title="Drug Policy Atlas chart", url_path="embed",
+                            st.Page("app_pages/embed.py", title=tr("Drug Policy Atlas chart"), url_path="embed",
                                     visibility="hidden")])
 navigation.run()
 if navigation.url_path != "embed":

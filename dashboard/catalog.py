@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard import db, schema
+from dashboard import db, i18n, schema
+from dashboard.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class Country:
     part_of: str | None = None  # a part of a country (England and Wales): the state's ISO-3
 
     @property
+    def name(self) -> str:
+        """The country's name in the reader's language."""
+        return self.name_no if i18n.current() == i18n.NORWEGIAN and self.name_no else self.name_en
+
+    @property
     def picker_label(self) -> str:
         """'Switzerland (Sveits)': a picker's search matches what it shows, so either language finds it."""
         other = self.name_no if self.name_no and self.name_no != self.name_en else ""
@@ -45,11 +51,11 @@ class Country:
 
 
 PRESET_LABELS = {
-    "emcdda": "EMCDDA reporting countries (EU-28, Norway, Turkey)",
-    "all": "All countries",
-    "eu27": "EU-27",
-    "nordic": "Nordic countries",
-    "hat": "Countries with a HAT programme",
+    "emcdda": N_("EMCDDA reporting countries (EU-28, Norway, Turkey)"),
+    "all": N_("All countries"),
+    "eu27": N_("EU-27"),
+    "nordic": N_("Nordic countries"),
+    "hat": N_("Countries with a HAT programme"),
 }
 AGE_ORDER = schema.AGE_GROUPS
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import basemap, citations, db, figures, site, summaries
+from dashboard import basemap, citations, db, figures, i18n, site, summaries
 from dashboard.catalog import PRESET_LABELS, Catalog, Indicator
 from dashboard.claim_check import view as claim_view
+from dashboard.i18n import ntr, tr
 from dashboard.state import ViewState, to_query_string
 
 SEX_LABEL = {"total": "all sexes", "male": "men", "female": "women"}
@@ -219,11 +220,11 @@ def describe_countries(countries: tuple[str, ...], catalog: Catalog) -> str:
     """'EU-27 (27 countries)' for a preset, else up to four names and a count."""
     for name, label in PRESET_LABELS.items():
         if set(countries) == set(catalog.preset(name)):
-            return f"{label} ({len(countries)} countries)"
-    names = [catalog.countries[code].name_en for code in countries]
+            return tr(label) + " (" + ntr("{n} country", "{n} countries", len(countries)) + ")"
+    names = [catalog.countries[code].name for code in countries]
     if len(names) <= 4:
         return ", ".join(names)
-    return f"{', '.join(names[:3])} and {len(names) - 3} more"
+    return tr("{items} and {last}", items=", ".join(names[:3]), last=ntr("{n} more", "{n} more", len(names) - 3))
 
 
 def _indicator(chart: Chart, catalog: Catalog, state: ViewState) -> Indicator | None:
@@ -304,6 +305,12 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
     geometry_url: the app's published map shapes (basemap.published_url); the on-screen figure refers to them.
     query: how the queries run (default db.run_query on the connection); the app passes its cached reader, so
     the layers a chart shares with others (programmes, credits) and the tables of other pages are read once."""
+    with i18n.language(state.lang):  # its titles, numbers and hover text in the state's language
+        return _build_chart(kind, connection, catalog, state, geometry_url, query)
+
+
+def _build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState,
+                 geometry_url: str | None, query: QueryRunner | None) -> ChartView:
     chart = CHARTS[kind]
     query = query or functools.partial(db.run_query, connection)
     drawn = _draw(chart, connection, catalog, state, query)

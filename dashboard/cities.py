@@ -14,25 +14,27 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from dashboard import i18n
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView, QueryRunner
 from dashboard.figures import records
 from dashboard.figures.cities import apart_note, make_cities_figure
-from dashboard.state import read_choice, read_switch, shown, unknown_parameters
+from dashboard.i18n import N_, tr
+from dashboard.state import read_choice, read_language, read_switch, shown, unknown_parameters
 
 PAGE = "cities"
 MEASURES = {  # key -> what the bars count
-    "patients": "patients in treatment",
-    "places": "treatment places",
-    "participants": "trial participants (all arms)",
-    "entrants": "people who entered over the programme's course",
+    "patients": N_("patients in treatment"),
+    "places": N_("treatment places"),
+    "participants": N_("trial participants (all arms)"),
+    "entrants": N_("people who entered over the programme's course"),
 }
 DEFAULT_HIGHLIGHT = ("Oslo", "Bergen")
 KNOWN_KEYS = ("measure", "highlight")  # the link's own
 MAX_HIGHLIGHT = 20
-CANNOT_SHOW = ("Cities count in their own ways (patients on a day, in a year, places; city or metropolitan "
-               "programmes), in different years; a city's rate says how far HAT reaches there, not how many "
-               "people need it.")
+CANNOT_SHOW = N_("Cities count in their own ways (patients on a day, in a year, places; city or metropolitan "
+                 "programmes), in different years; a city's rate says how far HAT reaches there, not how many "
+                 "people need it.")
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,12 @@ class Settings:
     measure: str = "patients"
     highlight: tuple[str, ...] = DEFAULT_HIGHLIGHT
     projector: bool = False
+    lang: str = i18n.DEFAULT
 
     def query_string(self) -> str:
         params = {"page": PAGE, "measure": self.measure, "highlight": ",".join(self.highlight)}
-        return urlencode(params | ({"projector": "1"} if self.projector else {}), safe=",")
+        return urlencode(params | ({"projector": "1"} if self.projector else {})
+                         | ({"lang": self.lang} if self.lang != i18n.DEFAULT else {}), safe=",")
 
 
 def all_figures(query: QueryRunner) -> pd.DataFrame:
@@ -67,7 +71,8 @@ def read_params(params: Mapping[str, str], cities: list[str]) -> tuple[Settings,
                            " not highlighted.")
         highlight = tuple(dict.fromkeys(by_name[name.casefold()] for name in asked if name.casefold() in by_name))
     return Settings(measure=measure, highlight=highlight,
-                    projector=read_switch(params.get("projector"), "projector", notices)), notices
+                    projector=read_switch(params.get("projector"), "projector", notices),
+                    lang=read_language(params.get("lang"), notices)), notices
 
 
 def newest(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -77,17 +82,23 @@ def newest(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 def view_of(settings: Settings, query: QueryRunner, catalog: Catalog) -> ChartView:
     """The cities view a link's settings draw."""
-    counted = MEASURES[settings.measure]
+    with i18n.language(settings.lang):
+        return _view_of(settings, query, catalog)
+
+
+def _view_of(settings: Settings, query: QueryRunner, catalog: Catalog) -> ChartView:
+    counted = tr(MEASURES[settings.measure])
     drawn = newest(all_figures(query), settings.measure)
     years = sorted({int(year) for year in drawn["as_of_year"]})
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    title = f"Heroin-assisted treatment by city: {counted} per 100,000 inhabitants"
-    subtitle = (f"Each city's newest published figure ({span}), over the city's own population"
-                + (f"; highlighted: {', '.join(settings.highlight)}" if settings.highlight else ""))
-    source_line = ("Source: Drug Policy Atlas register of HAT cities: each figure from its own source (programme "
-                   "reports, city and health authorities, trial papers, news), each population from the national "
-                   "or city statistics office; every source is listed in the table and the data exports.")
-    footnote = " ".join(part for part in (apart_note(records(drawn)), CANNOT_SHOW) if part)
+    span = i18n.year_range(years[0], years[-1]) if years else ""
+    title = tr("Heroin-assisted treatment by city: {counted} per 100,000 inhabitants", counted=counted)
+    subtitle = (tr("Each city's newest published figure ({span}), over the city's own population", span=span)
+                + (tr("; highlighted: {cities}", cities=", ".join(settings.highlight)) if settings.highlight
+                   else ""))
+    source_line = tr("Source: Drug Policy Atlas register of HAT cities: each figure from its own source (programme "
+                     "reports, city and health authorities, trial papers, news), each population from the national "
+                     "or city statistics office; every source is listed in the table and the data exports.")
+    footnote = " ".join(part for part in (apart_note(records(drawn)), tr(CANNOT_SHOW)) if part)
     figure = make_cities_figure(drawn, highlight=settings.highlight, title=title, subtitle=subtitle,
                                 source_line=source_line, footnote=footnote, projector=settings.projector)
     ranked = drawn.sort_values("per_100k", ascending=False)

@@ -17,6 +17,7 @@ from dashboard import charts, comparability, db, profiles, site, tables
 from dashboard.catalog import Catalog, load_catalog
 from dashboard.charts import ChartView
 from dashboard.figures import records
+from dashboard.i18n import tr
 from dashboard.state import ViewState, to_params, to_query_string
 
 
@@ -168,13 +169,13 @@ MAPS_NOTE = ("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (I
 
 def map_content(reader: Reader, state: ViewState, ranked: bool = False) -> MapContent:
     view = reader.chart("ranking" if ranked else "map", state)
-    return MapContent(site.BY_NAME["map"].heading, view, MAP_NOTE, ranked,
+    return MapContent(tr(site.BY_NAME["map"].heading), view, MAP_NOTE, ranked,
                       comparability_notes(reader, state, view.data))
 
 
 def trends_content(reader: Reader, state: ViewState) -> TrendsContent:
     view = reader.chart("trend", state)
-    return TrendsContent(site.BY_NAME["trends"].heading, view, TRENDS_NOTE, national_companion(reader, state),
+    return TrendsContent(tr(site.BY_NAME["trends"].heading), view, TRENDS_NOTE, national_companion(reader, state),
                          comparability_notes(reader, state, view.data))
 
 
@@ -253,7 +254,7 @@ def programmes_content(reader: Reader, state: ViewState) -> ProgrammesContent:
     countries = list(state.countries)
     has_programmes = not view.data.empty
     return ProgrammesContent(
-        title=site.BY_NAME["programmes"].heading, chart=view,
+        title=tr(site.BY_NAME["programmes"].heading), chart=view,
         table=reader.programme_table(state) if has_programmes else None,
         empty_note="No heroin-assisted treatment programme recorded for the selected countries.",
         sources_heading="Sources per fact",
@@ -283,7 +284,7 @@ def data_content(reader: Reader, state: ViewState) -> DataContent:
             sql=db.load_query(spec.query_name), source_line=charts.table_source_line(kind, table),
             slide_query=to_query_string(replace(state, page=site.page_of_chart(kind)), catalog)))
     return DataContent(
-        title=site.BY_NAME["data"].heading,
+        title=tr(site.BY_NAME["data"].heading),
         intro="Every chart's data as a table, with the SQL file and the parameters that produced it.",
         charts=tuple(chart_tables), definitions_note=DEFINITIONS_NOTE, definitions=reader.definitions_table(),
         flags_heading="Flags on values",

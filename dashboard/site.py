@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard.i18n import N_
+
 
 @dataclass(frozen=True)
 class Page:
     name: str  # the `page` of a view state, and the URL path ("/trends")
-    title: str  # in the navigation
+    title: str  # in the navigation (English; tr() it where it is shown)
     icon: str
     # The kind in dashboard.charts.CHARTS a state of this page is drawn as (on the page, in exports, decks and the
     # CLI; the Data page shows it as a table); None: no chart of its own.
@@ -32,28 +34,28 @@ class Page:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("map", "Map", ":material/map:", chart="map", heading="Where are drug-induced deaths highest?"),
-    Page("trends", "Trends", ":material/show_chart:", chart="trend", heading="How have the numbers moved?"),
+    Page("map", N_("Map"), ":material/map:", chart="map", heading=N_("Where are drug-induced deaths highest?")),
+    Page("trends", N_("Trends"), ":material/show_chart:", chart="trend", heading=N_("How have the numbers moved?")),
     # The programme timeline is about every HAT country (Switzerland and Canada are outside the EMCDDA set).
-    Page("programmes", "Programmes", ":material/medication:", chart="timeline", default_preset="hat",
+    Page("programmes", N_("Programmes"), ":material/medication:", chart="timeline", default_preset="hat",
          queries=("programme_claims", "programme_sources"),
-         heading="Where and when has heroin-assisted treatment run?"),
-    Page("data", "Data & sources", ":material/table_view:", chart="trend",
-         queries=("indicator_map", "programmes", "source_list", "quality_flag_list"), heading="Data and sources"),
+         heading=N_("Where and when has heroin-assisted treatment run?")),
+    Page("data", N_("Data & sources"), ":material/table_view:", chart="trend",
+         queries=("indicator_map", "programmes", "source_list", "quality_flag_list"), heading=N_("Data and sources")),
     # A number from the news checked against every series (dashboard/claim_check.py), and the claim register.
-    Page("claims", "Claims", ":material/fact_check:", chart="claim_check", explorer=False,
-         queries=("claim_register",), heading="Check a number from the news"),
+    Page("claims", N_("Claims"), ":material/fact_check:", chart="claim_check", explorer=False,
+         queries=("claim_register",), heading=N_("Check a number from the news")),
     # One country: every series we hold, its programmes and the claims about it (dashboard/profiles.py).
-    Page("country", "Country profiles", ":material/flag:", chart=None, explorer=False,
-         queries=("country_profile", "claim_register"), heading="Country profiles", own_view=True),
+    Page("country", N_("Country profiles"), ":material/flag:", chart=None, explorer=False,
+         queries=("country_profile", "claim_register"), heading=N_("Country profiles"), own_view=True),
     # Countries aligned on the year their HAT started (dashboard/before_after.py).
-    Page("before-after", "Before and after HAT", ":material/compare_arrows:", chart=None, explorer=False,
+    Page("before-after", N_("Before and after HAT"), ":material/compare_arrows:", chart=None, explorer=False,
          queries=("indicator_trend", "programmes", "programme_claims"),
-         heading="Before and after heroin-assisted treatment", own_view=True),
+         heading=N_("Before and after heroin-assisted treatment"), own_view=True),
     # The cities that run or ran HAT, per 100,000 inhabitants (dashboard/cities.py).
-    Page("cities", "HAT cities", ":material/location_city:", chart=None, explorer=False, queries=("hat_cities",),
-         heading="Heroin-assisted treatment by city", own_view=True),
-    Page("meeting", "Meeting mode", ":material/co_present:", chart=None, explorer=False),
+    Page("cities", N_("HAT cities"), ":material/location_city:", chart=None, explorer=False, queries=("hat_cities",),
+         heading=N_("Heroin-assisted treatment by city"), own_view=True),
+    Page("meeting", N_("Meeting mode"), ":material/co_present:", chart=None, explorer=False),
 )
 BY_NAME = {page.name: page for page in PAGES}
 PAGE_NAMES = tuple(BY_NAME)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
-from dashboard import site
+from dashboard import i18n, site
 from dashboard.catalog import PRESET_LABELS, Catalog
 
 SCALES = ("linear", "log")
@@ -20,7 +20,7 @@ COLOUR_SCALES = ("range", "year")
 DEFAULT_PAGE = site.DEFAULT_PAGE
 DEFAULT_INDICATOR = "drd_deaths_per_million_15_64"
 KNOWN_KEYS = ("page", "indicator", "countries", "preset", "from", "to", "year", "sex", "age", "scale", "index",
-              "projector", "colours", "animate", "check", "claim")
+              "projector", "colours", "animate", "check", "claim", "lang")
 _SWITCH = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
 # Keys others own (the meeting page's deck link, Streamlit's embed switches, the country profile's country); the
 # view state leaves them alone.
@@ -55,6 +55,7 @@ class ViewState:
     # dashboard.claim_check.parse_check_spec) and the register claim it comes from (its claim_id), if any.
     check: str = ""
     claim: str = ""
+    lang: str = i18n.DEFAULT  # the reader's language (dashboard/i18n.py), kept in links, decks and exports
 
 
 # Characters that would make a value active in the Markdown the notices are rendered with: links and images
@@ -129,18 +130,20 @@ def _countries(value: str, catalog: Catalog, notices: list[str]) -> tuple[str, .
 
 
 def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
-                page: str | None = None) -> tuple[ViewState, list[str]]:
-    """A valid state from URL query parameters, and the notices to show about what was corrected."""
+                page: str | None = None, lang: str = i18n.DEFAULT) -> tuple[ViewState, list[str]]:
+    """A valid state from URL query parameters, and the notices to show about what was corrected.
+    lang: the language when the parameters name none (in the app: the session's or the browser's)."""
     notices: list[str] = []
     for key in params:
         if key not in KNOWN_KEYS + OTHER_KEYS:
             notices.append(f"Unknown parameter {shown(str(key), 20)} ignored.")
+    lang = read_language(_single(params, "lang", notices), notices, default=lang)
     page_value = _single(params, "page", notices)
     if page_value is not None and page_value not in site.PAGE_NAMES:
         notices.append(f"Unknown page {shown(page_value)}; showing the {page or DEFAULT_PAGE} page.")
         page_value = None
     page_value = page or page_value or DEFAULT_PAGE  # in the app the page comes from the URL path
-    base = default_state(catalog, page_value)
+    base = replace(default_state(catalog, page_value), lang=lang)
 
     countries: tuple[str, ...] = ()
     countries_value = _single(params, "countries", notices)
@@ -225,7 +228,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     state = ViewState(page=page_value, indicator=indicator.indicator_id, countries=countries,
                       year_from=clamped_from, year_to=clamped_to, year=year, sex=sex, age_group=age_group,
                       scale=scale, index_base=index_base, projector=projector, colours=colours, animate=animate,
-                      check=check, claim=claim)
+                      check=check, claim=claim, lang=lang)
     return state, notices
 
 
@@ -252,7 +255,7 @@ def _claim_params(params: Mapping[str, str | Sequence[str]], catalog: Catalog, n
 
 # The keys every page's own link may carry beside its own (dashboard/views.py): the page, the projector theme and
 # Streamlit's embed switches.
-SHARED_LINK_KEYS = ("page", "projector", *EMBED_KEYS)
+SHARED_LINK_KEYS = ("page", "projector", "lang", *EMBED_KEYS)
 
 
 def unknown_parameters(params: Mapping[str, object], known: Sequence[str], notices: list[str],
@@ -272,6 +275,16 @@ def read_choice(value: str | None, allowed: Sequence[str], default: str, name: s
     return default
 
 
+def read_language(value: str | None, notices: list[str], default: str = i18n.DEFAULT) -> str:
+    """'en' or 'nb'; anything else is a notice and English (the language every string is written in first)."""
+    if value is None or value == "":
+        return default if i18n.is_known(default) else i18n.DEFAULT
+    if i18n.is_known(value.strip().lower()):
+        return value.strip().lower()
+    notices.append(f"Unknown language {shown(value)}; showing English (lang=en English, lang=nb norsk bokmål).")
+    return i18n.DEFAULT
+
+
 def read_switch(value: str | None, key: str, notices: list[str], default: bool = False) -> bool:
     """An on/off parameter ('1', '0', 'true', 'off'...); anything else is a notice and the default."""
     if value is None:
@@ -287,6 +300,8 @@ def to_params(state: ViewState, catalog: Catalog) -> dict[str, str]:
     """A short query string that reproduces the state: page, countries and indicator always, the other
     filters only where they differ from the indicator's defaults."""
     params = {"page": state.page}
+    if state.lang != i18n.DEFAULT:
+        params["lang"] = state.lang
     if state.projector:
         params["projector"] = "1"
     preset = next((name for name in PRESET_LABELS if set(catalog.preset(name)) == set(state.countries)), None)

@@ -6,59 +6,63 @@ import pandas as pd
 
 from dashboard.catalog import Catalog
 from dashboard.figures import PHASE_STYLES, is_rate_unit, programme_phase, programme_years_text, records, source_list
+from dashboard.i18n import N_, tr
 
 
 def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
     """The programme table shown under the timeline: one row per programme, in words."""
     return pd.DataFrame({
-        "Country": programmes["country"],
-        "Programme": programmes["programme_name"],
-        "City or sites": programmes["city_or_sites"],
-        "Type": programmes["programme_type"],
-        "Drawn as": [PHASE_STYLES[programme_phase(row)]["label"] for row in records(programmes)],
-        "Treated patients": programmes["treated_patients"].map({True: "yes", False: "no"}),
-        "Years": [programme_years_text(start, end)
+        tr("Country"): programmes["country"],
+        tr("Programme"): programmes["programme_name"],
+        tr("City or sites"): programmes["city_or_sites"],
+        tr("Type"): programmes["programme_type"],
+        tr("Drawn as"): [PHASE_STYLES[programme_phase(row)]["label"] for row in records(programmes)],
+        tr("Treated patients"): programmes["treated_patients"].map({True: tr("yes"), False: tr("no")}),
+        tr("Years"): [programme_years_text(start, end)
                   for start, end in zip(programmes["start_year"], programmes["end_year"], strict=True)],
-        "Dates": [" to ".join(d for d in (start, end) if isinstance(d, str)) or ""
+        tr("Dates"): [tr(" to ").join(d for d in (start, end) if isinstance(d, str)) or ""
                   for start, end in zip(programmes["start_date"], programmes["end_date"], strict=True)],
-        "Status": programmes["status"],
-        "Status as of": programmes["status_as_of"],
-        "Patients": programmes["patients"],
-        "Eligibility": programmes["eligibility"],
-        "Medication": programmes["medication_form"],
-        "What its evaluation found": programmes["outcomes"].fillna(""),
-        "Sources disagree": programmes["conflict_flag"].fillna(""),
-        "First source": [next(iter(source_list(urls)), None) for urls in programmes["source_urls"]],
+        tr("Status"): programmes["status"],
+        tr("Status as of"): programmes["status_as_of"],
+        tr("Patients"): programmes["patients"],
+        tr("Eligibility"): programmes["eligibility"],
+        tr("Medication"): programmes["medication_form"],
+        tr("What its evaluation found"): programmes["outcomes"].fillna(""),
+        tr("Sources disagree"): programmes["conflict_flag"].fillna(""),
+        tr("First source"): [next(iter(source_list(urls)), None) for urls in programmes["source_urls"]],
     })
 
 
 def definitions_table(catalog: Catalog) -> pd.DataFrame:
     """Every indicator's definition and caveat, one row each (the Data page's 'Definitions' tab)."""
-    return pd.DataFrame([{"Indicator": i.label, "Unit": i.unit, "Kind": i.kind, "Years": f"{i.year_min}-{i.year_max}",
-                          "Definition": i.definition, "Caveat": i.caveat} for i in catalog.indicators.values()])
+    return pd.DataFrame([{tr("Indicator"): i.label, tr("Unit"): i.unit, tr("Kind"): i.kind,
+                          tr("Years"): f"{i.year_min}-{i.year_max}", tr("Definition"): i.definition,
+                          tr("Caveat"): i.caveat} for i in catalog.indicators.values()])
 
 
 # How the app's tables show a query's columns to people: a label and, for numbers, a display format. The data
 # underneath keep their names and every digit (the CSV and XLSX exports hold the query result as it is).
 COLUMN_LABELS = {
-    "iso3": "ISO-3", "country": "Country", "year": "Year", "value": "Value", "numerator": "Deaths",
-    "denominator": "Population", "previous_value": "Previous year", "change": "Change", "change_pct": "Change %",
-    "rank": "Rank", "ranked_countries": "Countries ranked", "unit": "Unit", "source_id": "Source ID",
-    "source": "Source", "source_publisher": "Publisher", "full_credit": "Full credit", "country_note": "Country note",
-    "flag": "Flag as published", "quality_flags": "Our flags", "value_note": "Note on the value",
-    "base_value": "Base-year value", "plotted": "Drawn as", "programme_id": "Programme ID",
-    "city_or_sites": "City or sites", "programme_name": "Programme", "programme_name_en": "In English",
-    "programme_type": "Type", "phase": "Phase", "display_group": "Drawn as", "treated_patients": "Treated patients",
-    "start_year": "Start year", "start_date": "Start date", "end_year": "End year", "end_date": "End date",
-    "status": "Status", "status_as_of": "Status as of", "patients_numeric": "Patients (headline)",
-    "patients_numeric_year": "Patients: year", "patients_numeric_basis": "Patients: what is counted",
-    "patients": "Patients", "eligibility": "Eligibility", "medication_form": "Medication",
-    "capacity_note": "Capacity", "conflict_flag": "Sources disagree", "notes": "Notes",
-    "outcomes": "What its evaluation found",
-    "source_titles": "Sources", "source_urls": "Source links", "centroid_lat": "Latitude",
-    "centroid_lon": "Longitude", "title": "Title", "publisher": "Publisher", "edition": "Edition",
-    "table_id": "Table", "url": "Link", "licence": "Licence", "attribution": "Credit line", "kind": "Kind",
-    "label": "Label", "explanation": "What it means", "values_flagged": "Values flagged",
+    "iso3": N_("ISO-3"), "country": N_("Country"), "year": N_("Year"), "value": N_("Value"),
+    "numerator": N_("Deaths"), "denominator": N_("Population"), "previous_value": N_("Previous year"),
+    "change": N_("Change"), "change_pct": N_("Change %"), "rank": N_("Rank"),
+    "ranked_countries": N_("Countries ranked"), "unit": N_("Unit"), "source_id": N_("Source ID"),
+    "source": N_("Source"), "source_publisher": N_("Publisher"), "full_credit": N_("Full credit"),
+    "country_note": N_("Country note"), "flag": N_("Flag as published"), "quality_flags": N_("Our flags"),
+    "value_note": N_("Note on the value"), "base_value": N_("Base-year value"), "plotted": N_("Drawn as"),
+    "programme_id": N_("Programme ID"), "city_or_sites": N_("City or sites"), "programme_name": N_("Programme"),
+    "programme_name_en": N_("In English"), "programme_type": N_("Type"), "phase": N_("Phase"),
+    "display_group": N_("Drawn as"), "treated_patients": N_("Treated patients"), "start_year": N_("Start year"),
+    "start_date": N_("Start date"), "end_year": N_("End year"), "end_date": N_("End date"), "status": N_("Status"),
+    "status_as_of": N_("Status as of"), "patients_numeric": N_("Patients (headline)"),
+    "patients_numeric_year": N_("Patients: year"), "patients_numeric_basis": N_("Patients: what is counted"),
+    "patients": N_("Patients"), "eligibility": N_("Eligibility"), "medication_form": N_("Medication"),
+    "capacity_note": N_("Capacity"), "conflict_flag": N_("Sources disagree"), "notes": N_("Notes"),
+    "outcomes": N_("What its evaluation found"), "source_titles": N_("Sources"), "source_urls": N_("Source links"),
+    "centroid_lat": N_("Latitude"), "centroid_lon": N_("Longitude"), "title": N_("Title"),
+    "publisher": N_("Publisher"), "edition": N_("Edition"), "table_id": N_("Table"), "url": N_("Link"),
+    "licence": N_("Licence"), "attribution": N_("Credit line"), "kind": N_("Kind"), "label": N_("Label"),
+    "explanation": N_("What it means"), "values_flagged": N_("Values flagged"),
 }
 YEARS = {"year", "start_year", "end_year"}  # never '2,016'
 COUNTS = {"rank", "ranked_countries", "numerator", "denominator", "patients_numeric", "values_flagged"}
@@ -74,7 +78,7 @@ def column_display(table: pd.DataFrame, unit: str | None = None) -> dict[str, tu
     value_format = "%.1f" if unit is None or is_rate_unit(unit) else COUNT_FORMAT
     shown = {}
     for column in table.columns:
-        label = COLUMN_LABELS.get(column, column.replace("_", " ").capitalize())
+        label = tr(COLUMN_LABELS[column]) if column in COLUMN_LABELS else column.replace("_", " ").capitalize()
         number = ("%d" if column in YEARS else COUNT_FORMAT if column in COUNTS else "%.1f" if column in ONE_DECIMAL
                   else value_format if column in VALUE_COLUMNS else None)
         shown[column] = (label, number if pd.api.types.is_numeric_dtype(table[column]) else None)

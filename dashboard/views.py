@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from urllib.parse import parse_qs
 
-from dashboard import before_after, charts, cities, db, profiles, site
+from dashboard import before_after, charts, cities, db, i18n, profiles, site
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView, QueryRunner
 from dashboard.state import from_query_string, to_query_string
@@ -50,6 +50,12 @@ def view_of_link(query_string: str, connection: db.Connection, catalog: Catalog,
     """The view a link draws and the notices on what in it was corrected; ValueError, with the reason, for a link
     that draws none (a page without a view, a profile of an unknown country, a measure not in the extracts).
     projector: drawn in the projector theme whatever the link says (a presented or exported deck)."""
+    with i18n.language(_last_values(query_string).get("lang", i18n.DEFAULT)):  # the link's language
+        return _view_of_link(query_string, connection, catalog, query, projector)
+
+
+def _view_of_link(query_string: str, connection: db.Connection, catalog: Catalog, query: QueryRunner | None,
+                  projector: bool) -> tuple[ChartView, list[str]]:
     query = query or functools.partial(db.run_query, connection)
     page = page_of(query_string)
     if site.BY_NAME[page].own_view:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.formatting import esc, records
 from dashboard.figures.theme import SIZES, add_empty_message, frame_spec, merge_spec, new_spec, set_meta, to_figure
+from dashboard.i18n import number, tr
 
 HIGHLIGHT_COLOUR, OTHER_COLOUR = "#0072B2", "#B8B8B8"
 POPULATION_GAP_YEARS = 3  # a figure read over a population further apart in time than this is marked
@@ -23,8 +24,8 @@ def _when(row: dict) -> str:
 def apart_note(rows: list[dict]) -> str:
     """The footnote of the bars marked *: the cities read over a population of another time."""
     apart = [row["city"] for row in rows if far_apart(row)]
-    return (f"* Over the population of a year more than {POPULATION_GAP_YEARS} years from the figure's (the nearest "
-            f"we hold): {', '.join(apart)}." if apart else "")
+    return tr("* Over the population of a year more than {gap} years from the figure's (the nearest we hold): "
+              "{cities}.", gap=POPULATION_GAP_YEARS, cities=", ".join(apart)) if apart else ""
 
 
 def far_apart(row: dict) -> bool:
@@ -41,20 +42,20 @@ def make_cities_figure(rows: pd.DataFrame, *, highlight: tuple[str, ...], title:
     spec["data"].append({
         "type": "bar", "orientation": "h", "x": [float(row["per_100k"]) for row in drawn],
         # The city and, under it, its count and year: the bar's own label stays short enough for a phone.
-        "y": [f"{esc(row['city'])}<br><span style='font-size:0.8em'>{int(row['value']):,} · {_when(row)}</span>"
+        "y": [f"{esc(row['city'])}<br><span style='font-size:0.8em'>{number(int(row['value']))} · {_when(row)}</span>"
               for row in drawn], "showlegend": False, "meta": {"role": "cities"},
         "marker": {"color": [HIGHLIGHT_COLOUR if row["city"] in highlight else OTHER_COLOUR for row in drawn],
                    "line": {"color": "#333333", "width": 0.5}},
-        "text": [f"{float(row['per_100k']):,.1f}" + ("*" if far_apart(row) else "") for row in drawn],
+        "text": [number(float(row['per_100k']), 1) + ("*" if far_apart(row) else "") for row in drawn],
         "textposition": "outside", "cliponaxis": False, "textfont": {"size": size["label"]},
         "customdata": [[int(row["value"]), esc(row["as_of"]), int(row["population"]), row["population_year"],
                         esc(row["counts_what"]), esc(row["note"] or "")] for row in drawn],
-        "hovertemplate": "%{x:,.1f} per 100,000 inhabitants<br>%{customdata[0]:,} "
-                         "(%{customdata[4]}, %{customdata[1]})<br>of %{customdata[2]:,} inhabitants "
-                         "(%{customdata[3]})<br><i>%{customdata[5]}</i><extra></extra>"})
+        "hovertemplate": tr("%{x:,.1f} per 100,000 inhabitants<br>%{customdata[0]:,} (%{customdata[4]}, "
+                            "%{customdata[1]})<br>of %{customdata[2]:,} inhabitants (%{customdata[3]})")
+                         + "<br><i>%{customdata[5]}</i><extra></extra>"})
     if not drawn:
-        add_empty_message(spec, "No city has a figure of this kind in the register.", size)
-    longest = max((max(len(row["city"]), len(f"{int(row['value']):,} · {_when(row)}") * 0.8) for row in drawn),
+        add_empty_message(spec, tr("No city has a figure of this kind in the register."), size)
+    longest = max((max(len(row["city"]), len(f"{number(int(row['value']))} · {_when(row)}") * 0.8) for row in drawn),
                   default=8)
     merge_spec(spec["layout"], {
         "height": max(360, (54 if projector else 42) * len(drawn) + 260),

@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from dashboard.i18n import ntr, number, percent, tr
+
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as plain dicts of Python values, missing values as None.
@@ -43,21 +45,19 @@ def is_rate_unit(unit: str | None) -> bool:
 
 
 def format_value(value: Any, unit: str | None) -> str:
-    """'3,256' for counts, '81.8' for rates; 'no value' when missing."""
+    """'3,256' for counts, '81.8' for rates ('3 256' and '81,8' in Norwegian); 'no value' when missing."""
     if is_missing(value):
-        return "no value"
-    number = float(value)
-    return f"{number:,.1f}" if is_rate_unit(unit) else f"{round(number):,}"
+        return tr("no value")
+    return number(float(value), 1 if is_rate_unit(unit) else 0)
 
 
 def format_change(change: Any, change_pct: Any, unit: str | None) -> str:
     """'+12 (+5.3%)' or '-2.7 (-3.2%)'; the percentage is left out when there is none (previous value 0)."""
     if is_missing(change):
-        return "no change available"
-    number = float(change)
-    text = f"{number:+,.1f}" if is_rate_unit(unit) else f"{round(number):+,}"
+        return tr("no change available")
+    text = number(float(change), 1 if is_rate_unit(unit) else 0, sign=True)
     if not is_missing(change_pct):
-        text += f" ({float(change_pct):+.1f}%)"
+        text += f" ({percent(float(change_pct), 1, sign=True)})"
     return text
 
 
@@ -66,10 +66,10 @@ def join_names(names: Iterable[str], limit: int = 12) -> str:
     items = [str(name) for name in names]
     if len(items) > limit:
         rest = len(items) - limit + 1
-        items = items[: limit - 1] + [f"{rest} more"]
+        items = items[: limit - 1] + [ntr("{n} more", "{n} more", rest)]
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return tr("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
 def esc(text: Any) -> str:
@@ -110,7 +110,8 @@ def source_line_for(sources: Iterable[Any], extra: Sequence[str] = ()) -> str:
     for source in sources:
         if not is_missing(source) and str(source).strip() and str(source).strip() not in seen:
             seen.append(str(source).strip())
-    text = ("Source: " + "; ".join(s.rstrip(".") for s in seen) + ".") if seen else "Source: not recorded."
+    text = tr("Source: {sources}.", sources="; ".join(s.rstrip(".") for s in seen)) if seen else tr(
+        "Source: not recorded.")
     return " ".join([text, *extra])
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import plotly.colors
 import plotly.graph_objects as go
 
+from dashboard import i18n
 from dashboard.figures.colours import COUNTRY_COLOURS
 from dashboard.figures.formatting import esc, wrap_lines
 
@@ -79,6 +80,9 @@ def base_layout(projector: bool = False) -> dict[str, Any]:
         "legend": {"font": {"size": size["base"] - 1}, "bgcolor": "rgba(255,255,255,0.9)",
                    "bordercolor": "#cccccc", "borderwidth": 0},
         "colorway": list(COUNTRY_COLOURS),
+        # Plotly's ticks and hover numbers ('%{y:,.1f}') in the language's decimal mark and group separator
+        # (its own Norwegian locale has none); English keeps Plotly's default, so its figures are unchanged.
+        **({"separators": i18n.plotly_separators()} if i18n.current() != i18n.ENGLISH else {}),
     }
 
 

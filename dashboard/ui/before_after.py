@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import before_after, db, figures, settings, site
+from dashboard.i18n import tr
 from dashboard.ui import data, export_panel
 from dashboard.ui.pages import PLOTLY_CONFIG, link_notices, markdown_text, show_table
 
@@ -66,7 +67,7 @@ def before_after_page() -> None:
     claims = before_after.register_claims(data.query, catalog)
     chosen, notices = before_after.read_params(st.query_params.to_dict(), claims, names)
     _sync_widgets(chosen)
-    st.title(site.BY_NAME[before_after.PAGE].heading)
+    st.title(tr(site.BY_NAME[before_after.PAGE].heading))
     link_notices(notices)
     st.info(before_after.CANNOT_SHOW, icon=":material/info:")
     left, right = st.columns(2)

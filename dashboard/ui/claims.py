@@ -14,6 +14,7 @@ from dashboard import state as view_state
 from dashboard.claim_check import view as claim_view
 from dashboard.figures import records
 from dashboard.figures.claim import VERDICT_COLOURS, VERDICT_LABELS
+from dashboard.i18n import tr
 from dashboard.ui import data
 from dashboard.ui.pages import link_notices, markdown_text, show_chart, show_table
 
@@ -39,7 +40,7 @@ def claims_page() -> None:
         raise db.DataUnavailable(catalog.indicators_problem)
     params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     state, notices = view_state.parse_state(params, catalog, page=PAGE)
-    st.title(site.BY_NAME[PAGE].heading)
+    st.title(tr(site.BY_NAME[PAGE].heading))
     link_notices(notices)
     st.markdown("Give a number as it was printed, with its country, year and unit: we look for it in every series "
                 "we hold and say which one it is, how close it comes and what would make it right. **Matches**: "

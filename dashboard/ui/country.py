@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import db, figures, profiles, site
 from dashboard import state as view_state
+from dashboard.i18n import tr
 from dashboard.ui import data, export_panel, session
 from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_key, show_table
 
@@ -24,7 +25,7 @@ def country_page() -> None:
     if not catalog.indicators:
         raise db.DataUnavailable(catalog.indicators_problem)
     iso3, notice = profiles.resolve_country(st.query_params.get("country"), catalog)
-    st.title(site.BY_NAME[PAGE].heading if iso3 is None else catalog.countries[iso3].name_en)
+    st.title(tr(site.BY_NAME[PAGE].heading) if iso3 is None else catalog.countries[iso3].name_en)
     if notice:
         st.warning(markdown_text(notice), icon=":material/warning:")
     names = {code: country.name_en for code, country in catalog.countries.items()}
@@ -83,7 +84,7 @@ def render_country(page: profiles.CountryContent) -> None:
         st.caption(markdown_text("\n".join(part for part in (view.footnote, view.source_line) if part)))
         if page.programme_table is not None:
             show_table(page.programme_table, hide_index=True, column_config={
-                "First source": st.column_config.LinkColumn("First source")})
+                tr("First source"): st.column_config.LinkColumn(tr("First source"))})
     st.subheader(f"Claims about {page.title} from the news", anchor=False)
     if page.claims.empty:
         st.info("No claim about this country in our register.", icon=":material/info:")

@@ -17,7 +17,7 @@ import sys
 
 import streamlit as st
 
-from dashboard import basemap, catalog, charts, content, db, figures, tables, views
+from dashboard import basemap, catalog, charts, content, db, figures, i18n, tables, views
 from dashboard.state import ViewState
 
 # Live charts kept per server process: a map view is about 2.4 MB in memory, a trend view about 0.6 MB.
@@ -92,7 +92,7 @@ def programme_table(state: ViewState) -> object:
 
 def definitions_table() -> object:
     """The indicators' definitions and caveats, built once per version of the extracts."""
-    return _definitions_table(_version())
+    return _definitions_table(_version(), i18n.current())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -133,7 +133,8 @@ def _build(kind: str, state: ViewState) -> charts.ChartView:
 @st.cache_resource(show_spinner=False, max_entries=CHART_ENTRIES)
 def _page_content(page: str, state_key: str, options_key: str, version: str, _state: ViewState,
                   _options: dict) -> object:
-    return content.PAGE_CONTENT[page](sys.modules[__name__], _state, **_options)
+    with i18n.language(_state.lang):
+        return content.PAGE_CONTENT[page](sys.modules[__name__], _state, **_options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -152,9 +153,11 @@ def _query(name: str, params_key: str, version: str, _params: dict) -> object:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _programme_table(state_key: str, version: str, _state: ViewState) -> object:
-    return tables.programme_table(chart("timeline", _state).data)
+    with i18n.language(_state.lang):
+        return tables.programme_table(chart("timeline", _state).data)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _definitions_table(version: str) -> object:
-    return tables.definitions_table(load_catalog())
+def _definitions_table(version: str, lang: str) -> object:
+    with i18n.language(lang):
+        return tables.definitions_table(load_catalog())

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import export, site, views
 from dashboard import state as view_state
+from dashboard.i18n import tr
 from dashboard.ui import data, export_panel
 from dashboard.ui.pages import CHROME_CSS, PLOTLY_CONFIG, markdown_text, show_key
 
@@ -44,7 +45,7 @@ def embed_page() -> None:
             return
         view = data.chart(site.chart_of(state.page), state)
     if notices:
-        st.caption("Some of the link's settings could not be used: " + markdown_text(" ".join(notices[:3])))
+        st.caption(tr("Some of the link's settings could not be used:") + " " + markdown_text(" ".join(notices[:3])))
     figure = data.embed_figure(view, EMBED_HEIGHT_CUT)
     st.markdown(f"**{markdown_text(view.screen_title or view.title)}**")
     st.caption(markdown_text(view.subtitle))

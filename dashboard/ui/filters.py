@@ -10,14 +10,21 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, db, site
+from dashboard import charts, db, i18n, site
 from dashboard import state as view_state
 from dashboard.catalog import PRESET_LABELS, Catalog
+from dashboard.i18n import tr
 from dashboard.state import ViewState
-from dashboard.ui import data, session
+from dashboard.ui import data, language, session
 
 CUSTOM = "custom"
 EMBED_SCRIPT = "app_pages/embed.py"  # the chart-only page (app.py registers it at /embed)
+
+
+def _shown_as(labels: dict) -> object:
+    """A widget's format_func: each option's label in the reader's language (made once per run: the language
+    is the run's); a value the page did not offer (a tampered one) shows as itself."""
+    return lambda value: labels.get(value, str(value))
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -58,7 +65,8 @@ def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
     countries = tuple(get(session.COUNTRIES) or ())  # cleared stays cleared: the page says how to choose
     projector = bool(get(session.PROJECTOR))
     if not catalog.indicators:
-        return replace(view_state.default_state(catalog, page), countries=countries, projector=projector)
+        return replace(view_state.default_state(catalog, page), countries=countries, projector=projector,
+                       lang=i18n.current())
     # A widget's value comes from the browser: a websocket client can send any value for it (issue 18, finding
     # 17), so an unknown indicator keeps the link's and a malformed range falls back to the indicator's.
     indicator = (catalog.indicators.get(str(get(session.INDICATOR)))
@@ -72,7 +80,8 @@ def _state_from_widgets(page: str, catalog: Catalog) -> ViewState:
                      year_to=year_to, year=get(session.YEAR, year_to), sex=get(session.SEX, "total"),
                      age_group=get(session.AGE, "total"), scale=get(session.SCALE, "linear"),
                      index_base=get(session.INDEX_BASE) if get(session.INDEX_ON) else None, projector=projector,
-                     colours=get(session.COLOURS, "range"), animate=bool(get(session.ANIMATE)))
+                     colours=get(session.COLOURS, "range"), animate=bool(get(session.ANIMATE)),
+                     lang=i18n.current())
     return view_state.normalise(base, catalog)
 
 
@@ -86,7 +95,7 @@ def _on_change(page: str) -> None:
 
 
 def _url_state(page: str, catalog: Catalog) -> ViewState:
-    return view_state.parse_state(_url_params(), catalog, page=page)[0]
+    return view_state.parse_state(_url_params(), catalog, page=page, lang=i18n.current())[0]
 
 
 def _on_preset(page: str) -> None:
@@ -126,12 +135,13 @@ def current_state(page: str) -> ViewState:
     if session.SYNCED in st.session_state and not set(params) & set(view_state.KNOWN_KEYS):
         # A page reached without filters in its URL (e.g. back from the meeting page) keeps the session's filters.
         previous, _ = view_state.from_query_string(st.session_state[session.SYNCED], catalog)
-        restored = {key: [value] for key, value in view_state.to_params(previous, catalog).items() if key != "page"}
+        restored = {key: [value] for key, value in view_state.to_params(previous, catalog).items()
+                    if key not in ("page", "lang")}  # the language is the session's (dashboard/ui/language.py)
         params = {**restored, **params}
         st.query_params.from_dict(params)
-    state, notices = view_state.parse_state(params, catalog, page=page)
+    state, notices = view_state.parse_state(params, catalog, page=page, lang=i18n.current())
     if notices:
-        st.warning("**Some of the link's settings could not be used:**\n\n"
+        st.warning(tr("**Some of the link's settings could not be used:**") + "\n\n"
                    + "\n".join(f"- {notice}" for notice in notices[:8])
                    + ("\n- …" if len(notices) > 8 else ""), icon=":material/warning:")
     canonical = view_state.to_query_string(replace(state, page=page), catalog)
@@ -160,44 +170,48 @@ def fragment_state(page: str, drawn: ViewState, owns: tuple[str, ...]) -> ViewSt
 
 def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
     sidebar = st.sidebar
-    sidebar.header("Filters")
+    language.switch()
+    sidebar.header(tr("Filters"))
     if not catalog.indicators:
         _draw_country_filters(page, catalog)
-        sidebar.warning("Statistics are unavailable (see the message on the statistics pages); "
-                        "programme information still works.")
+        sidebar.warning(tr("Statistics are unavailable (see the message on the statistics pages); "
+                           "programme information still works."))
         return
     indicator = catalog.indicators[state.indicator]
-    sidebar.selectbox("Indicator", list(catalog.indicators), key=session.INDICATOR,
+    sidebar.selectbox(tr("Indicator"), list(catalog.indicators), key=session.INDICATOR,
                       format_func=lambda i: catalog.indicators[i].label,
                       on_change=_on_change, args=(page,), help=indicator.definition)
-    with sidebar.popover("What does this indicator measure?"):
+    with sidebar.popover(tr("What does this indicator measure?")):
         st.markdown(f"**{indicator.label}** ({indicator.unit})\n\n{indicator.definition}\n\n"
-                    f"**Caveat:** {indicator.caveat}\n\n**Source:** {indicator.attribution}")
+                    + tr("**Caveat:** {caveat}", caveat=indicator.caveat) + "\n\n"
+                    + tr("**Source:** {source}", source=indicator.attribution))
     _draw_country_filters(page, catalog)
     if indicator.year_min < indicator.year_max:
-        sidebar.slider("Years", indicator.year_min, indicator.year_max, key=session.YEARS,
+        sidebar.slider(tr("Years"), indicator.year_min, indicator.year_max, key=session.YEARS,
                        on_change=_on_change, args=(page,))
     if len(indicator.sexes) > 1:
-        sidebar.radio("Sex", indicator.sexes, key=session.SEX, horizontal=True, on_change=_on_change, args=(page,),
-                      format_func=lambda s: {"total": "All", "male": "Men", "female": "Women"}[s])
+        sidebar.radio(tr("Sex"), indicator.sexes, key=session.SEX, horizontal=True, on_change=_on_change,
+                      args=(page,),
+                      format_func=_shown_as({"total": tr("All"), "male": tr("Men"), "female": tr("Women")}))
     ages = [age for age in indicator.age_groups if f"{state.sex}/{age}" in indicator.breakdowns]
     if len(ages) > 1:
-        sidebar.selectbox("Age group", ages, key=session.AGE, on_change=_on_change, args=(page,),
-                          format_func=lambda a: "All ages" if a == "total" else a)
+        sidebar.selectbox(tr("Age group"), ages, key=session.AGE, on_change=_on_change, args=(page,),
+                          format_func=_shown_as({age: tr("All ages") if age == "total" else age for age in ages}))
     elif len(indicator.age_groups) > 1:
-        sidebar.caption("Age groups are reported for both sexes together only.")
-    sidebar.toggle("Projector mode (large type, high contrast)", key=session.PROJECTOR, on_change=_on_change,
-                   args=(page,), help="Kept in the link, so a shared or reopened view stays in projector mode.")
+        sidebar.caption(tr("Age groups are reported for both sexes together only."))
+    sidebar.toggle(tr("Projector mode (large type, high contrast)"), key=session.PROJECTOR, on_change=_on_change,
+                   args=(page,), help=tr("Kept in the link, so a shared or reopened view stays in projector mode."))
 
 
 def _draw_country_filters(page: str, catalog: Catalog) -> None:
-    st.sidebar.selectbox("Country group", [CUSTOM, *PRESET_LABELS], key=session.PRESET,
-                         format_func=lambda p: "Custom selection" if p == CUSTOM else PRESET_LABELS[p],
+    st.sidebar.selectbox(tr("Country group"), [CUSTOM, *PRESET_LABELS], key=session.PRESET,
+                         format_func=_shown_as({CUSTOM: tr("Custom selection"),
+                                      **{name: tr(label) for name, label in PRESET_LABELS.items()}}),
                          on_change=_on_preset, args=(page,))
-    st.sidebar.multiselect("Countries", list(catalog.countries), key=session.COUNTRIES,
+    st.sidebar.multiselect(tr("Countries"), list(catalog.countries), key=session.COUNTRIES,
                            format_func=catalog.picker_label,
                            on_change=_on_change, args=(page,),
-                           help="Countries shown on every page. Clicking a country on the map adds it.")
+                           help=tr("Countries shown on every page. Clicking a country on the map adds it."))
 
 
 def map_controls(page: str, state: ViewState) -> None:
@@ -205,33 +219,34 @@ def map_controls(page: str, state: ViewState) -> None:
     several_years = state.year_from < state.year_to
     slider_column, scale_column, play_column = st.columns([4, 2, 1], vertical_alignment="bottom")
     if several_years:
-        slider_column.slider("Map year", state.year_from, state.year_to, key=session.YEAR, on_change=_on_change,
+        slider_column.slider(tr("Map year"), state.year_from, state.year_to, key=session.YEAR, on_change=_on_change,
                              args=(page,))
+    years = i18n.year_range(state.year_from, state.year_to)
     scale_column.selectbox(
-        "Colour scale", view_state.COLOUR_SCALES, key=session.COLOURS, on_change=_on_change, args=(page,),
-        format_func=lambda c: {"range": f"One scale for {state.year_from}–{state.year_to}",
-                               "year": "Each year its own"}[c],
-        help="One scale: a colour means the same value in every year of the selected range, so years compare. "
-             "Each year its own: more contrast within one year, but colours do not compare across years.")
+        tr("Colour scale"), view_state.COLOUR_SCALES, key=session.COLOURS, on_change=_on_change, args=(page,),
+        format_func=_shown_as({"range": tr("One scale for {years}", years=years), "year": tr("Each year its own")}),
+        help=tr("One scale: a colour means the same value in every year of the selected range, so years compare. "
+                "Each year its own: more contrast within one year, but colours do not compare across years."))
     if several_years:
-        play_column.toggle("Play years", key=session.ANIMATE, on_change=_on_change, args=(page,),
-                           help="Adds Play, Pause and Stop and a year slider under the map; the years play in "
-                                "your browser, also offline, and in the exported HTML file.")
+        play_column.toggle(tr("Play years"), key=session.ANIMATE, on_change=_on_change, args=(page,),
+                           help=tr("Adds Play, Pause and Stop and a year slider under the map; the years play in "
+                                   "your browser, also offline, and in the exported HTML file."))
 
 
 def trend_controls(page: str, state: ViewState) -> None:
     left, middle, right = st.columns([1, 1, 1])
-    left.radio("Axis", ["linear", "log"], key=session.SCALE, horizontal=True, on_change=_on_change, args=(page,),
-               format_func=str.capitalize)
-    middle.toggle("Index to a base year", key=session.INDEX_ON, on_change=_on_change, args=(page,))
+    left.radio(tr("Axis"), ["linear", "log"], key=session.SCALE, horizontal=True, on_change=_on_change,
+               args=(page,), format_func=_shown_as({"linear": tr("Linear"), "log": tr("Log")}))
+    middle.toggle(tr("Index to a base year"), key=session.INDEX_ON, on_change=_on_change, args=(page,))
     if st.session_state.get(session.INDEX_ON):
-        right.selectbox("Base year (= 100)", [view_state.FIRST_YEAR, *range(state.year_from, state.year_to + 1)],
+        first_year = tr("Each country's first year")
+        right.selectbox(tr("Base year (= 100)"), [view_state.FIRST_YEAR, *range(state.year_from, state.year_to + 1)],
                         key=session.INDEX_BASE, on_change=_on_change, args=(page,),
-                        format_func=lambda year: "Each country's first year" if year == view_state.FIRST_YEAR
+                        format_func=lambda year: first_year if year == view_state.FIRST_YEAR
                         else str(year))
 
 
 def no_countries_hint() -> None:
     """How to choose, for a selection the user cleared to start afresh."""
-    st.info("**No country selected.** Type a country's name in **Countries** in the sidebar (for example "
-            "\"Norway\"), or pick a **Country group**.", icon=":material/travel_explore:")
+    st.info(tr("**No country selected.** Type a country's name in **Countries** in the sidebar (for example "
+               "\"Norway\"), or pick a **Country group**."), icon=":material/travel_explore:")

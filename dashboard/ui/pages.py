@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard import comparability, content, db, settings, site, tables
 from dashboard.charts import ChartView
 from dashboard.figures import records
+from dashboard.i18n import tr
 from dashboard.state import ViewState
 from dashboard.ui import data, export_panel, filters, session
 from dashboard.ui.errors import guarded
@@ -52,7 +53,7 @@ def edition_notice() -> None:
 def link_notices(notices: list[str], shown: int = 8) -> None:
     """What a link asked for that the page could not use, as one warning above the page (nothing when all was)."""
     if notices:
-        st.warning("**Some of the link's settings could not be used:**\n\n"
+        st.warning(tr("**Some of the link's settings could not be used:**") + "\n\n"
                    + "\n".join(f"- {markdown_text(notice)}" for notice in notices[:shown])
                    + ("\n- …" if len(notices) > shown else ""), icon=":material/warning:")
 
@@ -107,7 +108,7 @@ def _state_with_countries(page: str) -> ViewState | None:
     state = filters.current_state(page)
     if state.countries:
         return state
-    st.title(site.BY_NAME[page].heading)
+    st.title(tr(site.BY_NAME[page].heading))
     filters.no_countries_hint()
     return None
 
@@ -235,7 +236,7 @@ def render_programmes(page: content.ProgrammesContent) -> None:
         st.info(page.empty_note)
     else:
         show_table(page.table, hide_index=True, column_config={
-            "First source": st.column_config.LinkColumn("First source")})
+            tr("First source"): st.column_config.LinkColumn(tr("First source"))})
         export_panel.table_panel(page.chart.query_string, "programme_table")
         st.subheader(page.sources_heading)
         st.caption(page.sources_note)

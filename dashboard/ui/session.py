@@ -26,6 +26,8 @@ PROJECTOR = "w_projector"
 COLOURS = "w_colours"  # the map's colour scale: one for the selected years, or per year
 ANIMATE = "w_animate"  # the map plays through the years in the browser
 
+LANGUAGE = "_lang"  # the reader's language, 'en' or 'nb' (dashboard/ui/language.py)
+LANGUAGE_SWITCH = "w_lang"  # the sidebar's language switch
 SYNCED = "_synced_query"  # the canonical query string the widgets were last loaded from
 WHOLE_PAGE_RERUN = "_whole_page_rerun"  # the state a page fragment last asked the whole page to be drawn for
 MAP_CHART = "map_chart"  # the map's selection event (a click adds the country)
