@@ -23,6 +23,8 @@ navigation = st.navigation([st.Page("app_pages/root.py", title="Drug Policy Atla
                               for page in site.PAGES),
                             st.Page("app_pages/embed.py", title=tr("Drug Policy Atlas chart"), url_path="embed",
                                     visibility="hidden")])
+if navigation.url_path != "embed":
+    language.switch()  # at the top of every page's sidebar (the chart-only embed has none)
 navigation.run()
 if navigation.url_path != "embed":
     edition_notice()  # on every page, below its filters: the EMCDDA edition, its last data year, newer figures

@@ -45,9 +45,10 @@ class Country:
 
     @property
     def picker_label(self) -> str:
-        """'Switzerland (Sveits)': a picker's search matches what it shows, so either language finds it."""
-        other = self.name_no if self.name_no and self.name_no != self.name_en else ""
-        return f"{self.name_en} ({other})" if other else self.name_en
+        """'Switzerland (Sveits)', in Norwegian 'Sveits (Switzerland)': a picker's search matches what it shows, so
+        either language finds it."""
+        other = self.name_en if self.name == self.name_no else self.name_no
+        return f"{self.name} ({other})" if other and other != self.name else self.name
 
 
 PRESET_LABELS = {

@@ -137,3 +137,10 @@ def test_every_page_in_english_shows_none_of_the_catalogs_norwegian(page):
     text = page_text(open_page(page, app, lang="en"))
     shown = {fragment: message for fragment, message in _NORWEGIAN.items() if fragment in text}
     assert not shown, shown
+
+
+def test_a_picker_names_the_country_in_the_readers_language_first(catalog):
+    assert catalog.picker_label("CHE") == "Switzerland (Sveits)"
+    with i18n.language("nb"):
+        assert catalog.picker_label("CHE") == "Sveits (Switzerland)"
+        assert catalog.picker_label("FIN") == "Finland"

@@ -15,7 +15,7 @@ from dashboard import state as view_state
 from dashboard.catalog import PRESET_LABELS, Catalog
 from dashboard.i18n import tr
 from dashboard.state import ViewState
-from dashboard.ui import data, language, session
+from dashboard.ui import data, session
 
 CUSTOM = "custom"
 EMBED_SCRIPT = "app_pages/embed.py"  # the chart-only page (app.py registers it at /embed)
@@ -170,7 +170,6 @@ def fragment_state(page: str, drawn: ViewState, owns: tuple[str, ...]) -> ViewSt
 
 def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
     sidebar = st.sidebar
-    language.switch()
     sidebar.header(tr("Filters"))
     if not catalog.indicators:
         _draw_country_filters(page, catalog)
@@ -209,7 +208,7 @@ def _draw_country_filters(page: str, catalog: Catalog) -> None:
                                       **{name: tr(label) for name, label in PRESET_LABELS.items()}}),
                          on_change=_on_preset, args=(page,))
     st.sidebar.multiselect(tr("Countries"), list(catalog.countries), key=session.COUNTRIES,
-                           format_func=catalog.picker_label,
+                           format_func=_shown_as({iso3: catalog.picker_label(iso3) for iso3 in catalog.countries}),
                            on_change=_on_change, args=(page,),
                            help=tr("Countries shown on every page. Clicking a country on the map adds it."))
 
