@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlencode
 
 from dashboard import i18n, site
 from dashboard.catalog import PRESET_LABELS, Catalog
+from dashboard.i18n import number, tr
 
 SCALES = ("linear", "log")
 # The map's colour scale: one for the whole selected year range (colours compare across years), or per year.
@@ -92,10 +93,12 @@ def _single(params: Mapping[str, str | Sequence[str]], key: str, notices: list[s
     if not values:
         return None
     if len(values) > 1:
-        notices.append(f"Parameter '{key}' was given {len(values)} times; the last one is used.")
+        notices.append(tr("Parameter '{key}' was given {times} times; the last one is used.", key=key,
+                          times=len(values)))
     value = str(values[-1])
     if len(value) > MAX_VALUE_LENGTH:
-        notices.append(f"Parameter '{key}' is too long ({len(value)} characters) and was ignored.")
+        notices.append(tr("Parameter '{key}' is too long ({length} characters) and was ignored.", key=key,
+                           length=number(len(value))))
         return None
     return value
 
@@ -105,7 +108,7 @@ def _year(value: str | None, key: str, notices: list[str]) -> int | None:
         return None
     match = _YEAR.match(value)
     if not match:
-        notices.append(f"'{key}' must be a year; {shown(value)} was ignored.")
+        notices.append(tr("'{key}' must be a year; {value} was ignored.", key=key, value=shown(value)))
         return None
     return int(match.group(1))
 
@@ -113,7 +116,8 @@ def _year(value: str | None, key: str, notices: list[str]) -> int | None:
 def _countries(value: str, catalog: Catalog, notices: list[str]) -> tuple[str, ...]:
     codes = [code.strip().upper() for code in value.split(",") if code.strip()]
     if len(codes) > MAX_COUNTRIES:
-        notices.append(f"Only the first {MAX_COUNTRIES} of {len(codes)} country codes were read.")
+        notices.append(tr("Only the first {first} of {count} country codes were read.", first=MAX_COUNTRIES,
+                           count=number(len(codes))))
         codes = codes[:MAX_COUNTRIES]
     known, unknown = [], []
     for code in codes:
@@ -124,8 +128,9 @@ def _countries(value: str, catalog: Catalog, notices: list[str]) -> tuple[str, .
             unknown.append(code)
     if unknown:
         listed = ", ".join(shown(code, 12) for code in unknown[:5])
-        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-        notices.append(f"Unknown country code {listed}{more} ignored (use ISO 3166 alpha-3 codes such as NOR).")
+        more = tr(" and {count} more", count=len(unknown) - 5) if len(unknown) > 5 else ""
+        notices.append(tr("Unknown country code {codes} ignored (use ISO 3166 alpha-3 codes such as NOR).",
+                          codes=listed + more))
     return tuple(known)
 
 
@@ -136,11 +141,12 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     notices: list[str] = []
     for key in params:
         if key not in KNOWN_KEYS + OTHER_KEYS:
-            notices.append(f"Unknown parameter {shown(str(key), 20)} ignored.")
+            notices.append(tr("Unknown parameter {name} ignored.", name=shown(str(key), 20)))
     lang = read_language(_single(params, "lang", notices), notices, default=lang)
     page_value = _single(params, "page", notices)
     if page_value is not None and page_value not in site.PAGE_NAMES:
-        notices.append(f"Unknown page {shown(page_value)}; showing the {page or DEFAULT_PAGE} page.")
+        notices.append(tr("Unknown page {name}; showing the {page} page.", name=shown(page_value),
+                           page=page or DEFAULT_PAGE))
         page_value = None
     page_value = page or page_value or DEFAULT_PAGE  # in the app the page comes from the URL path
     base = replace(default_state(catalog, page_value), lang=lang)
@@ -153,13 +159,13 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     if countries_value is not None and not cleared:
         countries = _countries(countries_value, catalog, notices)
         if not countries:
-            notices.append("No known country selected; showing the default countries.")
+            notices.append(tr("No known country selected; showing the default countries."))
     elif preset_value is not None:
         if preset_value in PRESET_LABELS:
             countries = catalog.preset(preset_value)
         else:
-            notices.append(f"Unknown country preset {shown(preset_value)}; "
-                           f"presets are {', '.join(PRESET_LABELS)}.")
+            notices.append(tr("Unknown country preset {name}; presets are {presets}.", name=shown(preset_value),
+                              presets=", ".join(PRESET_LABELS)))
     countries = () if cleared else (countries or base.countries)
     projector = read_switch(_single(params, "projector", notices), "projector", notices)
     if not catalog.indicators:
@@ -167,8 +173,8 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
 
     indicator_id = _single(params, "indicator", notices)
     if indicator_id is not None and indicator_id not in catalog.indicators:
-        notices.append(f"Unknown indicator {shown(indicator_id)}; showing "
-                       f"{catalog.indicators[base.indicator].label.lower()}.")
+        notices.append(tr("Unknown indicator {name}; showing {indicator}.", name=shown(indicator_id),
+                          indicator=catalog.indicators[base.indicator].label.lower()))
         indicator_id = None
     indicator = catalog.indicators[indicator_id or base.indicator]
 
@@ -176,40 +182,47 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     year_to = _year(_single(params, "to", notices), "to", notices)
     low, high = indicator.year_min, indicator.year_max
     if year_from is not None and year_to is not None and year_from > year_to:
-        notices.append(f"Year range {year_from}-{year_to} was reversed; showing {year_to}-{year_from}.")
+        notices.append(tr("Year range {given} was reversed; showing {shown}.",
+                          given="-".join(map(str, (year_from, year_to))), shown=i18n.year_range(year_to, year_from)))
         year_from, year_to = year_to, year_from
     clamped_from = min(max(year_from if year_from is not None else low, low), high)
     clamped_to = max(min(year_to if year_to is not None else high, high), low)
     if (year_from is not None and year_from != clamped_from) or (year_to is not None and year_to != clamped_to):
-        notices.append(f"{indicator.label} has data for {low}-{high}; the year range was limited to that.")
+        notices.append(tr("{indicator} has data for {years}; the year range was limited to that.",
+                           indicator=indicator.label, years=i18n.year_range(low, high)))
     if clamped_from > clamped_to:
         clamped_from, clamped_to = low, high
     year = _year(_single(params, "year", notices), "year", notices)
     default_year = min(max(indicator.map_year, clamped_from), clamped_to)
     if year is not None and not clamped_from <= year <= clamped_to:
-        notices.append(f"Map year {year} is outside {clamped_from}-{clamped_to}; showing {default_year}.")
+        notices.append(tr("Map year {year} is outside {years}; showing {shown}.", year=year,
+                           years=i18n.year_range(clamped_from, clamped_to), shown=default_year))
         year = None
     year = year if year is not None else default_year
 
     sex = _single(params, "sex", notices) or "total"
     if sex not in indicator.sexes:
-        notices.append(f"{indicator.label} has no breakdown by sex {shown(sex)}; showing all sexes.")
+        notices.append(tr("{indicator} has no breakdown by sex {name}; showing all sexes.", indicator=indicator.label,
+                           name=shown(sex)))
         sex = "total"
     age_group = _single(params, "age", notices) or "total"
     if age_group not in indicator.age_groups:
-        notices.append(f"{indicator.label} has no age group {shown(age_group)}; showing all ages.")
+        notices.append(tr("{indicator} has no age group {name}; showing all ages.", indicator=indicator.label,
+                           name=shown(age_group)))
         age_group = "total"
     if f"{sex}/{age_group}" not in indicator.breakdowns:
-        notices.append(f"{indicator.label} has no data by sex and age group together; showing all ages.")
+        notices.append(tr("{indicator} has no data by sex and age group together; showing all ages.",
+                           indicator=indicator.label))
         age_group = "total"
 
     scale = _single(params, "scale", notices) or "linear"
     if scale not in SCALES:
-        notices.append(f"Unknown axis scale {shown(scale)}; using linear.")
+        notices.append(tr("Unknown axis scale {name}; using linear.", name=shown(scale)))
         scale = "linear"
     colours = _single(params, "colours", notices) or "range"
     if colours not in COLOUR_SCALES:
-        notices.append(f"Unknown colour scale {shown(colours)}; colours span the selected years ('range').")
+        notices.append(tr("Unknown colour scale {name}; colours span the selected years ('range').",
+                          name=shown(colours)))
         colours = "range"
     animate = read_switch(_single(params, "animate", notices), "animate", notices)
     index_value = _single(params, "index", notices)
@@ -218,8 +231,8 @@ def parse_state(params: Mapping[str, str | Sequence[str]], catalog: Catalog,
     else:
         index_base = _year(index_value, "index", notices)
         if index_base is not None and not clamped_from <= index_base <= clamped_to:
-            notices.append(f"Index base year {index_base} is outside {clamped_from}-{clamped_to}; index turned "
-                           f"off.")
+            notices.append(tr("Index base year {year} is outside {years}; index turned off.", year=index_base,
+                              years=i18n.year_range(clamped_from, clamped_to)))
             index_base = None
 
     check, claim = _claim_params(params, catalog, notices)
@@ -244,11 +257,12 @@ def _claim_params(params: Mapping[str, str | Sequence[str]], catalog: Catalog, n
         try:
             check = claim_check.parse_check_spec(check, catalog).spec
         except claim_check.CheckInputError as error:
-            notices.append(f"The number to check {shown(check, 40)} was ignored: {plain(str(error))}.")
+            notices.append(tr("The number to check {value} was ignored: {reason}.", value=shown(check, 40),
+                           reason=plain(str(error))))
             check = ""
     claim = _single(params, "claim", notices) or ""
     if claim and not _CLAIM_ID.match(claim):
-        notices.append(f"Claim {shown(claim)} is not a claim ID of the register; ignored.")
+        notices.append(tr("Claim {name} is not a claim ID of the register; ignored.", name=shown(claim)))
         claim = ""
     return check, claim
 
@@ -262,7 +276,7 @@ def unknown_parameters(params: Mapping[str, object], known: Sequence[str], notic
                        prefixes: tuple[str, ...] = ()) -> None:
     """A notice for each parameter that is neither known nor shared (at most three: a link can hold hundreds)."""
     unknown = [key for key in params if key not in (*known, *SHARED_LINK_KEYS) and not str(key).startswith(prefixes)]
-    notices.extend(f"Unknown parameter {shown(str(key), 20)} ignored." for key in unknown[:3])
+    notices.extend(tr("Unknown parameter {name} ignored.", name=shown(str(key), 20)) for key in unknown[:3])
 
 
 def read_choice(value: str | None, allowed: Sequence[str], default: str, name: str, notices: list[str]) -> str:
@@ -271,7 +285,8 @@ def read_choice(value: str | None, allowed: Sequence[str], default: str, name: s
         return default
     if value in allowed:
         return value
-    notices.append(f"'{name}' must be one of {', '.join(allowed)}, not {shown(value)}; {default} is shown.")
+    notices.append(tr("'{name}' must be one of {allowed}, not {value}; {default} is shown.", name=name,
+                       allowed=", ".join(allowed), value=shown(value), default=default))
     return default
 
 
@@ -281,7 +296,8 @@ def read_language(value: str | None, notices: list[str], default: str = i18n.DEF
         return default if i18n.is_known(default) else i18n.DEFAULT
     if i18n.is_known(value.strip().lower()):
         return value.strip().lower()
-    notices.append(f"Unknown language {shown(value)}; showing English (lang=en English, lang=nb norsk bokmål).")
+    notices.append(tr("Unknown language {name}; showing English (lang=en English, lang=nb norsk bokmål).",
+                       name=shown(value)))
     return i18n.DEFAULT
 
 
@@ -291,8 +307,9 @@ def read_switch(value: str | None, key: str, notices: list[str], default: bool =
         return default
     if value.strip().lower() in _SWITCH:
         return _SWITCH[value.strip().lower()]
-    notices.append(f"Parameter '{key}' must be 1 or 0, not {shown(value)}; "
-                   f"{'left on' if default else 'turned off'}.")
+    notices.append(tr("Parameter '{key}' must be 1 or 0, not {value}; left on.", key=key, value=shown(value))
+                   if default else
+                   tr("Parameter '{key}' must be 1 or 0, not {value}; turned off.", key=key, value=shown(value)))
     return default
 
 

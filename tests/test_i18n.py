@@ -144,3 +144,10 @@ def test_a_picker_names_the_country_in_the_readers_language_first(catalog):
     with i18n.language("nb"):
         assert catalog.picker_label("CHE") == "Sveits (Switzerland)"
         assert catalog.picker_label("FIN") == "Finland"
+
+
+def test_a_links_notices_are_in_the_readers_language(catalog):
+    with i18n.language("nb"):
+        _, notices = view_state.parse_state({"page": "map", "from": "abc", "colours": "neon", "zzz": "1"}, catalog)
+    assert notices == ["Ukjent parameter 'zzz' ble ikke brukt.", "'from' må være et årstall; 'abc' ble ikke brukt.",
+                       "Ukjent fargeskala 'neon'; fargene dekker de valgte årene ('range')."], notices
