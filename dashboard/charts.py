@@ -16,10 +16,10 @@ import plotly.graph_objects as go
 from dashboard import basemap, citations, db, figures, i18n, site, summaries
 from dashboard.catalog import PRESET_LABELS, Catalog, Indicator
 from dashboard.claim_check import view as claim_view
-from dashboard.i18n import ntr, tr
+from dashboard.i18n import N_, ntr, tr
 from dashboard.state import ViewState, to_query_string
 
-SEX_LABEL = {"total": "all sexes", "male": "men", "female": "women"}
+SEX_LABEL = {"total": N_("all sexes"), "male": N_("men"), "female": N_("women")}
 QueryRunner = Callable[..., pd.DataFrame]  # (query name, **parameters) -> its table
 
 
@@ -120,14 +120,14 @@ def _statistics_params(state: ViewState, **years: object) -> dict:
 
 
 def describe_breakdown(state: ViewState) -> str:
-    age = "all ages" if state.age_group == "total" else f"aged {state.age_group}"
-    return f"{SEX_LABEL.get(state.sex, state.sex)}, {age}"
+    age = tr("all ages") if state.age_group == "total" else tr("aged {ages}", ages=state.age_group)
+    return f"{tr(SEX_LABEL[state.sex]) if state.sex in SEX_LABEL else state.sex}, {age}"
 
 
 def _trend_subtitle(countries: str, state: ViewState) -> str:
-    scale = ", log scale" if state.scale == "log" else ""
-    index = (", index: each country's first year = 100" if state.index_base == 0
-             else f", index {state.index_base} = 100" if state.index_base else "")
+    scale = tr(", log scale") if state.scale == "log" else ""
+    index = (tr(", index: each country's first year = 100") if state.index_base == 0
+             else tr(", index {year} = 100", year=state.index_base) if state.index_base else "")
     return f"{countries} · {describe_breakdown(state)}{scale}{index}"
 
 
@@ -176,7 +176,8 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
     # The map's values ranked, beside the map (a "highest in Europe" claim needs a ranked view).
     Chart("ranking", "indicator_map", "Map data",
           params=lambda s: _statistics_params(s, year=s.year, year_from=s.year_from, year_to=s.year_to),
-          title=lambda indicator, s: f"{indicator.label}, {s.year}: countries ranked",
+          title=lambda indicator, s: tr("{indicator}, {year}: countries ranked", indicator=indicator.label,
+                                        year=s.year),
           subtitle=lambda countries, s: f"{countries} · {describe_breakdown(s)}",
           years_in_file_name=lambda s: str(s.year),
           draw=_draw_ranking,
@@ -193,7 +194,7 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
           programme_layer="programmes"),
     Chart("timeline", "programmes", "Programme data",
           params=lambda s: {"countries": list(s.countries)},
-          title=lambda indicator, s: "Heroin-assisted treatment programmes",
+          title=lambda indicator, s: tr("Heroin-assisted treatment programmes"),
           subtitle=lambda countries, s: countries,
           years_in_file_name=lambda s: "all-years",
           draw=_draw_timeline,
@@ -317,7 +318,8 @@ def _build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: 
     figure, screen_title = drawn.figure, ""
     if chart.animated and state.animate and state.year_from < state.year_to:
         # The slider under the map names the year playing; the heading names the range.
-        screen_title = f"{drawn.indicator.label}, {state.year_from}–{state.year_to}, year by year"
+        screen_title = tr("{indicator}, {years}, year by year", indicator=drawn.indicator.label,
+                          years=i18n.year_range(state.year_from, state.year_to))
         years = range(state.year_from, state.year_to + 1)
         by_year = {year: drawn.figure if year == state.year
                    else _draw(chart, connection, catalog, replace(state, year=year), query).figure

@@ -162,8 +162,9 @@ def render_map(page: content.MapContent, controls=None, on_select=None) -> None:
     placeholder = controls() if controls else st.empty()
     with placeholder.container():
         # A switch, not tabs: tabs built and drew both charts on every rerun, which slowed the map's repaint.
-        st.segmented_control("Show", MAP_VIEWS, default=MAP_VIEWS[0], key=session.MAP_VIEW,
-                             label_visibility="collapsed")
+        shown = {"Map": tr("Map"), "Ranked bars": tr("Ranked bars")}  # this run's language
+        st.segmented_control(tr("Show"), MAP_VIEWS, default=MAP_VIEWS[0], key=session.MAP_VIEW,
+                             format_func=lambda view: shown.get(view, str(view)), label_visibility="collapsed")
         if page.ranked:
             show_chart(page.chart, key="ranking_chart", panel_key="ranking")
         else:
