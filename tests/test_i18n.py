@@ -151,3 +151,17 @@ def test_a_links_notices_are_in_the_readers_language(catalog):
         _, notices = view_state.parse_state({"page": "map", "from": "abc", "colours": "neon", "zzz": "1"}, catalog)
     assert notices == ["Ukjent parameter 'zzz' ble ikke brukt.", "'from' må være et årstall; 'abc' ble ikke brukt.",
                        "Ukjent fargeskala 'neon'; fargene dekker de valgte årene ('range')."], notices
+
+
+@pytest.mark.parametrize("link", ["page=trends&preset=nordic&lang=nb", "page=cities&lang=nb"])
+def test_a_link_with_lang_draws_its_view_in_that_language_wherever_it_is_drawn(connection, catalog, link):
+    """Slides, the present mode, embeds and the CLI draw a link through views.view_of_link."""
+    from dashboard import views
+
+    view, notices = views.view_of_link(link, connection, catalog)
+    assert notices == []
+    assert view.source_line.startswith("Kilde:"), view.source_line
+    assert "lang=nb" in view.query_string  # kept in the view's own link (exports and decks write it)
+    assert view.figure.layout.separators == f",{NBSP}"
+    english, _ = views.view_of_link(link.replace("&lang=nb", ""), connection, catalog)
+    assert english.source_line.startswith("Source:") and "lang" not in english.query_string
