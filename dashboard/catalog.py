@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dashboard import db, i18n, schema
+from dashboard import db, i18n, schema, vocabulary
 from dashboard.i18n import N_
+
+
+@dataclass(frozen=True)
+class IndicatorText:
+    """What an indicator is called and how it is defined, in one language (data/reference/indicators.csv)."""
+    label: str
+    definition: str
+    caveat: str
 
 
 @dataclass(frozen=True)
 class Indicator:
     indicator_id: str
-    label: str
-    topic: str
-    unit: str
+    texts: Mapping[str, IndicatorText]  # language -> its label, definition and caveat
+    topic: str  # English, as in the extracts: topic_label is the reader's
+    unit: str  # English, as in the extracts (code reads it: "per million"); unit_label is the reader's
     kind: str
-    definition: str
-    caveat: str
     attribution: str
     sexes: tuple[str, ...]
     age_groups: tuple[str, ...]
@@ -24,6 +31,31 @@ class Indicator:
     year_min: int
     year_max: int
     map_year: int  # the map's default year: the latest with near-full reporting
+
+    @property
+    def text(self) -> IndicatorText:
+        return self.texts.get(i18n.current()) or self.texts[i18n.ENGLISH]
+
+    @property
+    def label(self) -> str:
+        """'Drug-induced deaths per million aged 15-64', in the reader's language."""
+        return self.text.label
+
+    @property
+    def definition(self) -> str:
+        return self.text.definition
+
+    @property
+    def caveat(self) -> str:
+        return self.text.caveat
+
+    @property
+    def unit_label(self) -> str:
+        return vocabulary.unit(self.unit)
+
+    @property
+    def topic_label(self) -> str:
+        return vocabulary.topic(self.topic)
 
 
 @dataclass(frozen=True)
@@ -101,8 +133,10 @@ def load_catalog(connection: db.Connection) -> Catalog:
     for row in rows.itertuples(index=False):
         ages = sorted(row.age_groups, key=lambda a: AGE_ORDER.index(a) if a in AGE_ORDER else len(AGE_ORDER))
         indicators[row.indicator_id] = Indicator(
-            indicator_id=row.indicator_id, label=row.label, topic=row.topic, unit=row.unit, kind=row.kind,
-            definition=row.definition, caveat=row.caveat, attribution=row.attribution or "",
+            indicator_id=row.indicator_id, topic=row.topic, unit=row.unit, kind=row.kind,
+            texts={i18n.ENGLISH: IndicatorText(row.label, row.definition, row.caveat),
+                   i18n.NORWEGIAN: IndicatorText(row.label_no, row.definition_no, row.caveat_no)},
+            attribution=row.attribution or "",
             sexes=tuple(sorted(row.sexes, key=schema.SEXES.index)), age_groups=tuple(ages),
             breakdowns=frozenset(row.breakdowns),
             year_min=int(row.year_min), year_max=int(row.year_max), map_year=int(row.map_year))

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import schema, settings
+from dashboard import i18n, schema, settings
 
 # Every extract the app reads, declared once in dashboard/schema.py: view name -> file, grain, columns and types.
 EXTRACTS = schema.EXTRACTS
@@ -192,6 +192,14 @@ def query_defaults(name: str) -> dict[str, object]:
     return found
 
 
+def with_language(name: str, params: dict) -> dict:
+    """The params with the reader's language bound for a query that speaks it ($lang: country names, labels
+    and notes in Norwegian), unless the caller chose one; a cache keyed on params then keeps languages apart."""
+    if "lang" in query_defaults(name) and params.get("lang") is None:
+        return {**params, "lang": i18n.current()}
+    return params
+
+
 def query_views(name: str) -> set[str]:
     """The registered views a query reads (so a broken extract only disables the queries that need it)."""
     sql = load_query(name)
@@ -237,7 +245,7 @@ def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:
     if problems:
         raise DataUnavailable(f"{'; '.join(problems)}. Rebuild the extracts with `{settings.REBUILD_COMMAND}`.")
     sql = load_query(name)
-    params = query_defaults(name) | params
+    params = query_defaults(name) | with_language(name, params)
     cursor = connection.duck.cursor()  # one cursor per query: safe across Streamlit's threads
     try:
         result = cursor.execute(sql, params).fetch_df()

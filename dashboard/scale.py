@@ -40,7 +40,7 @@ from dashboard import db, schema, settings
 from dashboard.build.facts import COVERAGE_QUERY
 
 SYNTHETIC = "SYNTHETIC"
-GENERATOR_VERSION = 9  # 9: the HAT cities (hat_cities.parquet) are copied too
+GENERATOR_VERSION = 10  # 10: facts have value_note_no (flag labels in Norwegian)
 YEARS = (1990, 2023)
 # Rows per Parquet row group. DuckDB 2.0 spends a fixed few microseconds per row group and filtered column even on
 # groups that its min/max statistics skip, so at 100 M rows 64 Ki-row groups (1,541 of them) made the app's map
@@ -252,7 +252,8 @@ def _write_facts(duck: duckdb.DuckDBPyConnection, path: Path, regions: list[str]
             null::double as numerator,
             null::double as denominator,
             null::varchar as quality_flags,
-            null::varchar as value_note
+            null::varchar as value_note,
+            null::varchar as value_note_no
         from valued
     ) to '{path}' (format parquet, compression zstd, row_group_size {row_group_size})
     """

@@ -31,14 +31,14 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
     Extract("facts", "facts.parquet", ("iso3", "year", "indicator_id", "sex", "age_group"), _columns(
         "iso3 VARCHAR, year SMALLINT, indicator_id VARCHAR, sex VARCHAR, age_group VARCHAR, value DOUBLE,"
         "source_id VARCHAR, country_note BOOLEAN, flag VARCHAR, numerator DOUBLE, denominator DOUBLE,"
-        "quality_flags VARCHAR, value_note VARCHAR")),
+        "quality_flags VARCHAR, value_note VARCHAR, value_note_no VARCHAR")),
     # What the facts cover (queries/build/fact_coverage.sql): the catalog reads this, not every fact.
     Extract("fact_coverage", "fact_coverage.parquet", ("indicator_id", "sex", "age_group", "year", "source_id"),
             _columns("indicator_id VARCHAR, sex VARCHAR, age_group VARCHAR, year SMALLINT, source_id VARCHAR,"
                      "reports INTEGER")),
     Extract("indicators", "indicators.parquet", ("indicator_id",), _columns(
         "indicator_id VARCHAR, label VARCHAR, topic VARCHAR, unit VARCHAR, kind VARCHAR, definition VARCHAR,"
-        "caveat VARCHAR, source_id VARCHAR")),
+        "caveat VARCHAR, label_no VARCHAR, definition_no VARCHAR, caveat_no VARCHAR, source_id VARCHAR")),
     Extract("countries", "countries.parquet", ("iso3",), _columns(
         "iso3 VARCHAR, iso2 VARCHAR, eurostat_code VARCHAR, name_en VARCHAR, name_no VARCHAR, eu27 BOOLEAN,"
         "nordic BOOLEAN, emcdda_reporting BOOLEAN, has_hat_programme BOOLEAN, region VARCHAR, part_of VARCHAR,"
@@ -77,7 +77,7 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
         "population_quote VARCHAR,"
         "value INTEGER, population INTEGER, as_of_year SMALLINT, population_year SMALLINT")),
     Extract("quality_flags", "quality_flags.parquet", ("flag",), _columns(
-        "flag VARCHAR, label VARCHAR, explanation VARCHAR")),
+        "flag VARCHAR, label VARCHAR, explanation VARCHAR, label_no VARCHAR, explanation_no VARCHAR")),
     Extract("sources", "sources.parquet", ("source_id",), _columns(
         "source_id VARCHAR, title VARCHAR, publisher VARCHAR, edition VARCHAR, table_id VARCHAR, url VARCHAR,"
         "licence VARCHAR, attribution VARCHAR, full_credit VARCHAR, origin VARCHAR, retrieved VARCHAR,"

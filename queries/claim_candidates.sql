@@ -1,7 +1,9 @@
 -- claim_candidates: every value we hold that a number quoted about one country could be, in every year: the
 --                   country's own series and those of its parts (England and Wales for the United Kingdom), so
 --                   a checker can say which series and year a number matches (dashboard/claim_check.py).
--- params:  $country varchar (ISO-3), $indicators varchar[] (the series a claim can be checked against)
+-- params:  $country varchar (ISO-3), $indicators varchar[] (the series a claim can be checked against),
+--          $lang varchar (nb: labels and notes in Norwegian; NULL or en: English)
+-- defaults: $lang = null
 -- returns: one row per place, indicator and year that has a row in the facts (values may be NULL: reported as
 --          missing, never zero): iso3, place (its English name), is_part (true for a part of $country),
 --          indicator_id, label, indicator_unit, definition, year, value, numerator, denominator (for rates: the
@@ -13,9 +15,9 @@ select
     c.name_en as place,
     f.iso3 <> $country as is_part,
     f.indicator_id,
-    i.label,
+    case when $lang = 'nb' then i.label_no else i.label end as label,
     i.unit as indicator_unit,
-    i.definition,
+    case when $lang = 'nb' then i.definition_no else i.definition end as definition,
     f.year::integer as year,
     f.value,
     f.numerator,
@@ -26,8 +28,8 @@ select
     s.url as source_url,
     f.flag,
     f.quality_flags,
-    f.value_note,
-    (select string_agg(q.label, '; ' order by q.flag) from quality_flags q
+    case when $lang = 'nb' then f.value_note_no else f.value_note end as value_note,
+    (select string_agg(case when $lang = 'nb' then q.label_no else q.label end, '; ' order by q.flag) from quality_flags q
      where list_contains(string_split(f.quality_flags, ','), q.flag)) as flag_labels
 from facts f
 join countries c on c.iso3 = f.iso3

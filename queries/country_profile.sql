@@ -1,7 +1,9 @@
 -- country_profile: every series we hold for one country (all sexes, all ages): its latest value with that
 --                  value's source and flags, the years it covers, its values over the years (the profile's small
 --                  trend lines), and its rank that year among the peer countries with a value.
--- params:  $iso3 varchar, $peers varchar[] (the countries it is ranked against; it need not be among them)
+-- params:  $iso3 varchar, $peers varchar[] (the countries it is ranked against; it need not be among them),
+--          $lang varchar (nb: labels and notes in Norwegian; NULL or en: English)
+-- defaults: $lang = null
 -- returns: one row per indicator with a value for $iso3: indicator_id, label, topic, unit, kind, year (the latest
 --          with a value), value, numerator, denominator (for rates: the deaths and the population), source_id,
 --          source (that value's source, as cited), quality_flags, value_note, first_year, years_reported,
@@ -9,7 +11,8 @@
 --          (1 = highest value among the peers and the country that year; ties share a rank), ranked_countries;
 --          in the order of the indicators' topics, then label
 with own as (
-    select indicator_id, year, value, numerator, denominator, source_id, quality_flags, value_note
+    select indicator_id, year, value, numerator, denominator, source_id, quality_flags,
+        case when $lang = 'nb' then value_note_no else value_note end as value_note
     from facts
     where iso3 = $iso3 and sex = 'total' and age_group = 'total' and value is not null
 ),
@@ -44,7 +47,7 @@ ranked as (
 )
 
 select
-    c.indicator_id, i.label, i.topic, i.unit, i.kind, c.year, o.value, o.numerator, o.denominator, o.source_id,
+    c.indicator_id, case when $lang = 'nb' then i.label_no else i.label end as label, i.topic, i.unit, i.kind, c.year, o.value, o.numerator, o.denominator, o.source_id,
     s.attribution as source, o.quality_flags, o.value_note, c.first_year, c.years_reported, c.series,
     c.series_years, r.rank, r.ranked_countries
 from covered c
@@ -52,4 +55,4 @@ join own o on o.indicator_id = c.indicator_id and o.year = c.year
 join indicators i on i.indicator_id = c.indicator_id
 left join sources s on s.source_id = o.source_id
 join ranked r on r.indicator_id = c.indicator_id and r.iso3 = $iso3
-order by i.topic, i.label
+order by i.topic, label

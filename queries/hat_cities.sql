@@ -1,6 +1,8 @@
 -- hat_cities: the cities that run or ran heroin-assisted treatment, each sourced figure (patients, places,
 --             a trial's participants, entrants) beside the city's population, and their programme.
--- params:  $measures varchar[] (which figures: patients, places, participants, entrants)
+-- params:  $measures varchar[] (which figures: patients, places, participants, entrants),
+--          $lang varchar (nb: names and notes in Norwegian; NULL or en: English)
+-- defaults: $lang = null
 -- returns: one row per city figure: city, iso3, country, programme_id, programme_name, programme_name_en, phase,
 --          start_year (the programme's), end_year, status, medication_form, eligibility, outcomes (what the
 --          programme's evaluation found; its source in programme_sources), measure, value, as_of, as_of_year,
@@ -9,7 +11,7 @@
 --          population_url, population_quote, source_title, source_url, quote, accessed, latest (the city's newest
 --          figure of this measure)
 select
-    c.city, c.iso3, n.name_en as country, c.programme_id, p.programme_name, p.programme_name_en, p.phase,
+    c.city, c.iso3, case when $lang = 'nb' then coalesce(n.name_no, n.name_en) else n.name_en end as country, c.programme_id, p.programme_name, p.programme_name_en, p.phase,
     p.start_year, p.end_year, p.status, p.medication_form, p.eligibility, p.outcomes, c.measure, c.value, c.as_of,
     c.as_of_year, c.counts_what, c.note, c.value * 100000.0 / c.population as per_100k, c.population, c.population_year,
     c.population_date, c.population_area, c.population_publisher, c.population_url, c.population_quote,

@@ -1,6 +1,7 @@
 -- indicator_catalog: every indicator with its definition, source and the breakdowns that have data.
 -- params:  none
--- returns: one row per indicator: indicator_id, label, topic, unit, kind, definition, caveat, source_id,
+-- returns: one row per indicator: indicator_id, label, topic, unit, kind, definition, caveat (English), label_no,
+--          definition_no, caveat_no (Norwegian), source_id,
 --          attribution, sexes varchar[], age_groups varchar[], breakdowns varchar[] ('sex/age_group' pairs
 --          that have data), year_min, year_max, map_year (latest year in which at least 80% of the best
 --          year's number of countries report: the map's default, so it does not open on a half-empty year)
@@ -40,7 +41,8 @@ map_years as (
 
 final as (
     select
-        i.indicator_id, i.label, i.topic, i.unit, i.kind, i.definition, i.caveat, i.source_id,
+        i.indicator_id, i.label, i.topic, i.unit, i.kind, i.definition, i.caveat, i.label_no, i.definition_no,
+        i.caveat_no, i.source_id,
         s.attribution, c.sexes, c.age_groups, c.breakdowns, c.year_min, c.year_max,
         coalesce(m.map_year, c.year_max) as map_year
     from indicators i

@@ -1,8 +1,9 @@
 -- indicator_map: one indicator for one year per selected country, with its rank among the shown countries,
 --                its change against the previous year, and the range of the selected years (one colour scale).
 -- params:  $indicator varchar, $countries varchar[], $year integer, $sex varchar, $age_group varchar,
---          $year_from integer, $year_to integer (the years the colour scale spans; NULL: all years)
--- defaults: $year_from = null, $year_to = null
+--          $year_from integer, $year_to integer (the years the colour scale spans; NULL: all years),
+--          $lang varchar (nb: names and notes in Norwegian; NULL or en: English)
+-- defaults: $year_from = null, $year_to = null, $lang = null
 -- returns: one row per selected country: iso3, country, year, value, numerator, denominator (for rates: the
 --          deaths and the population the value came from), previous_value, change, change_pct, rank,
 --          ranked_countries, unit, source (this row's own source), source_publisher,
@@ -10,13 +11,14 @@
 --          value_note (our flags in words), range_min, range_max (lowest and highest value of the selected
 --          countries in $year_from-$year_to), range_from, range_to (the years with a value in that range)
 with selected_countries as (
-    select iso3, name_en as country
+    select iso3, case when $lang = 'nb' then coalesce(name_no, name_en) else name_en end as country
     from countries
     where list_contains($countries, iso3)
 ),
 
 two_years as (
-    select iso3, year, value, numerator, denominator, source_id, country_note, quality_flags, value_note
+    select iso3, year, value, numerator, denominator, source_id, country_note, quality_flags,
+        case when $lang = 'nb' then value_note_no else value_note end as value_note
     from facts
     where indicator_id = $indicator
       and sex = $sex

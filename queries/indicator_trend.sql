@@ -2,8 +2,9 @@
 --                  so that unreported years come back as NULL (drawn as gaps, never interpolated).
 -- params:  $indicator varchar, $countries varchar[], $year_from integer, $year_to integer,
 --          $sex varchar, $age_group varchar, $index_base integer (NULL: no index; 0: each country's first year
---          with a value in the range), $log_scale boolean
--- defaults: $index_base = null, $log_scale = false
+--          with a value in the range), $log_scale boolean,
+--          $lang varchar (nb: names and notes in Norwegian; NULL or en: English)
+-- defaults: $index_base = null, $log_scale = false, $lang = null
 -- returns: one row per country and year: iso3, country, year, value, numerator, denominator (for rates: the
 --          deaths and the population the value came from), unit, source_id, source (the credit line of this
 --          row's own source), source_publisher, full_credit, country_note, flag (as published), quality_flags,
@@ -11,7 +12,7 @@
 --          index), base_year (that year: $index_base, or the country's first year), plotted (the number drawn: value, or value / base_value x 100 with an index; NULL where it
 --          cannot be drawn: no base value to index on, or zero or below on a log scale)
 with selected_countries as (
-    select iso3, name_en as country
+    select iso3, case when $lang = 'nb' then coalesce(name_no, name_en) else name_en end as country
     from countries
     where list_contains($countries, iso3)
 ),
@@ -21,7 +22,8 @@ years as (
 ),
 
 values_in_range as (
-    select iso3, year, value, numerator, denominator, source_id, country_note, flag, quality_flags, value_note
+    select iso3, year, value, numerator, denominator, source_id, country_note, flag, quality_flags,
+        case when $lang = 'nb' then value_note_no else value_note end as value_note
     from facts
     where indicator_id = $indicator
       and sex = $sex

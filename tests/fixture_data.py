@@ -50,6 +50,7 @@ RATE = "drd_deaths_per_million_15_64"
 COUNT = "drd_deaths"
 NATIONAL = "national_drug_deaths"
 RATE_LABEL = "Drug-induced deaths per million aged 15-64"
+RATE_LABEL_NO = "Narkotikautløste dødsfall per million innbyggere 15–64 år"
 
 
 
@@ -108,29 +109,38 @@ SOURCES = [
 INDICATORS = [
     {"indicator_id": COUNT, "label": "Drug-induced deaths", "topic": "Drug-induced deaths", "unit": "deaths",
      "kind": "reported", "definition": "Deaths counted by the fixture bulletin.", "caveat": "Fixture caveat.",
-     "source_id": "EMCDDA-FX-DRD-TOTAL"},
+     "label_no": "Narkotikautløste dødsfall", "definition_no": "Dødsfall talt av testbulletinen.",
+     "caveat_no": "Testforbehold.", "source_id": "EMCDDA-FX-DRD-TOTAL"},
     {"indicator_id": RATE, "label": RATE_LABEL, "topic": "Drug-induced deaths",
      "unit": "deaths per million aged 15-64", "kind": "computed", "definition": "Deaths over population 15-64.",
-     "caveat": "Fixture caveat.", "source_id": "DPA-SBFX-DRD-RATE"},
+     "caveat": "Fixture caveat.", "label_no": RATE_LABEL_NO, "definition_no": "Dødsfall over befolkningen 15–64 år.",
+     "caveat_no": "Testforbehold.", "source_id": "DPA-SBFX-DRD-RATE"},
     {"indicator_id": NATIONAL, "label": "Drug deaths as published by the national authority",
      "topic": "National figures as published", "unit": "deaths", "kind": "national",
-     "definition": "As published.", "caveat": "National definitions differ.", "source_id": "NAT-FX-NOR-2016"},
+     "definition": "As published.", "caveat": "National definitions differ.",
+     "label_no": "Narkotikadødsfall slik nasjonal myndighet publiserer dem", "definition_no": "Som publisert.",
+     "caveat_no": "Nasjonale definisjoner er ulike.", "source_id": "NAT-FX-NOR-2016"},
 ]
 
 QUALITY_FLAGS = [
     {"flag": "rate_from_all_ages_deaths",
      "label": "Not the EMCDDA rate: deaths at all ages over the population aged 15-64",
-     "explanation": "The age bands are missing."},
+     "explanation": "The age bands are missing.",
+     "label_no": "Ikke EMCDDAs rate: dødsfall i alle aldre over befolkningen 15–64 år",
+     "explanation_no": "Aldersgruppene mangler."},
     {"flag": "national_definition", "label": "As published by the national authority, with its own definition",
-     "explanation": "National figure."},
+     "explanation": "National figure.", "label_no": "Som publisert av nasjonal myndighet, med egen definisjon",
+     "explanation_no": "Nasjonalt tall."},
 ]
 FLAG_LABEL = {row["flag"]: row["label"] for row in QUALITY_FLAGS}
+FLAG_LABEL_NO = {row["flag"]: row["label_no"] for row in QUALITY_FLAGS}
 
 
 def _fact(iso3, year, indicator, value, source, sex="total", age="total", **extra):
     return {"iso3": iso3, "year": year, "indicator_id": indicator, "sex": sex, "age_group": age,
             "value": None if value is None else float(value), "source_id": source, "country_note": False,
-            "flag": None, "numerator": None, "denominator": None, "quality_flags": None, "value_note": None, **extra}
+            "flag": None, "numerator": None, "denominator": None, "quality_flags": None, "value_note": None,
+            "value_note_no": None, **extra}
 
 
 def _facts() -> list[dict]:
@@ -144,14 +154,16 @@ def _facts() -> list[dict]:
                               numerator=None if value is None else float(value),
                               denominator=None if value is None else float(POPULATION_15_64[iso3]),
                               quality_flags="rate_from_all_ages_deaths" if flagged else None,
-                              value_note=FLAG_LABEL["rate_from_all_ages_deaths"] if flagged else None))
+                              value_note=FLAG_LABEL["rate_from_all_ages_deaths"] if flagged else None,
+                              value_note_no=FLAG_LABEL_NO["rate_from_all_ages_deaths"] if flagged else None))
         men, women = DEATHS_2015_BY_SEX[iso3]
         rows.append(_fact(iso3, 2015, COUNT, men, "EMCDDA-FX-DRD-MALE", sex="male"))
         rows.append(_fact(iso3, 2015, COUNT, women, "EMCDDA-FX-DRD-FEMALE", sex="female"))
         rows.append(_fact(iso3, 2015, COUNT, DEATHS_2015_AGED_25_29[iso3], "EMCDDA-FX-DRD-AGE", age="25-29"))
     for year, value in NATIONAL_DEATHS.items():
         rows.append(_fact("NOR", year, NATIONAL, value, f"NAT-FX-NOR-{year}", quality_flags="national_definition",
-                          value_note=f"{FLAG_LABEL['national_definition']}; Fixture Institute: deaths by overdose"))
+                          value_note=f"{FLAG_LABEL['national_definition']}; Fixture Institute: deaths by overdose",
+                          value_note_no=f"{FLAG_LABEL_NO['national_definition']}; Fixture Institute: deaths by overdose"))
     return sorted(rows, key=lambda r: (r["indicator_id"], r["iso3"], r["year"], r["sex"], r["age_group"]))
 
 

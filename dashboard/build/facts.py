@@ -54,8 +54,10 @@ def _headline_sources(facts: list[Fact]) -> dict[str, str]:
     return {indicator: max(sorted(per_source), key=per_source.__getitem__) for indicator, per_source in counts.items()}
 
 
-def _facts_table(facts: list[Fact], flag_labels: dict[str, str], flags_path: Path) -> pa.Table:
-    """facts.parquet: quality flags as comma-separated codes plus their labels in words (value_note)."""
+def _facts_table(facts: list[Fact], flag_labels: dict[str, tuple[str, str]], flags_path: Path) -> pa.Table:
+    """facts.parquet: quality flags as comma-separated codes plus their labels in words, in English (value_note)
+    and Norwegian (value_note_no); flag_labels: flag -> (English, Norwegian) label. A national figure's own note
+    (its publisher and definition, as published) follows in both."""
     unknown = sorted({flag for fact in facts for flag in fact.quality_flags} - set(flag_labels))
     if unknown:
         raise SourceError(flags_path, f"flag {unknown[0]!r} is used but not defined")
@@ -73,9 +75,9 @@ def _facts_table(facts: list[Fact], flag_labels: dict[str, str], flags_path: Pat
         "numerator": pa.array(column["numerator"], pa.float64()),
         "denominator": pa.array(column["denominator"], pa.float64()),
         "quality_flags": pa.array([",".join(flags) or None for flags in column["quality_flags"]], pa.string()),
-        "value_note": pa.array(["; ".join([*(flag_labels[f] for f in flags), *([note] if note else [])]) or None
-                                for flags, note in zip(column["quality_flags"], column["note"], strict=True)],
-                               pa.string()),
+        **{name: pa.array(["; ".join([*(flag_labels[f][lang] for f in flags), *([note] if note else [])]) or None
+                           for flags, note in zip(column["quality_flags"], column["note"], strict=True)], pa.string())
+           for name, lang in (("value_note", 0), ("value_note_no", 1))},
     })
 
 

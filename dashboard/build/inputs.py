@@ -57,6 +57,18 @@ def _read_reference(path: Path, required: list[str]) -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=True)) for row in rows if row]
 
 
+def _read_translated(path: Path, required: list[str], translations: tuple[str, ...]) -> list[dict[str, str]]:
+    """A reference file whose prose a reader sees in either language: every Norwegian column (*_no) filled in,
+    so no label is silently English on a Norwegian page."""
+    rows = _read_reference(path, required)
+    for number, row in enumerate(rows, start=2):
+        for column in translations:
+            if not row[column].strip():
+                raise SourceError(path, f"{column} is empty: write the Norwegian beside the English "
+                                        f"(README: Norsk og engelsk)", row=number, column=column)
+    return rows
+
+
 def _boolean(text: str, path: Path, row: int, column: str) -> bool:
     if text not in ("true", "false"):
         raise SourceError(path, f"expected true or false, found {text!r}", row=row, column=column)

@@ -19,6 +19,7 @@ from dashboard.build.inputs import (
     BuildInputs,
     _boolean,
     _read_reference,
+    _read_translated,
 )
 from dashboard.build.national import NATIONAL_COLUMNS, _national_figures
 from dashboard.build.provenance import SOURCE_COLUMNS, _emcdda_sources
@@ -35,6 +36,11 @@ from dashboard.build.register import (
 )
 from dashboard.sources import SourceError
 
+# The reference files' columns; the *_no ones are the Norwegian of the English beside them.
+INDICATOR_COLUMNS = ["indicator_id", "label", "topic", "unit", "kind", "definition", "caveat", "label_no",
+                     "definition_no", "caveat_no"]
+FLAG_COLUMNS = ["flag", "label", "explanation", "label_no", "explanation_no"]
+
 
 def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     """Read every source and return the extracts as Arrow tables (plus the map GeoJSON)."""
@@ -43,11 +49,10 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
                                                         "emcdda_name", "owid_entity", "eu27", "nordic", "region",
                                                         "part_of"])
     national_rows = _read_reference(ref / "national_figures.csv", NATIONAL_COLUMNS)
-    indicators = _read_reference(ref / "indicators.csv", ["indicator_id", "label", "topic", "unit", "kind",
-                                                          "definition", "caveat"])
+    indicators = _read_translated(ref / "indicators.csv", INDICATOR_COLUMNS, ("label_no", "definition_no", "caveat_no"))
     source_rows = _read_reference(ref / "sources.csv", ["source_id", *SOURCE_COLUMNS[1:-1], "edition_inferred"])
-    flag_rows = _read_reference(ref / "quality_flags.csv", ["flag", "label", "explanation"])
-    flag_labels = {row["flag"]: row["label"] for row in flag_rows}
+    flag_rows = _read_translated(ref / "quality_flags.csv", FLAG_COLUMNS, ("label_no", "explanation_no"))
+    flag_labels = {row["flag"]: (row["label"], row["label_no"]) for row in flag_rows}
     series_flags = _read_reference(ref / "series_flags.csv", ["iso3", "indicator_id", "flag", "evidence"])
     claims = _read_reference(ref / "programme_claims.csv", CLAIM_COLUMNS)
     by_emcdda = {c["emcdda_name"]: c["iso3"] for c in countries if c["emcdda_name"]}
@@ -168,8 +173,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
 
     indicator_source = _headline_sources(facts)
     indicators_table = pa.table({
-        **{column: [i[column] for i in indicators] for column in
-           ["indicator_id", "label", "topic", "unit", "kind", "definition", "caveat"]},
+        **{column: [i[column] for i in indicators] for column in INDICATOR_COLUMNS},
         "source_id": [indicator_source.get(i["indicator_id"]) for i in indicators],
     })
 
@@ -195,7 +199,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
         "programme_sources.parquet": programme_sources_table, "programme_sites.parquet": sites_table,
         "hat_cities.parquet": cities_table,
         "quality_flags.parquet": pa.table({column: pa.array([row[column] for row in flag_rows], pa.string())
-                                           for column in ["flag", "label", "explanation"]}),
+                                           for column in FLAG_COLUMNS}),
         "sources.parquet": sources_table, "europe.geojson": geojson,
     }
 

@@ -82,6 +82,7 @@ def query(name: str, **params) -> object:
 
     A shallow copy of the cached table: no data is copied, and with pandas' copy-on-write a caller that changes
     it changes only its own copy."""
+    params = db.with_language(name, params)
     return _query(name, repr(sorted(params.items())), _version(), params).copy(deep=False)
 
 

@@ -181,7 +181,7 @@ def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
                       format_func=lambda i: catalog.indicators[i].label,
                       on_change=_on_change, args=(page,), help=indicator.definition)
     with sidebar.popover(tr("What does this indicator measure?")):
-        st.markdown(f"**{indicator.label}** ({indicator.unit})\n\n{indicator.definition}\n\n"
+        st.markdown(f"**{indicator.label}** ({indicator.unit_label})\n\n{indicator.definition}\n\n"
                     + tr("**Caveat:** {caveat}", caveat=indicator.caveat) + "\n\n"
                     + tr("**Source:** {source}", source=indicator.attribution))
     _draw_country_filters(page, catalog)
