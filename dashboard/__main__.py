@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from dashboard import build
+from dashboard.i18n import LANGUAGES
 
 EXPORT_EXAMPLES = """examples:
   drug-policy-atlas export --view "page=trends&preset=nordic&scale=log" --format png -o trend.png
@@ -15,6 +16,12 @@ EXPORT_EXAMPLES = """examples:
   drug-policy-atlas export --view "http://localhost:8501/programmes?preset=hat" --format pptx   # a pasted link
   drug-policy-atlas export --deck deck.json --format pptx -o deck.pptx
   drug-policy-atlas export --strict --view "page=map&countries=NOR,SWE" -o map.csv   # for a scheduled job
+  drug-policy-atlas export --lang nb --deck deck.json --format pptx   # the whole deck in Norwegian bokmål
+
+language: without --lang, a view is written in its link's language (lang=nb in it: Norwegian) and a deck's
+cover and record in the deck file's language, each slide in its own link's; --lang nb or --lang en writes every
+word of the file in that language. CSV stays machine-readable in every language: the query's English column
+names and numbers with a dot decimal (the lines starting '#' above the data are in the chosen language).
 
 exit status: 0 written; 1 a bad format or size, unreadable input or no data; 2 arguments not understood;
 3 (--strict only) the view or deck needed correcting (an unknown country, indicator, year or breakdown), so
@@ -37,6 +44,9 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--projector", action="store_true", help="large type and thick lines for a projector")
     parser.add_argument("--base-url", help="the app's public address for the reopen link "
                                            "(default: $DPA_PUBLIC_URL or http://localhost:8501/)")
+    parser.add_argument("--lang", type=str.lower, choices=LANGUAGES, metavar="LANG",
+                        help="the language of the file: en (English) or nb (Norwegian bokmål); default: the "
+                             "view's link (its lang=) or the deck file's")
     parser.add_argument("--strict", action="store_true",
                         help="refuse to export (exit 3) when the view or deck had to be corrected, e.g. a mistyped "
                              "country or indicator; for scheduled jobs, so a report never silently changes")
@@ -45,9 +55,22 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 STRICT_REFUSED = 3  # not 2: argparse exits 2 on a usage error
 
 
+def _in_language(saved, lang: str | None):
+    """The deck with every view slide's link in `lang` (None: as saved), and recorded as made in it."""
+    from dataclasses import replace
+
+    from dashboard import views
+
+    if lang is None:
+        return saved
+    items = tuple(replace(item, query_string=views.with_language(item.query_string, lang)) if item.is_view
+                  else item for item in saved.items)
+    return replace(saved, items=items, lang=lang)
+
+
 def run_export(args: argparse.Namespace) -> int:
     # Imported here so `build` runs without the plotting and browser stack.
-    from dashboard import catalog, citations, db, deck, export, links, site, slides, views
+    from dashboard import catalog, citations, db, deck, export, i18n, links, site, slides, views
     from dashboard.state import from_query_string
 
     started = time.perf_counter()
@@ -60,10 +83,11 @@ def run_export(args: argparse.Namespace) -> int:
     if args.scale not in export.IMAGE_SIZES:
         return _fail(f"unknown size {args.scale!r}; choose {' or '.join(export.IMAGE_SIZES)}")
     saved = None
+    file_notices: list[str] = []  # what was corrected in the deck file (a malformed 'lang')
     if args.deck:
         try:
             with args.deck.open("rb") as file:  # a byte past the limit is enough to refuse it: never all of it
-                saved = deck.from_json(file.read(deck.MAX_JSON_BYTES + 1))
+                saved = _in_language(deck.from_json(file.read(deck.MAX_JSON_BYTES + 1), file_notices), args.lang)
         except OSError as error:
             return _fail(f"cannot read deck file {args.deck}: {error.strerror or error}")
         except ValueError as error:
@@ -74,13 +98,16 @@ def run_export(args: argparse.Namespace) -> int:
         connection = db.connect()
         known = catalog.load_catalog(connection)
         if saved is not None:
-            shown, notices = slides.deck_slides(connection, known, saved, projector=args.projector)
+            with i18n.language(saved.lang):  # 'This slide cannot be drawn' and the like, in the deck's language
+                shown, notices = slides.deck_slides(connection, known, saved, projector=args.projector)
+            notices = [*file_notices, *notices]
         else:
             linked = links.parse_link(args.view)  # a page's link or a query string; ValueError says why not
             own_view = site.BY_NAME[linked.page].own_view  # a country profile, before-after: their own parameters
             if not own_view and not from_query_string(linked.query_string, known)[0].countries:
                 return _fail("the view selects no country ('countries=' is empty): name some, e.g. countries=NOR,SWE")
-            view, notices = views.view_of_link(linked.query_string, connection, known, projector=args.projector)
+            query_string = views.with_language(linked.query_string, args.lang) if args.lang else linked.query_string
+            view, notices = views.view_of_link(query_string, connection, known, projector=args.projector)
             notices = [*linked.notices, *notices]
             shown = [slides.view_slide(view)]
         for notice in notices:
@@ -90,9 +117,11 @@ def run_export(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return STRICT_REFUSED
         if saved is not None:
-            content = export.export_deck(shown, fmt, title=saved.title, base_url=args.base_url,
-                                         editions=citations.edition_lines(lambda name: db.run_query(connection, name),
-                                                                          db.extracts_fingerprint(connection)))
+            with i18n.language(saved.lang):  # the data editions' lines in the deck's language too
+                editions = citations.edition_lines(lambda name: db.run_query(connection, name),
+                                                   db.extracts_fingerprint(connection))
+            content = export.export_deck(shown, fmt, title=saved.title, base_url=args.base_url, editions=editions,
+                                         lang=saved.lang)
             output = args.output or Path(export.deck_file_name(saved.title, fmt))
         else:
             view = shown[0].view

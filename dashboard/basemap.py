@@ -16,10 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from dashboard import db, schema, settings
+from dashboard.i18n import N_, tr
 
 log = logging.getLogger(__name__)
 
 FILE_NAME = schema.MAP_SHAPES
+NOT_A_COLLECTION = N_("not a GeoJSON FeatureCollection with features")
 
 
 @lru_cache(maxsize=4)
@@ -27,17 +29,20 @@ def _read_geojson(path: Path, modified_ns: int, size: int) -> dict:
     """Parsed once per version of the file (parsing it took 10% of the server's CPU under load)."""
     document = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(document, dict) or not document.get("features"):
-        raise ValueError("not a GeoJSON FeatureCollection with features")
+        raise ValueError(NOT_A_COLLECTION)
     return document
 
 
 def _reason(error: Exception) -> str:
-    """What went wrong, without the server's paths (an OSError's text names the file)."""
+    """What went wrong, without the server's paths (an OSError's text names the file), in the reader's language
+    (the operating system's own words for an OSError)."""
     if isinstance(error, FileNotFoundError):
-        return "file is missing"
+        return tr("file is missing")
     if isinstance(error, OSError):
-        return error.strerror or "cannot be opened"
-    return str(error)
+        return error.strerror or tr("cannot be opened")
+    if isinstance(error, json.JSONDecodeError):
+        return tr("not valid JSON (line {line}, column {column})", line=error.lineno, column=error.colno)
+    return tr(str(error)) if str(error) == NOT_A_COLLECTION else str(error)
 
 
 def load_geojson(connection: db.Connection) -> dict:
@@ -48,8 +53,8 @@ def load_geojson(connection: db.Connection) -> dict:
         return _read_geojson(path, status.st_mtime_ns, status.st_size)
     except (OSError, ValueError) as error:
         log.warning("map shapes %s cannot be read: %s", path, error)
-        raise db.DataUnavailable(f"{FILE_NAME}: map shapes cannot be read ({_reason(error)}). "
-                                 f"Rebuild the extracts with `python -m dashboard build`.") from None
+        raise db.DataUnavailable(tr("{file}: map shapes cannot be read ({reason}). Rebuild the extracts with "
+                                    "`python -m dashboard build`.", file=FILE_NAME, reason=_reason(error))) from None
 
 
 def published_url(connection: db.Connection) -> str | None:

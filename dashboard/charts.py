@@ -73,6 +73,7 @@ class Drawing:
     subtitle: str
     source_line: str
     context: pd.DataFrame | None = None  # the rows of the chart's context query (a claim's register entry)
+    country_names: dict[str, str] = field(default_factory=dict)  # ISO-3 -> the name in the reader's language
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,8 @@ class Chart:
     programme_params: Callable[[ViewState], dict] = lambda s: {"countries": list(s.countries)}
     base_map: bool = False
     animated: bool = False  # state.animate draws every year of the range as frames of one figure
-    # None: the source line names the source of every value drawn; else this fixed line.
-    fixed_source: str | None = None
+    # None: the source line names the source of every value drawn; else this fixed line (in the reader's language).
+    fixed_source: Callable[[], str] | None = None
     # A query of what the chart is about, beside its data (the register entry of a checked claim: its quote and
     # where it was printed), with its parameters; None from the parameters: nothing to read.
     context_query: str | None = None
@@ -135,7 +136,7 @@ def _draw_map(d: Drawing) -> go.Figure:
     return figures.make_map_figure(d.data, d.geojson or {}, indicator_label=d.indicator.label, unit=d.indicator.unit,
                                    year=d.state.year, markers=d.programmes, fixed_scale=d.state.colours == "range",
                                    projector=d.projector, title=d.title, subtitle=d.subtitle,
-                                   source_line=d.source_line)
+                                   source_line=d.source_line, country_names=d.country_names)
 
 
 def _draw_ranking(d: Drawing) -> go.Figure:
@@ -163,7 +164,7 @@ def _draw_timeline(d: Drawing) -> go.Figure:
 
 
 CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
-    Chart("map", "indicator_map", "Map data",
+    Chart("map", "indicator_map", N_("Map data"),
           params=lambda s: _statistics_params(s, year=s.year, year_from=s.year_from, year_to=s.year_to),
           title=lambda indicator, s: f"{indicator.label}, {s.year}",
           subtitle=lambda countries, s: f"{countries} · {describe_breakdown(s)}",
@@ -174,7 +175,7 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
           programme_params=lambda s: {"countries": list(s.countries), "year": s.year},
           base_map=True, animated=True),
     # The map's values ranked, beside the map (a "highest in Europe" claim needs a ranked view).
-    Chart("ranking", "indicator_map", "Map data",
+    Chart("ranking", "indicator_map", N_("Map data"),
           params=lambda s: _statistics_params(s, year=s.year, year_from=s.year_from, year_to=s.year_to),
           title=lambda indicator, s: tr("{indicator}, {year}: countries ranked", indicator=indicator.label,
                                         year=s.year),
@@ -183,29 +184,32 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
           draw=_draw_ranking,
           summarise=lambda data, indicator, s: summaries.summarise_map(data, indicator.label, indicator.unit, s.year,
                                                                        ranked=True)),
-    Chart("trend", "indicator_trend", "Trend data",
+    Chart("trend", "indicator_trend", N_("Trend data"),
           params=lambda s: {**_statistics_params(s, year_from=s.year_from, year_to=s.year_to),
                             "index_base": s.index_base, "log_scale": s.scale == "log"},
-          title=lambda indicator, s: f"{indicator.label}, {s.year_from}-{s.year_to}",
+          title=lambda indicator, s: tr("{indicator}, {first}-{last}", indicator=indicator.label, first=s.year_from,
+                                        last=s.year_to),
           subtitle=_trend_subtitle,
           years_in_file_name=lambda s: f"{s.year_from}-{s.year_to}",
           draw=_draw_trend,
           summarise=lambda data, indicator, s: summaries.summarise_trend(data, indicator.label, indicator.unit),
           programme_layer="programmes"),
-    Chart("timeline", "programmes", "Programme data",
+    Chart("timeline", "programmes", N_("Programme data"),
           params=lambda s: {"countries": list(s.countries)},
           title=lambda indicator, s: tr("Heroin-assisted treatment programmes"),
           subtitle=lambda countries, s: countries,
           years_in_file_name=lambda s: "all-years",
           draw=_draw_timeline,
           summarise=lambda data, indicator, s: summaries.summarise_programmes(data),
-          needs_statistics=False, fixed_source=f"Source: {citations.PROGRAMME_SOURCE}"),
+          needs_statistics=False,
+          fixed_source=lambda: tr("Source: {source}", source=tr(citations.PROGRAMME_SOURCE))),
     # A number from the news beside every series it could be (the Claims page; dashboard/claim_check.py).
-    Chart("claim_check", "claim_candidates", "Claim data",
+    Chart("claim_check", "claim_candidates", N_("Claim data"),
           params=lambda s: {"country": s.check.split(",")[0] if s.check else "",
                             "indicators": claim_view.indicators()},
           title=lambda indicator, s: claim_view.title(s.check),
-          subtitle=lambda countries, s: f"{countries} · checked against every series we hold",
+          subtitle=lambda countries, s: tr("{countries} · checked against every series we hold",
+                                           countries=countries),
           years_in_file_name=lambda s: s.check.split(",")[1] if s.check else "",
           draw=_draw_claim,
           summarise=lambda data, indicator, s: claim_view.summary(data, s.check),
@@ -244,16 +248,16 @@ def table_source_line(kind: str, table: pd.DataFrame, layers: tuple[str, ...] = 
     """The source line of a chart's query table (the sources of its values, then its layers'), or the chart's
     fixed line; the Data page shows it under the table, build_chart under the drawn chart."""
     fixed = CHARTS[kind].fixed_source
-    return fixed if fixed is not None else citations.drawn_source_line(table, layers)
+    return fixed() if fixed is not None else citations.drawn_source_line(table, layers)
 
 
 def _programmes_or_none(chart: Chart, query: QueryRunner, state: ViewState) -> tuple[pd.DataFrame | None, str]:
     """The programmes for the chart's markers and bands; the statistics still draw when that extract is broken."""
     try:
         return (query(chart.programme_layer, **chart.programme_params(state)),
-                citations.PROGRAMME_SOURCE)
+                tr(citations.PROGRAMME_SOURCE))
     except db.DataUnavailable as error:
-        return None, f"HAT programmes not shown: {error}"
+        return None, tr("HAT programmes not shown: {error}", error=error)
 
 
 def _file_stem(kind: str, state: ViewState, years: str) -> str:
@@ -295,7 +299,9 @@ def _draw(chart: Chart, connection: db.Connection, catalog: Catalog, state: View
     indicator = _indicator(chart, catalog, state)
     figure = chart.draw(Drawing(data=data, state=state, indicator=indicator, programmes=programmes, geojson=geojson,
                                 projector=state.projector, title=spec.title, subtitle=spec.subtitle,
-                                source_line=source_line, context=context))
+                                source_line=source_line, context=context,
+                                country_names={code: country.name for code, country in catalog.countries.items()}
+                                if chart.base_map else {}))
     return _Drawn(figure, data, spec, source_line, credit_lines_drawn, indicator)
 
 

@@ -14,22 +14,28 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import ranks
+from dashboard import i18n, ranks
 from dashboard.figures.formatting import is_missing, join_names, records
+from dashboard.i18n import N_, ntr, tr
 
 SMALL_COUNT = 20  # fewer deaths than this: a rate's 95% interval is wider than about -35% to +55% of it
-EUROSTAT_FLAGS = {"b": "break in the series", "c": "confidential", "d": "definition differs",
-                  "e": "estimated", "p": "provisional", "u": "low reliability"}
+# The meanings are marked for the catalog: source_flag_meaning says them in the reader's language.
+EUROSTAT_FLAGS = {"b": N_("break in the series"), "c": N_("confidential"), "d": N_("definition differs"),
+                  "e": N_("estimated"), "p": N_("provisional"), "u": N_("low reliability")}
 # What the sources say of comparing countries, per topic of indicator (else the indicator's own caveat).
 TOPIC_NOTES = {
-    "Drug-induced deaths": "Each country reports drug-induced deaths by its own definition and recording "
-                           "practice (forensic testing, coding, registers); the EMCDDA warns that the numbers are "
-                           "not directly comparable between countries.",
-    "Causes of death": "Coding of drug deaths as 'drug dependence' differs between countries; most overdoses are "
-                       "coded elsewhere, so these counts are far below drug-induced deaths and compare poorly.",
-    "Modelled estimates": "Modelled by IHME from each country's data and covariates: differences between countries "
-                          "partly reflect the model, not counted deaths.",
+    "Drug-induced deaths": N_("Each country reports drug-induced deaths by its own definition and recording "
+                              "practice (forensic testing, coding, registers); the EMCDDA warns that the numbers "
+                              "are not directly comparable between countries."),
+    "Causes of death": N_("Coding of drug deaths as 'drug dependence' differs between countries; most overdoses "
+                          "are coded elsewhere, so these counts are far below drug-induced deaths and compare "
+                          "poorly."),
+    "Modelled estimates": N_("Modelled by IHME from each country's data and covariates: differences between "
+                             "countries partly reflect the model, not counted deaths."),
 }
+# What each kind of note is called in the Data page's table.
+KIND_LABELS = {"definitions": N_("definitions"), "small_numbers": N_("small numbers"), "flag": N_("flag"),
+               "source_flag": N_("source flag"), "country_note": N_("country note")}
 # Flags that hold for whole series or for nearly every country (the hover says them); not comparability notes.
 NOT_NOTED = ("population_projected",)
 
@@ -47,7 +53,8 @@ class Comparability:
     notes: tuple[Note, ...]
 
     def table(self) -> pd.DataFrame:
-        return pd.DataFrame([{"what": n.kind.replace("_", " "), "countries": ", ".join(n.countries),
+        return pd.DataFrame([{"what": tr(KIND_LABELS[n.kind]) if n.kind in KIND_LABELS else n.kind.replace("_", " "),
+                              "countries": ", ".join(n.countries),
                               "note": n.text} for n in self.notes], columns=["what", "countries", "note"])
 
 
@@ -55,7 +62,12 @@ def _years(rows: list[dict]) -> str:
     years = sorted({int(row["year"]) for row in rows if not is_missing(row.get("year"))})
     if not years:
         return ""
-    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return i18n.year_range(years[0], years[-1])
+
+
+def source_flag_meaning(flag: str) -> str:
+    """What a source's flag on a value means ('estimated'), in the reader's language."""
+    return tr(EUROSTAT_FLAGS[flag]) if flag in EUROSTAT_FLAGS else tr("see the source")
 
 
 def _by_country(rows: list[dict]) -> dict[str, list[dict]]:
@@ -77,7 +89,7 @@ def comparability(data: pd.DataFrame, caveat: str = "", unit: str = "",
         return Comparability("", ())
     labels = dict(flag_labels or {})
     notes: list[Note] = []
-    said = TOPIC_NOTES.get(topic) or caveat.strip()
+    said = tr(TOPIC_NOTES[topic]) if topic in TOPIC_NOTES else caveat.strip()
     if said:
         notes.append(Note("definitions", said, tuple(countries)))
     definitions = {}
@@ -87,8 +99,10 @@ def comparability(data: pd.DataFrame, caveat: str = "", unit: str = "",
         if said:
             definitions[country] = said.split(": ", 1)[-1]
     if len(definitions) > 1:
-        notes.append(Note("definitions", "Each national authority counts by its own definition: " + "; ".join(
-            f"{country}: {text}" for country, text in sorted(definitions.items())) + ".", tuple(sorted(definitions))))
+        notes.append(Note("definitions", tr("Each national authority counts by its own definition: {definitions}.",
+                                            definitions="; ".join(f"{country}: {text}" for country, text
+                                                                  in sorted(definitions.items()))),
+                          tuple(sorted(definitions))))
     per = 1_000_000 if "per million" in unit else 100_000 if "per 100,000" in unit else None
     small = [row for row in rows if per and not is_missing(row.get("numerator")) and not is_missing(
         row.get("denominator")) and float(row["numerator"]) < SMALL_COUNT]
@@ -97,12 +111,14 @@ def comparability(data: pd.DataFrame, caveat: str = "", unit: str = "",
         for country, country_rows in sorted(_by_country(small).items()):
             row = max(country_rows, key=lambda r: int(r.get("year") or 0))
             low, high = ranks.rate_interval(float(row["numerator"]), float(row["denominator"]), per)
-            when = f" in {int(row['year'])}" if not is_missing(row.get("year")) else ""
-            more = f"; {len(country_rows)} such years" if len(country_rows) > 1 else ""
-            described.append(f"{country} ({int(row['numerator'])} deaths{when}: 95% interval "
-                             f"{low:.1f}–{high:.1f}{more})")
-        notes.append(Note("small_numbers", f"Rates from fewer than {SMALL_COUNT} deaths swing from year to year "
-                                           f"and rank poorly: " + "; ".join(described) + ".",
+            when = tr(" in {year}", year=int(row["year"])) if not is_missing(row.get("year")) else ""
+            more = ntr("; {n} such year", "; {n} such years", len(country_rows)) if len(country_rows) > 1 else ""
+            described.append(tr("{country} ({deaths} deaths{when}: 95% interval {low}–{high}{more})",
+                                country=country, deaths=i18n.number(int(row["numerator"])), when=when,
+                                low=i18n.number(low, 1), high=i18n.number(high, 1), more=more))
+        notes.append(Note("small_numbers", tr("Rates from fewer than {count} deaths swing from year to year and rank "
+                                              "poorly: {described}.", count=SMALL_COUNT,
+                                              described="; ".join(described)),
                           tuple(sorted(_by_country(small)))))
     flagged: dict[str, list[dict]] = {}
     for row in rows:
@@ -121,16 +137,18 @@ def comparability(data: pd.DataFrame, caveat: str = "", unit: str = "",
     for flag, flag_rows in sorted(source_flags.items()):
         places = [f"{country} ({_years(country_rows)})" for country, country_rows in sorted(_by_country(
             flag_rows).items())]
-        meaning = EUROSTAT_FLAGS.get(flag, "see the source")
-        notes.append(Note("source_flag", f"Flagged by the source '{flag}' ({meaning}): "
-                                         f"{join_names(places, limit=10)}.", tuple(sorted(_by_country(flag_rows)))))
+        notes.append(Note("source_flag", tr("Flagged by the source '{flag}' ({meaning}): {places}.", flag=flag,
+                                            meaning=source_flag_meaning(flag), places=join_names(places, limit=10)),
+                          tuple(sorted(_by_country(flag_rows)))))
     noted = sorted({row["country"] for row in rows if row.get("country_note") is True})
     if noted:
-        notes.append(Note("country_note", "The EMCDDA publishes a country-specific note on these values (see its "
-                                          f"Statistical Bulletin): {join_names(noted, limit=12)}.", tuple(noted)))
+        notes.append(Note("country_note", tr("The EMCDDA publishes a country-specific note on these values (see "
+                                             "its Statistical Bulletin): {countries}.",
+                                             countries=join_names(noted, limit=12)), tuple(noted)))
     brief = ""
     if notes:
         named = sorted({country for note in notes if note.kind != "definitions" for country in note.countries})
-        brief = (f"Before comparing: {len(notes)} note{'s' if len(notes) != 1 else ''} on these values"
-                 + (f", for {join_names(named, limit=6)}" if named else "") + ".")
+        brief = (ntr("Before comparing: {n} note on these values", "Before comparing: {n} notes on these values",
+                     len(notes)) + (tr(", for {countries}", countries=join_names(named, limit=6)) if named else "")
+                 + ".")
     return Comparability(brief, tuple(notes))

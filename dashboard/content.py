@@ -17,7 +17,7 @@ from dashboard import charts, comparability, db, profiles, site, tables
 from dashboard.catalog import Catalog, load_catalog
 from dashboard.charts import ChartView
 from dashboard.figures import records
-from dashboard.i18n import tr
+from dashboard.i18n import N_, ntr, tr
 from dashboard.state import ViewState, to_params, to_query_string
 
 
@@ -146,11 +146,11 @@ class DataContent:
     comparability: comparability.Comparability = comparability.Comparability("", ())
 
 
-MAP_NOTE = ("Grey countries reported no data for this year; that is not the same as a low value. Markers show "
+MAP_NOTE = N_("Grey countries reported no data for this year; that is not the same as a low value. Markers show "
             "heroin-assisted treatment programmes. Click a country to add it to the selection.")
-TRENDS_NOTE = ("Gaps are years a country did not report; lines are never drawn across them. Shaded bands mark "
+TRENDS_NOTE = N_("Gaps are years a country did not report; lines are never drawn across them. Shaded bands mark "
                "heroin-assisted treatment trials and pilots; dotted lines mark the start of regular treatment.")
-DEFINITIONS_NOTE = (
+DEFINITIONS_NOTE = N_(
     "- National definitions of drug-induced deaths differ; the EMCDDA warns that absolute numbers "
     "are not directly comparable between countries.\n"
     "- The rate per million aged 15-64 is the EMCDDA's: deaths aged 15-64 (the ten age bands) over "
@@ -163,19 +163,19 @@ DEFINITIONS_NOTE = (
     "- IHME GBD series are modelled estimates, not EMCDDA counts; Eurostat 'drug dependence' deaths "
     "are a cause-of-death category far below drug-induced deaths. They are separate indicators.\n"
     "- Empty cells mean 'not reported', never zero.")
-MAPS_NOTE = ("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); base-map TopoJSON "
+MAPS_NOTE = N_("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); base-map TopoJSON "
              "from plotly.js 2.35.3 (MIT), served by this app so maps work offline.")
 
 
 def map_content(reader: Reader, state: ViewState, ranked: bool = False) -> MapContent:
     view = reader.chart("ranking" if ranked else "map", state)
-    return MapContent(tr(site.BY_NAME["map"].heading), view, MAP_NOTE, ranked,
+    return MapContent(tr(site.BY_NAME["map"].heading), view, tr(MAP_NOTE), ranked,
                       comparability_notes(reader, state, view.data))
 
 
 def trends_content(reader: Reader, state: ViewState) -> TrendsContent:
     view = reader.chart("trend", state)
-    return TrendsContent(tr(site.BY_NAME["trends"].heading), view, TRENDS_NOTE, national_companion(reader, state),
+    return TrendsContent(tr(site.BY_NAME["trends"].heading), view, tr(TRENDS_NOTE), national_companion(reader, state),
                          comparability_notes(reader, state, view.data))
 
 
@@ -204,12 +204,12 @@ def national_companion(reader: Reader, state: ViewState) -> Companion | None:
         companion = replace(companion, countries=held)
         view = reader.chart("trend", companion)
     return Companion(
-        heading="Beside it: national figures as published, to the latest year",
-        intro="Each national authority counts with its own definition (in the hover of every value) and later "
-              "revisions; these are not EMCDDA figures and are never joined to the line above.",
+        heading=tr("Beside it: national figures as published, to the latest year"),
+        intro=tr("Each national authority counts with its own definition (in the hover of every value) and later "
+                 "revisions; these are not EMCDDA figures and are never joined to the line above."),
         chart=view if held else None,
-        empty_note="No national figures as published are held for the countries shown.",
-        link_label="Open the national figures as the main chart",
+        empty_note=tr("No national figures as published are held for the countries shown."),
+        link_label=tr("Open the national figures as the main chart"),
         link_params={key: value for key, value in to_params(companion, catalog).items() if key != "page"})
 
 
@@ -223,10 +223,11 @@ def _disagreements(claims: pd.DataFrame) -> tuple[Disagreement, ...]:
         lines = []
         for claim in group:
             title, url = claim["source_title"], claim["source_url"]
-            link = f"[{title}]({url})" if url else f"{title} (no URL: {claim['no_url_reason']})"
+            link = f"[{title}]({url})" if url else tr("{title} (no URL: {reason})", title=title,
+                                                        reason=claim["no_url_reason"])
             lines.append(f"- **{claim['claimed_value']}** ({claim['claim_status']}) — {link}. {claim['note'] or ''}")
-        found.append(Disagreement(f"Sources disagree — {programme}: {field.replace('_', ' ')} — {values}",
-                                  tuple(lines)))
+        found.append(Disagreement(tr("Sources disagree — {programme}: {field} — {values}", programme=programme,
+                                     field=field.replace("_", " "), values=values), tuple(lines)))
     return tuple(found)
 
 
@@ -238,14 +239,15 @@ def _sources_per_programme(programmes: pd.DataFrame, cited_rows: pd.DataFrame) -
     for row in records(programmes):
         cited = by_programme.get(row["programme_id"], [])
         found.append(ProgrammeSources(
-            f"{row['country']}: {row['programme_name']} ({len(cited)} sources by field)",
-            pa.table({"Field": pa.array([c["field"].replace("_", " ") for c in cited], pa.string()),
-                      "Source": pa.array([c["source_title"] for c in cited], pa.string()),
-                      "Kind": pa.array([c["source_kind"] for c in cited], pa.string()),
-                      "Quote": pa.array([c["quote"] for c in cited], pa.string()),
-                      "Link": pa.array([c["source_url"] or f"no URL: {c['no_url_reason']}" for c in cited],
-                                       pa.string()),
-                      "Read on": pa.array([c["accessed"] for c in cited], pa.string())})))
+            ntr("{country}: {programme} ({n} source by field)", "{country}: {programme} ({n} sources by field)",
+                len(cited), country=row["country"], programme=row["programme_name"]),
+            pa.table({tr("Field"): pa.array([c["field"].replace("_", " ") for c in cited], pa.string()),
+                      tr("Source"): pa.array([c["source_title"] for c in cited], pa.string()),
+                      tr("Kind"): pa.array([c["source_kind"] for c in cited], pa.string()),
+                      tr("Quote"): pa.array([c["quote"] for c in cited], pa.string()),
+                      tr("Link"): pa.array([c["source_url"] or tr("no URL: {reason}", reason=c["no_url_reason"])
+                                            for c in cited], pa.string()),
+                      tr("Read on"): pa.array([c["accessed"] for c in cited], pa.string())})))
     return tuple(found)
 
 
@@ -256,15 +258,15 @@ def programmes_content(reader: Reader, state: ViewState) -> ProgrammesContent:
     return ProgrammesContent(
         title=tr(site.BY_NAME["programmes"].heading), chart=view,
         table=reader.programme_table(state) if has_programmes else None,
-        empty_note="No heroin-assisted treatment programme recorded for the selected countries.",
-        sources_heading="Sources per fact",
-        sources_note="Which page supports which field of each programme. 'secondary' marks an aggregator or forum "
-                     "page where no primary source was found; 'press' a newspaper or broadcaster.",
+        empty_note=tr("No heroin-assisted treatment programme recorded for the selected countries."),
+        sources_heading=tr("Sources per fact"),
+        sources_note=tr("Which page supports which field of each programme. 'secondary' marks an aggregator or "
+                        "forum page where no primary source was found; 'press' a newspaper or broadcaster."),
         sources=(_sources_per_programme(view.data, reader.query("programme_sources", countries=countries))
                  if has_programmes else ()),
-        disagreements_heading="Where sources disagree",
+        disagreements_heading=tr("Where sources disagree"),
         disagreements=_disagreements(reader.query("programme_claims", countries=countries)),
-        no_disagreement_note="No conflicting claims recorded for the selected countries.")
+        no_disagreement_note=tr("No conflicting claims recorded for the selected countries."))
 
 
 def data_content(reader: Reader, state: ViewState) -> DataContent:
@@ -280,16 +282,18 @@ def data_content(reader: Reader, state: ViewState) -> DataContent:
             notes = comparability_notes(reader, state, table)
         chart_tables.append(ChartTable(
             tab=chart.table_tab, heading=f"**{spec.title}** — {spec.subtitle}", table=table,
-            query_line=f"Query file: `queries/{spec.query_name}.sql`; bound parameters:", params=spec.params,
+            query_line=tr("Query file: `queries/{name}.sql`; bound parameters:", name=spec.query_name),
+            params=spec.params,
             sql=db.load_query(spec.query_name), source_line=charts.table_source_line(kind, table),
             slide_query=to_query_string(replace(state, page=site.page_of_chart(kind)), catalog)))
     return DataContent(
         title=tr(site.BY_NAME["data"].heading),
-        intro="Every chart's data as a table, with the SQL file and the parameters that produced it.",
-        charts=tuple(chart_tables), definitions_note=DEFINITIONS_NOTE, definitions=reader.definitions_table(),
-        flags_heading="Flags on values",
-        flags_note="Shown with the value in every hover, table and export (columns quality_flags and value_note).",
-        flags=reader.query("quality_flag_list"), sources=reader.query("source_list"), maps_note=MAPS_NOTE,
+        intro=tr("Every chart's data as a table, with the SQL file and the parameters that produced it."),
+        charts=tuple(chart_tables), definitions_note=tr(DEFINITIONS_NOTE), definitions=reader.definitions_table(),
+        flags_heading=tr("Flags on values"),
+        flags_note=tr("Shown with the value in every hover, table and export (columns quality_flags and "
+                      "value_note)."),
+        flags=reader.query("quality_flag_list"), sources=reader.query("source_list"), maps_note=tr(MAPS_NOTE),
         comparability=notes)
 
 

@@ -10,7 +10,10 @@ import binascii
 import json
 import re
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+from dashboard import i18n
+from dashboard.i18n import N_, tr
 
 SCHEMA_VERSION = 2  # 2: slides of four kinds (chart, table, title, text); version 1 files (charts only) still open
 READ_VERSIONS = (1, 2)
@@ -22,9 +25,9 @@ MAX_QUERY_LENGTH = 8000
 # (so a small token cannot inflate into a huge document).
 MAX_TOKEN_LENGTH = 60_000
 MAX_JSON_BYTES = 400_000
-DEFAULT_TITLE = "Meeting deck"
+DEFAULT_TITLE = N_("Meeting deck")  # a new deck's title, in the language it is made in (default_title())
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
-_DECK_KEYS = {"version", "title", "items", "record"}
+_DECK_KEYS = {"version", "title", "lang", "items", "record"}
 # A saved file's record of when and from what it was saved (read back and checked, never used): lines of text.
 MAX_RECORD_LINES, MAX_RECORD_LINE = 12, 400
 _ITEM_KEYS = {"kind", "query_string", "title", "text", "note"}
@@ -35,15 +38,22 @@ VIEW_KINDS = ("chart", "table")  # the kinds drawn from a view (their query_stri
 MAX_TEXT_LENGTH = 1500
 
 
+def default_title() -> str:
+    """A new deck's title in the current language ('Meeting deck', 'Lysbildesett til møtet')."""
+    return tr(DEFAULT_TITLE)
+
+
 def _check_text(value: object, what: str, limit: int) -> str:
+    """`what`: the field's name in the reader's language, as the subject of a sentence ('A speaker note')."""
     if not isinstance(value, str):
-        raise ValueError(f"{what} must be text, not {_kind(value)}.")
+        raise ValueError(tr("{what} must be text, not {kind}.", what=what, kind=_kind(value)))
     if len(value) > limit:
-        raise ValueError(f"{what} is too long ({len(value)} characters; at most {limit}).")
+        raise ValueError(tr("{what} is too long ({length} characters; at most {limit}).", what=what,
+                            length=len(value), limit=limit))
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):  # a lone surrogate: no file or link could hold it
-        raise ValueError(f"{what} holds a character that is not valid Unicode.")
+        raise ValueError(tr("{what} holds a character that is not valid Unicode.", what=what))
     if any(ord(ch) < 32 and ch not in "\n\r\t" or ord(ch) == 127 for ch in value):  # PPTX, PDF, XML refuse these
-        raise ValueError(f"{what} holds a control character.")
+        raise ValueError(tr("{what} holds a control character.", what=what))
     return value
 
 
@@ -61,17 +71,19 @@ def _parse_json(text: str, damaged: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise ValueError(f"{damaged} ({error.msg} at line {error.lineno}, column {error.colno}).") from None
+        # json's own reason ('Expecting value') stays as Python words it; where it is, in the reader's language
+        raise ValueError(tr("{damaged} ({reason} at line {line}, column {column}).", damaged=damaged,
+                            reason=error.msg, line=error.lineno, column=error.colno)) from None
     except RecursionError:
-        raise ValueError(f"{damaged} (nested too deeply).") from None
+        raise ValueError(tr("{damaged} (nested too deeply).", damaged=damaged)) from None
     except ValueError:  # e.g. a number of more than 4,300 digits
-        raise ValueError(f"{damaged} (a number in it is too long).") from None
+        raise ValueError(tr("{damaged} (a number in it is too long).", damaged=damaged)) from None
 
 
 def _kind(value: object) -> str:
-    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number",
-             float: "a number", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
+    names = {dict: N_("an object"), list: N_("a list"), str: N_("text"), bool: N_("true/false"),
+             int: N_("a number"), float: N_("a number"), type(None): N_("null")}
+    return tr(names[type(value)]) if type(value) in names else type(value).__name__
 
 
 @dataclass(frozen=True)
@@ -87,16 +99,19 @@ class DeckItem:
 
     def __post_init__(self) -> None:
         if self.kind not in SLIDE_KINDS:
-            raise ValueError(f"A slide is a {', '.join(SLIDE_KINDS[:-1])} or {SLIDE_KINDS[-1]} slide, "
-                             f"not {_quoted(self.kind)}.")
-        _check_text(self.query_string, "A slide's view", MAX_QUERY_LENGTH)
-        _check_text(self.note, "A speaker note", MAX_NOTE_LENGTH)
-        _check_text(self.title, "A slide's title", MAX_TITLE_LENGTH)
-        _check_text(self.text, "A slide's text", MAX_TEXT_LENGTH)
+            # the kinds as the file writes them (its 'kind' values), not translated
+            raise ValueError(tr("A slide is a {kinds} or {last} slide, not {kind}.",
+                                kinds=", ".join(SLIDE_KINDS[:-1]), last=SLIDE_KINDS[-1], kind=_quoted(self.kind)))
+        _check_text(self.query_string, tr("A slide's view"), MAX_QUERY_LENGTH)
+        _check_text(self.note, tr("A speaker note"), MAX_NOTE_LENGTH)
+        _check_text(self.title, tr("A slide's title"), MAX_TITLE_LENGTH)
+        _check_text(self.text, tr("A slide's text"), MAX_TEXT_LENGTH)
         if self.kind in VIEW_KINDS and not self.query_string.strip():
-            raise ValueError(f"A {self.kind} slide needs a view.")
+            raise ValueError(tr("A chart slide needs a view.") if self.kind == "chart" else
+                             tr("A table slide needs a view."))
         if self.kind not in VIEW_KINDS and not self.title.strip():
-            raise ValueError(f"A {self.kind} slide needs a title.")
+            raise ValueError(tr("A title slide needs a title.") if self.kind == "title" else
+                             tr("A text slide needs a title."))
 
     @property
     def is_view(self) -> bool:
@@ -105,17 +120,22 @@ class DeckItem:
 
 @dataclass(frozen=True)
 class Deck:
-    """A titled, ordered list of slides; edits return a new deck."""
+    """A titled, ordered list of slides; edits return a new deck. `lang`: the language the deck was made in, the
+    language of what its exports say about it (cover, record, stamps) when nobody chooses another; each view
+    slide's own language is its link's `lang`."""
 
-    title: str = DEFAULT_TITLE
+    title: str = field(default_factory=default_title)
     items: tuple[DeckItem, ...] = ()
+    lang: str = i18n.DEFAULT
 
     def __post_init__(self) -> None:
-        _check_text(self.title, "The deck title", MAX_TITLE_LENGTH)
+        _check_text(self.title, tr("The deck title"), MAX_TITLE_LENGTH)
         if not isinstance(self.items, tuple) or not all(isinstance(item, DeckItem) for item in self.items):
-            raise ValueError("A deck's items must be a tuple of DeckItem.")
+            raise ValueError("A deck's items must be a tuple of DeckItem.")  # a programming error: English
+        if not i18n.is_known(self.lang):
+            raise ValueError(f"A deck's language is one of {', '.join(i18n.LANGUAGES)}, not {self.lang!r}.")
         if len(self.items) > MAX_ITEMS:
-            raise ValueError(f"A deck holds at most {MAX_ITEMS} slides; this one has {len(self.items)}.")
+            raise ValueError(_too_many(len(self.items)))
 
     def _index(self, index: int) -> int:
         if not -len(self.items) <= index < len(self.items):
@@ -157,6 +177,14 @@ class Deck:
     def retitle(self, title: str) -> Deck:
         return replace(self, title=title)
 
+    def in_language(self, lang: str) -> Deck:
+        """The deck recorded as made in `lang` (the meeting page's language when it is saved or linked)."""
+        return replace(self, lang=lang if i18n.is_known(lang) else i18n.DEFAULT)
+
+
+def _too_many(count: int) -> str:
+    return tr("A deck holds at most {limit} slides; this one has {count}.", limit=MAX_ITEMS, count=count)
+
 
 def _item_dict(item: DeckItem) -> dict:
     fields = {"kind": item.kind, "query_string": item.query_string, "title": item.title, "text": item.text,
@@ -165,59 +193,83 @@ def _item_dict(item: DeckItem) -> dict:
 
 
 def to_dict(deck: Deck, record: tuple[str, ...] = ()) -> dict:
-    document = {"version": SCHEMA_VERSION, "title": deck.title, "items": [_item_dict(item) for item in deck.items]}
+    document = {"version": SCHEMA_VERSION, "title": deck.title, "lang": deck.lang,
+                "items": [_item_dict(item) for item in deck.items]}
     return document | ({"record": list(record)} if record else {})
 
 
-def _reject_unknown(document: dict, allowed: set[str], what: str) -> None:
+def _reject_unknown(document: dict, allowed: set[str], slide: int | None = None) -> None:
     unknown = sorted(str(key) for key in document if key not in allowed)
     if unknown:
-        more = f" and {len(unknown) - 1} more" if len(unknown) > 1 else ""
-        raise ValueError(f"{what} {_quoted(unknown[0])}{more}; expected {', '.join(sorted(allowed))}.")
+        fields = dict(name=_quoted(unknown[0]), expected=", ".join(sorted(allowed)))
+        if slide is None:
+            raise ValueError(tr("Unknown deck field {name}; expected {expected}.", **fields) if len(unknown) == 1
+                             else tr("Unknown deck fields {name} and {more} more; expected {expected}.",
+                                     more=len(unknown) - 1, **fields))
+        raise ValueError(tr("Slide {slide} has unknown field {name}; expected {expected}.", slide=slide, **fields)
+                         if len(unknown) == 1 else
+                         tr("Slide {slide} has unknown fields {name} and {more} more; expected {expected}.",
+                            slide=slide, more=len(unknown) - 1, **fields))
 
 
-def from_dict(document: object) -> Deck:
-    """A deck from its parsed JSON form; ValueError saying what is wrong otherwise."""
+def _read_language(value: object, notices: list[str]) -> str:
+    """The deck's 'lang': en or nb; missing is English (files saved before decks named their language), anything
+    else a notice and English, the deck opened all the same."""
+    if value is None:
+        return i18n.DEFAULT
+    if isinstance(value, str) and i18n.is_known(value.strip().lower()):
+        return value.strip().lower()
+    notices.append(tr("The deck's language {value} is not one we write (en English, nb norsk bokmål); its "
+                      "exports are in English.", value=_quoted(value)))
+    return i18n.DEFAULT
+
+
+def from_dict(document: object, notices: list[str] | None = None) -> Deck:
+    """A deck from its parsed JSON form; ValueError saying what is wrong otherwise. What is corrected (a
+    malformed 'lang') is added to `notices`."""
+    notices = [] if notices is None else notices
+    versions = tr(" and ").join(map(str, READ_VERSIONS))
     if not isinstance(document, dict):
-        raise ValueError(f"A deck must be a JSON object, not {_kind(document)}.")
-    _reject_unknown(document, _DECK_KEYS, "Unknown deck field(s)")
+        raise ValueError(tr("A deck must be a JSON object, not {kind}.", kind=_kind(document)))
+    _reject_unknown(document, _DECK_KEYS)
     if "version" not in document:
-        raise ValueError(f"The deck has no 'version' field (this app reads versions "
-                         f"{' and '.join(map(str, READ_VERSIONS))}).")
+        raise ValueError(tr("The deck has no 'version' field (this app reads versions {versions}).",
+                            versions=versions))
     version = document["version"]
     if version not in READ_VERSIONS or isinstance(version, bool) or not isinstance(version, int):
         shown = repr(version) if isinstance(version, (bool, int, float)) and len(repr(version)) <= 20 else (
             _quoted(version))
-        raise ValueError(f"Unsupported deck version {shown}; this app reads versions "
-                         f"{' and '.join(map(str, READ_VERSIONS))}.")
-    title = _check_text(document.get("title", DEFAULT_TITLE), "The deck title", MAX_TITLE_LENGTH)
+        raise ValueError(tr("Unsupported deck version {version}; this app reads versions {versions}.",
+                            version=shown, versions=versions))
+    title = _check_text(document.get("title", default_title()), tr("The deck title"), MAX_TITLE_LENGTH)
+    lang = _read_language(document.get("lang"), notices)
     record = document.get("record", [])
     if not isinstance(record, list) or len(record) > MAX_RECORD_LINES:
-        raise ValueError(f"The deck's 'record' must be a list of at most {MAX_RECORD_LINES} lines.")
+        raise ValueError(tr("The deck's 'record' must be a list of at most {limit} lines.", limit=MAX_RECORD_LINES))
     for line in record:
-        _check_text(line, "A line of the deck's record", MAX_RECORD_LINE)
+        _check_text(line, tr("A line of the deck's record"), MAX_RECORD_LINE)
     raw_items = document.get("items", [])
     if not isinstance(raw_items, list):
-        raise ValueError(f"The deck's 'items' must be a list, not {_kind(raw_items)}.")
+        raise ValueError(tr("The deck's 'items' must be a list, not {kind}.", kind=_kind(raw_items)))
     if len(raw_items) > MAX_ITEMS:
-        raise ValueError(f"A deck holds at most {MAX_ITEMS} slides; this one has {len(raw_items)}.")
+        raise ValueError(_too_many(len(raw_items)))
     items = []
     for number, raw in enumerate(raw_items, start=1):
         if not isinstance(raw, dict):
-            raise ValueError(f"Slide {number} must be an object, not {_kind(raw)}.")
-        _reject_unknown(raw, _ITEM_KEYS if version >= 2 else {"query_string", "note"},
-                        f"Slide {number} has unknown field(s)")
-        kind = _check_text(raw.get("kind", "chart"), f"Slide {number}'s kind", 20)
+            raise ValueError(tr("Slide {slide} must be an object, not {kind}.", slide=number, kind=_kind(raw)))
+        _reject_unknown(raw, _ITEM_KEYS if version >= 2 else {"query_string", "note"}, slide=number)
+        kind = _check_text(raw.get("kind", "chart"), tr("Slide {slide}'s kind", slide=number), 20)
         if kind in VIEW_KINDS and "query_string" not in raw:
-            raise ValueError(f"Slide {number} has no 'query_string'.")
-        fields = {name: _check_text(raw.get(name, ""), f"Slide {number}'s {name}", limit) for name, limit in (
+            raise ValueError(tr("Slide {slide} has no 'query_string'.", slide=number))
+        fields = {name: _check_text(raw.get(name, ""), tr("Slide {slide}'s {field}", slide=number, field=name),
+                                    limit) for name, limit in (
             ("query_string", MAX_QUERY_LENGTH), ("note", MAX_NOTE_LENGTH), ("title", MAX_TITLE_LENGTH),
             ("text", MAX_TEXT_LENGTH))}
         try:
             items.append(DeckItem(kind=kind, **fields))
         except ValueError as error:
-            raise ValueError(f"Slide {number}: {error}") from None
-    return Deck(title=title, items=tuple(items))
+            raise ValueError(tr("Slide {slide}: {reason}", slide=number, reason=error)) from None
+    return Deck(title=title, items=tuple(items), lang=lang)
 
 
 def to_json(deck: Deck, record: tuple[str, ...] = ()) -> str:
@@ -226,18 +278,19 @@ def to_json(deck: Deck, record: tuple[str, ...] = ()) -> str:
     return json.dumps(to_dict(deck, record), ensure_ascii=False, indent=2)
 
 
-def from_json(text: str | bytes) -> Deck:
-    """Parse a deck file; ValueError with a readable reason for anything else."""
+def from_json(text: str | bytes, notices: list[str] | None = None) -> Deck:
+    """Parse a deck file; ValueError with a readable reason for anything else (in the reader's language); what
+    was corrected goes into `notices`."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
-            raise ValueError("The deck file is not UTF-8 text.") from None
+            raise ValueError(tr("The deck file is not UTF-8 text.")) from None
     if not isinstance(text, str):
-        raise ValueError(f"A deck must be JSON text, not {_kind(text)}.")
+        raise ValueError(tr("A deck must be JSON text, not {kind}.", kind=_kind(text)))
     if len(text.encode("utf-8")) > MAX_JSON_BYTES:
-        raise ValueError(f"The deck file is too large (more than {MAX_JSON_BYTES // 1000} kB).")
-    return from_dict(_parse_json(text, "The deck file is not valid JSON"))
+        raise ValueError(tr("The deck file is too large (more than {limit} kB).", limit=MAX_JSON_BYTES // 1000))
+    return from_dict(_parse_json(text, tr("The deck file is not valid JSON")), notices)
 
 
 def within_budget(deck: Deck, before: Deck | None = None) -> Deck:
@@ -251,8 +304,9 @@ def within_budget(deck: Deck, before: Deck | None = None) -> Deck:
     to_url_token(deck)
     size = _json_bytes(deck)
     if size > MAX_JSON_BYTES:
-        raise ValueError(f"The deck would be too large to save and reopen ({size // 1000} kB; at most "
-                         f"{MAX_JSON_BYTES // 1000} kB): shorten a speaker note or start a second deck.")
+        raise ValueError(tr("The deck would be too large to save and reopen ({size} kB; at most {limit} kB): "
+                            "shorten a speaker note or start a second deck.", size=i18n.number(size // 1000),
+                            limit=MAX_JSON_BYTES // 1000))
     return deck
 
 
@@ -278,32 +332,36 @@ def to_url_token(deck: Deck) -> str:
     """The deck as a URL-safe token: compact JSON, zlib-compressed, base64url without padding."""
     token = _encode(deck)
     if len(token) > MAX_TOKEN_LENGTH:
-        raise ValueError(f"The deck would be too large for a link ({len(token):,} characters; at most "
-                         f"{MAX_TOKEN_LENGTH:,}): shorten a speaker note, or save the deck as a file and start "
-                         f"a second one.")
+        raise ValueError(tr("The deck would be too large for a link ({length} characters; at most {limit}): "
+                            "shorten a speaker note, or save the deck as a file and start a second one.",
+                            length=i18n.number(len(token)), limit=i18n.number(MAX_TOKEN_LENGTH)))
     return token
 
 
-def from_url_token(token: str) -> Deck:
-    """The deck in a token from to_url_token; ValueError if the token is damaged or too long."""
+def from_url_token(token: str, notices: list[str] | None = None) -> Deck:
+    """The deck in a token from to_url_token; ValueError if the token is damaged or too long; what was corrected
+    goes into `notices`."""
     if not isinstance(token, str):
-        raise ValueError(f"A deck link token must be text, not {_kind(token)}.")
+        raise ValueError(tr("A deck link token must be text, not {kind}.", kind=_kind(token)))
     token = token.strip()
     if not token:
-        raise ValueError("The deck link is empty.")
+        raise ValueError(tr("The deck link is empty."))
     if len(token) > MAX_TOKEN_LENGTH:
-        raise ValueError(f"The deck link is too long ({len(token)} characters; at most {MAX_TOKEN_LENGTH}).")
+        raise ValueError(tr("The deck link is too long ({length} characters; at most {limit}).",
+                            length=len(token), limit=MAX_TOKEN_LENGTH))
     if not _TOKEN.fullmatch(token):
-        raise ValueError("The deck link is damaged: it contains characters a deck link never has.")
+        raise ValueError(tr("The deck link is damaged: it contains characters a deck link never has."))
     try:
         packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         inflater = zlib.decompressobj()
         raw = inflater.decompress(packed, MAX_JSON_BYTES)
         if inflater.unconsumed_tail:
-            raise ValueError(f"The deck in the link is too large (more than {MAX_JSON_BYTES // 1000} kB).")
+            raise ValueError(tr("The deck in the link is too large (more than {limit} kB).",
+                                limit=MAX_JSON_BYTES // 1000))
         if not inflater.eof:
             raise zlib.error("truncated")
         text = raw.decode("utf-8")
     except (binascii.Error, zlib.error, UnicodeDecodeError):
-        raise ValueError("The deck link is damaged or incomplete; copy the whole link again.") from None
-    return from_dict(_parse_json(text, "The deck link is damaged or incomplete; copy the whole link again"))
+        raise ValueError(tr("The deck link is damaged or incomplete; copy the whole link again.")) from None
+    return from_dict(_parse_json(text, tr("The deck link is damaged or incomplete; copy the whole link again")),
+                     notices)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dashboard import ranks
+from dashboard import i18n, ranks
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView, QueryRunner
 from dashboard.figures import format_value, is_missing, is_rate_unit, records
@@ -114,10 +114,12 @@ def country_content(reader: Reader, state: ViewState, country: str = "") -> Coun
     table = reader.query("country_profile", iso3=country, peers=peers)
     rows = [{**row, "iso3": country} for row in records(table)]
     ranked = _rate_ranks(reader, rows, peers)
+    lang_param = "" if i18n.current() == i18n.ENGLISH else f"&lang={i18n.current()}"  # the link keeps it
     series = pd.DataFrame([{
         "Series": row["label"], "Year": int(row["year"]), "Value": _value_text(row), "Rank": _rank_text(row, ranked),
         "Over the years": list(row["series"]), "Years": _years_text(row), "Source": row["source"] or "",
-        "Open": f"trends?indicator={row['indicator_id']}&countries={country}", "indicator_id": row["indicator_id"],
+        "Open": f"trends?indicator={row['indicator_id']}&countries={country}{lang_param}",
+        "indicator_id": row["indicator_id"],
     } for row in rows], columns=list(SERIES_COLUMNS))
     held = {row["indicator_id"] for row in rows}
     missing: dict[str, list[str]] = {}

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import before_after, db, site, tables, views
+from dashboard import before_after, db, i18n, site, tables, views, vocabulary
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView
 from dashboard.deck import Deck, DeckItem
 from dashboard.figures import format_value, is_missing, is_rate_unit, records
+from dashboard.i18n import N_, ntr, tr
 
 TABLE_ROWS = 12  # rows of a table slide: readable at 1280x720 and on a PowerPoint slide
 TREND_YEARS = 8  # year columns of a trend's table slide (the last ones of the range)
@@ -54,11 +55,12 @@ class Slide:
 
 
 def build_slide(item: DeckItem, view: ChartView | None, notices: tuple[str, ...] = ()) -> Slide:
-    """The slide of a deck item; chart and table items need the view their query string draws."""
+    """The slide of a deck item; chart and table items need the view their query string draws. A table is
+    written in its view's language (its link's `lang`), as the view's chart is."""
     if item.kind in ("title", "text"):
         return Slide(kind=item.kind, title=item.title, text=item.text, note=item.note)
     if view is None:
-        raise ValueError(f"A {item.kind} slide needs its view.")
+        raise ValueError(f"A {item.kind} slide needs its view.")  # a programming error: English
     table = table_of(view) if item.kind == "table" else None
     return Slide(kind=item.kind, title=view.screen_title or view.title, subtitle=view.subtitle, note=item.note,
                  view=view, table=table, notices=notices)
@@ -67,7 +69,7 @@ def build_slide(item: DeckItem, view: ChartView | None, notices: tuple[str, ...]
 def undrawable(item: DeckItem, reason: str) -> Slide:
     """A text slide saying why a deck item cannot be drawn (a hand-edited deck file naming the meeting page, a
     profile of a country the extracts no longer hold), so it is never drawn as another chart."""
-    return Slide(kind="text", title="This slide cannot be drawn", text=reason, note=item.note)
+    return Slide(kind="text", title=tr("This slide cannot be drawn"), text=reason, note=item.note)
 
 
 def unviewable_reason(query_string: str) -> str | None:
@@ -75,7 +77,8 @@ def unviewable_reason(query_string: str) -> str | None:
     page = views.page_of(query_string)
     if site.has_view(page):
         return None
-    return f"Its view is of the {site.BY_NAME[page].title} page, which has no chart a slide can show."
+    return tr("Its view is of the {page} page, which has no chart a slide can show.",
+              page=tr(site.BY_NAME[page].title))
 
 
 def view_slide(view: ChartView, note: str = "", kind: str = "chart") -> Slide:
@@ -95,10 +98,10 @@ def deck_slides(connection: db.Connection, catalog: Catalog, deck: Deck,
         try:
             view, item_notices = views.view_of_link(item.query_string, connection, catalog, projector=projector)
         except ValueError as error:
-            notices.append(f"Slide {number}: {error}")
+            notices.append(tr("Slide {slide}: {reason}", slide=number, reason=error))
             shown.append(undrawable(item, str(error)))
             continue
-        notices.extend(f"Slide {number}: {notice}" for notice in item_notices)
+        notices.extend(tr("Slide {slide}: {reason}", slide=number, reason=notice) for notice in item_notices)
         shown.append(build_slide(item, view, tuple(item_notices)))
     return shown, notices
 
@@ -109,7 +112,8 @@ def _cut(text: object) -> str:
 
 
 def _unit_label(unit: str) -> str:
-    return unit[:1].upper() + unit[1:] if unit else "Value"
+    shown = vocabulary.unit(unit)
+    return shown[:1].upper() + shown[1:] if shown else tr("Value")
 
 
 def _ranked_table(view: ChartView) -> SlideTable:
@@ -118,17 +122,19 @@ def _ranked_table(view: ChartView) -> SlideTable:
     rows.sort(key=lambda row: -float(row["value"]))
     unit = str(rows[0].get("unit") or "") if rows else ""
     rate = is_rate_unit(unit)
-    columns = ["Rank", "Country", _unit_label(unit)] + (["Deaths"] if rate else [])
+    columns = [tr("Rank"), tr("Country"), _unit_label(unit)] + ([tr("Deaths")] if rate else [])
     # The rank the map's hover gives (ties share one), else the position.
-    cells = [(str(number if is_missing(row.get("rank")) else int(row["rank"])), _cut(row["country"]),
+    cells = [(i18n.number(number if is_missing(row.get("rank")) else int(row["rank"])), _cut(row["country"]),
               format_value(row["value"], unit), *([format_value(row.get("numerator"), "deaths")] if rate else []))
              for number, row in enumerate(rows[:TABLE_ROWS], start=1)]
     missing = len(view.data) - len(rows)
     left = []
     if len(rows) > TABLE_ROWS:
-        left.append(f"The {TABLE_ROWS} highest of {len(rows)} countries with a value.")
+        left.append(tr("The {shown} highest of {count} countries with a value.", shown=TABLE_ROWS,
+                       count=i18n.number(len(rows))))
     if missing:
-        left.append(f"{missing} {'country has' if missing == 1 else 'countries have'} no value for the year.")
+        left.append(ntr("{n} country has no value for the year.", "{n} countries have no value for the year.",
+                        missing))
     return SlideTable(tuple(columns), tuple(cells), (True, False, True, *([True] if rate else [])),
                       total_rows=len(rows), left_out=" ".join(left))
 
@@ -137,7 +143,7 @@ def _trend_table(view: ChartView) -> SlideTable:
     """A trend: one row per country, the last TREND_YEARS years of the range as columns."""
     data = view.data.dropna(subset=["value"])
     if data.empty:
-        return SlideTable(("Country",), (), (False,), total_rows=0, left_out="No values for these filters.")
+        return SlideTable((tr("Country"),), (), (False,), total_rows=0, left_out=tr("No values for these filters."))
     unit = str(data["unit"].iloc[0] or "")
     years = sorted(int(year) for year in data["year"].unique())
     shown_years = years[-TREND_YEARS:]
@@ -146,30 +152,33 @@ def _trend_table(view: ChartView) -> SlideTable:
     latest = wide[shown_years[-1]] if shown_years[-1] in wide else pd.Series(dtype=float)
     order = latest.sort_values(ascending=False, na_position="last").index.tolist()
     order += [country for country in wide.index if country not in order]
-    cells = [(_cut(country), *(format_value(wide.at[country, year], unit) if year in wide.columns else "no value"
-                               for year in shown_years)) for country in order[:TABLE_ROWS]]
-    cells = [tuple("–" if cell == "no value" else cell for cell in row) for row in cells]
+    cells = [(_cut(country), *("–" if year not in wide.columns or is_missing(wide.at[country, year])
+                               else format_value(wide.at[country, year], unit) for year in shown_years))
+             for country in order[:TABLE_ROWS]]
     left = []
     if len(years) > len(shown_years):
-        left.append(f"Years {shown_years[0]}–{shown_years[-1]} of {years[0]}–{years[-1]}.")
+        left.append(tr("Years {shown} of {all}.", shown=i18n.year_range(shown_years[0], shown_years[-1]),
+                       all=i18n.year_range(years[0], years[-1])))
     if len(order) > TABLE_ROWS:
-        left.append(f"{TABLE_ROWS} of {len(order)} countries, highest in {shown_years[-1]} first.")
-    left.append(f"{_unit_label(unit)}; – no value.")
-    return SlideTable(("Country", *map(str, shown_years)), tuple(cells), (False, *(True for _ in shown_years)),
+        left.append(tr("{shown} of {count} countries, highest in {year} first.", shown=TABLE_ROWS,
+                       count=i18n.number(len(order)), year=shown_years[-1]))
+    left.append(tr("{unit}; – no value.", unit=_unit_label(unit)))
+    return SlideTable((tr("Country"), *map(str, shown_years)), tuple(cells), (False, *(True for _ in shown_years)),
                       total_rows=len(order), left_out=" ".join(left))
 
 
-PROGRAMME_COLUMNS = ("Country", "Programme", "City or sites", "Years", "Status", "Patients")
+# The programme table's columns a slide has room for (tables.programme_table names them in the reader's language).
+PROGRAMME_COLUMNS = (N_("Country"), N_("Programme"), N_("City or sites"), N_("Years"), N_("Status"), N_("Patients"))
 
 
 def _programme_table(view: ChartView) -> SlideTable:
     """The programme register of a timeline, in words, the columns a slide has room for."""
     table = tables.programme_table(view.data)
-    cells = [tuple(_cut(row[column]) for column in PROGRAMME_COLUMNS) for row in records(table.head(TABLE_ROWS))]
-    left = f"{TABLE_ROWS} of {len(table)} programmes; all of them on the Programmes page." if (
-        len(table) > TABLE_ROWS) else ""
-    return SlideTable(PROGRAMME_COLUMNS, tuple(cells), (False,) * len(PROGRAMME_COLUMNS), total_rows=len(table),
-                      left_out=left)
+    columns = tuple(tr(column) for column in PROGRAMME_COLUMNS)
+    cells = [tuple(_cut(row[column]) for column in columns) for row in records(table.head(TABLE_ROWS))]
+    left = tr("{shown} of {count} programmes; all of them on the Programmes page.", shown=TABLE_ROWS,
+              count=i18n.number(len(table))) if len(table) > TABLE_ROWS else ""
+    return SlideTable(columns, tuple(cells), (False,) * len(columns), total_rows=len(table), left_out=left)
 
 
 def _claim_table(view: ChartView) -> SlideTable:
@@ -183,8 +192,9 @@ def _claim_table(view: ChartView) -> SlideTable:
     cells = [(_cut(row["label"]), _cut(row["place"]), str(row["year"]),
               format_value(row["value"], row.get("indicator_unit")), _cut(row.get("source")))
              for row in rows[:TABLE_ROWS]]
-    left = f"{TABLE_ROWS} of {len(rows)} series." if len(rows) > TABLE_ROWS else ""
-    return SlideTable(("Series", "Place", "Year", "Value", "Source"), tuple(cells),
+    left = tr("{shown} of {count} series.", shown=TABLE_ROWS, count=i18n.number(len(rows))) if (
+        len(rows) > TABLE_ROWS) else ""
+    return SlideTable((tr("Series"), tr("Place"), tr("Year"), tr("Value"), tr("Source")), tuple(cells),
                       (False, False, True, True, False), total_rows=len(rows), left_out=left)
 
 
@@ -196,13 +206,18 @@ def _before_after_table(view: ChartView) -> SlideTable:
         before = own.loc[own["relative_year"] < 0, "value"].dropna()
         after = own.loc[own["relative_year"] > 0, "value"].dropna()
         cells.append((_cut(own["country"].iloc[0]), str(int(own["start_year"].iloc[0])),
-                      f"{len(before)} of {before_after.WINDOW}", format_value(before.mean(), measure.unit)
-                      if len(before) else "–", f"{len(after)} of {before_after.WINDOW}",
+                      tr("{shown} of {count}", shown=len(before), count=before_after.WINDOW),
+                      format_value(before.mean(), measure.unit) if len(before) else "–",
+                      tr("{shown} of {count}", shown=len(after), count=before_after.WINDOW),
                       format_value(after.mean(), measure.unit) if len(after) else "–"))
-    left = f"{_unit_label(measure.unit)}, as reported (not indexed): means of the years reported; – none reported."
-    return SlideTable(("Country", "Start", "Years before", "Mean before", "Years after", "Mean after"),
+    left = tr("{unit}, as reported (not indexed): means of the years reported; – none reported.",
+              unit=_unit_label(measure.unit))
+    if len(cells) > TABLE_ROWS:
+        left = tr("{shown} of {count} countries.", shown=TABLE_ROWS, count=len(cells)) + " " + left
+    return SlideTable((tr("Country"), tr("Start"), tr("Years before"), tr("Mean before"), tr("Years after"),
+                       tr("Mean after")),
                       tuple(cells[:TABLE_ROWS]), (False, True, True, True, True, True), total_rows=len(cells),
-                      left_out=left if len(cells) <= TABLE_ROWS else f"{TABLE_ROWS} of {len(cells)} countries. {left}")
+                      left_out=left)
 
 
 def _pair_table(view: ChartView) -> SlideTable:
@@ -216,18 +231,21 @@ def _pair_table(view: ChartView) -> SlideTable:
         # The indicator's own label, uncut (ours, and at most 60 characters: the row has the width of 8 years)
         cells.append((str(own["indicator"].iloc[0]), *(format_value(by_year[year], unit) if year in by_year
                                                          else "–" for year in years)))
-    return SlideTable(("Series", *map(str, years)), tuple(cells), (False, *(True for _ in years)),
-                      total_rows=len(cells), left_out="The last years either series reports; – no value.")
+    return SlideTable((tr("Series"), *map(str, years)), tuple(cells), (False, *(True for _ in years)),
+                      total_rows=len(cells), left_out=tr("The last years either series reports; – no value."))
 
 
 def _cities_table(view: ChartView) -> SlideTable:
     """HAT cities: the bars' rows, highest rate first, with the count and population they are read from."""
-    cells = [(_cut(row["city"]), f"{int(row['value']):,}", _cut(row["as_of"]), f"{float(row['per_100k']):,.1f}",
-              f"{int(row['population']):,} ({row['population_year']})") for row in records(view.data)]
-    note = "Each figure and population from its own source (the data exports list them)."
-    return SlideTable(("City", "Figure", "As of", "Per 100,000", "Population (year)"), tuple(cells[:TABLE_ROWS]),
-                      (False, True, False, True, True), total_rows=len(cells),
-                      left_out=note if len(cells) <= TABLE_ROWS else f"{TABLE_ROWS} of {len(cells)} cities. {note}")
+    cells = [(_cut(row["city"]), i18n.number(int(row["value"])), _cut(row["as_of"]),
+              i18n.number(float(row["per_100k"]), 1),
+              f"{i18n.number(int(row['population']))} ({row['population_year']})") for row in records(view.data)]
+    note = tr("Each figure and population from its own source (the data exports list them).")
+    if len(cells) > TABLE_ROWS:
+        note = tr("{shown} of {count} cities.", shown=TABLE_ROWS, count=len(cells)) + " " + note
+    return SlideTable((tr("City"), tr("Figure"), tr("As of"), tr("Per 100,000"), tr("Population (year)")),
+                      tuple(cells[:TABLE_ROWS]), (False, True, False, True, True), total_rows=len(cells),
+                      left_out=note)
 
 
 _TABLES: dict[str, Callable[[ChartView], SlideTable]] = {
@@ -238,8 +256,9 @@ _TABLES: dict[str, Callable[[ChartView], SlideTable]] = {
 
 
 def table_of(view: ChartView) -> SlideTable:
-    """The rows behind a view's chart as a slide's table."""
-    return _TABLES[view.kind](view)
+    """The rows behind a view's chart as a slide's table, in the view's language (headers, numbers, notes)."""
+    with i18n.language(views.view_language(view)):
+        return _TABLES[view.kind](view)
 
 
 def table_html(table: SlideTable) -> str:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import i18n, vocabulary
 from dashboard.catalog import Catalog
-from dashboard.figures import PHASE_STYLES, is_rate_unit, programme_phase, programme_years_text, records, source_list
+from dashboard.figures import is_rate_unit, programme_phase, programme_years_text, records, source_list
+from dashboard.figures.programmes import phase_label, status_text
 from dashboard.i18n import N_, tr
+
+# What kind of figure an indicator is (indicators.csv, kind), as the Data page's definitions say it.
+KINDS = {"reported": N_("reported"), "computed": N_("computed"), "modelled": N_("modelled"),
+         "national": N_("national"), "cause_of_death": N_("cause of death")}
 
 
 def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
@@ -16,13 +22,13 @@ def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
         tr("Programme"): programmes["programme_name"],
         tr("City or sites"): programmes["city_or_sites"],
         tr("Type"): programmes["programme_type"],
-        tr("Drawn as"): [PHASE_STYLES[programme_phase(row)]["label"] for row in records(programmes)],
+        tr("Drawn as"): [phase_label(programme_phase(row)) for row in records(programmes)],
         tr("Treated patients"): programmes["treated_patients"].map({True: tr("yes"), False: tr("no")}),
         tr("Years"): [programme_years_text(start, end)
                   for start, end in zip(programmes["start_year"], programmes["end_year"], strict=True)],
         tr("Dates"): [tr(" to ").join(d for d in (start, end) if isinstance(d, str)) or ""
                   for start, end in zip(programmes["start_date"], programmes["end_date"], strict=True)],
-        tr("Status"): programmes["status"],
+        tr("Status"): [status_text(status) for status in programmes["status"]],
         tr("Status as of"): programmes["status_as_of"],
         tr("Patients"): programmes["patients"],
         tr("Eligibility"): programmes["eligibility"],
@@ -35,8 +41,9 @@ def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
 
 def definitions_table(catalog: Catalog) -> pd.DataFrame:
     """Every indicator's definition and caveat, one row each (the Data page's 'Definitions' tab)."""
-    return pd.DataFrame([{tr("Indicator"): i.label, tr("Unit"): i.unit, tr("Kind"): i.kind,
-                          tr("Years"): f"{i.year_min}-{i.year_max}", tr("Definition"): i.definition,
+    return pd.DataFrame([{tr("Indicator"): i.label, tr("Unit"): vocabulary.unit(i.unit),
+                          tr("Kind"): tr(KINDS[i.kind]) if i.kind in KINDS else i.kind,
+                          tr("Years"): i18n.year_range(i.year_min, i.year_max), tr("Definition"): i.definition,
                           tr("Caveat"): i.caveat} for i in catalog.indicators.values()])
 
 
@@ -63,6 +70,8 @@ COLUMN_LABELS = {
     "publisher": N_("Publisher"), "edition": N_("Edition"), "table_id": N_("Table"), "url": N_("Link"),
     "licence": N_("Licence"), "attribution": N_("Credit line"), "kind": N_("Kind"), "label": N_("Label"),
     "explanation": N_("What it means"), "values_flagged": N_("Values flagged"),
+    # the comparability notes (dashboard/comparability.Comparability.table)
+    "what": N_("What"), "countries": N_("Countries"), "note": N_("Note"),
 }
 YEARS = {"year", "start_year", "end_year"}  # never '2,016'
 COUNTS = {"rank", "ranked_countries", "numerator", "denominator", "patients_numeric", "values_flagged"}

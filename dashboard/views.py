@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 from dashboard import before_after, charts, cities, db, i18n, profiles, site
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView, QueryRunner
+from dashboard.i18n import tr
 from dashboard.state import from_query_string, to_query_string
 
 
@@ -22,7 +23,7 @@ def _before_after(params: Mapping[str, str], query: QueryRunner, catalog: Catalo
     names = {code: country.name_en for code, country in catalog.countries.items()}
     settings, notices = before_after.read_params(params, before_after.register_claims(query, catalog), names)
     if not settings.starts:
-        raise ValueError("The before-and-after link names no country with a HAT start in our register.")
+        raise ValueError(tr("The before-and-after link names no country with a HAT start in our register."))
     return before_after.view_of(settings, query, catalog), notices
 
 
@@ -45,13 +46,36 @@ def _last_values(query_string: str) -> dict[str, str]:
                                                         keep_blank_values=True).items()}
 
 
+def language_of(query_string: str, default: str = i18n.DEFAULT) -> str:
+    """The language a link's view is written in: its `lang` when that is one we write, else `default` (English:
+    a link without `lang`, or with a malformed one, is drawn in English, the malformed one with a notice)."""
+    named = _last_values(query_string).get("lang", "").strip().lower()
+    return named if i18n.is_known(named) else default
+
+
+def view_language(view: ChartView) -> str:
+    """The language a view was drawn in (its own link's `lang`: the state writes it when it is not English), so
+    what is written around it (a slide's table, an export's stamp, the file's headings) is in the same one."""
+    return language_of(view.query_string)
+
+
+def with_language(query_string: str, lang: str) -> str:
+    """The link with its `lang` set to `lang` (English: no `lang`, as the state writes it), the rest as it was."""
+    kept = [part for part in query_string.split("?", 1)[-1].split("&") if part and part.split("=", 1)[0] != "lang"]
+    return "&".join([*kept, *([f"lang={lang}"] if lang != i18n.DEFAULT else [])])
+
+
 def view_of_link(query_string: str, connection: db.Connection, catalog: Catalog, *, query: QueryRunner | None = None,
                  projector: bool = False) -> tuple[ChartView, list[str]]:
     """The view a link draws and the notices on what in it was corrected; ValueError, with the reason, for a link
     that draws none (a page without a view, a profile of an unknown country, a measure not in the extracts).
     projector: drawn in the projector theme whatever the link says (a presented or exported deck)."""
-    with i18n.language(_last_values(query_string).get("lang", i18n.DEFAULT)):  # the link's language
-        return _view_of_link(query_string, connection, catalog, query, projector)
+    lang = language_of(query_string, i18n.DEFAULT)
+    with i18n.language(lang):  # the link's language
+        view, notices = _view_of_link(query_string, connection, catalog, query, projector)
+    if language_of(view.query_string, i18n.DEFAULT) != lang:  # a page whose own link left `lang` out
+        view = replace(view, query_string=with_language(view.query_string, lang))
+    return view, notices
 
 
 def _view_of_link(query_string: str, connection: db.Connection, catalog: Catalog, query: QueryRunner | None,

@@ -163,7 +163,8 @@ def _facts() -> list[dict]:
     for year, value in NATIONAL_DEATHS.items():
         rows.append(_fact("NOR", year, NATIONAL, value, f"NAT-FX-NOR-{year}", quality_flags="national_definition",
                           value_note=f"{FLAG_LABEL['national_definition']}; Fixture Institute: deaths by overdose",
-                          value_note_no=f"{FLAG_LABEL_NO['national_definition']}; Fixture Institute: deaths by overdose"))
+                          value_note_no=f"{FLAG_LABEL_NO['national_definition']}; "
+                                        "Fixture Institute: deaths by overdose"))
     return sorted(rows, key=lambda r: (r["indicator_id"], r["iso3"], r["year"], r["sex"], r["age_group"]))
 
 

@@ -3,6 +3,7 @@ notices, Markdown, the charts' own JSON), and the catalog's messages as the frag
 
 from __future__ import annotations
 
+import json
 import re
 import string
 
@@ -13,12 +14,29 @@ from dashboard import i18n_catalog
 _MIN_WORDS = 3  # shorter fragments ('All', 'Map') are words another sentence may hold in either language
 
 
+# Not text a reader reads: st.code's SQL (queries/*.sql, shown as written) and a figure's layout.meta (the
+# machine-readable notes the exports and tests read).
+_NOT_READ = {"code_text"}
+
+
+def _figure_without_meta(text: str) -> str:
+    try:
+        figure = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(figure, dict) and isinstance(figure.get("layout"), dict):
+        figure["layout"].pop("meta", None)
+        return json.dumps(figure, ensure_ascii=False)
+    return text
+
+
 def _strings(value, found: list[str]) -> None:
     if isinstance(value, str):
-        found.append(value)
+        found.append(_figure_without_meta(value) if value.startswith("{") else value)
     elif hasattr(value, "ListFields"):  # a message
-        for _field, inner in value.ListFields():
-            _strings(inner, found)
+        for field, inner in value.ListFields():
+            if field.name not in _NOT_READ:
+                _strings(inner, found)
     elif hasattr(value, "__iter__") and not isinstance(value, bytes | dict):  # a repeated field
         for item in value:
             _strings(item, found)

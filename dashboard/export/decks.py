@@ -14,10 +14,21 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard import figures, i18n, views
 from dashboard.export.renderer import IMAGE_SIZES, ImageSize, render_images
-from dashboard.export.stamp import APP_NAME, bare_figure, export_stamp, now, stamp_figure, view_url
+from dashboard.export.stamp import (
+    APP_NAME,
+    bare_figure,
+    credit_line,
+    export_stamp,
+    note_line,
+    now,
+    reopen_line,
+    stamp_figure,
+    view_url,
+)
 from dashboard.figures.formatting import esc, wrap_lines
+from dashboard.i18n import ntr, tr
 from dashboard.slides import Slide, SlideTable
 
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5  # 16:9
@@ -34,7 +45,8 @@ SUBTITLE_LINE_CHARACTERS = 110  # of a slide's subtitle in 15 pt across the slid
 
 @dataclass(frozen=True)
 class DeckRecord:
-    """What a deck says about itself on its first and last slide."""
+    """What a deck says about itself on its first and last slide (in the language in force when it is made:
+    export_deck enters the deck's)."""
 
     title: str
     exported_on: date  # a datetime for decks: the minute of export is named
@@ -51,14 +63,25 @@ def slide_picture(view) -> tuple[go.Figure, ImageSize]:
     return figures.resized_figure(figure, size.height, key_beside=True), size
 
 
+def _sources(slide: Slide) -> str:
+    """A view slide's sources without the line's own 'Source: ' (in the view's language: 'Kilde: ')."""
+    with i18n.language(views.view_language(slide.view)):
+        return slide.source_line.removeprefix(tr("Source") + ": ")
+
+
 def record_lines(slides: Sequence[Slide], record: DeckRecord) -> list[str]:
     """The last slide's text: the stamp, the editions, then each view slide's source and link."""
     lines = [f"{export_stamp(record.exported_on)}.", *record.editions]
     for number, slide in enumerate(slides, start=1):
         if slide.view is not None:
-            lines.append(f"Slide {number}: {slide.source_line.removeprefix('Source: ')} "
-                         f"Reopen: {view_url(slide.view, record.base_url)}")
+            lines.append(tr("Slide {slide}: {sources} Reopen: {url}", slide=number, sources=_sources(slide),
+                            url=view_url(slide.view, record.base_url)))
     return lines
+
+
+def _language_tag() -> str:
+    """The language the deck's text is in, as Office names it ('en-GB', 'nb-NO')."""
+    return i18n.LOCALES[i18n.current()].replace("_", "-")
 
 
 def deck_to_pptx(slides: Sequence[Slide], *, title: str = "Meeting deck", exported_on: date | None = None,
@@ -71,17 +94,19 @@ def deck_to_pptx(slides: Sequence[Slide], *, title: str = "Meeting deck", export
     record = DeckRecord(title, exported_on or now(), editions, base_url)
     views = [slide.view for slide in slides if slide.kind == "chart" and slide.view is not None]
     drawn = [slide_picture(view) for view in views]
-    pictures = iter(zip(render_images([(figure, "png", size) for figure, size in drawn]),
-                        [size for _, size in drawn], strict=True))
+    # a deck of tables and words needs no browser (nothing to draw)
+    images = render_images([(figure, "png", size) for figure, size in drawn]) if drawn else []
+    pictures = iter(zip(images, [size for _, size in drawn], strict=True))
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = _inches(SLIDE_WIDTH_IN), _inches(SLIDE_HEIGHT_IN)
     presentation.core_properties.title = title
     presentation.core_properties.author = APP_NAME
     presentation.core_properties.subject = export_stamp(record.exported_on)
+    presentation.core_properties.language = _language_tag()
     opens_with_title = bool(slides) and slides[0].kind == "title"
     if framed and not opens_with_title:
-        _cover(presentation, title, f"{len(slides)} slide{'' if len(slides) == 1 else 's'}\n"
-                                    f"{export_stamp(record.exported_on)}", "")
+        count = ntr("{n} slide", "{n} slides", len(slides))
+        _cover(presentation, title, f"{count}\n{export_stamp(record.exported_on)}", "")
     for slide in slides:
         if slide.kind == "title":
             _cover(presentation, slide.title, slide.text, slide.note)
@@ -92,7 +117,7 @@ def deck_to_pptx(slides: Sequence[Slide], *, title: str = "Meeting deck", export
         else:
             _view_slide(presentation, slide, next(pictures) if slide.kind == "chart" else None, record)
     if framed:
-        page = _titled(presentation, "About these slides")
+        page = _titled(presentation, tr("About these slides"))
         lines = record_lines(slides, record)
         _text_box(page, 1.2, 5.9, [(line, 14 if index < 1 + len(record.editions) else 11)
                                    for index, line in enumerate(lines)])
@@ -172,12 +197,12 @@ def _view_slide(presentation, slide: Slide, picture: tuple[bytes, ImageSize] | N
         chart_width = min(width, _SLIDE_CHART_HEIGHT_IN * size.width / size.height)
         shape = page.shapes.add_picture(io.BytesIO(image), _inches((SLIDE_WIDTH_IN - chart_width) / 2),
                                         _inches(_SLIDE_CHART_TOP_IN), width=_inches(chart_width))
-        shape.name = f"Chart: {view.title}"
+        shape.name = tr("Chart: {title}", title=view.title)
         shape._element.nvPicPr.cNvPr.set("descr", view.summary or view.title)  # alt text for screen readers
     elif slide.table is not None:
         _native_table(page, slide.table)
-    _text_box(page, 6.25, 1.15, [(view.source_line, 10), *((f"Credit: {credit}", 8) for credit in view.credits),
-                                 (f"{export_stamp(record.exported_on)} · Reopen this view: {url}", 10)],
+    _text_box(page, 6.25, 1.15, [(view.source_line, 10), *((credit_line(credit), 8) for credit in view.credits),
+                                 (f"{export_stamp(record.exported_on)} · {reopen_line(url)}", 10)],
               url, link_last=True, bottom=True)
     page.notes_slide.notes_text_frame.text = slide.note
 
@@ -191,7 +216,7 @@ def _native_table(page, table: SlideTable) -> None:
     height = min(_SLIDE_CHART_HEIGHT_IN - 0.45, 0.4 * rows)
     shape = page.shapes.add_table(rows, columns, _inches(SLIDE_MARGIN_IN), _inches(_SLIDE_CHART_TOP_IN),
                                   _inches(SLIDE_WIDTH_IN - 2 * SLIDE_MARGIN_IN), _inches(height))
-    shape.name = "Table: " + ", ".join(table.columns)
+    shape.name = tr("Table: {columns}", columns=", ".join(table.columns))
     size = Pt(16 if rows <= 8 else 13)
     for column, (header, number) in enumerate(zip(table.columns, table.numeric, strict=True)):
         for row, text in enumerate((header, *(cells[column] for cells in table.rows))):
@@ -216,7 +241,7 @@ def _pdf_page_figure(slide: Slide, exported_on: date, url: str, note: str) -> tu
     view = slide.view
     if slide.kind == "table" and slide.table is not None:
         view = replace(view, figure=_table_figure(slide.table, view.projector), footnote=slide.table.left_out)
-    figure = stamp_figure(view, exported_on=exported_on, view_url=url, note=note)
+    figure = stamp_figure(view, exported_on=exported_on, view_url=url, note=note, lang=i18n.current())
     margins = (figure.layout.margin.t or 0) + (figure.layout.margin.b or 0)
     height = max(size.height, int(margins) + PDF_MIN_PLOT_HEIGHT, round(figures.rows_height(figure) or 0))
     # Framed again at the page's own height: a map's key beside it, a timeline's rows fitted to the page.
@@ -254,7 +279,7 @@ def _words_figure(slide: Slide, exported_on: date, note: str) -> tuple[go.Figure
                               xanchor="center" if cover else "left", y=0.45 if cover else 0.9, yanchor="top",
                               xref="paper", yref="paper", showarrow=False, align="center" if cover else "left",
                               font={"size": body_px})
-    foot = "<br>".join(esc(line) for line in [*([f"Note: {note}"] if note else []), export_stamp(exported_on)])
+    foot = "<br>".join(esc(line) for line in [*([note_line(note)] if note else []), export_stamp(exported_on)])
     figure.add_annotation(text=foot, x=0, y=0, xanchor="left", yanchor="bottom", xref="paper", yref="paper",
                           showarrow=False, align="left", font={"size": 13, "color": "#404040"})
     figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white",
@@ -268,12 +293,14 @@ def deck_to_pdf(slides: Sequence[Slide], *, title: str = "Meeting deck", exporte
     """One vector PDF page per slide (title, filters, chart or table, caveats, source, link), bookmarked, and a
     last page with the record. The speaker notes are the presenter's: printed only in the handout (notes=True)."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
 
     record = DeckRecord(title, exported_on or now(), editions, base_url)
     pages = [_pdf_page_figure(slide, record.exported_on,
                               view_url(slide.view, base_url) if slide.view else "", slide.note if notes else "")
              for slide in slides]
-    about = Slide(kind="text", title=f"About these slides: {title}", text="\n".join(record_lines(slides, record)))
+    about = Slide(kind="text", title=tr("About these slides: {title}", title=title),
+                  text="\n".join(record_lines(slides, record)))
     pages.append(_pdf_page_figure(about, record.exported_on, "", ""))
     documents = render_images([(figure, "pdf", size) for figure, size in pages])
     writer = PdfWriter()
@@ -281,8 +308,9 @@ def deck_to_pdf(slides: Sequence[Slide], *, title: str = "Meeting deck", exporte
         page_number = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(document)))
         writer.add_outline_item(label, page_number)
-    writer.add_metadata({"/Title": title + (" (handout with notes)" if notes else ""), "/Creator": APP_NAME,
-                         "/Subject": export_stamp(record.exported_on)})
+    writer.add_metadata({"/Title": tr("{title} (handout with notes)", title=title) if notes else title,
+                         "/Creator": APP_NAME, "/Subject": export_stamp(record.exported_on)})
+    writer.root_object[NameObject("/Lang")] = TextStringObject(_language_tag())  # what screen readers read it as
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
+from dashboard import i18n, views
 from dashboard.charts import ChartView
 from dashboard.export.decks import deck_to_pdf, deck_to_pptx
 from dashboard.export.images import to_pdf, to_png, to_svg
@@ -64,17 +65,21 @@ def export_view(view: ChartView, fmt: str, *, scale: str = "slide", exported_on:
         return to_csv(view, exported_on=exported_on, base_url=base_url)
     if fmt == "xlsx":
         return to_xlsx(view, exported_on=exported_on, base_url=base_url)
-    if fmt == "pptx":
-        return deck_to_pptx([view_slide(view, note)], title=view.title, exported_on=exported_on, base_url=base_url,
-                            framed=False)
+    if fmt == "pptx":  # in the view's language, as every other format of a view
+        with i18n.language(views.view_language(view)):
+            return deck_to_pptx([view_slide(view, note)], title=view.title, exported_on=exported_on,
+                                base_url=base_url, framed=False)
     raise ValueError(f"Unknown export format {fmt!r}; choose one of {', '.join(VIEW_FORMATS)}.")
 
 
 def export_deck(slides: Sequence[Slide], fmt: str, *, title: str = "Meeting deck", exported_on: date | None = None,
-                base_url: str | None = None, editions: tuple[str, ...] = ()) -> bytes:
-    """A whole deck in one of DECK_FORMATS; `editions` name the data editions on its record slide."""
+                base_url: str | None = None, editions: tuple[str, ...] = (), lang: str | None = None) -> bytes:
+    """A whole deck in one of DECK_FORMATS; `editions` name the data editions on its record slide. `lang`: the
+    language of what the file says about the deck (cover, stamps, record; None: the language in force); each
+    slide's view keeps its own."""
     makers = {"pptx": deck_to_pptx, "pdf": deck_to_pdf, "handout": partial(deck_to_pdf, notes=True),
               "html": deck_to_html}
     if fmt not in makers:
         raise ValueError(f"Unknown deck format {fmt!r}; choose one of {', '.join(DECK_FORMATS)}.")
-    return makers[fmt](slides, title=title, exported_on=exported_on, base_url=base_url, editions=editions)
+    with i18n.language(lang or i18n.current()):
+        return makers[fmt](slides, title=title, exported_on=exported_on, base_url=base_url, editions=editions)

@@ -8,12 +8,15 @@ from datetime import date
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from babel.numbers import get_decimal_symbol, get_minus_sign_symbol
 from plotly.offline import get_plotlyjs
 
+from dashboard import i18n, views
 from dashboard.charts import ChartView
 from dashboard.export.renderer import _geo_assets_script
-from dashboard.export.stamp import APP_NAME, bare_figure, export_stamp, file_name, now, view_url
-from dashboard.export.tables import flat_table
+from dashboard.export.stamp import APP_NAME, bare_figure, credit_line, export_stamp, file_name, now, view_url
+from dashboard.export.tables import flat_table, sheet_headers
+from dashboard.i18n import N_, ntr, tr
 from dashboard.slides import Slide, table_html
 
 HTML_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "topojson/"}
@@ -47,26 +50,47 @@ def _chart_div(figure: go.Figure, div_id: str, name: str) -> str:
                        default_width="100%", validate=False)
 
 
+def _shortest(value: float) -> str:
+    """A number in its shortest round-trip form (as the CSV writes it, every digit), with the language's decimal
+    mark and minus sign: '620.0' / '620,0'."""
+    text = repr(float(value))
+    if i18n.current() == i18n.ENGLISH or not any(ch.isdigit() for ch in text):  # nan, inf
+        return text
+    locale = i18n.LOCALES[i18n.current()]
+    return text.replace(".", get_decimal_symbol(locale)).replace("-", get_minus_sign_symbol(locale))
+
+
+def _data_table(view: ChartView) -> str:
+    """The rows behind the chart, every digit, in the view's language (headers, decimal mark)."""
+    with i18n.language(views.view_language(view)):
+        frame = flat_table(view.data)
+        return frame.rename(columns=sheet_headers(frame)).to_html(index=False, na_rep="", border=0, escape=True,
+                                                                   float_format=_shortest)
+
+
+REOPEN = N_("Reopen this view")
+
+
 def _section(view: ChartView, figure: go.Figure, number: int, url: str, stamp: str, note: str, heading: str) -> str:
     # Numbers as in the CSV export (shortest round-trip form), not rounded for display.
-    table = flat_table(view.data).to_html(index=False, na_rep="", border=0, escape=True,
-                                          float_format=lambda v: repr(float(v)))
+    table = _data_table(view)
     note_html = f'<div class="note">{html.escape(note)}</div>' if note.strip() else ""
     stem = file_name(view, "png")[:-4]
+    rows = ntr("Data ({n} row)", "Data ({n} rows)", len(view.data))
     return (f'<section class="slide" id="slide-{number}">'
             f"<{heading}>{html.escape(view.title)}</{heading}>"
             f'<p class="subtitle">{html.escape(view.subtitle)}</p>'
             f"{_chart_div(figure, f'chart-{number}', stem)}"
             f'<p class="source">{html.escape(view.source_line)}</p>'
-            + "".join(f'<p class="source">Credit: {html.escape(credit)}</p>' for credit in view.credits)
+            + "".join(f'<p class="source">{html.escape(credit_line(credit))}</p>' for credit in view.credits)
             + f'{note_html}'
-            f'<p class="stamp">{html.escape(stamp)} · <a href="{html.escape(url)}">Reopen this view</a></p>'
-            f"<details><summary>Data ({len(view.data)} rows)</summary>{table}</details></section>")
+            f'<p class="stamp">{html.escape(stamp)} · <a href="{html.escape(url)}">{html.escape(tr(REOPEN))}</a></p>'
+            f"<details><summary>{html.escape(rows)}</summary>{table}</details></section>")
 
 
 def _page(title: str, body: str, figures_: Sequence[go.Figure]) -> bytes:
-    """A self-contained page: base maps first, then plotly.js once, then the body."""
-    page = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    """A self-contained page in the current language: base maps first, then plotly.js once, then the body."""
+    page = (f'<!DOCTYPE html>\n<html lang="{i18n.current()}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{_STYLE}</style>"
             f"{_geo_assets_script(figures_)}"
@@ -76,11 +100,13 @@ def _page(title: str, body: str, figures_: Sequence[go.Figure]) -> bytes:
 
 
 def to_html(view: ChartView, *, exported_on: date | None = None, base_url: str | None = None) -> bytes:
-    """One offline HTML file: the interactive chart (plotly.js and base maps inlined), its words and its data."""
+    """One offline HTML file: the interactive chart (plotly.js and base maps inlined), its words and its data, in
+    the view's language."""
     exported_on = exported_on or now()
     figure = bare_figure(view)
-    section = _section(view, figure, 1, view_url(view, base_url), export_stamp(exported_on), "", "h1")
-    return _page(f"{view.title} – {APP_NAME}", section, [figure])
+    with i18n.language(views.view_language(view)):
+        section = _section(view, figure, 1, view_url(view, base_url), export_stamp(exported_on), "", "h1")
+        return _page(f"{view.title} – {APP_NAME}", section, [figure])
 
 
 def _words_section(slide: Slide, number: int, heading: str) -> str:
@@ -96,13 +122,15 @@ def _table_section(slide: Slide, number: int, url: str, stamp: str, heading: str
     return (f'<section class="slide" id="slide-{number}"><{heading}>{html.escape(slide.title)}</{heading}>'
             f'<p class="subtitle">{html.escape(view.subtitle)}</p>{table_html(slide.table)}'
             f'<p class="source">{html.escape(view.source_line)}</p>{note_html}'
-            f'<p class="stamp">{html.escape(stamp)} · <a href="{html.escape(url)}">Reopen this view</a></p></section>')
+            f'<p class="stamp">{html.escape(stamp)} · <a href="{html.escape(url)}">{html.escape(tr(REOPEN))}</a></p>'
+            "</section>")
 
 
 def deck_to_html(slides: Sequence[Slide], *, title: str = "Meeting deck", exported_on: date | None = None,
                  base_url: str | None = None, editions: tuple[str, ...] = ()) -> bytes:
     """The deck as one offline page: every chart interactive, plotly.js and each base map inlined once; 'Present'
-    (or P) shows one slide at a time with the app's keys, the speaker notes hidden."""
+    (or P) shows one slide at a time with the app's keys, the speaker notes hidden. Its own words in the current
+    language (export_deck enters the deck's)."""
     exported_on = exported_on or now()
     stamp = export_stamp(exported_on)
     charts = {number: bare_figure(slide.view) for number, slide in enumerate(slides, start=1)
@@ -111,11 +139,13 @@ def deck_to_html(slides: Sequence[Slide], *, title: str = "Meeting deck", export
                        + (f" <small>({html.escape(slide.subtitle)})</small>" if slide.subtitle else "") + "</li>"
                        for number, slide in enumerate(slides, start=1))
     record = "".join(f"<li>{html.escape(line)}</li>" for line in editions)
+    count = ntr("{n} slide", "{n} slides", len(slides))
+    present = tr("Present (P)")
     header = (f"<header><h1>{html.escape(title)}</h1><p class=\"stamp\">{html.escape(stamp)} · "
-              f"{len(slides)} slide{'s' if len(slides) != 1 else ''}</p>"
+              f"{html.escape(count)}</p>"
               + (f"<ul class=\"stamp\">{record}</ul>" if record else "")
-              + f'<p><button type="button" id="present">Present (P)</button> <small>{html.escape(PRESENT_KEYS)}'
-                f"</small></p><ol>{contents}</ol></header>")
+              + f'<p><button type="button" id="present">{html.escape(present)}</button> '
+                f"<small>{html.escape(tr(PRESENT_KEYS))}</small></p><ol>{contents}</ol></header>")
     sections = []
     for number, slide in enumerate(slides, start=1):
         if slide.kind in ("title", "text"):
@@ -128,8 +158,8 @@ def deck_to_html(slides: Sequence[Slide], *, title: str = "Meeting deck", export
     return _page(f"{title} – {APP_NAME}", header + "".join(sections) + _PRESENT_SCRIPT, list(charts.values()))
 
 
-PRESENT_KEYS = ("Presenting: → or Space next, ← or Shift+Space back (PageDown and PageUp too), Home and End, "
-                "F full screen, B black screen, Esc back to the page.")
+PRESENT_KEYS = N_("Presenting: → or Space next, ← or Shift+Space back (PageDown and PageUp too), Home and End, "
+                   "F full screen, B black screen, Esc back to the page.")
 # The offline deck presents itself: one slide at a time filling the window, the same keys as the app.
 _PRESENT_SCRIPT = """<div id="black" hidden></div><script>
 (function () {

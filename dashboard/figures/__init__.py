@@ -40,9 +40,11 @@ from dashboard.figures.programmes import (
     PHASE_STYLES,
     PHASES,
     marker_positions,
+    phase_label,
     programme_phase,
     programme_years_text,
     source_list,
+    status_text,
 )
 from dashboard.figures.ranking import make_ranking_figure
 from dashboard.figures.theme import (
@@ -64,9 +66,10 @@ __all__ = [
     "flagged_countries", "format_change", "format_value", "is_list", "is_missing", "is_rate_unit", "join_names",
     "animate_map", "make_map_figure",
     "make_ranking_figure",
-    "make_claim_figure", "make_timeline_figure", "make_trend_figure", "marker_positions", "programme_phase",
+    "make_claim_figure", "make_timeline_figure", "make_trend_figure", "marker_positions", "phase_label",
+    "programme_phase",
     "programme_years_text",
     "records", "resized_figure", "rows_height", "screen_figure", "source_line_for", "still_figure", "source_list",
-    "truncate",
+    "status_text", "truncate",
     "warning_labels",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import i18n, vocabulary
 from dashboard.figures.formatting import (
     esc,
     format_change,
@@ -36,6 +37,7 @@ from dashboard.figures.theme import (
     to_figure,
 )
 from dashboard.figures.value_notes import flag_footnote, value_detail_lines
+from dashboard.i18n import N_, ntr, tr
 
 # The map shows Europe in a fixed frame, so it does not jump when the year or the country selection changes. The
 # GeoJSON is clipped to lon -25..45, lat 34..72; the frame is a little larger so Cyprus and Iceland stay whole.
@@ -44,8 +46,8 @@ MAP_LAT_RANGE = (33.0, 72.0)
 # Miller: a rectangle, so the map fills the width of a phone (natural earth's curved sides left 17% empty there)
 MAP_PROJECTION = "miller"
 # The key's entries: short enough for half a phone's width (two entries a row).
-MAP_LEGEND_LABELS = {"trial": "HAT trial", "pilot": "HAT pilot", "regular": "Regular HAT",
-                     "unsupervised prescribing": "Prescribed, not HAT", "ended": "HAT ended by {year}"}
+MAP_LEGEND_LABELS = {"trial": N_("HAT trial"), "pilot": N_("HAT pilot"), "regular": N_("Regular HAT"),
+                     "unsupervised prescribing": N_("Prescribed, not HAT"), "ended": N_("HAT ended by {year}")}
 # Selected countries are outlined in a grey of 4.5:1 against the white page, so the pale end of the scale and the
 # no-data grey still show their shape (WCAG 1.4.11); unselected neighbours keep white borders.
 SELECTED_BORDER = "#767676"
@@ -97,21 +99,25 @@ def value_hover(row: Mapping[str, Any], unit: str, year: int, ranked: Any = None
     deaths and population, flags, rank (and the ranks the intervals allow), change, source."""
     name = f"<b>{esc(row['country'])}</b>"
     if is_missing(row.get("value")):
-        return f"{name}<br>No data reported for {year}"
-    value_line = f"{year}: {format_value(row['value'], unit)} {esc(unit)}"
+        return f"{name}<br>" + tr("No data reported for {year}", year=year)
+    value_line = f"{year}: {format_value(row['value'], unit)} {esc(vocabulary.unit(unit))}"
     if ranked is not None:
-        value_line += f" (95% interval {format_value(ranked.lower, unit)}–{format_value(ranked.upper, unit)})"
+        value_line += tr(" (95% interval {low}–{high})", low=format_value(ranked.lower, unit),
+                         high=format_value(ranked.upper, unit))
     lines = [name, value_line, *value_detail_lines(row, unit)]
     if not is_missing(row.get("rank")):
         could_be = ""
         if ranked is not None:
-            could_be = " (certain)" if ranked.distinguishable else f" (could be {ranked.rank_range})"
-        lines.append(f"Rank {int(row['rank'])} of {int(row['ranked_countries'])} shown{could_be}")
+            could_be = tr(" (certain)") if ranked.distinguishable else tr(" (could be {ranks})",
+                                                                           ranks=ranked.rank_range)
+        lines.append(tr("Rank {rank} of {count} shown{could_be}", rank=int(row["rank"]),
+                        count=int(row["ranked_countries"]), could_be=could_be))
     if is_missing(row.get("previous_value")):
-        lines.append(f"no value for {year - 1}")
+        lines.append(tr("no value for {year}", year=year - 1))
     else:
-        lines.append(f"{format_change(row.get('change'), row.get('change_pct'), unit)} vs {year - 1}")
-    lines.append(f"Source: {wrap_html(row.get('source'), 60)}")
+        lines.append(tr("{change} vs {year}", change=format_change(row.get("change"), row.get("change_pct"), unit),
+                        year=year - 1))
+    lines.append(tr("Source: {source}", source=wrap_html(row.get("source"), 60)))
     return "<br>".join(lines)
 
 
@@ -129,13 +135,14 @@ def colour_range(rows: list[dict], fixed: bool) -> tuple[float, float]:
 def scale_note(rows: list[dict], fixed: bool, year: int) -> str:
     if fixed and rows and not is_missing(rows[0].get("range_from")):
         first, last = int(rows[0]["range_from"]), int(rows[0]["range_to"])
-        return f"scale: {first}–{last}" if last > first else f"scale: {year}"
-    return f"scale: {year} only"
+        return tr("scale: {years}", years=i18n.year_range(first, last) if last > first else year)
+    return tr("scale: {year} only", year=year)
 
 
 def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicator_label: str, unit: str,
                     year: int, markers: pd.DataFrame | None = None, fixed_scale: bool = True,
-                    projector: bool = False, title: str, subtitle: str, source_line: str) -> go.Figure:
+                    projector: bool = False, title: str, subtitle: str, source_line: str,
+                    country_names: Mapping[str, str] | None = None) -> go.Figure:
     """Choropleth of one indicator in one year (queries/indicator_map.sql) with HAT programmes as markers
     (queries/programme_markers.sql: the programmes running in that year or ended by then, at their sites).
 
@@ -148,6 +155,7 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     fig.layout.meta: no_data (ISO-3 without a value), not_on_map (selected ISO-3 outside the GeoJSON),
     programmes_outside_map (programme_ids not drawn because their country is off the map),
     programmes_outside_map_count, programmes_not_drawn ({programme_id: reason}), colour_range, year, frame.
+    country_names: ISO-3 -> the name the reader reads, for the neighbours not selected (else the shapes' own).
     """
     size = SIZES[projector]
     feature_ids = geojson_ids(geojson)
@@ -165,13 +173,14 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     spec = new_spec()
     # Hoverable so that a click on it reaches the app, which adds the country to the selection.
     names = {str(f.get("id")): (f.get("properties") or {}).get("name", f.get("id"))
-             for f in geojson.get("features", [])}
+             for f in geojson.get("features", [])} | dict(country_names or {})
     spec["data"].append(_flat_choropleth(
-        geojson, context_ids, CONTEXT_COLOUR, name="Not selected", showlegend=False,
-        hovertext=[f"<b>{esc(names[fid])}</b><br>Not in the selection (click to add)" for fid in context_ids],
+        geojson, context_ids, CONTEXT_COLOUR, name=tr("Not selected"), showlegend=False,
+        hovertext=[f"<b>{esc(names[fid])}</b><br>" + tr("Not in the selection (click to add)")
+                   for fid in context_ids],
         hovertemplate="%{hovertext}<extra></extra>", meta={"role": "context"}))
     spec["data"].append(_flat_choropleth(
-        geojson, [row["iso3"] for row in no_data], NO_DATA_COLOUR, border=SELECTED_BORDER, name="No data reported",
+        geojson, [row["iso3"] for row in no_data], NO_DATA_COLOUR, border=SELECTED_BORDER, name=tr("No data reported"),
         showlegend=bool(no_data), legendrank=1, hovertext=[value_hover(row, unit, year) for row in no_data],
         hovertemplate="%{hovertext}<extra></extra>", meta={"role": "no-data"}))
     ids = [row["iso3"] for row in with_data]
@@ -186,7 +195,8 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
         "hovertext": [value_hover(row, unit, year, ranked.get(row["iso3"])) for row in with_data],
         "hovertemplate": "%{hovertext}<extra></extra>",
         # Under the map (the frame places it), so the map keeps the full width of a phone.
-        "colorbar": {"title": {"text": f"{esc(unit)}<br>{esc(scale_note(with_data, fixed_scale, year))}",
+        "colorbar": {"title": {"text": f"{esc(vocabulary.unit(unit))}<br>"
+                                       f"{esc(scale_note(with_data, fixed_scale, year))}",
                                "font": {"size": size["note"]}},
                      "tickformat": ",.1f" if high - low < 10 else ",.0f", "outlinewidth": 0,
                      # One value has no range: show just that value rather than invented ticks around it.
@@ -198,15 +208,16 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     footnotes = []
     off_map_with_data = [row for row in not_on_map if not is_missing(row["value"])]
     if off_map_with_data:
-        footnotes.append("Outside the map area: " + join_names(
-            f"{row['country']} ({format_value(row['value'], unit)})" for row in off_map_with_data))
+        footnotes.append(tr("Outside the map area: {countries}", countries=join_names(
+            f"{row['country']} ({format_value(row['value'], unit)})" for row in off_map_with_data)))
     flagged = flag_footnote(with_data, open_markers=False)
     if flagged:
         footnotes.append(flagged)
     outside_ids = sorted({row["programme_id"] for row in outside})
     if outside_ids:
-        footnotes.append(f"{len(outside_ids)} HAT programme{'s' if len(outside_ids) != 1 else ''} outside the map "
-                         f"area not shown ({join_names(sorted({row['country'] for row in outside}))}).")
+        footnotes.append(ntr("{n} HAT programme outside the map area not shown ({countries}).",
+                             "{n} HAT programmes outside the map area not shown ({countries}).", len(outside_ids),
+                             countries=join_names(sorted({row["country"] for row in outside}))))
     if not_drawn:
         footnotes.append(_not_drawn_note(not_drawn, year))
     merge_spec(spec["layout"], {
@@ -249,10 +260,12 @@ def _not_drawn_note(not_drawn: list[dict], year: int) -> str:
     counts: dict[str, int] = {}
     for row in not_drawn:
         counts[row["not_drawn"]] = counts.get(row["not_drawn"], 0) + 1
-    words = {"starts later": f"starting after {year}", "never implemented": "never implemented",
-             "start year not established": "with no established start year"}
-    parts = [f"{count} {words.get(reason, reason)}" for reason, count in sorted(counts.items())]
-    return f"HAT markers: programmes running in {year} or ended by then. Not shown: {join_names(parts)}."
+    words = {"starts later": N_("{count} starting after {year}"), "never implemented": N_("{count} never implemented"),
+             "start year not established": N_("{count} with no established start year")}
+    parts = [tr(words[reason], count=i18n.number(count), year=year) if reason in words
+             else f"{i18n.number(count)} {reason}" for reason, count in sorted(counts.items())]
+    return tr("HAT markers: programmes running in {year} or ended by then. Not shown: {parts}.", year=year,
+              parts=join_names(parts))
 
 
 def _add_programme_markers(spec: Spec, rows: list[dict], year: int) -> None:
@@ -271,7 +284,7 @@ def _add_programme_markers(spec: Spec, rows: list[dict], year: int) -> None:
         spec["data"].append({
             "type": "scattergeo", "lat": [positions[i][0] for i in members],
             "lon": [positions[i][1] for i in members], "mode": "markers",
-            "name": MAP_LEGEND_LABELS[group].format(year=year), "showlegend": bool(members),
+            "name": tr(MAP_LEGEND_LABELS[group], year=year), "showlegend": bool(members),
             "meta": {"role": "programme", "phase": group},
             "customdata": [rows[i]["programme_id"] for i in members],
             "hovertext": [programme_hover(rows[i], group, site=_site_text(rows[i])) for i in members],
@@ -281,8 +294,8 @@ def _add_programme_markers(spec: Spec, rows: list[dict], year: int) -> None:
 
 def _site_text(row: Mapping[str, Any]) -> str:
     if not is_missing(row.get("site")):
-        return f"Marker: {row['site']}"
-    return f"Marker: inside {row['country']} (several sites)"
+        return tr("Marker: {site}", site=row["site"])
+    return tr("Marker: inside {country} (several sites)", country=row["country"])
 
 
 def _instant(frame_ms: int, redraw: bool = True) -> dict[str, Any]:
@@ -326,15 +339,15 @@ def animate_map(by_year: Mapping[int, go.Figure], *, shown_year: int, projector:
         "type": "buttons", "direction": "left", "showactive": False, "x": 0, "xanchor": "left", "y": 0,
         "yanchor": "top", "pad": {"t": 10, "l": 0}, "font": font, "bgcolor": "#ffffff", "bordercolor": "#767676",
         "buttons": [
-            {"label": "▶ Play", "method": "animate",
+            {"label": "▶ " + tr("Play"), "method": "animate",
              "args": [None, {**_instant(FRAME_MS), "fromcurrent": True}]},
-            {"label": "❚❚ Pause", "method": "animate", "args": [[None], _instant(0, redraw=False)]},
-            {"label": "■ Stop", "method": "animate", "args": [[str(years[0])], _instant(0)]},
+            {"label": "❚❚ " + tr("Pause"), "method": "animate", "args": [[None], _instant(0, redraw=False)]},
+            {"label": "■ " + tr("Stop"), "method": "animate", "args": [[str(years[0])], _instant(0)]},
         ]}]
     base["layout"]["sliders"] = [{
         "active": years.index(shown_year), "x": 0, "len": 1, "xanchor": "left", "y": 0, "yanchor": "top",
         "pad": {"t": 64 if projector else 52, "b": 0, "l": 0, "r": 0}, "font": font,
-        "currentvalue": {"prefix": "Year: ", "xanchor": "left", "font": font},
+        "currentvalue": {"prefix": tr("Year: "), "xanchor": "left", "font": font},
         "steps": [{"label": str(year), "method": "animate", "args": [[str(year)], _instant(0)]} for year in years]}]
     return to_figure(base)
 

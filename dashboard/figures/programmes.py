@@ -7,26 +7,40 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from dashboard import i18n
 from dashboard.figures.formatting import esc, is_list, is_missing, truncate, wrap_html, year_of
+from dashboard.i18n import N_, ntr, tr
 
 # Markers at one place (programmes at the same site or the same country's interior point) are spread on a small
 # circle round it, so none hides another (degrees of latitude; small enough to stay inside the country).
 MARKER_SPREAD_DEG = 0.45
 PHASES = ("trial", "pilot", "regular", "ended", "unsupervised prescribing", "planned/never implemented")
 PHASE_STYLES: dict[str, dict[str, str]] = {
-    "trial": {"label": "Trial", "colour": "#56B4E9", "symbol": "circle"},
-    "pilot": {"label": "Pilot", "colour": "#CC79A7", "symbol": "diamond"},
-    "regular": {"label": "Regular treatment", "colour": "#009E73", "symbol": "square"},
-    "ended": {"label": "Ended", "colour": "#E69F00", "symbol": "triangle-down"},
+    "trial": {"label": N_("Trial"), "colour": "#56B4E9", "symbol": "circle"},
+    "pilot": {"label": N_("Pilot"), "colour": "#CC79A7", "symbol": "diamond"},
+    "regular": {"label": N_("Regular treatment"), "colour": "#009E73", "symbol": "square"},
+    "ended": {"label": N_("Ended"), "colour": "#E69F00", "symbol": "triangle-down"},
     # The UK's 'British system' (since 1926): take-home prescribing by licensed doctors, not supervised HAT.
-    "unsupervised prescribing": {"label": "Unsupervised (not HAT)", "colour": "#D55E00",
+    "unsupervised prescribing": {"label": N_("Unsupervised (not HAT)"), "colour": "#D55E00",
                                  "symbol": "star"},
-    "planned/never implemented": {"label": "Never implemented", "colour": "#999999", "symbol": "x"},
+    "planned/never implemented": {"label": N_("Never implemented"), "colour": "#999999", "symbol": "x"},
 }
 # The groups a map of one year draws (queries/programme_markers.sql, map_group): a programme that never ran is
 # not on any year's map.
 MAP_GROUPS = ("trial", "pilot", "regular", "unsupervised prescribing", "ended")
+# The register's status when it is one word of this set (else its own prose, as written).
+STATUS_WORDS = {"ongoing": N_("ongoing"), "ended": N_("ended"), "closed": N_("closed")}
 
+
+def phase_label(phase: str) -> str:
+    """A group's name as the reader reads it ('Regular treatment', 'Ordinær behandling')."""
+    return tr(PHASE_STYLES[phase]["label"])
+
+
+def status_text(status: Any) -> str:
+    """The register's status, in the reader's language when it is one of STATUS_WORDS."""
+    text = "" if is_missing(status) else str(status)
+    return tr(STATUS_WORDS[text]) if text in STATUS_WORDS else text
 
 
 def programme_phase(programme: Mapping[str, Any]) -> str:
@@ -44,16 +58,21 @@ def project_word(programme: Mapping[str, Any]) -> str:
     return "pilot" if programme.get("phase") == "pilot" else "trial"
 
 
+def project_label(programme: Mapping[str, Any]) -> str:
+    """'HAT pilot' or 'HAT trial' in the reader's language (a band's label on the trend, the map's key)."""
+    return tr("HAT pilot") if project_word(programme) == "pilot" else tr("HAT trial")
+
+
 def programme_years_text(start_year: Any, end_year: Any) -> str:
     """'2002–2006', 'since 2022', 'year not established' or 'start year not established, until 1997'."""
     start, end = year_of(start_year), year_of(end_year)
     if start is not None and end is not None:
-        return f"{start}–{end}" if end != start else str(start)
+        return i18n.year_range(start, end)
     if start is not None:
-        return f"since {start}"
+        return tr("since {year}", year=start)
     if end is not None:
-        return f"start year not established, until {end}"
-    return "year not established"
+        return tr("start year not established, until {year}", year=end)
+    return tr("year not established")
 
 
 def short_name(name: Any, length: int = 30) -> str:
@@ -75,30 +94,33 @@ def _patients_text(row: Mapping[str, Any]) -> str:
     if not is_missing(number):
         details = [str(row[key]) for key in ("patients_numeric_basis", "patients_numeric_year")
                    if not is_missing(row.get(key))]
-        return f"{int(number):,}" + (f" ({'; '.join(details)})" if details else "")
+        return i18n.number(int(number)) + (f" ({'; '.join(details)})" if details else "")
     if not is_missing(row.get("patients")):
-        return f"as reported: {row['patients']}"
-    return "not reported"
+        return tr("as reported: {patients}", patients=row["patients"])
+    return tr("not reported")
 
 
 def programme_hover(row: Mapping[str, Any], phase: str, site: str | None = None) -> str:
-    status = esc(row.get("status"))
+    status = status_text(row.get("status"))
     if not is_missing(row.get("status_as_of")):
-        status += f" (as of {esc(row['status_as_of'])})"
+        status += tr(" (as of {date})", date=row["status_as_of"])
     sources = source_list(row.get("source_titles"))
+    source = wrap_html(sources[0], 70) if sources else tr("not recorded")
+    if len(sources) > 1:
+        source += " (+" + ntr("{n} more", "{n} more", len(sources) - 1) + ")"
     lines = [
         f"<b>{wrap_html(row.get('programme_name'), 60)}</b>",
         f"{esc(row.get('country'))}: {wrap_html(truncate(str(row.get('city_or_sites') or ''), 140), 60)}",
-        f"Years: {esc(programme_years_text(row.get('start_year'), row.get('end_year')))}",
-        f"Status: {wrap_html(str(status), 70)}",
-        f"Group: {PHASE_STYLES[phase]['label']}",
+        tr("Years: {years}", years=esc(programme_years_text(row.get("start_year"), row.get("end_year")))),
+        tr("Status: {status}", status=wrap_html(status, 70)),
+        tr("Group: {group}", group=esc(phase_label(phase))),
         *([esc(site)] if site else []),
-        f"Patients: {wrap_html(_patients_text(row), 70)}",
-        f"Source: {wrap_html(sources[0], 70) if sources else 'not recorded'}"
-        + (f" (+{len(sources) - 1} more)" if len(sources) > 1 else ""),
+        tr("Patients: {patients}", patients=wrap_html(_patients_text(row), 70)),
+        tr("Source: {source}", source=source),
     ]
     if not is_missing(row.get("conflict_flag")) and str(row["conflict_flag"]).strip():
-        lines.append(f"⚠ Sources disagree: {wrap_html(truncate(str(row['conflict_flag']), 240), 70)}")
+        lines.append(tr("⚠ Sources disagree: {conflict}",
+                        conflict=wrap_html(truncate(str(row["conflict_flag"]), 240), 70)))
     return "<br>".join(lines)
 
 

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import vocabulary
 from dashboard.figures.formatting import esc, format_value, is_missing, join_names, records, wrap_lines
 from dashboard.figures.map import colour_range, scale_note, value_hover
 from dashboard.figures.theme import (
@@ -21,6 +22,7 @@ from dashboard.figures.theme import (
     to_figure,
 )
 from dashboard.figures.value_notes import flag_footnote
+from dashboard.i18n import tr
 
 
 def make_ranking_figure(map_df: pd.DataFrame, *, indicator_label: str, unit: str, year: int,
@@ -48,22 +50,22 @@ def make_ranking_figure(map_df: pd.DataFrame, *, indicator_label: str, unit: str
         "hovertext": [value_hover(row, unit, year) for row in with_data],
         "hovertemplate": "%{hovertext}<extra></extra>"})
     if not with_data:
-        add_empty_message(spec, f"No country reported a value for {year}.", size)
+        add_empty_message(spec, tr("No country reported a value for {year}.", year=year), size)
     footnotes = []
     if no_data:
-        footnotes.append(f"No data reported for {year}: {join_names([row['country'] for row in no_data], limit=12)}"
-                         " (not zero: not drawn).")
+        footnotes.append(tr("No data reported for {year}: {countries} (not zero: not drawn).", year=year,
+                            countries=join_names([row["country"] for row in no_data], limit=12)))
     flagged = flag_footnote(with_data, open_markers=False)
     if flagged:
         footnotes.append(flagged)
-    footnotes.append(f"Bar colours as on the map ({scale_note(with_data, fixed_scale, year)}).")
+    footnotes.append(tr("Bar colours as on the map ({scale}).", scale=scale_note(with_data, fixed_scale, year)))
     bar_px = 30 if not projector else 40
     longest = max((len(row["country"]) for row in with_data), default=8)
     merge_spec(spec["layout"], {
         "height": max(360, bar_px * len(with_data) + 260),
         "margin": {"l": math.ceil(min(longest, 26) * size["base"] * 0.55) + 24, "r": 70},
         "bargap": 0.25,
-        "xaxis": {"title": {"text": "<br>".join(esc(line) for line in wrap_lines(unit, 60))},
+        "xaxis": {"title": {"text": "<br>".join(esc(line) for line in wrap_lines(vocabulary.unit(unit), 60))},
                   "rangemode": "tozero", "tickformat": ",.1f" if high - low < 10 else ",.0f"},
         "yaxis": {"autorange": "reversed", "automargin": True, "showgrid": False, "ticks": ""},
     })

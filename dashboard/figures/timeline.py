@@ -12,6 +12,7 @@ from dashboard.figures.formatting import is_missing, join_names, records, year_o
 from dashboard.figures.programmes import (
     PHASE_STYLES,
     PHASES,
+    phase_label,
     programme_hover,
     programme_phase,
     programme_years_text,
@@ -27,6 +28,7 @@ from dashboard.figures.theme import (
     set_meta,
     to_figure,
 )
+from dashboard.i18n import tr
 
 # "Ongoing" timeline bars run to this year; fixed (not today's date) so the same data gives the same figure.
 CURRENT_YEAR = 2026
@@ -93,7 +95,7 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
             is_ongoing = end is None
             stop = current_year if is_ongoing else end
             bars[phase].append({**row, "_x0": start, "_width": max(stop - start, 0.4),
-                                "_hover": hover + ("<br>Ongoing: bar drawn to " + str(current_year)
+                                "_hover": hover + ("<br>" + tr("Ongoing: bar drawn to {year}", year=current_year)
                                                    if is_ongoing else "")})
             if is_ongoing:
                 ongoing.append(row)
@@ -104,8 +106,9 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
         if known is None:
             not_drawn.append(row["programme_id"])
             continue
-        why = ("start year not established" if start is None else "end year not established")
-        markers.append({**row, "_x": known, "_hover": f"{hover}<br><i>{why}; marker at {known}</i>"})
+        why = (tr("start year not established; marker at {year}", year=known) if start is None
+               else tr("end year not established; marker at {year}", year=known))
+        markers.append({**row, "_x": known, "_hover": f"{hover}<br><i>{why}</i>"})
 
     spec = new_spec()
     traces = spec["data"]
@@ -116,7 +119,7 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
             traces.append({
                 "type": "bar", "orientation": "h", "y": [b["_label"] for b in bars[phase]],
                 "x": [b["_width"] for b in bars[phase]], "base": [b["_x0"] for b in bars[phase]],
-                "name": style["label"], "legendgroup": phase, "width": 0.6,
+                "name": phase_label(phase), "legendgroup": phase, "width": 0.6,
                 "marker": {"color": style["colour"], "line": {"color": TEXT_COLOUR, "width": 1}},
                 "customdata": [b["programme_id"] for b in bars[phase]],
                 "meta": {"role": "timeline-bar", "phase": phase},
@@ -124,7 +127,8 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
         if phase_markers:  # a group with markers only gets its legend entry here
             traces.append({
                 "type": "scatter", "x": [m["_x"] for m in phase_markers], "y": [m["_label"] for m in phase_markers],
-                "mode": "markers", "name": style["label"], "legendgroup": phase, "showlegend": not bars[phase],
+                "mode": "markers", "name": phase_label(phase), "legendgroup": phase,
+                "showlegend": not bars[phase],
                 "meta": {"role": "timeline-marker", "phase": phase},
                 "marker": {"symbol": "diamond", "color": style["colour"], "line": {"color": TEXT_COLOUR}},
                 "customdata": [m["programme_id"] for m in phase_markers],
@@ -132,31 +136,33 @@ def make_timeline_figure(programmes_df: pd.DataFrame, *, projector: bool = False
     if ongoing:
         traces.append({
             "type": "scatter", "x": [current_year] * len(ongoing), "y": [r["_label"] for r in ongoing],
-            "mode": "markers", "name": f"Ongoing (to {current_year})", "meta": {"role": "timeline-marker"},
+            "mode": "markers", "name": tr("Ongoing (to {year})", year=current_year),
+            "meta": {"role": "timeline-marker"},
             "marker": {"symbol": "triangle-right", "color": TEXT_COLOUR, "line": {"color": "#ffffff"}},
             "customdata": [r["programme_id"] for r in ongoing], "hoverinfo": "skip"})
     if markers:  # legend entry only: the diamonds themselves are drawn in their group's colour above
         traces.append({
-            "type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": "Start year unknown",
+            "type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": tr("Start year unknown"),
             "hoverinfo": "skip", "meta": {"role": "timeline-marker"},
             "marker": {"symbol": "diamond", "color": "#ffffff", "line": {"color": TEXT_COLOUR}}})
     spec["layout"]["annotations"] = [
-        {"name": f"hat-label-clipped-{row['programme_id']}", "text": f"<b>◀ from {row['_start']}</b>",
+        {"name": f"hat-label-clipped-{row['programme_id']}",
+         "text": "<b>" + tr("◀ from {year}", year=row["_start"]) + "</b>",
          "x": first_year - 0.5, "xref": "x", "xanchor": "left", "y": row["_label"], "yref": "y", "showarrow": False,
          # black: 5.4:1 on the ended orange (white was 3.9:1)
          "xshift": 4, "font": {"size": size["label"], "color": "#000000"}} for row in clipped]
 
     order = list(frame["_label"])
     if frame.empty:
-        add_empty_message(spec, "No heroin-assisted treatment programmes recorded for the selected countries.",
-                           size)
+        add_empty_message(spec, tr("No heroin-assisted treatment programmes recorded for the selected countries."),
+                          size)
     footnotes = []
     if not_drawn:
-        footnotes.append(f"No year established, not drawn: {join_names(not_drawn)}.")
+        footnotes.append(tr("No year established, not drawn: {programmes}.", programmes=join_names(not_drawn)))
     if clipped:
-        footnotes.append(f"Axis starts in {first_year}; earlier starts are marked '◀ from <year>'.")
+        footnotes.append(tr("Axis starts in {year}; earlier starts are marked '◀ from <year>'.", year=first_year))
     if any(label.endswith("⚠") for label in order):
-        footnotes.append("⚠ sources disagree about this programme (details in the hover).")
+        footnotes.append(tr("⚠ sources disagree about this programme (details in the hover)."))
     longest = max((len(line) for label in order for line in label.split("<br>")), default=10)
     label_px = longest * size["base"] * 0.56 + 16
     merge_spec(spec["layout"], {

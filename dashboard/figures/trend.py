@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import i18n, vocabulary
 from dashboard.figures.colours import country_styles
 from dashboard.figures.formatting import (
     esc,
@@ -20,7 +21,7 @@ from dashboard.figures.formatting import (
     wrap_html,
     year_of,
 )
-from dashboard.figures.programmes import is_regular, programme_phase, programme_years_text, project_word, short_name
+from dashboard.figures.programmes import is_regular, programme_phase, programme_years_text, project_label, short_name
 from dashboard.figures.theme import (
     SIZES,
     TEXT_COLOUR,
@@ -33,6 +34,7 @@ from dashboard.figures.theme import (
     to_figure,
 )
 from dashboard.figures.value_notes import flag_footnote, value_detail_lines, warning_labels
+from dashboard.i18n import ntr, tr
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -44,15 +46,22 @@ def _rgba(colour: str, alpha: float) -> str:
 def _trend_hover(row: Mapping[str, Any], unit: str, index_base_year: int | None) -> str:
     name = f"<b>{esc(row['country'])}</b>"
     if is_missing(row.get("value")):
-        return f"{name}<br>{int(row['year'])}: no value reported"
-    lines = [name, f"{int(row['year'])}: {format_value(row['value'], unit)} {esc(unit)}"]
+        return f"{name}<br>" + tr("{year}: no value reported", year=int(row["year"]))
+    lines = [name, f"{int(row['year'])}: {format_value(row['value'], unit)} {esc(vocabulary.unit(unit))}"]
     if index_base_year is not None and not is_missing(row.get("plotted")):
         base = row.get("base_year") if index_base_year == 0 else index_base_year
-        lines.append(f"Index {float(row['plotted']):,.1f} ({int(base)} = 100)" if not is_missing(base)
-                     else f"Index {float(row['plotted']):,.1f}")
+        index = i18n.number(float(row["plotted"]), 1)
+        lines.append(tr("Index {index} ({year} = 100)", index=index, year=int(base)) if not is_missing(base)
+                     else tr("Index {index}", index=index))
     lines.extend(value_detail_lines(row, unit))
-    lines.append(f"Source: {wrap_html(row.get('source'), 60)}")
+    lines.append(tr("Source: {source}", source=wrap_html(row.get("source"), 60)))
     return "<br>".join(lines)
+
+
+def _tick_text(tick: float) -> str:
+    """A log axis tick as the reader writes it: '1,000' / '1 000', '0.5' / '0,5'."""
+    decimals = max(0, -math.floor(math.log10(tick))) if tick > 0 else 0
+    return i18n.number(tick, decimals)
 
 
 def _log_ticks(values: pd.Series) -> list[float]:
@@ -127,22 +136,26 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
         missing = frame.loc[frame["iso3"].isin(has_base[~has_base].index), ["iso3", "country"]].drop_duplicates()
         dropped_no_base = list(missing["iso3"])
         if dropped_no_base:
-            what = "value" if index_base_year == 0 else f"{index_base_year} value"
-            notes.append(f"No {what} to index on, not shown: {join_names(missing['country'])}.")
+            names = join_names(missing["country"])
+            notes.append(tr("No value to index on, not shown: {countries}.", countries=names) if index_base_year == 0
+                         else tr("No {year} value to index on, not shown: {countries}.", year=index_base_year,
+                                 countries=names))
         frame = frame[~frame["iso3"].isin(dropped_no_base)].copy()
     if log_y:
         bad = frame["value"].notna() & frame["plotted"].isna()
         dropped_non_positive = [f"{c} {int(y)}" for c, y in zip(frame.loc[bad, "country"], frame.loc[bad, "year"],
                                                                  strict=True)]
         if dropped_non_positive:
-            notes.append(f"Log scale: {len(dropped_non_positive)} value(s) of zero or below not shown "
-                         f"({join_names(dropped_non_positive, limit=6)}).")
+            notes.append(ntr("Log scale: {n} value(s) of zero or below not shown ({values}).",
+                             "Log scale: {n} value(s) of zero or below not shown ({values}).",
+                             len(dropped_non_positive), values=join_names(dropped_non_positive, limit=6)))
 
     reported = trend_df.groupby("iso3", sort=False)["value"].count()
     silent = trend_df.loc[trend_df["iso3"].isin(reported[reported == 0].index), "country"].drop_duplicates()
     no_values = list(trend_df.loc[trend_df["iso3"].isin(reported[reported == 0].index), "iso3"].drop_duplicates())
     if no_values:
-        notes.append(f"No values reported in {first}–{last}: {join_names(sorted(silent))}.")
+        notes.append(tr("No values reported in {years}: {countries}.", years=i18n.year_range(first, last),
+                        countries=join_names(sorted(silent))))
 
     styles = country_styles(trend_df["iso3"])  # from all countries asked for, so dropping one keeps the others
     spec = new_spec()
@@ -167,7 +180,7 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
             spec["data"].append({
                 "type": "scatter", "x": [int(row["year"]) for row in flagged_rows],
                 "y": [float(row["plotted"]) for row in flagged_rows], "mode": "markers", "showlegend": False,
-                "legendgroup": iso3, "hoverinfo": "skip", "name": f"{country} (flagged)",
+                "legendgroup": iso3, "hoverinfo": "skip", "name": tr("{country} (flagged)", country=country),
                 "meta": {"role": "flagged", "iso3": iso3},
                 "marker": {"color": "#ffffff", "line": {"color": style["colour"], "width": 2}}})
 
@@ -179,15 +192,16 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
     set_meta(spec, label_strip_px=programme_meta["label_strip_px"])  # the frame keeps this strip free
 
     span = max(last - first, 1)
-    y_title = ("Index (each country's first year = 100)" if index_base_year == 0
-               else f"Index ({index_base_year} = 100)" if index_base_year is not None else unit)
+    y_title = (tr("Index (each country's first year = 100)") if index_base_year == 0
+               else tr("Index ({year} = 100)", year=index_base_year) if index_base_year is not None
+               else vocabulary.unit(unit))
     tick_unit = "index" if index_base_year is not None else unit
     yaxis = {"title": {"text": esc(y_title)}, "type": "log" if log_y else "linear",
              "rangemode": "tozero" if not log_y else "normal",
              "tickformat": "" if (is_rate_unit(tick_unit) or log_y) else ","}
     if log_y:
         ticks = _log_ticks(frame["plotted"].dropna())
-        yaxis.update(tickvals=ticks, ticktext=[f"{t:,.10g}" for t in ticks])
+        yaxis.update(tickvals=ticks, ticktext=[_tick_text(t) for t in ticks])
     per_row = 2 if len(countries) <= 8 else 4
     legend_px = math.ceil(-(-len(countries) // per_row) * size["base"] * 1.6 + 8) if len(countries) else 0
     merge_spec(spec["layout"], {
@@ -204,7 +218,7 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
     })
     set_meta(spec, legend_below_px=legend_px)
     if not years or countries.empty:
-        add_empty_message(spec, "No values to show for the countries and years selected.", size)
+        add_empty_message(spec, tr("No values to show for the countries and years selected."), size)
     frame_spec(spec, title=title, subtitle=subtitle, source_line=source_line, footnote="\n".join(notes) or None,
                 projector=projector)
     set_meta(spec, country_styles=styles, no_values=no_values, dropped_no_base=dropped_no_base,
@@ -247,18 +261,19 @@ def _add_programme_periods(spec: Spec, programmes: pd.DataFrame | None, countrie
         if is_regular(row):
             # Regular treatment that began before the range is in effect throughout: mark it at the left edge.
             x = max(start, first)
-            since = f"{start}" if start >= first else f"since {start}"
+            since = f"{start}" if start >= first else tr("since {year}", year=start)
             shapes.append({"type": "line", "name": f"hat-line-{pid}", "xref": "x", "yref": "paper", "x0": x, "x1": x,
                            "y0": 0, "y1": 1, "layer": "above",
                            "line": {"color": colour, "dash": "dot", "width": size["shape"]}})
-            labels.append({"x": x, "text": f"HAT regular:\n{names[iso3]} {since}", "colour": colour, "pid": pid})
+            labels.append({"x": x, "text": tr("HAT regular:") + f"\n{names[iso3]} {since}", "colour": colour,
+                           "pid": pid})
         else:
             stop = end if end is not None else last
             x0, x1 = max(start - 0.5, first - 0.5), min(stop + 0.5, last + 0.5)
             shapes.append({"type": "rect", "name": f"hat-band-{pid}", "xref": "x", "yref": "paper", "x0": x0,
                            "x1": x1, "y0": 0, "y1": 1, "layer": "below", "line": {"width": 0},
                            "fillcolor": _rgba(colour, 0.14)})
-            labels.append({"x": x0, "text": f"HAT {project_word(row)}:\n{names[iso3]} "
+            labels.append({"x": x0, "text": f"{project_label(row)}:\n{names[iso3]} "
                                             f"{programme_years_text(start, end)}", "colour": colour, "pid": pid})
         result["programmes_drawn"].append(pid)
     if shapes:
@@ -276,10 +291,11 @@ def _add_programme_periods(spec: Spec, programmes: pd.DataFrame | None, countrie
             "bordercolor": label["colour"], "borderwidth": 2, "borderpad": 2})
     result["label_strip_px"] = math.ceil(rows * row_px + 6) if rows else 0
     if result["programmes_unknown_start"]:
-        result["notes"].append("HAT programme start year not established, not drawn: "
-                               + join_names(unknown_text) + ".")
+        result["notes"].append(tr("HAT programme start year not established, not drawn: {programmes}.",
+                                  programmes=join_names(unknown_text)))
     if outside_text:
-        result["notes"].append(f"HAT programmes outside {first}–{last}, not drawn: {join_names(outside_text)}.")
+        result["notes"].append(tr("HAT programmes outside {years}, not drawn: {programmes}.",
+                                  years=i18n.year_range(first, last), programmes=join_names(outside_text)))
     return result
 
 

@@ -7,6 +7,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dashboard.figures.formatting import esc, is_missing, join_names, truncate, wrap_html
+from dashboard.i18n import N_, number, tr
+
+# Who a rate's population is, as _population_words reads it from the unit, in the reader's language.
+POPULATION_WORDS = {"people aged 15-64": N_("people aged 15-64"),
+                    "inhabitants (all ages)": N_("inhabitants (all ages)"),
+                    "inhabitants (age-standardised)": N_("inhabitants (age-standardised)"),
+                    "(age-standardised)": N_("(age-standardised)"), "population": N_("population")}
 
 
 def _population_words(unit: str) -> str:
@@ -21,19 +28,21 @@ def value_detail_lines(row: Mapping[str, Any], unit: str) -> list[str]:
     lines = []
     if not is_missing(row.get("numerator")) and not is_missing(row.get("denominator")):
         at_all_ages = "rate_from_all_ages_deaths" in str(row.get("quality_flags") or "")
-        deaths = "deaths at all ages" if at_all_ages else (
-            "deaths aged 15-64" if "aged 15-64" in (unit or "") else "deaths")
-        lines.append(f"from {round(float(row['numerator'])):,} {deaths} and "
-                     f"{round(float(row['denominator'])):,} {esc(_population_words(unit))}")
+        deaths = tr("deaths at all ages") if at_all_ages else (
+            tr("deaths aged 15-64") if "aged 15-64" in (unit or "") else tr("deaths"))
+        words = _population_words(unit)
+        lines.append(tr("from {count} {deaths} and {population} {people}", count=number(float(row["numerator"])),
+                        deaths=deaths, population=number(float(row["denominator"])),
+                        people=esc(tr(POPULATION_WORDS[words]) if words in POPULATION_WORDS else words)))
     labelled, said_of_value = flag_labels(row)
     for code, label in labelled:
         lines.append(f"{'⚠ ' if code in WARNING_FLAGS else ''}{wrap_html(label, 60)}")
     if said_of_value:
         lines.append(wrap_html(truncate(said_of_value, 240), 60))
     if row.get("country_note") is True:
-        lines.append("The EMCDDA has a country-specific note (*)")
+        lines.append(tr("The EMCDDA has a country-specific note (*)"))
     if not is_missing(row.get("flag")):
-        lines.append(f"Flag in the source: {esc(row['flag'])}")
+        lines.append(tr("Flag in the source: {flag}", flag=esc(row["flag"])))
     return lines
 
 
@@ -74,8 +83,8 @@ def flag_footnote(rows: Sequence[Mapping[str, Any]], open_markers: bool) -> str 
     by_label = flagged_countries(rows)
     if not by_label:
         return None
-    lead = "Open markers: flagged values" if open_markers else "Flagged values"
-    return f"{lead} (details in the hover). " + " ".join(
-        f"{label}: {join_names(names, limit=6)}." for label, names in by_label.items())
+    lead = (tr("Open markers: flagged values (details in the hover).") if open_markers
+            else tr("Flagged values (details in the hover)."))
+    return f"{lead} " + " ".join(f"{label}: {join_names(names, limit=6)}." for label, names in by_label.items())
 
 

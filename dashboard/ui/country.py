@@ -3,15 +3,20 @@ the claims about it and what we do not hold (the content: dashboard/profiles.py)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from dashboard import db, figures, profiles, site
+from dashboard import db, figures, i18n, profiles, site, vocabulary
 from dashboard import state as view_state
-from dashboard.i18n import tr
+from dashboard.i18n import N_, tr
 from dashboard.ui import data, export_panel, session
 from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_key, show_table
 
 PAGE = "country"
+# The profile tables' other columns (dashboard/profiles.py names them in English), headed in the reader's language.
+SERIES_COLUMNS = (N_("Series"), N_("Value"), N_("Rank"), N_("Years"))
+CLAIM_COLUMNS = (N_("Said by"), N_("Our verdict"), N_("Why"))
 
 
 def _on_pick() -> None:
@@ -25,36 +30,38 @@ def country_page() -> None:
     if not catalog.indicators:
         raise db.DataUnavailable(catalog.indicators_problem)
     iso3, notice = profiles.resolve_country(st.query_params.get("country"), catalog)
-    st.title(tr(site.BY_NAME[PAGE].heading) if iso3 is None else catalog.countries[iso3].name_en)
+    st.title(tr(site.BY_NAME[PAGE].heading) if iso3 is None else catalog.countries[iso3].name)
     if notice:
         st.warning(markdown_text(notice), icon=":material/warning:")
-    names = {code: country.name_en for code, country in catalog.countries.items()}
+    names = {code: country.name for code, country in catalog.countries.items()}
+    picker = {code: catalog.picker_label(code) for code in catalog.countries}  # labelled in this run
     if iso3 is not None:
         st.session_state[session.PROFILE_COUNTRY] = iso3
     # Norwegian names are searched too: 'Sveits' finds Switzerland.
-    st.selectbox("Country", sorted(names, key=names.get), key=session.PROFILE_COUNTRY, on_change=_on_pick,
-                 index=None, placeholder="Choose a country (English or Norwegian name)",
-                 format_func=catalog.picker_label)
+    st.selectbox(tr("Country"), sorted(names, key=names.get), key=session.PROFILE_COUNTRY, on_change=_on_pick,
+                 index=None, placeholder=tr("Choose a country (English or Norwegian name)"),
+                 format_func=lambda code, shown=picker: shown.get(code, code))
     if iso3 is None:
-        st.info("Pick a country to see every series we hold for it, its heroin-assisted treatment programmes "
-                "and the claims about it.", icon=":material/info:")
+        st.info(tr("Pick a country to see every series we hold for it, its heroin-assisted treatment programmes "
+                   "and the claims about it."), icon=":material/info:")
         return
-    state = view_state.default_state(catalog, PAGE)
+    state = replace(view_state.default_state(catalog, PAGE), lang=i18n.current())
     render_country(data.page_content(PAGE, state, country=iso3))
 
 
 def render_country(page: profiles.CountryContent) -> None:
     st.caption(markdown_text(page.subtitle))
-    st.subheader("Every series we hold, latest value", anchor=False)
+    st.subheader(tr("Every series we hold, latest value"), anchor=False)
     if page.series.empty:
-        st.info(f"We hold no series for {page.title}.", icon=":material/info:")
+        st.info(tr("We hold no series for {country}.", country=page.title), icon=":material/info:")
     else:
         shown = page.series.drop(columns=["indicator_id"])
         show_table(shown, hide_index=True, column_config={
-            "Year": st.column_config.NumberColumn("Year", format="%d"),
-            "Over the years": st.column_config.LineChartColumn("Over the years", width="small"),
-            "Open": st.column_config.LinkColumn("On the Trends page", display_text="Open the series"),
-            "Source": st.column_config.TextColumn("Source", width="medium")})
+            "Year": st.column_config.NumberColumn(tr("Year"), format="%d"),
+            "Over the years": st.column_config.LineChartColumn(tr("Over the years"), width="small"),
+            "Open": st.column_config.LinkColumn(tr("On the Trends page"), display_text=tr("Open the series")),
+            "Source": st.column_config.TextColumn(tr("Source"), width="medium"),
+            **{column: st.column_config.Column(tr(column)) for column in SERIES_COLUMNS if column in shown}})
         st.caption(markdown_text(page.rank_note))
     if page.pair is not None:
         view = page.pair
@@ -63,17 +70,17 @@ def render_country(page: profiles.CountryContent) -> None:
         st.plotly_chart(figures.screen_figure(view.figure), config=PLOTLY_CONFIG, key="country_pair",
                         alt=view.summary)
         st.caption(markdown_text("\n".join(part for part in (page.pair_note, view.source_line) if part)))
-        export_panel.render(view, data_note="Data exports hold both series' rows of queries/indicator_trend.sql "
-                                            "for the country (column indicator_id says which).")
+        export_panel.render(view, data_note=tr("Data exports hold both series' rows of queries/indicator_trend.sql "
+                                               "for the country (column indicator_id says which)."))
     elif page.pair_note:
         st.caption(markdown_text(page.pair_note))
     if page.missing:
-        st.subheader(f"What we do not hold for {page.title}", anchor=False)
+        st.subheader(tr("What we do not hold for {country}", country=page.title), anchor=False)
         for topic, labels in page.missing:
-            st.markdown(f"- **{markdown_text(topic)}**: {markdown_text('; '.join(labels))}")
-    st.subheader("Heroin-assisted treatment", anchor=False)
+            st.markdown(f"- **{markdown_text(vocabulary.topic(topic))}**: {markdown_text('; '.join(labels))}")
+    st.subheader(tr("Heroin-assisted treatment"), anchor=False)
     if page.programmes is None:
-        st.info(f"No heroin-assisted treatment programme for {page.title} in our register.",
+        st.info(tr("No heroin-assisted treatment programme for {country} in our register.", country=page.title),
                 icon=":material/info:")
     else:
         view = page.programmes
@@ -85,14 +92,15 @@ def render_country(page: profiles.CountryContent) -> None:
         if page.programme_table is not None:
             show_table(page.programme_table, hide_index=True, column_config={
                 tr("First source"): st.column_config.LinkColumn(tr("First source"))})
-    st.subheader(f"Claims about {page.title} from the news", anchor=False)
+    st.subheader(tr("Claims about {country} from the news", country=page.title), anchor=False)
     if page.claims.empty:
-        st.info("No claim about this country in our register.", icon=":material/info:")
+        st.info(tr("No claim about this country in our register."), icon=":material/info:")
     else:
         show_table(page.claims, hide_index=True, column_config={
-            "Check": st.column_config.LinkColumn("On the Claims page", display_text="See the check"),
-            "Claim": st.column_config.TextColumn("Claim", width="large")})
+            "Check": st.column_config.LinkColumn(tr("On the Claims page"), display_text=tr("See the check")),
+            "Claim": st.column_config.TextColumn(tr("Claim"), width="large"),
+            **{column: st.column_config.Column(tr(column)) for column in CLAIM_COLUMNS if column in page.claims}})
     if page.notes:
-        st.subheader("Notes on these values", anchor=False)
+        st.subheader(tr("Notes on these values"), anchor=False)
         for note in page.notes:
             st.markdown(f"- {markdown_text(note)}")

@@ -178,7 +178,7 @@ def _draw_sidebar(page: str, state: ViewState, catalog: Catalog) -> None:
         return
     indicator = catalog.indicators[state.indicator]
     sidebar.selectbox(tr("Indicator"), list(catalog.indicators), key=session.INDICATOR,
-                      format_func=lambda i: catalog.indicators[i].label,
+                      format_func=_shown_as({key: shown.label for key, shown in catalog.indicators.items()}),
                       on_change=_on_change, args=(page,), help=indicator.definition)
     with sidebar.popover(tr("What does this indicator measure?")):
         st.markdown(f"**{indicator.label}** ({indicator.unit_label})\n\n{indicator.definition}\n\n"

@@ -14,10 +14,10 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import comparability, content, db, settings, site, tables
+from dashboard import comparability, content, db, i18n, settings, site, tables, vocabulary
 from dashboard.charts import ChartView
 from dashboard.figures import records
-from dashboard.i18n import tr
+from dashboard.i18n import ntr, tr
 from dashboard.state import ViewState
 from dashboard.ui import data, export_panel, filters, session
 from dashboard.ui.errors import guarded
@@ -42,11 +42,13 @@ def edition_notice() -> None:
     lines = []
     if emcdda:
         edition = str(emcdda["edition"] or "").split(" (")[0]
-        lines.append(f"**EMCDDA figures: {edition} edition, data years to {emcdda['year_max']}.** Newer EMCDDA/EUDA "
-                     f"figures are not in this edition (see the EUDA's European Drug Report and Statistical Bulletin).")
+        lines.append(tr("**EMCDDA figures: {edition} edition, data years to {last}.** Newer EMCDDA/EUDA figures are "
+                        "not in this edition (see the EUDA's European Drug Report and Statistical Bulletin).",
+                        edition=edition, last=emcdda["year_max"]))
     if national:
-        lines.append(f"National figures as published by national authorities reach {national['year_max']}: on the "
-                     f"Trends page, topic 'National figures as published', each value with its own citation.")
+        lines.append(tr("National figures as published by national authorities reach {last}: on the Trends page, "
+                        "topic '{topic}', each value with its own citation.", last=national["year_max"],
+                        topic=vocabulary.topic("National figures as published")))
     st.sidebar.caption("\n\n".join(lines))
 
 
@@ -135,10 +137,17 @@ def profile_links(state: ViewState) -> None:
     named = [code for code in state.countries if code in countries]
     if not named:
         return
-    links = " · ".join(f"[{markdown_text(countries[code].name_en)}](country?country={code})"
+    links = " · ".join(f"[{markdown_text(countries[code].name)}](country?country={code}{_lang_param()})"
                        for code in named[:PROFILE_LINKS])
     rest = len(named) - PROFILE_LINKS
-    st.markdown(f"**Country profiles:** {links}" + (f" and {rest} more (Country profiles page)" if rest > 0 else ""))
+    st.markdown(tr("**Country profiles:** {links}", links=links)
+                + (ntr(" and {n} more (Country profiles page)", " and {n} more (Country profiles page)", rest)
+                   if rest > 0 else ""))
+
+
+def _lang_param() -> str:
+    """A link to another page keeps the reader's language."""
+    return "" if i18n.current() == i18n.ENGLISH else f"&lang={i18n.current()}"
 
 
 @st.fragment
@@ -243,7 +252,8 @@ def render_programmes(page: content.ProgrammesContent) -> None:
         st.caption(page.sources_note)
         for cited in page.sources:
             with st.expander(cited.label):
-                st.dataframe(cited.table, hide_index=True, column_config={"Link": st.column_config.LinkColumn("Link")})
+                st.dataframe(cited.table, hide_index=True,
+                             column_config={tr("Link"): st.column_config.LinkColumn(tr("Link"))})
     st.subheader(page.disagreements_heading)
     if not page.disagreements:
         st.info(page.no_disagreement_note)
@@ -296,7 +306,8 @@ def _unit_of(table) -> str | None:
 def render_data(page: content.DataContent) -> None:
     st.title(page.title)
     st.markdown(page.intro)
-    tabs = st.tabs([*(item.tab for item in page.charts), "Definitions", "Before comparing", "Sources and licences"])
+    tabs = st.tabs([*(tr(item.tab) for item in page.charts), tr("Definitions"), tr("Before comparing"),
+                    tr("Sources and licences")])
     for number, (tab, item) in enumerate(zip(tabs, page.charts, strict=False)):
         with tab:
             st.markdown(item.heading)
@@ -315,13 +326,13 @@ def render_data(page: content.DataContent) -> None:
         st.caption(page.flags_note)
         show_table(page.flags, hide_index=True, column_config=people_columns(page.flags))
     with tabs[len(page.charts) + 1]:
-        st.markdown("What to know before comparing the countries of the trend chart's selection: the notes the "
-                    "sources and the build put on their values (the map and trends pages say them briefly).")
+        st.markdown(tr("What to know before comparing the countries of the trend chart's selection: the notes the "
+                       "sources and the build put on their values (the map and trends pages say them briefly)."))
         if page.comparability.notes:
             show_table(page.comparability.table(), hide_index=True,
                        column_config={"note": st.column_config.TextColumn(width="large")})
         else:
-            st.caption("Nothing to note for one country, or for these values.")
+            st.caption(tr("Nothing to note for one country, or for these values."))
     with tabs[len(page.charts) + 2]:
         show_table(page.sources, hide_index=True, column_config=people_columns(
             page.sources, url=st.column_config.LinkColumn("Link")))

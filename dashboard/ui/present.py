@@ -20,8 +20,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import deck as meeting_deck
-from dashboard import slides
+from dashboard import i18n, slides
 from dashboard import state as view_state
+from dashboard.i18n import N_, tr
 from dashboard.ui import data
 from dashboard.ui.pages import CHROME_CSS, PLOTLY_CONFIG, markdown_text, show_key
 
@@ -31,15 +32,27 @@ MODES = ("audience", "presenter")
 MODE_PARAM, SLIDE_PARAM, THEME_PARAM = "present", "slide", "projector"
 SLIDE_BAR_KEY = "dpa_slide_bar"  # the container of the slide's buttons and counter
 KEYS_KEY = "present_keys"  # the browser part's session key (its trigger and state values)
-KEYS_HELP = ("Keys: → or Space next, ← or Shift+Space back (a clicker's PageDown and PageUp too), Home and End, "
-             "F full screen, B black screen, Esc leave.")
+KEYS_HELP = N_("Keys: → or Space next, ← or Shift+Space back (a clicker's PageDown and PageUp too), Home and End, "
+                "F full screen, B black screen, Esc leave.")
 # The screen the slide is sized for until the browser has said its own (the smallest projector we plan for).
 DEFAULT_VIEWPORT = (1280, 720)
-_keys = st.components.v2.component(
-    "dpa_present_keys", js=(Path(__file__).with_name("present_keys.js")).read_text(encoding="utf-8"),
-    html="<div class='dpa-present-status'><span data-dpa-clock></span>"
-         "<strong data-dpa-black hidden> · The audience sees a black screen (B to bring the slide back)</strong></div>",
-    css=".dpa-present-status{font-size:1.1rem;}")
+BLACK_BANNER = N_("The audience sees a black screen (B to bring the slide back)")
+SINCE_START = N_("since the start")  # the presenter's clock: '14:05 · 12:30 since the start'
+
+
+def _keys_component(lang: str):
+    """The browser part, its words (the black screen's banner) in `lang`: one component per language, as a
+    component's HTML is fixed when it is declared."""
+    with i18n.language(lang):
+        banner = html.escape(tr(BLACK_BANNER))
+    return st.components.v2.component(
+        "dpa_present_keys" if lang == i18n.DEFAULT else f"dpa_present_keys_{lang}",
+        js=(Path(__file__).with_name("present_keys.js")).read_text(encoding="utf-8"),
+        html=f"<div class='dpa-present-status'><span data-dpa-clock></span><strong data-dpa-black hidden> · "
+             f"{banner}</strong></div>", css=".dpa-present-status{font-size:1.1rem;}")
+
+
+_KEYS = {lang: _keys_component(lang) for lang in i18n.LANGUAGES}
 
 # Sizes of what surrounds the chart on an audience slide, in px at each theme (title lines, subtitle, key,
 # source, the slide bar), so that the chart takes what is left of the screen and nothing scrolls.
@@ -121,8 +134,8 @@ def mode_from_url() -> tuple[str | None, str | None]:
         return None, None
     if value in MODES:
         return value, None
-    return None, (f"'present' must be audience or presenter, not {view_state.shown(value)}; the deck is shown "
-                  f"for preparing.")
+    return None, tr("'present' must be audience or presenter, not {value}; the deck is shown for preparing.",
+                    value=view_state.shown(value))
 
 
 def slide_from_url(count: int) -> int:
@@ -200,15 +213,17 @@ def present(deck: meeting_deck.Deck, mode: str) -> None:
     index = slide_from_url(count)
     viewport = _viewport()
     st.html(_present_css(projector, audience=mode == "audience"))
-    _keys(key=KEYS_KEY, data={"slide": index, "count": count, "role": mode, "channel": _channel(deck),
-                              "viewport": {"width": viewport[0], "height": viewport[1]}},
+    # labels: the clock's words, for the browser part to show (present_keys.js)
+    _KEYS[i18n.current()](key=KEYS_KEY, data={"slide": index, "count": count, "role": mode,
+                                              "channel": _channel(deck), "labels": {"since": tr(SINCE_START)},
+                                              "viewport": {"width": viewport[0], "height": viewport[1]}},
           default={"viewport": None}, on_go_change=_on_go, on_leave_change=_on_leave,
           on_viewport_change=lambda: None, height="content" if mode == "presenter" else 0)
     try:
         slide = _slide(deck, index, projector)
     except Exception:  # one slide that cannot be drawn must not end the presentation
         log.exception("slide %d of a presented deck could not be drawn", index + 1)
-        st.error(f"Slide {index + 1} could not be drawn; move on, or leave (Esc) and remove it.",
+        st.error(tr("Slide {slide} could not be drawn; move on, or leave (Esc) and remove it.", slide=index + 1),
                  icon=":material/error:")
         slide = None
     if mode == "presenter":
@@ -247,22 +262,24 @@ def _slide_bar(index: int, count: int) -> None:
 
 def _slide_buttons(index: int, count: int) -> None:
     back, position, forward, leave = st.columns([2, 3, 2, 2], vertical_alignment="center")
-    back.button("Previous slide", icon=":material/arrow_back:", disabled=index == 0, on_click=_step,
+    back.button(tr("Previous slide"), icon=":material/arrow_back:", disabled=index == 0, on_click=_step,
                 args=(-1, count), width="stretch", key="present_back")
-    position.html(f"<p class='dpa-slide-source' style='text-align:center' title='{html.escape(KEYS_HELP)}'>"
-                  f"Slide {index + 1} of {count}</p>")
-    forward.button("Next slide", icon=":material/arrow_forward:", disabled=index == count - 1, on_click=_step,
+    where = tr("Slide {slide} of {count}", slide=index + 1, count=count)
+    position.html(f"<p class='dpa-slide-source' style='text-align:center' title='{html.escape(tr(KEYS_HELP))}'>"
+                  f"{html.escape(where)}</p>")
+    forward.button(tr("Next slide"), icon=":material/arrow_forward:", disabled=index == count - 1, on_click=_step,
                    args=(1, count), width="stretch", key="present_forward")
-    leave.button("Leave (Esc)", on_click=open_mode, args=(None,), width="stretch", key="present_leave")
+    leave.button(tr("Leave (Esc)"), on_click=open_mode, args=(None,), width="stretch", key="present_leave")
 
 
 def _presenter_view(deck: meeting_deck.Deck, index: int, slide: slides.Slide | None,
                     viewport: tuple[int, int]) -> None:
     """What only the presenter sees: this slide, the next one, the notes, the clock (in the browser part)."""
     count = len(deck.items)
-    st.html(f"<p class='dpa-slide-subtitle' title='{html.escape(KEYS_HELP)}'>Presenter view · slide {index + 1} "
-            f"of {count}. The audience view (this deck presented in another tab or window of this browser) "
-            f"follows the keys pressed here.</p>")
+    st.html(f"<p class='dpa-slide-subtitle' title='{html.escape(tr(KEYS_HELP))}'>"
+            + html.escape(tr("Presenter view · slide {slide} of {count}. The audience view (this deck presented in "
+                             "another tab or window of this browser) follows the keys pressed here.",
+                             slide=index + 1, count=count)) + "</p>")
     now, upcoming = st.columns([3, 2], gap="medium")
     with now:
         if slide is not None:
@@ -273,8 +290,9 @@ def _presenter_view(deck: meeting_deck.Deck, index: int, slide: slides.Slide | N
         if index + 1 < count:
             try:
                 following = _slide(deck, index + 1, projector=False)
-                what = "" if following.kind == "chart" else f" ({following.kind} slide)"
-                st.markdown(f"**Next{what}: {markdown_text(following.title)}**")
+                heading = tr(NEXT_HEADINGS.get(following.kind, NEXT_HEADINGS["chart"]),
+                             title=markdown_text(following.title))
+                st.markdown(f"**{heading}**")
                 if following.kind == "chart" and following.view is not None:
                     preview = go.Figure(data.slide_figure(following.view, 260))
                     # A glance at what comes: the key and the room kept for line labels are on the slide itself.
@@ -285,9 +303,15 @@ def _presenter_view(deck: meeting_deck.Deck, index: int, slide: slides.Slide | N
                                     alt=following.view.summary, key="presenter_next")
             except Exception:
                 log.exception("slide %d of a presented deck could not be drawn", index + 2)
-                st.caption(f"Slide {index + 2} could not be drawn.")
+                st.caption(tr("Slide {slide} could not be drawn.", slide=index + 2))
         else:
-            st.markdown("**Last slide.**")
-        st.markdown("**Notes**")
+            st.markdown("**" + tr("Last slide.") + "**")
+        st.markdown("**" + tr("Speaker notes") + "**")
         note = slide.note if slide is not None else deck.items[index].note
-        st.html(f"<p class='dpa-slide-body' data-testid='presenter-notes'>{html.escape(note) or '(no notes)'}</p>")
+        shown = html.escape(note) or html.escape(tr("(no notes)"))
+        st.html(f"<p class='dpa-slide-body' data-testid='presenter-notes'>{shown}</p>")
+
+
+# What the presenter sees of the next slide, by its kind.
+NEXT_HEADINGS = {"chart": N_("Next: {title}"), "table": N_("Next (table slide): {title}"),
+                 "title": N_("Next (title slide): {title}"), "text": N_("Next (text slide): {title}")}
