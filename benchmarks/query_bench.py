@@ -120,7 +120,8 @@ def pandas_indicator_catalog(data_dir: Path) -> pd.DataFrame:
         sources[["source_id", "attribution"]], on="source_id", how="left")
     final["map_year"] = final["map_year"].fillna(final["year_max"])
     final = final.sort_values(["topic", "indicator_id"], kind="stable")
-    return final[["indicator_id", "label", "topic", "unit", "kind", "definition", "caveat", "source_id",
+    return final[["indicator_id", "label", "topic", "unit", "kind", "definition", "caveat", "label_no",
+                  "definition_no", "caveat_no", "source_id",
                   "attribution", "sexes", "age_groups", "breakdowns", "year_min", "year_max",
                   "map_year"]].reset_index(drop=True)
 

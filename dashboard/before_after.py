@@ -16,11 +16,13 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from dashboard import i18n
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView, QueryRunner
 from dashboard.figures import format_value, is_missing, records
 from dashboard.figures.before_after import make_before_after_figure
-from dashboard.state import read_choice, read_switch, shown, unknown_parameters
+from dashboard.i18n import N_, tr
+from dashboard.state import read_choice, read_language, read_switch, shown, unknown_parameters
 
 WINDOW = 10  # years either side of the start
 PAGE = "before-after"
@@ -33,24 +35,36 @@ KNOWN_KEYS = ("countries", "event", "measure", "index", "compare")  # the link's
 class Measure:
     key: str
     indicator_id: str  # a rate, so countries of any size compare (the build computes the per-person series)
-    label: str  # the title
-    unit: str  # the y axis (short: a long axis title ran into the subtitle of an exported image)
+    label: str  # the title, in English (the code reads its unit: 'per'); shown_label in the reader's language
+    unit: str  # the y axis (short: a long axis title ran into the subtitle of an exported image); in English
+
+    @property
+    def shown_label(self) -> str:
+        return tr(self.label)
+
+    @property
+    def shown_unit(self) -> str:
+        return tr(self.unit)
 
 
 MEASURES = {
-    "deaths": Measure("deaths", "drd_deaths_per_million_15_64", "Drug-induced deaths per million aged 15-64",
-                      "deaths per million aged 15-64"),
+    "deaths": Measure("deaths", "drd_deaths_per_million_15_64", N_("Drug-induced deaths per million aged 15-64"),
+                      N_("deaths per million aged 15-64")),
     "ost": Measure("ost", "ost_methadone_clients_per_100k_15_64",
-                   "Clients in methadone treatment per 100,000 aged 15-64", "clients per 100,000 aged 15-64"),
+                   N_("Clients in methadone treatment per 100,000 aged 15-64"), N_("clients per 100,000 aged 15-64")),
 }
-EVENTS = {"regular": "regular treatment began", "trial": "the first trial or pilot began"}
-EVENT_NAMES = {"regular": "regular-treatment", "trial": "trial or pilot"}  # 'no ... start in our register'
+# What happened in the start year (the event switch and the subtitle), and the title's words for it. tr() shown.
+EVENTS = {"regular": N_("regular treatment began"), "trial": N_("the first trial or pilot began")}
+TITLE_EVENTS = {"regular": N_("regular treatment"), "trial": N_("the first trial or pilot")}
+EVENT_NAMES = {"regular": N_("regular-treatment"), "trial": N_("trial or pilot")}  # 'no ... start in our register'
+STATUSES = {"supported": N_("supported"), "contradicted": N_("contradicted"), "disputed": N_("disputed")}
+REGISTERED = N_("in our register")
 _PHASES = {"regular": ("regular",), "trial": ("trial", "pilot")}
-CANNOT_SHOW = ("HAT reaches a few hundred patients in each country (a few thousand in Germany and Switzerland), "
-               "while these counts are national; other policies changed over the same years (methadone and "
-               "buprenorphine treatment, naloxone, drug markets, how deaths are counted); a line that falls after "
-               "the start is not evidence that HAT made it fall. This is a picture of timing, not an effect "
-               "estimate.")
+CANNOT_SHOW = N_("HAT reaches a few hundred patients in each country (a few thousand in Germany and Switzerland), "
+                 "while these counts are national; other policies changed over the same years (methadone and "
+                 "buprenorphine treatment, naloxone, drug markets, how deaths are counted); a line that falls after "
+                 "the start is not evidence that HAT made it fall. This is a picture of timing, not an effect "
+                 "estimate.")
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,13 @@ class StartClaim:
 
     @property
     def label(self) -> str:
-        return f"{self.year}: {self.status}" + (f" ({self.source})" if self.source else "")
+        """'2009: in our register, supported (Reitox 2012)', in the reader's language (the source's title as is)."""
+        return f"{self.year}: {self.status_shown}" + (f" ({self.source})" if self.source else "")
+
+    @property
+    def status_shown(self) -> str:
+        return ", ".join(tr(STATUSES.get(part, part)) if part != REGISTERED else tr(REGISTERED)
+                         for part in self.status.split(", "))
 
 
 def start_claims(programmes: pd.DataFrame, claims: pd.DataFrame, event: str) -> dict[str, list[StartClaim]]:
@@ -83,7 +103,7 @@ def start_claims(programmes: pd.DataFrame, claims: pd.DataFrame, event: str) -> 
     claimed = [row for row in records(claims) if row["field"] == "start_year"]
     for iso3, row in sorted(chosen.items()):
         options = [StartClaim(iso3, row["programme_id"], row["programme_name"], int(row["start_year"]),
-                              "in our register", "")]
+                              REGISTERED, "")]
         for claim in claimed:
             if claim["programme_id"] != row["programme_id"]:
                 continue
@@ -92,7 +112,7 @@ def start_claims(programmes: pd.DataFrame, claims: pd.DataFrame, event: str) -> 
                 continue
             if year == options[0].year:
                 options[0] = StartClaim(iso3, row["programme_id"], row["programme_name"], year,
-                                        f"in our register, {claim['claim_status']}", claim["source_title"] or "")
+                                        f"{REGISTERED}, {claim['claim_status']}", claim["source_title"] or "")
             elif all(option.year != year for option in options):
                 options.append(StartClaim(iso3, row["programme_id"], row["programme_name"], year,
                                           str(claim["claim_status"]), claim["source_title"] or ""))
@@ -168,24 +188,25 @@ def chart_view(series: pd.DataFrame, measure: Measure, event: str, starts: dict[
     queries/indicator_trend.sql rows of the measure for the countries and the countries without HAT."""
     aligned = align(series, starts, index)
     compared = comparison(series, starts, without_hat, index) if compare else None
-    happened = EVENTS[event]
+    happened = tr(EVENTS[event])
     sources = sorted({str(s) for s in series.loc[series["iso3"].isin(list(starts)), "source"].dropna()})
-    source_line = ("Source: " + " ".join(sources)
-                   + " HAT start years: Drug Policy Atlas register, with the sources per programme.")
+    source_line = tr("Source: {sources} HAT start years: Drug Policy Atlas register, with the sources per "
+                     "programme.", sources=" ".join(sources))
     chosen = ", ".join(f"{names[iso3]} {year}" for iso3, year in starts.items())
-    title = f"{measure.label}, before and after {happened.replace(' began', '')}"
-    subtitle = (f"Years before and after the year {happened}: {chosen}"
-                + ("; indexed, start year = 100" if index else ""))
+    title = tr("{measure}, before and after {event}", measure=measure.shown_label, event=tr(TITLE_EVENTS[event]))
+    subtitle = (tr("Years before and after the year {event}: {countries}", event=happened, countries=chosen)
+                + (tr("; indexed, start year = 100") if index else ""))
+    footnote = tr(CANNOT_SHOW)
     figure = make_before_after_figure(
-        aligned, compared, names, starts, y_title="index (start year = 100)" if index else measure.unit,
-        title=title, subtitle=subtitle, source_line=source_line, footnote=CANNOT_SHOW,
+        aligned, compared, names, starts, y_title=tr("index (start year = 100)") if index else measure.shown_unit,
+        title=title, subtitle=subtitle, source_line=source_line, footnote=footnote,
         projector=projector)
     return ChartView(
         kind="before_after", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
         data=data_table(aligned, compared, names, starts), query_name="indicator_trend",
         params={"indicator": measure.indicator_id, "starts": dict(starts), "index": index},
         summary=summary(aligned, names, starts, measure), query_string=query_string,
-        file_stem=f"before-after_{measure.key}_{event}_{'-'.join(starts)}", footnote=CANNOT_SHOW,
+        file_stem=f"before-after_{measure.key}_{event}_{'-'.join(starts)}", footnote=footnote,
         projector=projector)
 
 
@@ -202,11 +223,13 @@ def summary(aligned: pd.DataFrame, names: dict[str, str], starts: dict[str, int]
         before = _mean(own.loc[own["relative_year"] < 0, "value"])
         after = _mean(own.loc[own["relative_year"] > 0, "value"])
         if before is None or after is None:
-            parts.append(f"{names[iso3]} (start {start}): not enough years reported on both sides to compare.")
+            parts.append(tr("{country} (start {year}): not enough years reported on both sides to compare.",
+                            country=names[iso3], year=start))
             continue
-        parts.append(f"{names[iso3]} (start {start}): mean {format_value(before, measure.label)} in the years "
-                     f"before, {format_value(after, measure.label)} in the years after, as reported.")
-    return " ".join(parts) + " Gaps are years not reported."
+        parts.append(tr("{country} (start {year}): mean {before} in the years before, {after} in the years after, "
+                        "as reported.", country=names[iso3], year=start, before=format_value(before, measure.label),
+                        after=format_value(after, measure.label)))
+    return " ".join([*parts, tr("Gaps are years not reported.")])
 
 
 @dataclass(frozen=True)
@@ -220,6 +243,7 @@ class Settings:
     index: bool = False
     compare: bool = True
     projector: bool = False
+    lang: str = i18n.DEFAULT  # the reader's language, kept in the link (only when not English)
 
     @property
     def countries(self) -> list[str]:
@@ -236,6 +260,8 @@ class Settings:
             params["projector"] = "1"
         register = dict(self.register)
         params |= {f"start_{iso3}": str(year) for iso3, year in self.starts if register.get(iso3) != year}
+        if self.lang != i18n.DEFAULT:
+            params["lang"] = self.lang
         return params
 
     def query_string(self) -> str:
@@ -245,35 +271,39 @@ class Settings:
 def read_params(params: Mapping[str, str], claims: dict[str, dict[str, list[StartClaim]]],
                 names: dict[str, str]) -> tuple[Settings, list[str]]:
     """A link's parameters (the last value of each) as settings, and notices for what was not used: never raises.
-    claims: start_claims per event. A start year no source claims falls back to the register's."""
+    claims: start_claims per event. A start year no source claims falls back to the register's. The language is the
+    link's lang, else the one in force."""
     notices: list[str] = []
+    lang = read_language(params.get("lang"), notices, default=i18n.current())
     unknown_parameters(params, KNOWN_KEYS, notices, prefixes=("start_",))
     event = read_choice(params.get("event"), tuple(EVENTS), "regular", "event", notices)
     measure = read_choice(params.get("measure"), tuple(MEASURES), "deaths", "measure", notices)
     wanted = list(dict.fromkeys(code.strip().upper() for code in str(
         params.get("countries", ",".join(DEFAULT_COUNTRIES))).split(",") if code.strip()))
     if len(wanted) > MAX_COUNTRIES:
-        notices.append(f"Only the first {MAX_COUNTRIES} of {len(wanted)} countries were read.")
+        notices.append(tr("Only the first {first} of {count} countries were read.", first=MAX_COUNTRIES,
+                          count=len(wanted)))
         wanted = wanted[:MAX_COUNTRIES]
     offered = claims[event]
     left_out = [code for code in wanted if code not in offered]
     if left_out:
-        notices.append(f"No {EVENT_NAMES[event]} start in our register for "
-                       f"{', '.join(shown(names.get(code, code)) for code in left_out[:5])}: not drawn.")
+        notices.append(tr("No {event} start in our register for {countries}: not drawn.",
+                          event=tr(EVENT_NAMES[event]),
+                          countries=", ".join(shown(names.get(code, code)) for code in left_out[:5])))
     starts, register = [], []
     for iso3 in (code for code in wanted if code in offered):
         years = [claim.year for claim in offered[iso3]]
         asked = str(params.get(f"start_{iso3}", "")).strip()
         year = int(asked) if asked.isdigit() and int(asked) in years else years[0]
         if asked and year != (int(asked) if asked.isdigit() else None):
-            notices.append(f"{names.get(iso3, iso3)}: no source claims {shown(asked, 8)} as the start; the "
-                           f"register's {years[0]} is used.")
+            notices.append(tr("{country}: no source claims {asked} as the start; the register's {year} is used.",
+                              country=names.get(iso3, iso3), asked=shown(asked, 8), year=years[0]))
         starts.append((iso3, year))
         register.append((iso3, years[0]))
     return Settings(event=event, measure=measure, starts=tuple(starts), register=tuple(register),
                     index=read_switch(params.get("index"), "index", notices),
                     compare=read_switch(params.get("compare"), "compare", notices, default=True),
-                    projector=read_switch(params.get("projector"), "projector", notices)), notices
+                    projector=read_switch(params.get("projector"), "projector", notices), lang=lang), notices
 
 
 
@@ -288,11 +318,16 @@ def register_claims(query: QueryRunner, catalog: Catalog) -> dict[str, dict[str,
 def view_of(settings: Settings, query: QueryRunner, catalog: Catalog) -> ChartView:
     """The view a link's settings draw (the page, its exports, a deck slide, an embed): the measure's series for
     the countries and the countries without HAT, aligned. ValueError when the extracts lack the measure."""
+    with i18n.language(settings.lang):
+        return _view_of(settings, query, catalog)
+
+
+def _view_of(settings: Settings, query: QueryRunner, catalog: Catalog) -> ChartView:
     measure = MEASURES[settings.measure]
     indicator = catalog.indicators.get(measure.indicator_id)
     if indicator is None:
-        raise ValueError(f"{measure.label}: not in these extracts.")
-    names = {code: country.name_en for code, country in catalog.countries.items()}
+        raise ValueError(tr("{measure}: not in these extracts.", measure=measure.shown_label))
+    names = {code: country.name for code, country in catalog.countries.items()}  # in the reader's language
     without_hat = [code for code in catalog.preset("emcdda") if not catalog.countries[code].has_hat_programme]
     starts = dict(settings.starts)
     series = query("indicator_trend", indicator=indicator.indicator_id,

@@ -6,8 +6,10 @@ import pandas as pd
 
 from dashboard import db
 from dashboard.figures import is_missing, records, source_line_for
+from dashboard.i18n import N_, ntr, tr
 
-PROGRAMME_SOURCE = "HAT programmes: Drug Policy Atlas compilation from the sources listed per programme."
+# English; tr() it where it is shown (the source title "Drug Policy Atlas" stays as it is).
+PROGRAMME_SOURCE = N_("HAT programmes: Drug Policy Atlas compilation from the sources listed per programme.")
 MAP_SOURCE_ID = "NATURAL-EARTH"
 MAX_SOURCES_LISTED = 4  # more distinct sources than this: the footer names their publishers
 
@@ -24,8 +26,10 @@ def drawn_source_line(data: pd.DataFrame, extra: tuple[str, ...] = ()) -> str:
                                if not is_missing(s)))
     if len(cited) > MAX_SOURCES_LISTED and "source_publisher" in data:
         publishers = list(dict.fromkeys(str(p) for p in data.loc[drawn, "source_publisher"] if not is_missing(p)))
-        return " ".join([f"Source: {len(cited)} publications, one for each value (named in the hover, the data "
-                         f"table and the CSV), by {'; '.join(publishers)}.", *extra])
+        return " ".join([ntr("Source: {n} publication, one for each value (named in the hover, the data table "
+                             "and the CSV), by {publishers}.", "Source: {n} publications, one for each value (named "
+                             "in the hover, the data table and the CSV), by {publishers}.", len(cited),
+                             publishers="; ".join(publishers)), *extra])
     return source_line_for(cited, extra)
 
 
@@ -48,8 +52,8 @@ def map_credit(query) -> tuple[str, str]:
     except db.DataUnavailable:
         rows = []
     if not rows:
-        return "Boundaries: Natural Earth.", "Made with Natural Earth."
-    return f"Boundaries: {rows[0]['attribution']}", rows[0]["full_credit"] or rows[0]["attribution"]
+        return tr("Boundaries: {credit}", credit="Natural Earth."), tr("Made with Natural Earth.")
+    return tr("Boundaries: {credit}", credit=rows[0]["attribution"]), rows[0]["full_credit"] or rows[0]["attribution"]
 
 
 def edition_lines(query, fingerprint: str = "") -> tuple[str, ...]:
@@ -63,10 +67,12 @@ def edition_lines(query, fingerprint: str = "") -> tuple[str, ...]:
         editions = {}
     if emcdda := editions.get("EMCDDA"):
         edition = str(emcdda["edition"] or "").split(" (")[0]
-        lines.append(f"EMCDDA figures: {edition} edition, data years to {emcdda['year_max']}.")
+        lines.append(tr("EMCDDA figures: {edition} edition, data years to {last}.", edition=edition,
+                        last=emcdda["year_max"]))
     if national := editions.get("national"):
-        lines.append(f"National figures as published by national authorities, to {national['year_max']}.")
+        lines.append(tr("National figures as published by national authorities, to {last}.",
+                        last=national["year_max"]))
     if fingerprint:
-        lines.append(f"Extracts {fingerprint} (a fingerprint of the data files; the same sources rebuild the same "
-                     f"fingerprint).")
+        lines.append(tr("Extracts {fingerprint} (a fingerprint of the data files; the same sources rebuild the "
+                        "same fingerprint).", fingerprint=fingerprint))
     return tuple(lines)

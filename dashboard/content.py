@@ -147,24 +147,47 @@ class DataContent:
 
 
 MAP_NOTE = N_("Grey countries reported no data for this year; that is not the same as a low value. Markers show "
-            "heroin-assisted treatment programmes. Click a country to add it to the selection.")
+               "heroin-assisted treatment programmes. Click a country to add it to the selection.")
 TRENDS_NOTE = N_("Gaps are years a country did not report; lines are never drawn across them. Shaded bands mark "
-               "heroin-assisted treatment trials and pilots; dotted lines mark the start of regular treatment.")
-DEFINITIONS_NOTE = N_(
-    "- National definitions of drug-induced deaths differ; the EMCDDA warns that absolute numbers "
-    "are not directly comparable between countries.\n"
-    "- The rate per million aged 15-64 is the EMCDDA's: deaths aged 15-64 (the ten age bands) over "
-    "the population aged 15-64. Our population is UN World Population Prospects 2017 (projections "
-    "after 2015), not the Eurostat population the EMCDDA uses; every rate shows the deaths and the "
-    "population it came from. Where the age bands are missing the rate is flagged as not the "
-    "EMCDDA's. 'Per million inhabitants' is a separate rate over the whole population.\n"
-    "- National figures as published are their own series, each value with the definition and "
-    "the page it was read from; they are never joined to the EMCDDA series.\n"
-    "- IHME GBD series are modelled estimates, not EMCDDA counts; Eurostat 'drug dependence' deaths "
-    "are a cause-of-death category far below drug-induced deaths. They are separate indicators.\n"
-    "- Empty cells mean 'not reported', never zero.")
+                  "heroin-assisted treatment trials and pilots; dotted lines mark the start of regular treatment.")
+# The Data page's notes on definitions: one message per point (a Markdown list where shown).
+DEFINITIONS_NOTES = (
+    N_("National definitions of drug-induced deaths differ; the EMCDDA warns that absolute numbers "
+       "are not directly comparable between countries."),
+    N_("The rate per million aged 15-64 is the EMCDDA's: deaths aged 15-64 (the ten age bands) over "
+       "the population aged 15-64. Our population is UN World Population Prospects 2017 (projections "
+       "after 2015), not the Eurostat population the EMCDDA uses; every rate shows the deaths and the "
+       "population it came from. Where the age bands are missing the rate is flagged as not the "
+       "EMCDDA's. 'Per million inhabitants' is a separate rate over the whole population."),
+    N_("National figures as published are their own series, each value with the definition and "
+       "the page it was read from; they are never joined to the EMCDDA series."),
+    N_("IHME GBD series are modelled estimates, not EMCDDA counts; Eurostat 'drug dependence' deaths "
+       "are a cause-of-death category far below drug-induced deaths. They are separate indicators."),
+    N_("Empty cells mean 'not reported', never zero."))
+# The programme register's closed sets of words (data/reference/programme_*.csv), as the programme page shows them.
+PROGRAMME_FIELDS = {
+    "capacity_note": N_("capacity note"), "city_or_sites": N_("city or sites"), "eligibility": N_("eligibility"),
+    "end_date": N_("end date"), "end_year": N_("end year"), "first_clinic_opening": N_("first clinic opening"),
+    "legal_anchoring_year": N_("legal anchoring year"), "medication_form": N_("medication form"),
+    "notes": N_("notes"), "outcomes": N_("outcomes"), "patients": N_("patients"),
+    "patients_note": N_("patients note"), "patients_numeric": N_("patients numeric"),
+    "patients_numeric_basis": N_("patients numeric basis"), "patients_numeric_year": N_("patients numeric year"),
+    "phase": N_("phase"), "programme_name": N_("programme name"), "programme_type": N_("programme type"),
+    "start_date": N_("start date"), "start_year": N_("start year"), "status": N_("status"),
+    "status_as_of": N_("status as of"), "treated_patients": N_("treated patients")}
+CLAIM_STATUSES = {"supported": N_("supported"), "contradicted": N_("contradicted"), "disputed": N_("disputed")}
+SOURCE_KINDS = {"primary": N_("primary"), "secondary": N_("secondary"), "press": N_("press")}
+
+
+def _word(words: dict[str, str], value: str) -> str:
+    """A register's word in the reader's language (one we do not know, as it is, underscores as spaces)."""
+    return tr(words[value]) if value in words else str(value).replace("_", " ")
+
+
+def definitions_note() -> str:
+    return "\n".join(f"- {tr(point)}" for point in DEFINITIONS_NOTES)
 MAPS_NOTE = N_("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); base-map TopoJSON "
-             "from plotly.js 2.35.3 (MIT), served by this app so maps work offline.")
+               "from plotly.js 2.35.3 (MIT), served by this app so maps work offline.")
 
 
 def map_content(reader: Reader, state: ViewState, ranked: bool = False) -> MapContent:
@@ -219,15 +242,16 @@ def _disagreements(claims: pd.DataFrame) -> tuple[Disagreement, ...]:
         grouped.setdefault((claim["programme_name"], claim["field"]), []).append(claim)
     found = []
     for (programme, field), group in grouped.items():
-        values = " vs ".join(f"**{v}**" for v in dict.fromkeys(claim["claimed_value"] for claim in group))
+        values = tr(" vs ").join(f"**{v}**" for v in dict.fromkeys(claim["claimed_value"] for claim in group))
         lines = []
         for claim in group:
             title, url = claim["source_title"], claim["source_url"]
             link = f"[{title}]({url})" if url else tr("{title} (no URL: {reason})", title=title,
                                                         reason=claim["no_url_reason"])
-            lines.append(f"- **{claim['claimed_value']}** ({claim['claim_status']}) — {link}. {claim['note'] or ''}")
+            status = _word(CLAIM_STATUSES, claim["claim_status"])
+            lines.append(f"- **{claim['claimed_value']}** ({status}) — {link}. {claim['note'] or ''}")
         found.append(Disagreement(tr("Sources disagree — {programme}: {field} — {values}", programme=programme,
-                                     field=field.replace("_", " "), values=values), tuple(lines)))
+                                     field=_word(PROGRAMME_FIELDS, field), values=values), tuple(lines)))
     return tuple(found)
 
 
@@ -241,9 +265,10 @@ def _sources_per_programme(programmes: pd.DataFrame, cited_rows: pd.DataFrame) -
         found.append(ProgrammeSources(
             ntr("{country}: {programme} ({n} source by field)", "{country}: {programme} ({n} sources by field)",
                 len(cited), country=row["country"], programme=row["programme_name"]),
-            pa.table({tr("Field"): pa.array([c["field"].replace("_", " ") for c in cited], pa.string()),
+            pa.table({tr("Field"): pa.array([_word(PROGRAMME_FIELDS, c["field"]) for c in cited], pa.string()),
                       tr("Source"): pa.array([c["source_title"] for c in cited], pa.string()),
-                      tr("Kind"): pa.array([c["source_kind"] for c in cited], pa.string()),
+                      tr("Kind of source"): pa.array([_word(SOURCE_KINDS, c["source_kind"]) for c in cited],
+                                                     pa.string()),
                       tr("Quote"): pa.array([c["quote"] for c in cited], pa.string()),
                       tr("Link"): pa.array([c["source_url"] or tr("no URL: {reason}", reason=c["no_url_reason"])
                                             for c in cited], pa.string()),
@@ -260,8 +285,9 @@ def programmes_content(reader: Reader, state: ViewState) -> ProgrammesContent:
         table=reader.programme_table(state) if has_programmes else None,
         empty_note=tr("No heroin-assisted treatment programme recorded for the selected countries."),
         sources_heading=tr("Sources per fact"),
-        sources_note=tr("Which page supports which field of each programme. 'secondary' marks an aggregator or "
-                        "forum page where no primary source was found; 'press' a newspaper or broadcaster."),
+        sources_note=tr("Which page supports which field of each programme. '{secondary}' marks an aggregator or "
+                        "forum page where no primary source was found; '{press}' a newspaper or broadcaster.",
+                        secondary=tr(SOURCE_KINDS["secondary"]), press=tr(SOURCE_KINDS["press"])),
         sources=(_sources_per_programme(view.data, reader.query("programme_sources", countries=countries))
                  if has_programmes else ()),
         disagreements_heading=tr("Where sources disagree"),
@@ -289,7 +315,7 @@ def data_content(reader: Reader, state: ViewState) -> DataContent:
     return DataContent(
         title=tr(site.BY_NAME["data"].heading),
         intro=tr("Every chart's data as a table, with the SQL file and the parameters that produced it."),
-        charts=tuple(chart_tables), definitions_note=tr(DEFINITIONS_NOTE), definitions=reader.definitions_table(),
+        charts=tuple(chart_tables), definitions_note=definitions_note(), definitions=reader.definitions_table(),
         flags_heading=tr("Flags on values"),
         flags_note=tr("Shown with the value in every hover, table and export (columns quality_flags and "
                       "value_note)."),

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import i18n, schema, settings
+from dashboard.i18n import N_, tr
 
 # Every extract the app reads, declared once in dashboard/schema.py: view name -> file, grain, columns and types.
 EXTRACTS = schema.EXTRACTS
@@ -28,9 +29,36 @@ MAX_ROWS = 2_000_000
 log = logging.getLogger(__name__)
 
 
+class Problem(str):
+    """What is wrong with the extracts: English as a str (the server log, Connection.broken, the tests), and in
+    the reader's language through shown(). Fields that are Problems (or tuples of them) are said in it too."""
+
+    template: str
+    fields: dict[str, object]
+
+    def __new__(cls, template: str, **fields: object) -> Problem:
+        made = super().__new__(cls, template.format(**{key: _joined(value, str) for key, value in fields.items()}))
+        made.template, made.fields = template, fields
+        return made
+
+    def shown(self) -> str:
+        return tr(self.template, **{key: _joined(value, shown) for key, value in self.fields.items()})
+
+
+def _joined(value: object, say) -> object:
+    return "; ".join(say(part) for part in value) if isinstance(value, tuple) else say(value)
+
+
+def shown(text: object) -> str:
+    """A problem or a DataUnavailable in the reader's language; any other text as it is."""
+    if isinstance(text, DataUnavailable):
+        text = text.args[0] if text.args else ""
+    return text.shown() if isinstance(text, Problem) else str(text)
+
+
 class DataUnavailable(Exception):
     """An extract a query needs is missing or broken; the message says which file (by name: users never see the
-    server's folders) and how to rebuild."""
+    server's folders) and how to rebuild. str(error) is English; shown(error) the reader's language."""
 
 
 @dataclass
@@ -77,7 +105,7 @@ def connect(data_dir: Path | None = None, threads: int = 2, memory_limit: str = 
         checked[view] = (_stamp(Path(paths[view])), False)
         problem = _register_view(duck, view, Path(paths[view]), extract.columns)
         if problem:
-            broken[view] = f"{extract.file}: {problem}"
+            broken[view] = Problem("{file}: {problem}", file=extract.file, problem=problem)
     duck.execute("SET lock_configuration = true")
     return Connection(duck=duck, data_dir=data_dir, broken=broken, checked=checked)
 
@@ -104,28 +132,29 @@ def _stamp(path: Path | str) -> tuple[int, int] | None:
 
 
 def _register_view(duck: duckdb.DuckDBPyConnection, view: str, path: Path, columns: dict[str, str],
-                   scan: bool = False) -> str | None:
+                   scan: bool = False) -> Problem | None:
     """Create (or replace) the view over one Parquet file; return a problem description instead of raising.
 
     With scan=True every column is also read once, which finds damage inside the data pages."""
     problem = None
     if not path.is_file():
-        problem = "file is missing"
+        problem = Problem(N_("file is missing"))
     elif path.stat().st_size == 0:
-        problem = "file is empty"
+        problem = Problem(N_("file is empty"))
     else:
         try:
             duck.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet({_sql_string(str(path))})")
             found = {name: kind for name, kind, *_ in duck.execute(f"DESCRIBE {view}").fetchall()}
-            problem = next((f"column {name!r} is missing" if name not in found
-                            else f"column {name!r} has type {found[name]}, expected {kind}"
+            problem = next((Problem(N_("column {name!r} is missing"), name=name) if name not in found
+                            else Problem(N_("column {name!r} has type {found}, expected {kind}"), name=name,
+                                         found=found[name], kind=kind)
                             for name, kind in columns.items() if found.get(name) != kind), None)
             if problem is None and scan:
                 duck.execute(f"SELECT count(COLUMNS(*)) FROM {view}").fetchall()
         except duckdb.Error as error:
             # Users read the file's name and what is wrong; where it is and DuckDB's words go to the server log.
             log.warning("extract %s cannot be read: %s", path, str(error).splitlines()[0])
-            problem = "cannot be read as Parquet (damaged, cut short or not Parquet)"
+            problem = Problem(N_("cannot be read as Parquet (damaged, cut short or not Parquet)"))
     if problem:
         duck.execute(f"DROP VIEW IF EXISTS {view}")
     return problem
@@ -146,7 +175,7 @@ def _recheck(connection: Connection, views: set[str], scan: bool = False) -> lis
             problem = _register_view(connection.duck, view, path, columns, scan=scan)
             connection.checked[view] = (stamp, scan)
             if problem:
-                connection.broken[view] = f"{EXTRACTS[view].file}: {problem}"
+                connection.broken[view] = Problem("{file}: {problem}", file=EXTRACTS[view].file, problem=problem)
             else:
                 connection.broken.pop(view, None)
         return [connection.broken[view] for view in sorted(views) if view in connection.broken]
@@ -238,12 +267,17 @@ def _extract_paths(data_dir: Path) -> tuple[tuple[str, str], ...]:
     return tuple((name, str(data_dir / name)) for name in schema.FILES)
 
 
+def _rebuild(problems: list[str]) -> Problem:
+    return Problem(N_("{problems}. Rebuild the extracts with `{command}`."), problems=tuple(problems),
+                   command=settings.REBUILD_COMMAND)
+
+
 def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:
     """Run queries/<name>.sql with its $parameters bound; returns a DataFrame."""
     views = query_views(name)
     problems = _recheck(connection, views)
     if problems:
-        raise DataUnavailable(f"{'; '.join(problems)}. Rebuild the extracts with `{settings.REBUILD_COMMAND}`.")
+        raise DataUnavailable(_rebuild(problems))
     sql = load_query(name)
     params = query_defaults(name) | with_language(name, params)
     cursor = connection.duck.cursor()  # one cursor per query: safe across Streamlit's threads
@@ -252,12 +286,12 @@ def run_query(connection: Connection, name: str, **params) -> pd.DataFrame:
     except duckdb.Error as error:
         problems = _recheck(connection, views, scan=True)  # an extract damaged or replaced while the app runs?
         if problems:
-            raise DataUnavailable(f"{'; '.join(problems)}. Rebuild the extracts with "
-                                  f"`{settings.REBUILD_COMMAND}`.") from None
+            raise DataUnavailable(_rebuild(problems)) from None
         if isinstance(error, duckdb.IOException | duckdb.InvalidInputException):  # unreadable or corrupt Parquet
             log.warning("query %s over %s failed: %s", name, connection.data_dir, str(error).splitlines()[0])
-            raise DataUnavailable(f"an extract could not be read ({', '.join(sorted(EXTRACTS[v].file for v in views))}"
-                                  f"). Rebuild with `{settings.REBUILD_COMMAND}`.") from None
+            raise DataUnavailable(Problem(N_("an extract could not be read ({files}). Rebuild with `{command}`."),
+                                          files=", ".join(sorted(EXTRACTS[v].file for v in views)),
+                                          command=settings.REBUILD_COMMAND)) from None
         raise
     finally:
         cursor.close()

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dashboard import i18n, ranks
+from dashboard import i18n, ranks, vocabulary
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView, QueryRunner
 from dashboard.figures import format_value, is_missing, is_rate_unit, records
+from dashboard.figures.claim import verdict_label
 from dashboard.figures.two_axes import make_two_axis_figure
+from dashboard.i18n import N_, ntr, tr
 from dashboard.state import read_switch, shown, unknown_parameters
 
 if TYPE_CHECKING:
@@ -48,7 +50,14 @@ class CountryContent:
     pair_note: str = ""
 
 
+# The tables' columns, in English (headed in the reader's language where shown: dashboard/ui/country.py).
 SERIES_COLUMNS = ("Series", "Year", "Value", "Rank", "Over the years", "Years", "Source", "Open", "indicator_id")
+CLAIM_COLUMNS = ("Claim", "Said by", "Our verdict", "Why", "Check")
+
+
+def _link(path: str) -> str:
+    """A link to another page of the app, in the reader's language (lang=nb; English is the default)."""
+    return path + (f"&lang={i18n.current()}" if i18n.current() != i18n.DEFAULT else "")
 
 
 def resolve_country(text: str | None, catalog: Catalog) -> tuple[str | None, str | None]:
@@ -61,19 +70,20 @@ def resolve_country(text: str | None, catalog: Catalog) -> tuple[str | None, str
     for country in catalog.countries.values():
         if wanted.casefold() in (country.name_en.casefold(), (country.name_no or "").casefold()):
             return country.iso3, None
-    return None, (f"Unknown country {shown(wanted, 30)}; name it by its ISO 3166 alpha-3 code (such as NOR) or "
-                  f"its name in English or Norwegian.")
+    return None, tr("Unknown country {name}; name it by its ISO 3166 alpha-3 code (such as NOR) or its name in "
+                    "English or Norwegian.", name=shown(wanted, 30))
 
 
 def _rank_text(row: dict, ranked: dict[str, ranks.RankedRate]) -> str:
     if row["kind"] in UNRANKED_KINDS:
-        return "not ranked (national definitions differ)"
+        return tr("not ranked (national definitions differ)")
     interval = ranked.get(row["indicator_id"])
     if interval is not None:
-        could_be = "certain" if interval.distinguishable else f"could be {interval.rank_range}"
-        return f"{interval.rank} of {interval.of} ({could_be})"
-    by_number = "" if is_rate_unit(row["unit"]) else ", by number, not per person"
-    return f"{int(row['rank'])} of {int(row['ranked_countries'])}{by_number}"
+        could_be = tr("certain") if interval.distinguishable else tr("could be {ranks}", ranks=interval.rank_range)
+        return tr("{rank} of {of} ({could_be})", rank=interval.rank, of=interval.of, could_be=could_be)
+    if is_rate_unit(row["unit"]):
+        return tr("{rank} of {of}", rank=int(row["rank"]), of=int(row["ranked_countries"]))
+    return tr("{rank} of {of}, by number, not per person", rank=int(row["rank"]), of=int(row["ranked_countries"]))
 
 
 def _rate_ranks(reader: Reader, rows: list[dict], peers: list[str]) -> dict[str, ranks.RankedRate]:
@@ -96,14 +106,18 @@ def _rate_ranks(reader: Reader, rows: list[dict], peers: list[str]) -> dict[str,
 def _value_text(row: dict) -> str:
     """'74.9', or '2,884 syringes (unit as published)' where the series' name does not say its unit."""
     value = format_value(row["value"], row["unit"])
-    said = row["unit"].split(" (")[0] in row["label"].lower() or row["unit"] in ("deaths", "years")
-    return value if said else f"{value} {row['unit']}"
+    unit = vocabulary.unit(row["unit"])  # the label is in the reader's language: so is the unit it may name
+    said = unit.split(" (")[0] in row["label"].lower() or row["unit"] in ("deaths", "years")
+    return value if said else f"{value} {unit}"
 
 
 def _years_text(row: dict) -> str:
     first, last, count = int(row["first_year"]), int(row["year"]), int(row["years_reported"])
     span = last - first + 1
-    return f"{first}–{last}" + ("" if count == span else f" ({count} of {span} years)") if first != last else str(first)
+    if first == last:
+        return str(first)
+    return i18n.year_range(first, last) + ("" if count == span else " " + tr(
+        "({count} of {span} years)", count=count, span=span))
 
 
 def country_content(reader: Reader, state: ViewState, country: str = "") -> CountryContent:
@@ -114,34 +128,38 @@ def country_content(reader: Reader, state: ViewState, country: str = "") -> Coun
     table = reader.query("country_profile", iso3=country, peers=peers)
     rows = [{**row, "iso3": country} for row in records(table)]
     ranked = _rate_ranks(reader, rows, peers)
-    lang_param = "" if i18n.current() == i18n.ENGLISH else f"&lang={i18n.current()}"  # the link keeps it
     series = pd.DataFrame([{
         "Series": row["label"], "Year": int(row["year"]), "Value": _value_text(row), "Rank": _rank_text(row, ranked),
         "Over the years": list(row["series"]), "Years": _years_text(row), "Source": row["source"] or "",
-        "Open": f"trends?indicator={row['indicator_id']}&countries={country}{lang_param}",
+        "Open": _link(f"trends?indicator={row['indicator_id']}&countries={country}"),  # the link keeps lang
         "indicator_id": row["indicator_id"],
     } for row in rows], columns=list(SERIES_COLUMNS))
     held = {row["indicator_id"] for row in rows}
     missing: dict[str, list[str]] = {}
     for indicator in catalog.indicators.values():
-        if indicator.indicator_id not in held:
-            topic = indicator.topic or "Other"
-            missing.setdefault(topic, []).append(indicator.label.removeprefix(f"{topic}: "))
+        if indicator.indicator_id not in held:  # by topic, in English (the page shows vocabulary.topic of it)
+            topic = indicator.topic or tr("Other")
+            missing.setdefault(topic, []).append(
+                indicator.label.removeprefix(f"{indicator.topic_label}: ").removeprefix(f"{topic}: "))
     in_peers = known.iso3 in catalog.preset(PEERS)
-    rank_note = (f"Ranks: among the {len(catalog.preset(PEERS))} EMCDDA reporting countries"
-                 + ("" if in_peers else f" and {known.name_en}") + " with a value that year (1 = highest). For rates "
-                 "of deaths, the ranks the 95% "
-                 "intervals allow; counts are ranked by number, not per person; national figures are not ranked.")
+    peers_count = len(catalog.preset(PEERS))
+    rank_note = (tr("Ranks: among the {count} EMCDDA reporting countries with a value that year (1 = highest).",
+                    count=peers_count) if in_peers else
+                 tr("Ranks: among the {count} EMCDDA reporting countries and {country} with a value that year "
+                    "(1 = highest).", count=peers_count, country=known.name)) + " " + tr(
+        "For rates of deaths, the ranks the 95% intervals allow; counts are ranked by number, not per person; "
+        "national figures are not ranked.")
     timeline = reader.chart("timeline", replace(state, countries=(country,)))
     has_programmes = not timeline.data.empty
     claims = reader.query("claim_register", countries=[country])
     notes = tuple(f"{row['label']}: {row['value_note']}" for row in rows if not is_missing(row.get("value_note")))
+    other_name = known.name_en if known.name != known.name_en else known.name_no  # the other language's
     return CountryContent(
-        iso3=country, title=known.name_en,
+        iso3=country, title=known.name,
         subtitle=" · ".join(part for part in (
-            known.name_no if known.name_no and known.name_no != known.name_en else "",
-            "EMCDDA reporting country" if known.emcdda_reporting else "not an EMCDDA reporting country",
-            f"{len(rows)} series held" if rows else "no series held") if part),
+            other_name if other_name and other_name != known.name else "",
+            tr("EMCDDA reporting country") if known.emcdda_reporting else tr("not an EMCDDA reporting country"),
+            ntr("{n} series held", "{n} series held", len(rows)) if rows else tr("no series held")) if part),
         series=series, missing=tuple((topic, tuple(labels)) for topic, labels in sorted(missing.items())),
         rank_note=rank_note, programmes=timeline if has_programmes else None,
         programme_table=reader.programme_table(replace(state, countries=(country,))) if has_programmes else None,
@@ -150,8 +168,10 @@ def country_content(reader: Reader, state: ViewState, country: str = "") -> Coun
 
 # The two series a profile draws together: deaths per person beside treatment per person, each on its own axis.
 PAIR = ("drd_deaths_per_million_15_64", "ost_methadone_clients_per_100k_15_64")
-PAIR_LABELS = ("drug-induced deaths per million aged 15-64", "clients in methadone treatment per 100,000 aged 15-64")
-PAIR_KEYS = ("Deaths", "Methadone")  # the key, as the title words them; the axes carry the units (a 320 px embed)
+PAIR_LABELS = (N_("drug-induced deaths per million aged 15-64"),
+               N_("clients in methadone treatment per 100,000 aged 15-64"))  # tr() where shown
+# The key, as the title words them; the axes carry the units (a 320 px embed). tr() where shown.
+PAIR_KEYS = (N_("Deaths"), N_("Methadone"))
 
 
 def _pair(query: QueryRunner, catalog: Catalog, known, projector: bool = False) -> dict:
@@ -160,33 +180,40 @@ def _pair(query: QueryRunner, catalog: Catalog, known, projector: bool = False) 
     first, last = (min(i.year_min for i in drawn), max(i.year_max for i in drawn)) if drawn else (0, 0)
     tables = [query("indicator_trend", indicator=i.indicator_id, countries=[known.iso3], year_from=first,
                            year_to=last, **TOTAL) if i is not None else None for i in indicators]
-    missing = [label for label, table in zip(PAIR_LABELS, tables, strict=True)
+    missing = [tr(label) for label, table in zip(PAIR_LABELS, tables, strict=True)
                if table is None or table["value"].dropna().empty]
     if missing:
-        return {"pair": None, "pair_note": f"Deaths and treatment together: we hold no {' and no '.join(missing)} "
-                                           f"for {known.name_en}."}
+        return {"pair": None, "pair_note": (
+            tr("Deaths and treatment together: we hold no {first} and no {second} for {country}.", first=missing[0],
+               second=missing[1], country=known.name) if len(missing) > 1 else
+            tr("Deaths and treatment together: we hold no {series} for {country}.", series=missing[0],
+               country=known.name))}
     sources = sorted({str(source) for table in tables for source in table["source"].dropna()})
-    title = f"{known.name_en}: deaths and methadone treatment, {first}–{last}"
-    subtitle = "Each on its own axis and in its own unit; years not reported are gaps"
-    note = ("Two series, two axes: where the lines cross means nothing (each axis has its own scale); read each "
-            "against its own axis.")
-    source_line = "Source: " + " ".join(sources)
+    title = tr("{country}: deaths and methadone treatment, {years}", country=known.name,
+               years=i18n.year_range(first, last))
+    subtitle = tr("Each on its own axis and in its own unit; years not reported are gaps")
+    note = tr("Two series, two axes: where the lines cross means nothing (each axis has its own scale); read each "
+              "against its own axis.")
+    source_line = tr("Source: {sources}", sources=" ".join(sources))
     figure = make_two_axis_figure(
-        tables[0], tables[1], left_label=PAIR_KEYS[0], right_label=PAIR_KEYS[1],
-        left_unit=indicators[0].unit, right_unit=indicators[1].unit, title=title, subtitle=subtitle,
+        tables[0], tables[1], left_label=tr(PAIR_KEYS[0]), right_label=tr(PAIR_KEYS[1]),
+        left_unit=indicators[0].unit_label, right_unit=indicators[1].unit_label, title=title, subtitle=subtitle,
         source_line=source_line, footnote=note, projector=projector)
     data = pd.concat([table.assign(indicator_id=i.indicator_id, indicator=i.label)
                       for table, i in zip(tables, indicators, strict=True)], ignore_index=True)
     view = ChartView(kind="country_pair", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
                      data=data, query_name="indicator_trend", params={"indicators": list(PAIR), "country": known.iso3},
-                     summary=f"{title}. {note}", query_string=pair_query_string(known.iso3, projector),
+                     summary=f"{title}. {note}",
+                     query_string=pair_query_string(known.iso3, projector, lang=i18n.current()),
                      file_stem=f"country_{known.iso3}_deaths-and-methadone_{first}-{last}", footnote=note,
                      projector=projector)
     return {"pair": view, "pair_note": note}
 
 
-def pair_query_string(iso3: str, projector: bool = False) -> str:
-    return f"page=country&country={iso3}" + ("&projector=1" if projector else "")
+def pair_query_string(iso3: str, projector: bool = False, lang: str = i18n.DEFAULT) -> str:
+    """The profile's link (its chart's, for exports and decks): lang only when not English, the default."""
+    return (f"page=country&country={iso3}" + ("&projector=1" if projector else "")
+            + (f"&lang={lang}" if lang != i18n.DEFAULT else ""))
 
 
 def linked_pair(params: Mapping[str, str], query: QueryRunner, catalog: Catalog) -> tuple[ChartView, list[str]]:
@@ -196,7 +223,7 @@ def linked_pair(params: Mapping[str, str], query: QueryRunner, catalog: Catalog)
     unknown_parameters(params, ("country",), notices)
     iso3, notice = resolve_country(params.get("country"), catalog)
     if iso3 is None:
-        raise ValueError(notice or "The country profile's link names no country (country=NOR).")
+        raise ValueError(notice or tr("The country profile's link names no country (country=NOR)."))
     projector = read_switch(params.get("projector"), "projector", notices)
     drawn = _pair(query, catalog, catalog.countries[iso3], projector)
     if drawn["pair"] is None:
@@ -205,9 +232,19 @@ def linked_pair(params: Mapping[str, str], query: QueryRunner, catalog: Catalog)
 
 
 def _claims_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The register's claims about the country: the quote as printed (a quotation, in its own language), our
+    verdict in the reader's, the reason as the register words it."""
     return pd.DataFrame([{
         "Claim": row["quote"], "Said by": ", ".join(str(part) for part in (row["claimant"], row["outlet"],
                                                                            row["published"]) if not is_missing(part)),
-        "Our verdict": str(row["verdict"]).replace("_", " "), "Why": row["reason"],
-        "Check": f"claims?claim={row['claim_id']}",
-    } for row in records(claims)], columns=["Claim", "Said by", "Our verdict", "Why", "Check"])
+        "Our verdict": _verdict(row["verdict"]), "Why": row["reason"],
+        "Check": _link(f"claims?claim={row['claim_id']}"),
+    } for row in records(claims)], columns=list(CLAIM_COLUMNS))
+
+
+def _verdict(verdict: object) -> str:
+    """'Matches', 'Close (within 5%)'... in the reader's language."""
+    try:
+        return verdict_label(str(verdict))
+    except KeyError:
+        return str(verdict).replace("_", " ")

@@ -40,7 +40,7 @@ from dashboard import db, schema, settings
 from dashboard.build.facts import COVERAGE_QUERY
 
 SYNTHETIC = "SYNTHETIC"
-GENERATOR_VERSION = 10  # 10: facts have value_note_no (flag labels in Norwegian)
+GENERATOR_VERSION = 11  # 11: indicators have label_no, definition_no, caveat_no; facts value_note_no
 YEARS = (1990, 2023)
 # Rows per Parquet row group. DuckDB 2.0 spends a fixed few microseconds per row group and filtered column even on
 # groups that its min/max statistics skip, so at 100 M rows 64 Ki-row groups (1,541 of them) made the app's map
@@ -291,12 +291,16 @@ def _write_small_tables(duck: duckdb.DuckDBPyConnection, staging: Path, src: dic
     copy (
         select indicator_id, '{SYNTHETIC} ' || label as label, topic, unit, kind,
                '{SYNTHETIC} values, not real statistics. ' || definition as definition,
-               caveat, '{SYNTHETIC}' as source_id
+               caveat, '{SYNTHETIC} ' || label_no as label_no,
+               '{SYNTHETIC} verdier, ikke ekte statistikk. ' || definition_no as definition_no, caveat_no,
+               '{SYNTHETIC}' as source_id
         from read_parquet('{src['indicators']}') where list_contains({_sql_list(kept_real)}, indicator_id)
         union all
         select id, '{SYNTHETIC} indicator ' || id, 'Synthetic', 'synthetic units', 'synthetic',
                '{SYNTHETIC} values made for benchmarks by dashboard/scale.py.',
-               'Not real statistics.', '{SYNTHETIC}'
+               'Not real statistics.', '{SYNTHETIC} indikator ' || id,
+               '{SYNTHETIC} verdier laget for ytelsesmålinger av dashboard/scale.py.', 'Ikke ekte statistikk.',
+               '{SYNTHETIC}'
         from unnest({_sql_list(invented_indicators) if invented_indicators else "[]::varchar[]"}) t(id)
     ) to '{staging / "indicators.parquet"}' (format parquet, compression zstd)
     """)

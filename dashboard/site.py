@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.i18n import N_
+from dashboard.i18n import N_, tr
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,9 @@ def chart_of(page: str) -> str:
     profile, before-after, the meeting page) is a ValueError: it is never drawn as some other chart (issue 12:
     every pasted link used to become a map)."""
     if not has_chart(page):
-        title = BY_NAME[page].title if page in BY_NAME else repr(page)
-        raise ValueError(f"The {title} page has no chart that a slide, an export or an embed can show yet.")
+        title = tr(BY_NAME[page].title) if page in BY_NAME else repr(page)
+        raise ValueError(tr("The {page} page has no chart that a slide, an export or an embed can show yet.",
+                            page=title))
     return BY_NAME[page].chart
 
 

@@ -123,14 +123,7 @@ def test_a_malformed_lang_in_the_app_is_a_notice_and_the_page_in_english():
 _ENGLISH, _NORWEGIAN = catalog_fragments()
 
 
-# Pages whose own text is still being translated (issue 13, open): strict, so the mark fails as soon as the page
-# passes and must then be removed.
-NOT_YET_TRANSLATED = {"claims", "before-after"}
-
-
-@pytest.mark.parametrize("page", [
-    pytest.param(page, marks=pytest.mark.xfail(strict=True, reason="page text not yet translated (issue 13)"))
-    if page in NOT_YET_TRANSLATED else page for page in PAGE_SCRIPTS])
+@pytest.mark.parametrize("page", list(PAGE_SCRIPTS))
 def test_every_page_in_norwegian_shows_none_of_the_catalogs_english(page):
     text = page_text(open_page(page, lang="nb"))
     shown = {fragment: message for fragment, message in _ENGLISH.items() if fragment in text}

@@ -30,6 +30,7 @@ from dashboard.claim_check.numbers import (
     make_claim,
     parse_check_spec,
     parse_value,
+    printed,
     resolve_country,
     year_range,
 )
@@ -43,6 +44,7 @@ from dashboard.claim_check.ranking import (
 )
 from dashboard.claim_check.register import RegisterCheck, check_register_row
 from dashboard.claim_check.series import (
+    AGREEMENTS,
     CLOSE_WITHIN,
     COUNTS,
     DEATHS_15_64,
@@ -56,14 +58,16 @@ from dashboard.claim_check.series import (
     VERDICTS,
     Series,
     format_number,
+    unit_text,
 )
 from dashboard.claim_check.text import as_text
 
 __all__ = [
-    "CLOSE_WITHIN", "COMPARISONS", "COUNTS", "Candidate", "ChangeCheck", "Check", "CheckInputError", "Claim",
+    "AGREEMENTS", "CLOSE_WITHIN", "COMPARISONS", "COUNTS", "Candidate", "ChangeCheck", "Check", "CheckInputError",
+    "Claim",
     "DEATHS_15_64", "DEFAULT_COUNTS", "PREFERENCE", "RANKED_INDICATOR", "RANK_SCOPES", "RELATIONS",
     "RELATION_LABELS", "RankCheck", "RegisterCheck", "SERIES", "SERIES_BY_INDICATOR", "Series", "UNITS", "VERDICTS",
     "WESTERN_EUROPE", "YearOutOfRange", "as_text", "candidate_rows", "check", "check_change", "check_rank",
     "check_register_row", "claim_from_spec", "format_number", "make_claim", "parse_check_spec", "parse_value",
-    "resolve_country", "scope_countries", "year_range",
+    "printed", "resolve_country", "scope_countries", "unit_text", "year_range",
 ]

@@ -6,9 +6,17 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from dashboard import catalog as catalog_module
-from dashboard import db
-from dashboard.claim_check.numbers import Candidate, CheckInputError, candidate_rows, candidates_of, make_claim
+from dashboard import db, i18n
+from dashboard.claim_check.numbers import (
+    Candidate,
+    CheckInputError,
+    candidate_rows,
+    candidates_of,
+    make_claim,
+    printed,
+)
 from dashboard.claim_check.series import CLOSE_WITHIN, DEFAULT_COUNTS, PREFERENCE, format_number
+from dashboard.i18n import N_, tr
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,9 @@ class ChangeCheck:
         return asdict(self)
 
 
-COMPARISONS = {"more_than": "more than", "about": "about", "less_than": "less than"}
+COMPARISONS = {"more_than": "more than", "about": "about", "less_than": "less than"}  # the register's words
+TIMES = {"more_than": N_("more than {ratio} times"), "about": N_("about {ratio} times"),
+         "less_than": N_("less than {ratio} times")}  # a claimed change as the reader reads it
 
 
 def check_change(connection: db.Connection, known: catalog_module.Catalog, country: str, base_year: int,
@@ -42,11 +52,13 @@ def check_change(connection: db.Connection, known: catalog_module.Catalog, count
     """A claim that a series grew by a factor between two years ("more than doubled in a decade": ratio 2,
     more_than), against the first series of the claim's unit that has both years."""
     if comparison not in COMPARISONS:
-        raise CheckInputError(f"unknown comparison {comparison!r}; choose one of {', '.join(COMPARISONS)}")
+        raise CheckInputError(tr("unknown comparison {comparison}; choose one of {choices}",
+                                 comparison=repr(comparison), choices=", ".join(COMPARISONS)))
     later = make_claim(known, country, year, ratio, unit, counts)
     earlier = make_claim(known, country, base_year, ratio, unit, counts)
     if earlier.year >= later.year:
-        raise CheckInputError(f"the base year must come before the year: {earlier.year}, {later.year}")
+        raise CheckInputError(tr("the base year must come before the year: {base_year}, {year}",
+                                 base_year=earlier.year, year=later.year))
     rows = candidate_rows(connection, later.iso3)
     pairs: dict[str, dict[int, Candidate]] = {}
     for claim in (earlier, later):
@@ -56,12 +68,13 @@ def check_change(connection: db.Connection, known: catalog_module.Catalog, count
                     pairs.setdefault(candidate.series, {})[claim.year] = candidate
     both = sorted((found for found in pairs.values() if len(found) == 2 and found[earlier.year].value),
                   key=lambda found: PREFERENCE[found[later.year].series])
-    claimed = f"{COMPARISONS[comparison]} {ratio} times"
+    claimed = tr(TIMES[comparison], ratio=printed(ratio))
     if not both:
         return ChangeCheck(later.iso3, later.country, earlier.year, later.year, ratio, comparison, unit, "no_data",
-                           f"We hold no series in {later.unit_label} for {later.country} with values in both "
-                           f"{earlier.year} and {later.year}, so the change cannot be checked (a missing year is "
-                           f"never read as zero).", None, None)
+                           tr("We hold no series in {unit} for {country} with values in both {base_year} and "
+                              "{year}, so the change cannot be checked (a missing year is never read as zero).",
+                              unit=later.unit_label, country=later.country, base_year=earlier.year,
+                              year=later.year), None, None)
     first, last = both[0][earlier.year], both[0][later.year]
     held = last.value / first.value
     target = float(Decimal(ratio))
@@ -72,10 +85,11 @@ def check_change(connection: db.Connection, known: catalog_module.Catalog, count
     else:
         fits = near = abs(held - target) <= float(CLOSE_WITHIN) * target
     verdict = "matches" if fits else "close" if near else "contradicts"
-    text = (f"Claimed: {later.country}'s {later.unit_label} grew {claimed} from {earlier.year} to {later.year}. "
-            f"{first.label}: {format_number(first.value, first.unit)} in {earlier.year}, "
-            f"{format_number(last.value, last.unit)} in {later.year}, {held:.2f} times; "
-            f"source: {last.source.rstrip('.')}.")
+    text = tr("Claimed: {country}'s {unit} grew {claimed} from {base_year} to {year}. {label}: {first} in "
+              "{base_year}, {last} in {year}, {ratio} times; source: {source}.", country=later.country,
+              unit=later.unit_label, claimed=claimed, base_year=earlier.year, year=later.year, label=first.label,
+              first=format_number(first.value, first.unit), last=format_number(last.value, last.unit),
+              ratio=i18n.number(held, 2), source=last.source.rstrip("."))
     return ChangeCheck(later.iso3, later.country, earlier.year, later.year, ratio, comparison, unit, verdict, text,
                        held, last.series)
 

@@ -6,11 +6,13 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from dashboard import catalog as catalog_module
-from dashboard import comparability, db
+from dashboard import comparability, db, i18n
 from dashboard.claim_check.series import (
     CLOSE_WITHIN,
     COUNTS,
     DEATHS_15_64,
+    DEATHS_15_64_LABEL,
+    DEATHS_15_64_UNIT,
     DEFAULT_COUNTS,
     OTHER_YEARS_WITHIN,
     SERIES,
@@ -19,9 +21,11 @@ from dashboard.claim_check.series import (
     Series,
     candidate_order,
     format_number,
+    unit_text,
 )
 from dashboard.claim_check.wording import explain, nearest_years, summarise
 from dashboard.figures.formatting import is_missing
+from dashboard.i18n import tr
 
 
 class CheckInputError(ValueError):
@@ -47,11 +51,17 @@ class Claim:
 
     @property
     def unit_label(self) -> str:
-        return UNITS[self.unit][2]
+        """The claim's unit as the reader reads it ('deaths per million aged 15-64')."""
+        return tr(UNITS[self.unit][2])
+
+    @property
+    def value_shown(self) -> str:
+        """The number as printed, in the reader's language: '66.1', in Norwegian '66,1' (its decimals kept)."""
+        return printed(self.value_text)
 
     def describe(self) -> str:
-        counted = "" if self.counts == DEFAULT_COUNTS else f" ({COUNTS[self.counts]})"
-        return f"{self.country}, {self.year}: {self.value_text} {self.unit_label}{counted}"
+        counted = "" if self.counts == DEFAULT_COUNTS else f" ({tr(COUNTS[self.counts])})"
+        return f"{self.country}, {self.year}: {self.value_shown} {self.unit_label}{counted}"
 
     @property
     def spec(self) -> str:
@@ -84,10 +94,10 @@ class Candidate:
 
     def shown(self) -> str:
         """'81.3 deaths per million aged 15-64 (278 deaths, population 3,418,094)'."""
-        text = f"{format_number(self.value, self.unit)} {self.unit}"
+        text = f"{format_number(self.value, self.unit)} {unit_text(self.unit)}"
         if self.numerator is not None and self.denominator is not None and self.series != DEATHS_15_64.series_id:
             deaths, people = format_number(self.numerator, "deaths"), format_number(self.denominator, "n")
-            text += f" ({deaths} deaths, population {people})"
+            text += " (" + tr("{deaths} deaths, population {people}", deaths=deaths, people=people) + ")"
         return text
 
 
@@ -110,20 +120,26 @@ class Check:
                 "other_years_matching": [asdict(c) for c in self.other_years]}
 
 
+def printed(value_text: str) -> str:
+    """A number as printed ('66.1', '3256') in the reader's language, its decimals kept: '66,1' in Norwegian."""
+    decimals = max(0, -int(Decimal(value_text).as_tuple().exponent))
+    return i18n.number(float(Decimal(value_text)), decimals, grouped=False)
+
+
 def parse_value(text: str | float | int) -> str:
     """The number as printed, checked: digits with an optional decimal point; its decimals are kept."""
     raw = str(text).strip()
     if raw.startswith("-"):
-        raise CheckInputError(f"the value must not be negative: {raw!r}")
+        raise CheckInputError(tr("the value must not be negative: {value}", value=repr(raw)))
     if "," in raw:
-        raise CheckInputError(f"write the value with digits and a decimal point only (no thousands separator or "
-                              f"decimal comma): {raw!r}")
+        raise CheckInputError(tr("write the value with digits and a decimal point only (no thousands separator or "
+                                 "decimal comma): {value}", value=repr(raw)))
     try:
         number = Decimal(raw)
     except InvalidOperation:
-        raise CheckInputError(f"the value must be a number, e.g. 81 or 66.1: {raw!r}") from None
+        raise CheckInputError(tr("the value must be a number, e.g. 81 or 66.1: {value}", value=repr(raw))) from None
     if not number.is_finite() or not raw.replace(".", "", 1).isdigit():
-        raise CheckInputError(f"the value must be a number, e.g. 81 or 66.1: {raw!r}")
+        raise CheckInputError(tr("the value must be a number, e.g. 81 or 66.1: {value}", value=repr(raw)))
     return raw
 
 
@@ -133,14 +149,15 @@ def resolve_country(known: catalog_module.Catalog, text: str) -> catalog_module.
     for country in known.countries.values():
         if wanted in (country.iso3.casefold(), country.name_en.casefold(), (country.name_no or "").casefold()):
             return country
-    raise CheckInputError(f"unknown country {text.strip()!r}: give an ISO-3 code such as NOR or SWE, or a name")
+    raise CheckInputError(tr("unknown country {name}: give an ISO-3 code such as NOR or SWE, or a name",
+                             name=repr(text.strip())))
 
 
 def year_range(known: catalog_module.Catalog) -> tuple[int, int]:
     """The first and last year of every series a claim is checked against."""
     held = [known.indicators[s.indicator_id] for s in SERIES if s.indicator_id in known.indicators]
     if not held:
-        raise db.DataUnavailable(known.indicators_problem or "the extracts hold none of the death series")
+        raise db.DataUnavailable(known.indicators_problem or tr("the extracts hold none of the death series"))
     return min(i.year_min for i in held), max(i.year_max for i in held)
 
 
@@ -148,18 +165,21 @@ def make_claim(known: catalog_module.Catalog, country: str, year: int | str, val
                counts: str = DEFAULT_COUNTS) -> Claim:
     """A claim from user input, every part checked (CheckInputError with a message that says what to fix)."""
     if unit not in UNITS:
-        raise CheckInputError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
+        raise CheckInputError(tr("unknown unit {unit}; choose one of {units}", unit=repr(unit),
+                                 units=", ".join(UNITS)))
     if counts not in COUNTS:
-        raise CheckInputError(f"unknown counts {counts!r}; choose one of {', '.join(COUNTS)}")
+        raise CheckInputError(tr("unknown counts {counts}; choose one of {choices}", counts=repr(counts),
+                                 choices=", ".join(COUNTS)))
     place = resolve_country(known, country)
     try:
         year_number = int(str(year).strip())
     except ValueError:
-        raise CheckInputError(f"the year must be a whole number such as 2016: {year!r}") from None
+        raise CheckInputError(tr("the year must be a whole number such as 2016: {year}", year=repr(year))) from None
     first, last = year_range(known)
     if not first <= year_number <= last:
-        raise YearOutOfRange(f"no series we hold covers {year_number}: they run from {first} to {last}")
-    return Claim(iso3=place.iso3, country=place.name_en, year=year_number, value_text=parse_value(value), unit=unit,
+        raise YearOutOfRange(tr("no series we hold covers {year}: they run from {first} to {last}",
+                                year=year_number, first=first, last=last))
+    return Claim(iso3=place.iso3, country=place.name, year=year_number, value_text=parse_value(value), unit=unit,
                  counts=counts)
 
 
@@ -174,8 +194,8 @@ def parse_check_spec(text: str, known: catalog_module.Catalog) -> Claim:
     """A claim from its URL form 'country,year,value,unit[,counts]' (see Claim.spec), every part checked."""
     parts = [part.strip() for part in text.split(",")]
     if len(parts) not in (4, 5):
-        raise CheckInputError("write it as country,year,value,unit (e.g. NOR,2015,81,per_million), "
-                              "optionally with what it counts")
+        raise CheckInputError(tr("write it as country,year,value,unit (e.g. NOR,2015,81,per_million), "
+                                 "optionally with what it counts"))
     return make_claim(known, *parts)
 
 
@@ -230,8 +250,8 @@ def candidates_of(claim: Claim, row: dict) -> list[Candidate]:
     series = SERIES_BY_INDICATOR[row["indicator_id"]]
     found = [_candidate(claim, row, series, row["value"], row["indicator_unit"], row["label"])]
     if series.series_id == "emcdda_rate_15_64" and row["numerator"] is not None:
-        found.append(_candidate(claim, row, DEATHS_15_64, row["numerator"], "deaths aged 15-64",
-                                "Drug-induced deaths aged 15-64 (the deaths in the EMCDDA rate)"))
+        found.append(_candidate(claim, row, DEATHS_15_64, row["numerator"], DEATHS_15_64_UNIT,
+                                tr(DEATHS_15_64_LABEL)))
     return found
 
 
@@ -244,10 +264,14 @@ def _candidate(claim: Claim, row: dict, series: Series, value: float | None, uni
         converted = value * per / series.per if both_rates else value  # a count and a rate: as printed
     agreement, difference = _agreement(claim, converted)
     flag = row["flag"]
-    flags = [f"{comparability.EUROSTAT_FLAGS.get(flag, flag)} (flag {flag!r} as published)"] if flag else []
+    flags = [tr("{meaning} (flag {flag} as published)", meaning=tr(comparability.EUROSTAT_FLAGS.get(flag, flag)),
+                flag=repr(flag))] if flag else []
     flags += [label for label in (row["flag_labels"] or "").split("; ") if label]
     return Candidate(
-        series=series.series_id, label=label, iso3=row["iso3"], place=row["place"], year=int(row["year"]),
+        # The claim's own country by the claim's name for it (the reader's language); a part as the query names it.
+        series=series.series_id, label=label, iso3=row["iso3"],
+        place=claim.country if row["iso3"] == claim.iso3 and not row["is_part"] else row["place"],
+        year=int(row["year"]),
         value=value, unit=unit, value_in_claim_unit=converted, relation=relation, agreement=agreement,
         difference_pct=difference, numerator=row["numerator"], denominator=row["denominator"],
         definition=row["definition"] or "", source=row["source"] or "", edition=row["edition"] or "",

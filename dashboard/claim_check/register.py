@@ -9,6 +9,7 @@ from dashboard import db
 from dashboard.claim_check.change import ChangeCheck, check_change
 from dashboard.claim_check.numbers import Check, YearOutOfRange, check, make_claim
 from dashboard.claim_check.ranking import RankCheck, check_rank
+from dashboard.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ def check_register_row(connection: db.Connection, known: catalog_module.Catalog,
         else:
             return None
     except YearOutOfRange as error:
-        text = f"{str(error)[0].upper()}{str(error)[1:]}, so we hold no value to check it against."
+        reason = f"{str(error)[0].upper()}{str(error)[1:]}"
+        text = tr("{reason}, so we hold no value to check it against.", reason=reason)
         return RegisterCheck("no_data", text, text, None)
     return RegisterCheck(detail.verdict, detail.explanation, detail.summary, detail)
 

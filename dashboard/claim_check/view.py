@@ -9,26 +9,30 @@ import weakref
 
 import pandas as pd
 
-from dashboard.claim_check.numbers import Check, check, claim_from_spec
+from dashboard import i18n
+from dashboard.claim_check.numbers import Check, check, claim_from_spec, printed
 from dashboard.claim_check.series import COUNTS, SERIES, SERIES_BY_ID, UNITS
-from dashboard.figures.claim import VERDICT_LABELS, series_drawn
+from dashboard.figures.claim import series_drawn, verdict_label
 from dashboard.figures.formatting import join_names, records, truncate
+from dashboard.i18n import tr
 
 CLAIM_QUOTE_CHARS = 140  # of the claim's quote in the source line: a slide keeps room for its plot
-_LAST: list[tuple[weakref.ref, str, Check]] = []  # the last check made, for the rows it was made from
+_LAST: list[tuple[weakref.ref, str, str, Check]] = []  # the last check made: its rows, spec and language
 _LOCK = threading.Lock()
 
 
 def check_of_rows(data: pd.DataFrame, spec: str) -> Check:
-    """The check of a claim spec ('NOR,2015,81,per_million') on its claim_candidates rows."""
+    """The check of a claim spec ('NOR,2015,81,per_million') on its claim_candidates rows, in the language in
+    force (its reason's words)."""
+    lang = i18n.current()
     with _LOCK:
-        if _LAST and _LAST[0][0]() is data and _LAST[0][1] == spec:
-            return _LAST[0][2]
+        if _LAST and _LAST[0][0]() is data and _LAST[0][1:3] == (spec, lang):
+            return _LAST[0][3]
     rows = records(data)
     country = next((row["place"] for row in rows if not row["is_part"]), spec.split(",")[0])
     made = check(None, claim_from_spec(spec, country), rows=rows)
     with _LOCK:
-        _LAST[:] = [(weakref.ref(data), spec, made)]
+        _LAST[:] = [(weakref.ref(data), spec, lang, made)]
     return made
 
 
@@ -38,8 +42,9 @@ def indicators() -> list[str]:
 
 def title(spec: str) -> str:
     _, year, value, unit, *counts = spec.split(",") if spec else ("", "", "", "deaths")
-    counted = f" ({COUNTS[counts[0]]})" if counts else ""
-    return f"Checking a claim: {value} {UNITS[unit][2]}{counted}, {year}"
+    counted = f" ({tr(COUNTS[counts[0]])})" if counts else ""
+    return tr("Checking a claim: {value} {unit}{counted}, {year}", value=printed(value) if value else value,
+              unit=tr(UNITS[unit][2]), counted=counted, year=year)
 
 
 def rows_drawn(data: pd.DataFrame, spec: str) -> pd.DataFrame:
@@ -58,15 +63,18 @@ def citation(context: pd.DataFrame | None) -> str:
         return ""
     row = records(context)[0]
     where = row["url"] or row["no_url_reason"]
-    published = str(row["published"] or "date unknown").split(" (")[0]  # '2019-12 (not visible; ...)' -> '2019-12'
-    quote = truncate(str(row["quote"]), CLAIM_QUOTE_CHARS)
-    return f"The claim: {row['claimant']}, {row['outlet'].split(' (')[0]}, {published}: “{quote}” {where}."
+    published = str(row["published"] or tr("date unknown")).split(" (")[0]  # '2019-12 (not visible; ...)' -> '2019-12'
+    quote = truncate(str(row["quote"]), CLAIM_QUOTE_CHARS)  # in its own language: a quotation
+    return tr("The claim: {claimant}, {outlet}, {published}: “{quote}” {where}.", claimant=row["claimant"],
+              outlet=row["outlet"].split(" (")[0], published=published, quote=quote, where=where)
 
 
 def summary(data: pd.DataFrame, spec: str) -> str:
     """The chart in words (also its alt text): what is drawn, where the claim sits, and the verdict."""
     made = check_of_rows(data, spec)
     labels = list(dict.fromkeys(c.label for c in made.history if c.series in series_drawn(made)))
-    drawn = f"Lines of {join_names(labels)} for {made.claim.country}" if labels else "No series"
-    return (f"{drawn}, with the claimed {made.claim.value_text} {made.claim.unit_label} marked at "
-            f"{made.claim.year}. Verdict: {VERDICT_LABELS[made.verdict]}. {made.summary}")
+    drawn = (tr("Lines of {series} for {country}", series=join_names(labels), country=made.claim.country)
+             if labels else tr("No series"))
+    return tr("{drawn}, with the claimed {value} {unit} marked at {year}. Verdict: {verdict}. {summary}",
+              drawn=drawn, value=made.claim.value_shown, unit=made.claim.unit_label, year=made.claim.year,
+              verdict=verdict_label(made.verdict), summary=made.summary)

@@ -12,14 +12,15 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import before_after, db, figures, settings, site
-from dashboard.i18n import tr
+from dashboard import before_after, db, figures, i18n, settings, site
+from dashboard.i18n import N_, tr
 from dashboard.ui import data, export_panel
 from dashboard.ui.pages import PLOTLY_CONFIG, link_notices, markdown_text, show_table
 
 COUNTRIES_KEY, EVENT_KEY, MEASURE_KEY, INDEX_KEY, COMPARE_KEY = (
     "w_ba_countries", "w_ba_event", "w_ba_measure", "w_ba_index", "w_ba_compare")
 SYNCED = "_ba_synced"
+YEARS_FROM_START = N_("Years from the start")  # the table's first column
 Claims = dict[str, dict[str, list[before_after.StartClaim]]]  # per event, per country (register_claims)
 
 
@@ -40,7 +41,7 @@ def _write_url(claims: Claims) -> None:
     chosen = before_after.Settings(
         event=event, measure=st.session_state[MEASURE_KEY], starts=tuple(starts), register=tuple(register),
         index=st.session_state[INDEX_KEY], compare=st.session_state[COMPARE_KEY],
-        projector=st.query_params.get("projector") == "1")
+        projector=st.query_params.get("projector") == "1", lang=i18n.current())
     st.query_params.from_dict({key: value for key, value in chosen.to_params().items() if key != "page"})
 
 
@@ -63,38 +64,42 @@ def before_after_page() -> None:
     catalog = data.load_catalog()
     if not catalog.indicators:
         raise db.DataUnavailable(catalog.indicators_problem)
-    names = {code: country.name_en for code, country in catalog.countries.items()}
+    names = {code: country.name for code, country in catalog.countries.items()}  # in the reader's language
     claims = before_after.register_claims(data.query, catalog)
-    chosen, notices = before_after.read_params(st.query_params.to_dict(), claims, names)
+    chosen, notices = before_after.read_params({"lang": i18n.current()} | st.query_params.to_dict(), claims, names)
     _sync_widgets(chosen)
     st.title(tr(site.BY_NAME[before_after.PAGE].heading))
     link_notices(notices)
-    st.info(before_after.CANNOT_SHOW, icon=":material/info:")
+    st.info(tr(before_after.CANNOT_SHOW), icon=":material/info:")
     left, right = st.columns(2)
-    left.radio("Align on the year", list(before_after.EVENTS), key=EVENT_KEY, on_change=_write_url, args=(claims,),
-               format_func=lambda event: before_after.EVENTS[event], horizontal=True)
-    right.radio("Measure", list(before_after.MEASURES), key=MEASURE_KEY, on_change=_write_url, args=(claims,),
-                format_func=lambda key: before_after.MEASURES[key].label, horizontal=False)
+    events = {event: tr(label) for event, label in before_after.EVENTS.items()}  # this run's language
+    measures = {key: measure.shown_label for key, measure in before_after.MEASURES.items()}
+    left.radio(tr("Align on the year"), list(before_after.EVENTS), key=EVENT_KEY, on_change=_write_url,
+               args=(claims,), format_func=lambda event: events.get(event, str(event)), horizontal=True)
+    right.radio(tr("Measure"), list(before_after.MEASURES), key=MEASURE_KEY, on_change=_write_url, args=(claims,),
+                format_func=lambda key: measures.get(key, str(key)), horizontal=False)
     available = list(claims[chosen.event])
     st.session_state[COUNTRIES_KEY] = [code for code in st.session_state[COUNTRIES_KEY] if code in available]
-    st.multiselect("Countries with HAT (of those with this start in our register)", available, key=COUNTRIES_KEY,
-                   format_func=catalog.picker_label,
+    pickers = {code: catalog.picker_label(code) for code in available}  # this run's language
+    st.multiselect(tr("Countries with HAT (of those with this start in our register)"), available,
+                   key=COUNTRIES_KEY, format_func=lambda code: pickers.get(code, str(code)),
                    on_change=_write_url, args=(claims,))
     toggles = st.columns(2)
-    toggles[0].toggle("Index: the start year = 100", key=INDEX_KEY, on_change=_write_url, args=(claims,))
-    toggles[1].toggle("Compare: mean of the countries without HAT, same years", key=COMPARE_KEY,
+    toggles[0].toggle(tr("Index: the start year = 100"), key=INDEX_KEY, on_change=_write_url, args=(claims,))
+    toggles[1].toggle(tr("Compare: mean of the countries without HAT, same years"), key=COMPARE_KEY,
                       on_change=_write_url, args=(claims,))
     if not chosen.starts:
-        st.info("Choose countries to align.", icon=":material/info:")
+        st.info(tr("Choose countries to align."), icon=":material/info:")
         return
     disputed = [iso3 for iso3 in chosen.countries if len(claims[chosen.event][iso3]) > 1]
     if disputed:
-        st.markdown("**Where sources disagree about the start year, choose the claim to align on:**")
+        st.markdown(tr("**Where sources disagree about the start year, choose the claim to align on:**"))
         for iso3 in disputed:
             options = claims[chosen.event][iso3]
+            labels = {claim.year: claim.label for claim in options}  # this run's language
             st.selectbox(f"{names[iso3]}: {options[0].programme}", [claim.year for claim in options],
                          key=_start_key(iso3), on_change=_write_url, args=(claims,),
-                         format_func=lambda year, options=options: next(c.label for c in options if c.year == year))
+                         format_func=lambda year, labels=labels: labels.get(year, str(year)))
     _draw(chosen, names)
 
 
@@ -103,20 +108,22 @@ def _draw(chosen: before_after.Settings, names: dict[str, str]) -> None:
         # Built once per link and version of the extracts, as slides, embeds and the CLI draw it (dashboard/views.py).
         drawn, _ = data.linked_view(chosen.query_string())
     except ValueError as error:  # the extracts lack the measure
-        st.info(markdown_text(f"{error} Rebuild them with `{settings.REBUILD_COMMAND}`."), icon=":material/info:")
+        st.info(markdown_text(tr("{problem} Rebuild them with `{command}`.", problem=error,
+                                 command=settings.REBUILD_COMMAND)), icon=":material/info:")
         return
     st.subheader(drawn.title, anchor=False)
     st.caption(markdown_text(drawn.subtitle))
     aligned = drawn.data
     empty = [names[iso3] for iso3 in chosen.countries if aligned.loc[aligned["iso3"] == iso3, "value"].isna().all()]
     if empty:
-        st.caption(markdown_text(f"No value in the 21 years around the start, so no line: {', '.join(empty)}."))
+        st.caption(markdown_text(tr("No value in the 21 years around the start, so no line: {countries}.",
+                                    countries=", ".join(empty))))
     st.plotly_chart(figures.screen_figure(drawn.figure), config=PLOTLY_CONFIG, key="before_after_chart",
                     alt=drawn.summary)
     st.caption(markdown_text(drawn.source_line))
     st.caption(drawn.summary)
-    export_panel.render(drawn, data_note="Data exports hold the rows drawn: each country's value by year from its "
-                                         "start, and the mean of the countries without HAT beside it.")
+    export_panel.render(drawn, data_note=tr("Data exports hold the rows drawn: each country's value by year from "
+                                            "its start, and the mean of the countries without HAT beside it."))
     table = _table(aligned, names)
     show_table(table, hide_index=True, column_config={  # as the chart's hover rounds them; a gap stays empty
         country: st.column_config.NumberColumn(country, format="%.1f") for country in table.columns[1:]})
@@ -125,5 +132,5 @@ def _draw(chosen: before_after.Settings, names: dict[str, str]) -> None:
 def _table(aligned: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     wide = aligned.assign(country=aligned["iso3"].map(names)).pivot_table(
         index="relative_year", columns="country", values="value", aggfunc="first", dropna=False)
-    wide.index.name = "Years from the start"
+    wide.index.name = tr(YEARS_FROM_START)
     return wide.reset_index().map(lambda v: None if isinstance(v, float) and math.isnan(v) else v)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import export, site, views
+from dashboard import export, i18n, site, views
 from dashboard import state as view_state
 from dashboard.i18n import tr
 from dashboard.ui import data, export_panel
@@ -25,12 +25,19 @@ EMBED_HEIGHT_CUT = 400  # px off a chart's height in an iframe (the map 800 -> 4
 
 def embed_page() -> None:
     st.html(CHROME_CSS + _EMBED_CSS)
-    catalog = data.load_catalog()
     params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    named = (params.get("lang") or [i18n.DEFAULT])[-1]
+    # The link's language, not the reader's browser: every reader of an article sees the same chart and words.
+    with i18n.language(named if i18n.is_known(named) else i18n.DEFAULT):
+        _embed(params)
+
+
+def _embed(params: dict[str, list[str]]) -> None:
+    catalog = data.load_catalog()
     page = views.page_of(urlencode(params, doseq=True))
     if not site.has_view(page):
-        st.info(f"The {site.BY_NAME[page].title} page has no chart that can be embedded; embed one of the "
-                f"charts it links to.", icon=":material/info:")
+        st.info(tr("The {page} page has no chart that can be embedded; embed one of the charts it links to.",
+                   page=tr(site.BY_NAME[page].title)), icon=":material/info:")
         return
     if site.BY_NAME[page].own_view:  # the country profile's chart, before-after: read from their own link
         try:
@@ -41,7 +48,7 @@ def embed_page() -> None:
     else:
         state, notices = view_state.parse_state(params, catalog)
         if not state.countries:
-            st.info("This embedded chart selects no country.")
+            st.info(tr("This embedded chart selects no country."))
             return
         view = data.chart(site.chart_of(state.page), state)
     if notices:
@@ -53,6 +60,6 @@ def embed_page() -> None:
     st.plotly_chart(figure, config=PLOTLY_CONFIG, alt=view.summary, key="embed_chart")
     # The source first: it must stay in view in a 700 px frame; the link back, then the data caveats follow it.
     st.caption(markdown_text(view.source_line))
-    st.markdown(f"[Open in Drug Policy Atlas ↗]({export.view_url(view, export_panel.app_base_url())})")
+    st.markdown("[" + tr("Open in Drug Policy Atlas ↗") + f"]({export.view_url(view, export_panel.app_base_url())})")
     if view.footnote:
         st.caption(markdown_text(view.footnote))

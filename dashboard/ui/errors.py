@@ -9,6 +9,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard import db, settings
+from dashboard.i18n import tr
 
 log = logging.getLogger("dashboard")
 
@@ -23,12 +24,12 @@ def guarded(page: Callable[..., None]) -> Callable[..., None]:
             page(*args, **kwargs)
         except db.DataUnavailable as error:
             log.warning("data unavailable on %s: %s", page.__name__, error)
-            st.error(f"**This page needs data that is missing or damaged.**\n\n{error}\n\n"
-                     f"Other pages that do not need this file keep working. To repair it, run "
-                     f"`{settings.REBUILD_COMMAND}` in the project folder and reload.", icon=":material/error:")
+            st.error(tr("**This page needs data that is missing or damaged.**\n\n{problem}\n\nOther pages that do "
+                        "not need this file keep working. To repair it, run `{command}` in the project folder and "
+                        "reload.", problem=db.shown(error), command=settings.REBUILD_COMMAND), icon=":material/error:")
         except Exception:
             log.exception("page %s failed", page.__name__)
-            st.error("Something went wrong while drawing this page. The error was logged for the maintainers; "
-                     "try other filters or reload the page.", icon=":material/error:")
+            st.error(tr("Something went wrong while drawing this page. The error was logged for the maintainers; "
+                        "try other filters or reload the page."), icon=":material/error:")
 
     return run

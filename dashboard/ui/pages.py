@@ -335,5 +335,5 @@ def render_data(page: content.DataContent) -> None:
             st.caption(tr("Nothing to note for one country, or for these values."))
     with tabs[len(page.charts) + 2]:
         show_table(page.sources, hide_index=True, column_config=people_columns(
-            page.sources, url=st.column_config.LinkColumn("Link")))
+            page.sources, url=st.column_config.LinkColumn(tr("Link"))))
         st.markdown(page.maps_note)
