@@ -46,14 +46,19 @@ def test_the_same_number_per_million_inhabitants_is_not_comparable():
     assert "85 is a figure of another denominator" in markdown_text(app)
 
 
-def test_the_form_writes_the_check_into_the_link():
-    app = open_page("claims")
-    assert not app.get("plotly_chart"), "no check yet: nothing drawn"
+def check_sweden_2012(app) -> None:
+    """Fill the check form with Sweden, 2012, 400 deaths and press Check (one claim the tests share)."""
     app.selectbox(key="claims_form_country").set_value("SWE")
     app.number_input(key="claims_form_year").set_value(2012)
     app.text_input(key="claims_form_value").set_value("400")
     app.selectbox(key="claims_form_unit").set_value("deaths")
     app.button[0].click().run()
+
+
+def test_the_form_writes_the_check_into_the_link():
+    app = open_page("claims")
+    assert not app.get("plotly_chart"), "no check yet: nothing drawn"
+    check_sweden_2012(app)
     assert not app.exception
     assert app.query_params["check"] == "SWE,2012,400,deaths"
     assert "No data" in html_text(app)

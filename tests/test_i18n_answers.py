@@ -12,6 +12,7 @@ import pytest
 from dashboard import before_after, claim_check, db, i18n, profiles, views
 from dashboard.catalog import load_catalog
 from tests.apptest_support import open_page
+from tests.test_claims_page import check_sweden_2012
 
 NBSP, MINUS = "\u00a0", "\u2212"
 CHECK = "NOR,2015,85,per_million_15_64"  # the fixture: 289 deaths over 3,400,000 aged 15-64 in 2015
@@ -93,11 +94,7 @@ def test_a_ranking_in_norwegian_names_the_countries_and_rates_the_norwegian_way(
 
 def test_the_check_form_in_norwegian_writes_lang_into_the_link():
     app = open_page("claims", lang="nb")
-    app.selectbox(key="claims_form_country").set_value("SWE")
-    app.number_input(key="claims_form_year").set_value(2012)
-    app.text_input(key="claims_form_value").set_value("400")
-    app.selectbox(key="claims_form_unit").set_value("deaths")
-    app.button[0].click().run()
+    check_sweden_2012(app)
     assert not app.exception
     assert (_param(app, "check"), _param(app, "lang")) == ("SWE,2012,400,deaths", "nb")
     assert "Ingen data" in _html(app)
