@@ -40,7 +40,7 @@ from dashboard import db, schema, settings
 from dashboard.build.facts import COVERAGE_QUERY
 
 SYNTHETIC = "SYNTHETIC"
-GENERATOR_VERSION = 11  # 11: indicators have label_no, definition_no, caveat_no; facts value_note_no
+GENERATOR_VERSION = 12  # 12: programmes, claims, programme_claims, hat_cities carry *_no prose (copied)
 YEARS = (1990, 2023)
 # Rows per Parquet row group. DuckDB 2.0 spends a fixed few microseconds per row group and filtered column even on
 # groups that its min/max statistics skip, so at 100 M rows 64 Ki-row groups (1,541 of them) made the app's map

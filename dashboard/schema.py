@@ -51,18 +51,23 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
         "programme_name_en VARCHAR, programme_type VARCHAR, phase VARCHAR, start_date VARCHAR, end_date VARCHAR,"
         "status VARCHAR, status_as_of VARCHAR, patients_numeric_year VARCHAR, patients_numeric_basis VARCHAR,"
         "patients VARCHAR, patients_note VARCHAR, capacity_note VARCHAR, eligibility VARCHAR,"
-        "medication_form VARCHAR, conflict_flag VARCHAR, notes VARCHAR, outcomes VARCHAR, treated_patients BOOLEAN,"
+        "medication_form VARCHAR, conflict_flag VARCHAR, notes VARCHAR, outcomes VARCHAR,"
+        "city_or_sites_no VARCHAR, programme_type_no VARCHAR, status_no VARCHAR, patients_numeric_basis_no VARCHAR,"
+        "patients_no VARCHAR, patients_note_no VARCHAR, capacity_note_no VARCHAR, eligibility_no VARCHAR,"
+        "medication_form_no VARCHAR, conflict_flag_no VARCHAR, notes_no VARCHAR, outcomes_no VARCHAR,"
+        "treated_patients BOOLEAN,"
         "display_group VARCHAR, start_year SMALLINT, end_year SMALLINT, patients_numeric INTEGER,"
         "source_titles VARCHAR[], source_urls VARCHAR[], source_id VARCHAR")),
     Extract("programme_claims", "programme_claims.parquet", ("claim_id",), _columns(
         "claim_id VARCHAR, programme_id VARCHAR, field VARCHAR, claimed_value VARCHAR, claim_status VARCHAR,"
-        "source_title VARCHAR, source_url VARCHAR, note VARCHAR, no_url_reason VARCHAR")),
+        "source_title VARCHAR, source_url VARCHAR, note VARCHAR, no_url_reason VARCHAR, note_no VARCHAR")),
     # The claim register (data/reference/claims.csv, dashboard/build/claims.py): numbers from the news.
     Extract("claims", "claims.parquet", ("claim_id",), _columns(
         "claim_id VARCHAR, seed_file VARCHAR, claimant VARCHAR, outlet VARCHAR, url VARCHAR, no_url_reason VARCHAR,"
         "published VARCHAR, language VARCHAR, quote VARCHAR, note VARCHAR, claim_kind VARCHAR, iso3 VARCHAR,"
         "geography VARCHAR, value VARCHAR, unit VARCHAR, counts VARCHAR, comparison VARCHAR, rank_scope VARCHAR,"
-        "programme_claim_id VARCHAR, programme_id VARCHAR, verdict VARCHAR, reason VARCHAR, year SMALLINT,"
+        "programme_claim_id VARCHAR, programme_id VARCHAR, verdict VARCHAR, reason VARCHAR, note_no VARCHAR,"
+        "reason_no VARCHAR, year SMALLINT,"
         "base_year SMALLINT, rank_claimed SMALLINT, rank_top BOOLEAN")),
     Extract("programme_sources", "programme_sources.parquet", ("programme_id", "field", "source_title", "quote"),
             _columns("programme_id VARCHAR, field VARCHAR, source_title VARCHAR, source_url VARCHAR,"
@@ -74,7 +79,7 @@ EXTRACTS: dict[str, Extract] = {extract.view: extract for extract in (
         "city VARCHAR, iso3 VARCHAR, programme_id VARCHAR, measure VARCHAR, as_of VARCHAR, counts_what VARCHAR,"
         "note VARCHAR, source_title VARCHAR, source_url VARCHAR, quote VARCHAR, accessed VARCHAR,"
         "population_date VARCHAR, population_area VARCHAR, population_publisher VARCHAR, population_url VARCHAR,"
-        "population_quote VARCHAR,"
+        "population_quote VARCHAR, counts_what_no VARCHAR, note_no VARCHAR,"
         "value INTEGER, population INTEGER, as_of_year SMALLINT, population_year SMALLINT")),
     Extract("quality_flags", "quality_flags.parquet", ("flag",), _columns(
         "flag VARCHAR, label VARCHAR, explanation VARCHAR, label_no VARCHAR, explanation_no VARCHAR")),

@@ -5,14 +5,14 @@
 --          $lang varchar (nb: labels and notes in Norwegian; NULL or en: English)
 -- defaults: $lang = null
 -- returns: one row per place, indicator and year that has a row in the facts (values may be NULL: reported as
---          missing, never zero): iso3, place (its English name), is_part (true for a part of $country),
+--          missing, never zero): iso3, place (its name in $lang), is_part (true for a part of $country),
 --          indicator_id, label, indicator_unit, definition, year, value, numerator, denominator (for rates: the
 --          deaths and the population), source_id, source (credit line), edition, source_url, flag (as
 --          published, e.g. Eurostat's c), quality_flags, value_note (our flags in words),
 --          flag_labels (the labels of quality_flags, '; '-separated)
 select
     f.iso3,
-    c.name_en as place,
+    case when $lang = 'nb' then coalesce(c.name_no, c.name_en) else c.name_en end as place,
     f.iso3 <> $country as is_part,
     f.indicator_id,
     case when $lang = 'nb' then i.label_no else i.label end as label,

@@ -12,8 +12,15 @@
 --          figure of this measure)
 select
     c.city, c.iso3, case when $lang = 'nb' then coalesce(n.name_no, n.name_en) else n.name_en end as country, c.programme_id, p.programme_name, p.programme_name_en, p.phase,
-    p.start_year, p.end_year, p.status, p.medication_form, p.eligibility, p.outcomes, c.measure, c.value, c.as_of,
-    c.as_of_year, c.counts_what, c.note, c.value * 100000.0 / c.population as per_100k, c.population, c.population_year,
+    p.start_year, p.end_year,
+    case when $lang = 'nb' then p.status_no else p.status end as status,
+    case when $lang = 'nb' then p.medication_form_no else p.medication_form end as medication_form,
+    case when $lang = 'nb' then p.eligibility_no else p.eligibility end as eligibility,
+    case when $lang = 'nb' then p.outcomes_no else p.outcomes end as outcomes,
+    c.measure, c.value, c.as_of, c.as_of_year,
+    case when $lang = 'nb' then c.counts_what_no else c.counts_what end as counts_what,
+    case when $lang = 'nb' then c.note_no else c.note end as note,
+    c.value * 100000.0 / c.population as per_100k, c.population, c.population_year,
     c.population_date, c.population_area, c.population_publisher, c.population_url, c.population_quote,
     c.source_title, c.source_url, c.quote, c.accessed,
     row_number() over (partition by c.city, c.measure order by c.as_of_year desc, c.as_of desc) = 1 as latest

@@ -1,6 +1,8 @@
 -- programme_markers: the HAT programmes of the selected countries as the map of one year draws them: where (each
 --                    named site, else the country's interior point, never a neighbour's) and in which group.
--- params:  $countries varchar[], $year integer
+-- params:  $countries varchar[], $year integer,
+--          $lang varchar (nb: country names and the register's prose in Norwegian; NULL or en: English)
+-- defaults: $lang = null
 -- returns: one row per marker, and one row with no position per programme the year's map does not draw:
 --          programme_id, iso3, country, programme_name, city_or_sites, phase, start_year, end_year, status,
 --          status_as_of, patients_numeric, patients_numeric_year, patients_numeric_basis, patients,
@@ -35,13 +37,22 @@ grouped as (
 )
 
 select
-    g.programme_id, g.iso3, g.country, g.programme_name, g.city_or_sites, g.phase, g.start_year, g.end_year,
-    g.status, g.status_as_of, g.patients_numeric, g.patients_numeric_year, g.patients_numeric_basis, g.patients,
-    g.conflict_flag, g.source_titles, g.map_group, g.not_drawn,
+    g.programme_id, g.iso3,
+    case when $lang = 'nb' then coalesce(c.name_no, c.name_en) else c.name_en end as country,
+    g.programme_name,
+    case when $lang = 'nb' then g.city_or_sites_no else g.city_or_sites end as city_or_sites,
+    g.phase, g.start_year, g.end_year,
+    case when $lang = 'nb' then g.status_no else g.status end as status,
+    g.status_as_of, g.patients_numeric, g.patients_numeric_year,
+    case when $lang = 'nb' then g.patients_numeric_basis_no else g.patients_numeric_basis end
+        as patients_numeric_basis,
+    case when $lang = 'nb' then g.patients_no else g.patients end as patients,
+    case when $lang = 'nb' then g.conflict_flag_no else g.conflict_flag end as conflict_flag,
+    g.source_titles, g.map_group, g.not_drawn,
     s.site, s.source_url as site_source_url,
     case when c.on_map and g.map_group is not null then coalesce(s.lat, c.interior_lat) end as lat,
     case when c.on_map and g.map_group is not null then coalesce(s.lon, c.interior_lon) end as lon
 from grouped g
 join countries c on c.iso3 = g.iso3
 left join programme_sites s on s.programme_id = g.programme_id and g.map_group is not null
-order by g.country, g.start_year nulls last, g.programme_id, s.site
+order by country, g.start_year nulls last, g.programme_id, s.site

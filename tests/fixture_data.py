@@ -171,6 +171,11 @@ def _facts() -> list[dict]:
 # When the status was last confirmed (else 2024): the one year known of a programme without a start year, and
 # a planned programme that has no year at all.
 STATUS_AS_OF = {"DK-UNDATED": "2014", "NO-PLANNED": None}
+# The register's prose in Norwegian (the *_no columns beside the English).
+PHASE_NO = {"regular": "ordinær behandling", "trial": "forsøk", "pilot": "pilot", "planned": "planlagt"}
+STATUS_NO = {"ongoing": "pågår", "ended": "avsluttet", "planned, never started": "planlagt, aldri startet"}
+CONFLICT_NO = {"yes: start 2009 or 2010": "ja: start 2009 eller 2010"}
+ELIGIBILITY_NO = "alvorlig opioidavhengighet"
 
 
 def _programme(programme_id, iso3, name, phase, group, start, end, status, *, treated=True, patients=None,
@@ -189,7 +194,11 @@ def _programme(programme_id, iso3, name, phase, group, start, end, status, *, tr
             "start_year": start, "end_year": end, "patients_numeric": patients,
             "source_titles": [f"{programme_id} register entry", f"{programme_id} report"],
             "source_urls": [f"https://example.org/{programme_id}/register", f"https://example.org/{programme_id}/report"],
-            "source_id": "HAT-COMPILED"}
+            "source_id": "HAT-COMPILED",
+            "city_or_sites_no": f"{name} by", "programme_type_no": PHASE_NO[phase], "status_no": STATUS_NO[status],
+            "patients_numeric_basis_no": "i behandling" if patients else None,
+            "patients_no": f"{patients} i behandling" if patients else None, "eligibility_no": ELIGIBILITY_NO,
+            "medication_form_no": "injiserbar", "conflict_flag_no": CONFLICT_NO.get(conflict)}
 
 
 PROGRAMMES = [
@@ -210,43 +219,56 @@ PROGRAMME_IDS = tuple(programme["programme_id"] for programme in PROGRAMMES)
 CLAIMS = [
     {"claim_id": "DK-START-2009", "programme_id": "DK-REGULAR", "field": "start_year", "claimed_value": "2009",
      "claim_status": "contradicted", "source_title": "A newspaper (print)", "source_url": None,
-     "note": "Parliament approved it in 2009; treatment began in 2010.", "no_url_reason": "print article"},
+     "note": "Parliament approved it in 2009; treatment began in 2010.", "no_url_reason": "print article",
+     "note_no": "Folketinget vedtok det i 2009; behandlingen begynte i 2010."},
     {"claim_id": "DK-START-2010", "programme_id": "DK-REGULAR", "field": "start_year", "claimed_value": "2010",
      "claim_status": "supported", "source_title": "The health authority", "source_url": "https://example.org/dk",
-     "note": "First clinic opened February 2010.", "no_url_reason": None},
+     "note": "First clinic opened February 2010.", "no_url_reason": None,
+     "note_no": "Den første klinikken åpnet i februar 2010."},
 ]
-def _press_claim(claim_id, kind, quote, verdict, reason, **fields):
+def _press_claim(claim_id, kind, quote, verdict, reason, reason_no, **fields):
     row = {column: None for column in schema.EXTRACTS["claims"].columns}
     return row | {"claim_id": claim_id, "claimant": "A fixture newspaper", "outlet": "Fixture Times",
                   "url": f"https://example.org/news/{claim_id}", "published": "2031-01-01", "language": "en",
-                  "quote": quote, "claim_kind": kind, "verdict": verdict, "reason": reason} | fields
+                  "quote": quote, "claim_kind": kind, "verdict": verdict, "reason": reason,
+                  "reason_no": reason_no} | fields
 
 
 # The claim register: one claim of each kind, with the verdict the fixture's data give.
 PRESS_CLAIMS = [
     _press_claim("FX-NOR-2015-RATE", "number", "Norway had 85 deaths per million aged 15-64 in 2015.", "matches",
-                 "289 deaths over 3,400,000 people aged 15-64 is 85.0.", iso3="NOR", geography="Norway", year=2015,
-                 value="85", unit="per_million_15_64", counts="drug_induced"),
+                 "289 deaths over 3,400,000 people aged 15-64 is 85.0.",
+                 "289 dødsfall over 3\u00a0400\u00a0000 innbyggere 15–64 år er 85,0.", iso3="NOR", geography="Norway",
+                 year=2015, value="85", unit="per_million_15_64", counts="drug_induced"),
     _press_claim("FX-SWE-2012-DEATHS", "number", "Sweden had 500 drug deaths in 2012.", "no_data",
-                 "Sweden reported no count for 2012.", iso3="SWE", geography="Sweden", year=2012, value="500",
+                 "Sweden reported no count for 2012.", "Sverige rapporterte ikke noe tall for 2012.", iso3="SWE",
+                 geography="Sweden", year=2012, value="500",
                  unit="deaths", counts="any"),
     _press_claim("FX-NOR-2015-RANK", "rank", "Norway had the highest rate in the Nordic countries in 2015.",
-                 "close", "Sweden's rate is higher, but the two cannot be told apart.", iso3="NOR",
+                 "close", "Sweden's rate is higher, but the two cannot be told apart.",
+                 "Sveriges rate er høyere, men de to kan ikke skilles fra hverandre.", iso3="NOR",
                  geography="Norway", year=2015, rank_claimed=1, rank_top=False, rank_scope="nordic"),
     _press_claim("FX-DK-2009", "programme", "Denmark's heroin clinics opened in 2009.", "contradicts",
-                 "They opened in 2010 (programme claim DK-START-2009).", iso3="DNK",
+                 "They opened in 2010 (programme claim DK-START-2009).",
+                 "De åpnet i 2010 (programpåstand DK-START-2009).", iso3="DNK",
                  programme_claim_id="DK-START-2009", programme_id="DK-REGULAR"),
     _press_claim("FX-BERGEN-USERS", "by_hand", "Bergen has 1,100 heroin users.", "no_data",
-                 "We hold no estimates of people who use heroin.", iso3="NOR", geography="Bergen", value="1100"),
+                 "We hold no estimates of people who use heroin.",
+                 "Vi har ingen anslag over hvor mange som bruker heroin.", iso3="NOR", geography="Bergen",
+                 value="1100"),
 ]
 SITES = [
     {"programme_id": "NO-TRIAL", "site": "Oslo", "lat": 60.0, "lon": 10.5, "source_url": "https://example.org/oslo"},
     {"programme_id": "NO-TRIAL", "site": "Bergen", "lat": 60.4, "lon": 7.5, "source_url": "https://example.org/bergen"},
     {"programme_id": "CH-TRIAL", "site": "Zurich", "lat": 47.4, "lon": 8.5, "source_url": "https://example.org/zurich"},
 ]
+MEASURE_NO = {"patients": "pasienter", "places": "behandlingsplasser"}
+
+
 def _city(city, iso3, programme_id, measure, value, as_of, population, population_date):
     return {"city": city, "iso3": iso3, "programme_id": programme_id, "measure": measure, "value": value,
             "as_of": as_of, "as_of_year": int(as_of[:4]), "counts_what": f"{measure} in {city}", "note": None,
+            "counts_what_no": f"{MEASURE_NO[measure]} i {city}",
             "source_title": f"{city} report", "source_url": f"https://example.org/{city}/report",
             "quote": f"{value} {measure}", "accessed": "2031-01-01", "population": population,
             "population_year": int(population_date[:4]), "population_date": population_date,

@@ -91,7 +91,7 @@ def test_the_cities_view_embeds_and_becomes_a_table_slide(connection):
 
 FIGURE = {"city": "Oslo", "iso3": "NOR", "programme_id": "NO-PILOT", "measure": "patients", "value": "90",
           "as_of": "2023", "counts_what": "patients", "note": "", "source_title": "A report", "source_url": "https://x.org",
-          "quote": "90 patients", "accessed": "2026-12-01"}
+          "quote": "90 patients", "accessed": "2026-12-01", "counts_what_no": "pasienter", "note_no": ""}
 POPULATION = {"city": "Oslo", "iso3": "NOR", "area": "Oslo municipality", "population": "700000",
               "reference_date": "2023-01-01", "publisher": "SSB", "source_url": "https://ssb.no", "quote": "700 000"}
 PROGRAMMES = [{"programme_id": "NO-PILOT", "iso3": "NOR"}, {"programme_id": "CH-X", "iso3": "CHE"}]

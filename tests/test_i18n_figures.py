@@ -140,7 +140,7 @@ def test_the_programme_timeline_labels_legend_and_hover_in_norwegian(connection,
         "Prøveprosjekt", "Ordinær behandling", "Avsluttet", "Pågår (til 2026)", "Startår ukjent"]
     hover = " ".join(text for t in view.figure.data if t.hovertext for text in t.hovertext)
     assert "År: siden 2022<br>Status: pågår (per 2024)<br>Gruppe: Prøveprosjekt" in hover, hover
-    assert f"Pasienter: 1{NBSP}700 (in treatment; 2024)" in hover  # the register's own words stay as written
+    assert f"Pasienter: 1{NBSP}700 (i behandling; 2024)" in hover  # the register's words in Norwegian (*_no)
     assert "Pågår: søylen er tegnet til 2026" in hover and "startår ikke fastslått; markør ved 2014" in hover
     assert "<b>◀ fra 1985</b>" in [a.text for a in view.figure.layout.annotations]
     assert "Aksen starter i 1990; tidligere oppstart er merket «◀ fra <år>»." in view.footnote

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from dashboard.build.inputs import norwegian
 from dashboard.sources import SourceError
 
 CITY_FIGURE_COLUMNS = ["city", "iso3", "programme_id", "measure", "value", "as_of", "counts_what", "note",
                        "source_title", "source_url", "quote", "accessed"]
+CITY_FIGURE_TRANSLATED = ("counts_what", "note")
 CITY_POPULATION_COLUMNS = ["city", "iso3", "area", "population", "reference_date", "publisher", "source_url",
                            "quote"]
 # What a figure counts: people treated, places a programme may fill, a trial's participants (all its arms), or
@@ -90,7 +92,7 @@ def hat_cities_table(figures: list[dict], populations: list[dict], programmes: l
                      "population_quote": population["quote"]})
     text = ("city", "iso3", "programme_id", "measure", "as_of", "counts_what", "note", "source_title", "source_url",
             "quote", "accessed", "population_date", "population_area", "population_publisher", "population_url",
-            "population_quote")
+            "population_quote", *norwegian(CITY_FIGURE_TRANSLATED))
     return pa.table({
         **{column: pa.array([row[column] or None for row in rows], pa.string()) for column in text},
         **{column: pa.array([row[column] for row in rows], pa.int32()) for column in ("value", "population")},

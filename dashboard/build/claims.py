@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from dashboard.build.inputs import norwegian
 from dashboard.claim_check import COMPARISONS, COUNTS, RANK_SCOPES, UNITS, VERDICTS, CheckInputError, parse_value
 from dashboard.sources import SourceError
 
@@ -23,6 +24,7 @@ REGISTER_TEXT_COLUMNS = ["claim_id", "seed_file", "claimant", "outlet", "url", "
                          "comparison", "rank_scope", "programme_claim_id", "programme_id", "verdict", "reason"]
 REGISTER_NUMBER_COLUMNS = ["year", "base_year", "rank_claimed"]
 REGISTER_COLUMNS = [*REGISTER_TEXT_COLUMNS, *REGISTER_NUMBER_COLUMNS, "rank_top"]
+REGISTER_TRANSLATED = ("note", "reason")  # our words; the quote stays as published
 _ALLOWED = {"unit": UNITS, "counts": COUNTS, "comparison": COMPARISONS, "rank_scope": RANK_SCOPES,
             "verdict": VERDICTS}
 
@@ -44,7 +46,7 @@ def claims_table(rows: list[dict[str, str]], path: Path) -> pa.Table:
         checked.append(row | numbers | {"rank_top": {"true": True, "false": False}.get(row["rank_top"])})
     return pa.table({
         **{column: pa.array([r[column].strip() or None for r in checked], pa.string())
-           for column in REGISTER_TEXT_COLUMNS},
+           for column in [*REGISTER_TEXT_COLUMNS, *norwegian(REGISTER_TRANSLATED)]},
         "year": pa.array([r["year"] for r in checked], pa.int16()),
         "base_year": pa.array([r["base_year"] for r in checked], pa.int16()),
         "rank_claimed": pa.array([r["rank_claimed"] for r in checked], pa.int16()),

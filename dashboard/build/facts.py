@@ -29,6 +29,7 @@ class Fact(NamedTuple):
     denominator: float | None = None
     quality_flags: tuple[str, ...] = ()  # our flags (data/reference/quality_flags.csv)
     note: str | None = None  # said of this value alone (a national figure's definition), after the flags
+    note_no: str | None = None  # the same in Norwegian
 
 
 
@@ -76,8 +77,9 @@ def _facts_table(facts: list[Fact], flag_labels: dict[str, tuple[str, str]], fla
         "denominator": pa.array(column["denominator"], pa.float64()),
         "quality_flags": pa.array([",".join(flags) or None for flags in column["quality_flags"]], pa.string()),
         **{name: pa.array(["; ".join([*(flag_labels[f][lang] for f in flags), *([note] if note else [])]) or None
-                           for flags, note in zip(column["quality_flags"], column["note"], strict=True)], pa.string())
-           for name, lang in (("value_note", 0), ("value_note_no", 1))},
+                           for flags, note in zip(column["quality_flags"], column[note_column], strict=True)],
+                          pa.string())
+           for name, lang, note_column in (("value_note", 0, "note"), ("value_note_no", 1, "note_no"))},
     })
 
 

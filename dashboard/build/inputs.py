@@ -57,15 +57,25 @@ def _read_reference(path: Path, required: list[str]) -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=True)) for row in rows if row]
 
 
-def _read_translated(path: Path, required: list[str], translations: tuple[str, ...]) -> list[dict[str, str]]:
-    """A reference file whose prose a reader sees in either language: every Norwegian column (*_no) filled in,
-    so no label is silently English on a Norwegian page."""
-    rows = _read_reference(path, required)
+def norwegian(columns: tuple[str, ...]) -> list[str]:
+    """The Norwegian columns beside English prose columns: 'eligibility' -> 'eligibility_no'."""
+    return [f"{column}_no" for column in columns]
+
+
+def _read_translated(path: Path, required: list[str], translated: tuple[str, ...]) -> list[dict[str, str]]:
+    """A reference file whose prose a reader sees in either language: beside each English column of `translated`
+    its Norwegian (column_no), filled in exactly where the English is, so no text is silently English on a
+    Norwegian page and no Norwegian outlives an English text that was deleted."""
+    rows = _read_reference(path, [*required, *norwegian(translated)])
     for number, row in enumerate(rows, start=2):
-        for column in translations:
-            if not row[column].strip():
-                raise SourceError(path, f"{column} is empty: write the Norwegian beside the English "
-                                        f"(README: Norsk og engelsk)", row=number, column=column)
+        for column in translated:
+            english, translation = row[column].strip(), row[f"{column}_no"].strip()
+            if english and not translation:
+                raise SourceError(path, f"{column}_no is empty: write the Norwegian beside the English "
+                                        f"(README: Norsk og engelsk)", row=number, column=f"{column}_no")
+            if translation and not english:
+                raise SourceError(path, f"{column}_no has text but {column} is empty: delete the Norwegian too, "
+                                        f"or write the English", row=number, column=f"{column}_no")
     return rows
 
 

@@ -13,12 +13,14 @@ NATIONAL_MEASURES = {"deaths": "national_drug_deaths",
                      "rate_per_million_age_standardised": "national_drug_death_rate_age_std"}
 NATIONAL_COLUMNS = ["iso3", "geography", "year", "measure", "value", "unit", "definition", "publisher",
                     "source_title", "source_url", "published", "quote", "accessed", "note"]
+NATIONAL_TRANSLATED = ("definition",)  # shown with the value; the quote stays as published
 
 
 def _national_figures(rows: list[dict[str, str]], countries: list[dict[str, str]],
                       path: Path) -> tuple[list[Fact], list[dict]]:
     """Facts and one sources row per value: each national figure cites the page it was read from."""
     geography = {(c["part_of"] or c["iso3"], c["name_en"]): c["iso3"] for c in countries}
+    name_no = {c["iso3"]: c["name_no"] or c["name_en"] for c in countries}
     facts, cited = [], []
     for number, row in enumerate(rows, start=2):
         code = geography.get((row["iso3"], row["geography"]))
@@ -50,6 +52,7 @@ def _national_figures(rows: list[dict[str, str]], countries: list[dict[str, str]
             "retrieved": row["accessed"] or None, "kind": "external", "edition_inferred": False})
         facts.append(Fact(code, year, indicator, "total", "total", value, source_id,
                           quality_flags=("national_definition",),
-                          note=f"{row['publisher']} ({row['geography']}): {row['definition']}"))
+                          note=f"{row['publisher']} ({row['geography']}): {row['definition']}",
+                          note_no=f"{row['publisher']} ({name_no[code]}): {row['definition_no']}"))
     return facts, cited
 

@@ -7,8 +7,13 @@ from pathlib import Path
 import pyarrow as pa
 
 from dashboard import sources
-from dashboard.build.cities import CITY_FIGURE_COLUMNS, CITY_POPULATION_COLUMNS, hat_cities_table
-from dashboard.build.claims import REGISTER_COLUMNS, claims_table
+from dashboard.build.cities import (
+    CITY_FIGURE_COLUMNS,
+    CITY_FIGURE_TRANSLATED,
+    CITY_POPULATION_COLUMNS,
+    hat_cities_table,
+)
+from dashboard.build.claims import REGISTER_COLUMNS, REGISTER_TRANSLATED, claims_table
 from dashboard.build.deaths import _derive_death_rows, _derived_death_sources
 from dashboard.build.facts import Fact, _apply_series_flags, _facts_table, _headline_sources, fact_coverage_table
 from dashboard.build.inputs import (
@@ -20,16 +25,19 @@ from dashboard.build.inputs import (
     _boolean,
     _read_reference,
     _read_translated,
+    norwegian,
 )
-from dashboard.build.national import NATIONAL_COLUMNS, _national_figures
+from dashboard.build.national import NATIONAL_COLUMNS, NATIONAL_TRANSLATED, _national_figures
 from dashboard.build.provenance import SOURCE_COLUMNS, _emcdda_sources
 from dashboard.build.rates import derive_per_capita_rows, per_capita_sources
 from dashboard.build.register import (
     CLAIM_COLUMNS,
+    CLAIM_TRANSLATED,
     PROGRAMME_NUMBER_COLUMNS,
     PROGRAMME_PHASES,
     PROGRAMME_SOURCE_COLUMNS,
     PROGRAMME_TEXT_COLUMNS,
+    PROGRAMME_TRANSLATED,
     SITE_COLUMNS,
     _programme_sites_table,
     _programmes_table,
@@ -37,9 +45,10 @@ from dashboard.build.register import (
 from dashboard.sources import SourceError
 
 # The reference files' columns; the *_no ones are the Norwegian of the English beside them.
-INDICATOR_COLUMNS = ["indicator_id", "label", "topic", "unit", "kind", "definition", "caveat", "label_no",
-                     "definition_no", "caveat_no"]
-FLAG_COLUMNS = ["flag", "label", "explanation", "label_no", "explanation_no"]
+INDICATOR_COLUMNS = ["indicator_id", "label", "topic", "unit", "kind", "definition", "caveat"]
+INDICATOR_TRANSLATED = ("label", "definition", "caveat")
+FLAG_COLUMNS = ["flag", "label", "explanation"]
+FLAG_TRANSLATED = ("label", "explanation")
 
 
 def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
@@ -48,13 +57,13 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     countries = _read_reference(ref / "countries.csv", ["iso3", "iso2", "eurostat_code", "name_en", "name_no",
                                                         "emcdda_name", "owid_entity", "eu27", "nordic", "region",
                                                         "part_of"])
-    national_rows = _read_reference(ref / "national_figures.csv", NATIONAL_COLUMNS)
-    indicators = _read_translated(ref / "indicators.csv", INDICATOR_COLUMNS, ("label_no", "definition_no", "caveat_no"))
+    national_rows = _read_translated(ref / "national_figures.csv", NATIONAL_COLUMNS, NATIONAL_TRANSLATED)
+    indicators = _read_translated(ref / "indicators.csv", INDICATOR_COLUMNS, INDICATOR_TRANSLATED)
     source_rows = _read_reference(ref / "sources.csv", ["source_id", *SOURCE_COLUMNS[1:-1], "edition_inferred"])
-    flag_rows = _read_translated(ref / "quality_flags.csv", FLAG_COLUMNS, ("label_no", "explanation_no"))
+    flag_rows = _read_translated(ref / "quality_flags.csv", FLAG_COLUMNS, FLAG_TRANSLATED)
     flag_labels = {row["flag"]: (row["label"], row["label_no"]) for row in flag_rows}
     series_flags = _read_reference(ref / "series_flags.csv", ["iso3", "indicator_id", "flag", "evidence"])
-    claims = _read_reference(ref / "programme_claims.csv", CLAIM_COLUMNS)
+    claims = _read_translated(ref / "programme_claims.csv", CLAIM_COLUMNS, CLAIM_TRANSLATED)
     by_emcdda = {c["emcdda_name"]: c["iso3"] for c in countries if c["emcdda_name"]}
     by_owid = {c["owid_entity"]: c["iso3"] for c in countries if c["owid_entity"]}
     by_eurostat = {c["eurostat_code"]: c["iso3"] for c in countries if c["eurostat_code"]}
@@ -114,8 +123,8 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     interior = {feature["id"]: sources.interior_point(feature["geometry"]) for feature in geojson["features"]}
 
     programmes_path = ref / "programmes.csv"
-    programmes = _read_reference(programmes_path, PROGRAMME_TEXT_COLUMNS + PROGRAMME_NUMBER_COLUMNS
-                                 + ["treated_patients"])
+    programmes = _read_translated(programmes_path, PROGRAMME_TEXT_COLUMNS + PROGRAMME_NUMBER_COLUMNS
+                                  + ["treated_patients"], PROGRAMME_TRANSLATED)
     programme_sources = _read_reference(ref / "programme_sources.csv", PROGRAMME_SOURCE_COLUMNS)
     for number, programme in enumerate(programmes, start=2):
         for column in PROGRAMME_NUMBER_COLUMNS:
@@ -173,7 +182,8 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
 
     indicator_source = _headline_sources(facts)
     indicators_table = pa.table({
-        **{column: [i[column] for i in indicators] for column in INDICATOR_COLUMNS},
+        **{column: [i[column] for i in indicators]
+           for column in [*INDICATOR_COLUMNS, *norwegian(INDICATOR_TRANSLATED)]},
         "source_id": [indicator_source.get(i["indicator_id"]) for i in indicators],
     })
 
@@ -183,13 +193,14 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
     programme_sources_table = pa.table({column: pa.array([row[column] or None for row in programme_sources],
                                                          pa.string()) for column in PROGRAMME_SOURCE_COLUMNS})
     programme_claims_table = pa.table({column: pa.array([c[column] or None for c in claims], pa.string())
-                                       for column in CLAIM_COLUMNS})
+                                       for column in [*CLAIM_COLUMNS, *norwegian(CLAIM_TRANSLATED)]})
     cities_path, city_populations_path = ref / "hat_cities.csv", ref / "city_populations.csv"
-    cities_table = hat_cities_table(_read_reference(cities_path, CITY_FIGURE_COLUMNS),
+    cities_table = hat_cities_table(_read_translated(cities_path, CITY_FIGURE_COLUMNS, CITY_FIGURE_TRANSLATED),
                                     _read_reference(city_populations_path, CITY_POPULATION_COLUMNS), programmes,
                                     known, cities_path, city_populations_path)
     register_path = ref / "claims.csv"
-    register_table = claims_table(_read_reference(register_path, REGISTER_COLUMNS), register_path)
+    register_table = claims_table(_read_translated(register_path, REGISTER_COLUMNS, REGISTER_TRANSLATED),
+                                  register_path)
     return {
         "facts.parquet": facts_table, "fact_coverage.parquet": fact_coverage_table(facts_table),
         "indicators.parquet": indicators_table,
@@ -199,7 +210,7 @@ def build_tables(inputs: BuildInputs) -> dict[str, pa.Table | dict]:
         "programme_sources.parquet": programme_sources_table, "programme_sites.parquet": sites_table,
         "hat_cities.parquet": cities_table,
         "quality_flags.parquet": pa.table({column: pa.array([row[column] for row in flag_rows], pa.string())
-                                           for column in FLAG_COLUMNS}),
+                                           for column in [*FLAG_COLUMNS, *norwegian(FLAG_TRANSLATED)]}),
         "sources.parquet": sources_table, "europe.geojson": geojson,
     }
 

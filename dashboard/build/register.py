@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from dashboard import sources
-from dashboard.build.inputs import _int_or_none
+from dashboard.build.inputs import _int_or_none, norwegian
 from dashboard.sources import SourceError
 
 # The HAT register (data/reference/programmes.csv, programme_sources.csv, programme_claims.csv,
@@ -17,12 +17,17 @@ PROGRAMME_TEXT_COLUMNS = ["programme_id", "country", "iso3", "city_or_sites", "p
                           "patients_numeric_year", "patients_numeric_basis", "patients", "patients_note",
                           "capacity_note", "eligibility", "medication_form", "conflict_flag", "notes", "outcomes"]
 PROGRAMME_NUMBER_COLUMNS = ["start_year", "end_year", "patients_numeric"]
+# The register's prose, each with its Norwegian beside it (column_no); names, dates and codes are not translated.
+PROGRAMME_TRANSLATED = ("city_or_sites", "programme_type", "status", "patients_numeric_basis", "patients",
+                        "patients_note", "capacity_note", "eligibility", "medication_form", "conflict_flag", "notes",
+                        "outcomes")
 PROGRAMME_PHASES = ["trial", "pilot", "regular", "unsupervised_prescribing", "planned", "vetoed"]
 PROGRAMME_SOURCE_COLUMNS = ["programme_id", "field", "source_title", "source_url", "source_kind", "quote",
                             "no_url_reason", "accessed"]
 SITE_COLUMNS = ["programme_id", "site", "lat", "lon", "source_url"]
 CLAIM_COLUMNS = ["claim_id", "programme_id", "field", "claimed_value", "claim_status", "source_title", "source_url",
                  "note", "no_url_reason"]
+CLAIM_TRANSLATED = ("note",)
 
 
 def display_group(programme: dict) -> str:
@@ -49,7 +54,8 @@ def _programmes_table(programmes: list[dict], programme_sources: list[dict]) -> 
             if value and value not in listed:
                 listed.append(value)
     return pa.table({
-        **{column: pa.array([p[column] or None for p in programmes], pa.string()) for column in PROGRAMME_TEXT_COLUMNS},
+        **{column: pa.array([p[column] or None for p in programmes], pa.string())
+           for column in [*PROGRAMME_TEXT_COLUMNS, *norwegian(PROGRAMME_TRANSLATED)]},
         "treated_patients": pa.array([p["treated_patients"] for p in programmes], pa.bool_()),
         "display_group": pa.array([display_group(p) for p in programmes], pa.string()),
         "start_year": pa.array([_int_or_none(p["start_year"]) for p in programmes], pa.int16()),

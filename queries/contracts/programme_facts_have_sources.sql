@@ -4,10 +4,13 @@
 -- params:  none
 -- returns: one row per problem: problem
 with facts_held as (
-    -- one row per programme and filled field; the key, names and derived columns need no source of their own
+    -- one row per programme and filled field; the key, names, derived columns and the Norwegian (*_no: sourced
+    -- through the English beside it) need no source of their own
     unpivot (
-        select programme_id, columns(* exclude (programme_id, country, iso3, programme_name_en, conflict_flag,
-                                                display_group, source_titles, source_urls, source_id))::varchar
+        select programme_id, columns(lambda c: c not in ('programme_id', 'country', 'iso3', 'programme_name_en',
+                                                       'conflict_flag', 'display_group', 'source_titles',
+                                                       'source_urls', 'source_id')
+                                             and not ends_with(c, '_no'))::varchar
         from programmes
     )
     on columns(* exclude (programme_id))
