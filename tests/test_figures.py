@@ -831,3 +831,26 @@ def test_a_title_of_two_lines_is_not_cut_off_at_the_top(projector):
             grey = image.convert("L")
             tops[lines] = next(y for y in range(grey.height) if any(grey.getpixel((x, y)) < 120 for x in range(400)))
     assert set(tops) == {1, 2} and tops[2] == tops[1] >= 8
+
+
+def test_an_export_that_knows_its_width_places_the_programme_labels_for_it(connection, programmes, all_countries):
+    """Built for a phone's plot, the labels above a trend stack in rows; a slide 1280 px wide places them again
+    in the rows its width needs, so the strip does not squeeze the plot (five rows once left it 140 px)."""
+    fig = figures.make_trend_figure(trend_query(connection, all_countries, 2010, 2023), indicator_label="a",
+                                    unit="x", programmes=programmes, **FRAME)
+    wide = figures.resized_figure(fig, 550, width=1280)
+
+    def rows(figure):
+        return {a.name: a.yshift for a in figure.layout.annotations if a.name and a.name.startswith("hat-label")}
+
+    assert len(set(rows(fig).values())) > 1  # the phone's layout needs more than one row
+    # the labels at 2010 and 2011 (Denmark, Switzerland since 1985, Norway's trial) need their three rows at any
+    # width; on the phone the pilot of 2022 needs a row of its own too, on the slide it goes beside them
+    assert set(rows(wide)) == set(rows(fig))
+    assert len(set(rows(wide).values())) < len(set(rows(fig).values()))
+    assert wide.layout.meta["label_strip_px"] < fig.layout.meta["label_strip_px"]
+    assert wide.layout.margin.t < fig.layout.margin.t  # the height given back to the plot
+    assert [a.text for a in wide.layout.annotations if a.name.startswith("hat-label")] == [
+        a.text for a in fig.layout.annotations if a.name and a.name.startswith("hat-label")]
+    narrow = figures.resized_figure(fig, 550, width=380)  # a phone-sized export keeps its rows
+    assert len(set(rows(narrow).values())) == len(set(rows(fig).values()))

@@ -60,7 +60,7 @@ def slide_picture(view) -> tuple[go.Figure, ImageSize]:
     figure = bare_figure(view)
     needed = figures.rows_height(figure)
     size = ImageSize(SLIDE_CHART.width, max(SLIDE_CHART.height, round(needed or 0)), SLIDE_CHART.scale)
-    return figures.resized_figure(figure, size.height, key_beside=True), size
+    return figures.resized_figure(figure, size.height, key_beside=True, width=size.width), size
 
 
 def _sources(slide: Slide) -> str:
@@ -245,7 +245,7 @@ def _pdf_page_figure(slide: Slide, exported_on: date, url: str, note: str) -> tu
     margins = (figure.layout.margin.t or 0) + (figure.layout.margin.b or 0)
     height = max(size.height, int(margins) + PDF_MIN_PLOT_HEIGHT, round(figures.rows_height(figure) or 0))
     # Framed again at the page's own height: a map's key beside it, a timeline's rows fitted to the page.
-    return figures.resized_figure(figure, height, key_beside=True), ImageSize(size.width, height, 1)
+    return figures.resized_figure(figure, height, key_beside=True, width=size.width), ImageSize(size.width, height, 1)
 
 
 def _table_figure(table: SlideTable, projector: bool) -> go.Figure:

@@ -10,6 +10,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from dashboard import i18n
+from dashboard.figures import strip_labels
 from dashboard.figures.colours import COUNTRY_COLOURS
 from dashboard.figures.formatting import esc, wrap_lines
 
@@ -140,11 +141,12 @@ def apply_frame(figure: go.Figure, *, title: str, subtitle: str, source_line: st
 
 
 def resized_figure(figure: go.Figure, height: float, legend_columns: int | None = None,
-                   key_beside: bool = False) -> go.Figure:
+                   key_beside: bool = False, width: float | None = None) -> go.Figure:
     """The framed figure at another height, framed again (keys placed under the plot move with it).
     legend_columns: a key under the plot laid out in that many columns (1 for frames as narrow as 320 px).
     key_beside: the colour bar and key that go under a map put beside it instead (a wide, short frame: a slide
-    on a projector, where under the map they left it a third of the height, and a trend's key its lines)."""
+    on a projector, where under the map they left it a third of the height, and a trend's key its lines).
+    width: the width it is drawn at, when known (exports): labels above the plot are placed for it."""
     spec = figure.to_dict()
     spec["layout"]["height"] = height
     meta = spec["layout"].get("meta") or {}
@@ -159,6 +161,9 @@ def resized_figure(figure: go.Figure, height: float, legend_columns: int | None 
         spec["layout"]["height"] = height + max(extra, 0)
         merge_spec(spec["layout"], {"legend": {"entrywidth": 1 / legend_columns, "entrywidthmode": "fraction"}})
         set_meta(spec, legend_below_px=math.ceil(rows * size["base"] * 1.6 + 8))
+    if width:
+        margin = spec["layout"].get("margin") or {}
+        strip_labels.place_again(spec, width - float(margin.get("l") or 0) - float(margin.get("r") or 0))
     frame = (spec["layout"].get("meta") or {}).get("frame") or {}
     frame_spec(spec, title=frame.get("title", ""), subtitle=frame.get("subtitle", ""),
                 source_line=frame.get("source_line", ""), footnote=None, projector=bool(frame.get("projector")))

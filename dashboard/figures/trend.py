@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocabulary
+from dashboard.figures import strip_labels
 from dashboard.figures.colours import country_styles
 from dashboard.figures.formatting import (
     esc,
@@ -76,34 +77,6 @@ def _log_ticks(values: pd.Series) -> list[float]:
     above = [t for t in ticks if t >= high]
     start, stop = (below[-1] if below else ticks[0]), (above[0] if above else ticks[-1])
     return [round(t, 10) for t in ticks if start <= t <= stop]
-
-
-def _place_labels(labels: list[dict[str, Any]], first: int, last: int, size: Mapping[str, float]) -> int:
-    """Give each label a row in the strip above the plot so that labels in one row do not overlap (greedy by x).
-
-    Label widths are estimated for a phone's plot (300 px), so the estimate errs towards an extra row rather than
-    an overlap or a label cut at the edge. A label that would run past the right edge ends at its line instead
-    (or, when that would run past the left edge, at the right edge). Returns the number of rows.
-    """
-    years_per_px = (last - first + 1) / 300.0
-    left_edge, right_edge = first - 0.5, last + 0.5
-    for label in labels:
-        longest = max(len(line) for line in label["text"].split("\n"))
-        width = (longest * size["label"] * 0.55 + 14) * years_per_px
-        if label["x"] + width <= right_edge:
-            label.update(anchor="left", left=label["x"], right=label["x"] + width)
-        elif label["x"] - width >= left_edge:
-            label.update(anchor="right", left=label["x"] - width, right=label["x"])
-        else:
-            label.update(anchor="right", left=right_edge - width, right=right_edge, x=right_edge)
-    level_ends: list[float] = []
-    for label in sorted(labels, key=lambda item: item["left"]):
-        level = next((i for i, end in enumerate(level_ends) if end <= label["left"]), len(level_ends))
-        if level == len(level_ends):
-            level_ends.append(label["right"])
-        level_ends[level] = label["right"]
-        label["level"] = level
-    return len(level_ends)
 
 
 def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str,
@@ -278,18 +251,13 @@ def _add_programme_periods(spec: Spec, programmes: pd.DataFrame | None, countrie
         result["programmes_drawn"].append(pid)
     if shapes:
         spec["layout"].setdefault("shapes", []).extend(shapes)
-    rows = _place_labels(labels, first, last, size)
-    row_px = size["label"] * 3.1  # two lines a label
-    annotations = spec["layout"].setdefault("annotations", [])
-    for label in labels:  # in the strip above the plot, row 0 nearest to it: labels never cover the data
-        annotations.append({
-            "name": f"hat-label-{label['pid']}", "text": "<br>".join(esc(line) for line in label["text"].split("\n")),
-            "x": label["x"], "xref": "x",
-            "xanchor": label["anchor"], "y": 1, "yref": "paper", "yanchor": "bottom",
-            "yshift": 4 + label["level"] * row_px, "showarrow": False,
-            "font": {"size": size["label"], "color": TEXT_COLOUR}, "bgcolor": "#ffffff",
-            "bordercolor": label["colour"], "borderwidth": 2, "borderpad": 2})
-    result["label_strip_px"] = math.ceil(rows * row_px + 6) if rows else 0
+    # kept for an export that knows its width (strip_labels.place_again), before place() adds its placing
+    set_meta(spec, **{strip_labels.META_KEY: {"labels": [dict(label) for label in labels], "first": first,
+                                              "last": last, "label_px": size["label"]}})
+    rows = strip_labels.place(labels, first, last, size["label"])
+    spec["layout"].setdefault("annotations", []).extend(
+        strip_labels.annotation(label, size["label"], TEXT_COLOUR) for label in labels)
+    result["label_strip_px"] = strip_labels.strip_height(rows, size["label"])
     if result["programmes_unknown_start"]:
         result["notes"].append(tr("HAT programme start year not established, not drawn: {programmes}.",
                                   programmes=join_names(unknown_text)))
