@@ -128,7 +128,9 @@ def load_catalog(connection: db.Connection) -> Catalog:
     try:
         rows = db.run_query(connection, "indicator_catalog")
     except db.DataUnavailable as error:
-        return Catalog(indicators={}, countries=countries, indicators_problem=str(error))
+        # its Problem, not str(error): English in the log, the reader's language where a page shows it (db.shown)
+        problem = error.args[0] if error.args else str(error)
+        return Catalog(indicators={}, countries=countries, indicators_problem=problem)
     indicators = {}
     for row in rows.itertuples(index=False):
         ages = sorted(row.age_groups, key=lambda a: AGE_ORDER.index(a) if a in AGE_ORDER else len(AGE_ORDER))

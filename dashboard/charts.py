@@ -257,7 +257,7 @@ def _programmes_or_none(chart: Chart, query: QueryRunner, state: ViewState) -> t
         return (query(chart.programme_layer, **chart.programme_params(state)),
                 tr(citations.PROGRAMME_SOURCE))
     except db.DataUnavailable as error:
-        return None, tr("HAT programmes not shown: {error}", error=error)
+        return None, tr("HAT programmes not shown: {error}", error=db.shown(error))
 
 
 def _file_stem(kind: str, state: ViewState, years: str) -> str:

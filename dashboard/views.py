@@ -20,7 +20,7 @@ from dashboard.state import from_query_string, to_query_string
 
 
 def _before_after(params: Mapping[str, str], query: QueryRunner, catalog: Catalog) -> tuple[ChartView, list[str]]:
-    names = {code: country.name_en for code, country in catalog.countries.items()}
+    names = {code: country.name for code, country in catalog.countries.items()}  # in the reader's language
     settings, notices = before_after.read_params(params, before_after.register_claims(query, catalog), names)
     if not settings.starts:
         raise ValueError(tr("The before-and-after link names no country with a HAT start in our register."))

@@ -176,3 +176,10 @@ def test_the_presenter_view_shows_notes_and_next_slide_and_moves_the_audience(ch
     presenter.set_viewport_size({"width": 1920, "height": 1080})
     wait_idle(presenter)
     screenshot(presenter, "present-presenter-1920x1080-slide3")
+
+
+def test_the_presenters_clock_speaks_the_readers_language(chromium, net, deck_url):
+    presenter = new_tab(chromium, net)
+    open_slide(presenter, deck_url("presenter") + "&lang=nb")
+    clock = presenter.locator("[data-dpa-clock]")
+    sync_api.expect(clock).to_have_text(re.compile(r"^\d\d:\d\d · \d\d:\d\d siden start$"))

@@ -90,7 +90,7 @@ function tick(shared) {
   const seconds = Math.max(0, Math.floor((now.getTime() - started) / 1000));
   const two = (n) => String(n).padStart(2, "0");
   clock.textContent = `${two(now.getHours())}:${two(now.getMinutes())} · ` +
-    `${two(Math.floor(seconds / 60))}:${two(seconds % 60)} since the start`;
+    `${two(Math.floor(seconds / 60))}:${two(seconds % 60)} ${(shared.data.labels || {}).since || "since the start"}`;
 }
 
 export default function (component) {
