@@ -81,6 +81,14 @@ VALUE_COLUMNS = {"value", "previous_value", "change", "base_value", "plotted"}
 COUNT_FORMAT = "localized"
 
 
+def readable_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as the page shows it: units in the reader's language (the query's codes stay English, as the CSV
+    and the SQL write them). The table itself when there is nothing to say differently."""
+    if "unit" not in table or i18n.current() == i18n.ENGLISH:
+        return table
+    return table.assign(unit=table["unit"].map(lambda name: vocabulary.unit(name) if isinstance(name, str) else name))
+
+
 def column_display(table: pd.DataFrame, unit: str | None = None) -> dict[str, tuple[str, str | None]]:
     """name -> (label, number format or None) for the columns of a query table; the values in `unit` (a rate:
     one decimal, as in the hover; a count: whole numbers) and the known counts and years get a format."""

@@ -1,4 +1,4 @@
-"""What a page shows as text, for the language walk: every string of every element (labels, options, help,
+"""What a page shows as text, for the language walk: every string of every element (labels, options, help, tables,
 notices, Markdown, the charts' own JSON), and the catalog's messages as the fragments a reader would see."""
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ def page_text(app: AppTest) -> str:
             walk(child)
 
     walk(app._tree)
+    # a table's cells travel as Arrow bytes, not strings: its text columns (and headers) are read from the frame
+    for table in [*app.dataframe, *app.table]:
+        frame = table.value
+        found.extend(str(column) for column in frame.columns)
+        for column in frame.columns:
+            found.extend(cell for cell in frame[column] if isinstance(cell, str))
     return "\n".join(found).replace("\u00a0", " ")
 
 

@@ -80,7 +80,7 @@ def figure_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         N_("City"): rows["city"], N_("Country"): rows["country"], N_("Programme"): rows["programme_name"],
         N_("Start"): rows["start_year"], N_("Status"): rows["status"],
-        N_("Counts"): rows["measure"].map(cities.MEASURES), N_("Figure"): rows["value"],
+        N_("Counts"): rows["measure"].map(lambda measure: tr(cities.MEASURES[measure])), N_("Figure"): rows["value"],
         N_("As of"): rows["as_of"], N_("What it counts"): rows["counts_what"], N_("Note"): rows["note"],
         N_("Per 100,000"): rows["per_100k"].round(1),
         N_("Population"): rows["population"],

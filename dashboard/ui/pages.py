@@ -311,7 +311,8 @@ def render_data(page: content.DataContent) -> None:
     for number, (tab, item) in enumerate(zip(tabs, page.charts, strict=False)):
         with tab:
             st.markdown(item.heading)
-            show_table(item.table, hide_index=True, column_config=people_columns(item.table, _unit_of(item.table)))
+            show_table(tables.readable_cells(item.table), hide_index=True,
+                       column_config=people_columns(item.table, _unit_of(item.table)))
             st.markdown(item.query_line)
             st.json(item.params, expanded=False)
             with st.expander("SQL"):
