@@ -175,7 +175,7 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
           programme_params=lambda s: {"countries": list(s.countries), "year": s.year},
           base_map=True, animated=True),
     # The map's values ranked, beside the map (a "highest in Europe" claim needs a ranked view).
-    Chart("ranking", "indicator_map", N_("Map data"),
+    Chart("ranking", "indicator_map", N_("Ranking data"),
           params=lambda s: _statistics_params(s, year=s.year, year_from=s.year_from, year_to=s.year_to),
           title=lambda indicator, s: tr("{indicator}, {year}: countries ranked", indicator=indicator.label,
                                         year=s.year),

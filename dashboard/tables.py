@@ -89,6 +89,16 @@ def readable_cells(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(unit=table["unit"].map(lambda name: vocabulary.unit(name) if isinstance(name, str) else name))
 
 
+def reader_number(number_format: str | None):
+    """A column's number format ('%.1f', 'localized') as a function writing a cell the reader's way ('81,8',
+    '3 256'), for the languages whose separators Streamlit's printf formats cannot write; None: keep the format
+    ('%d' years, text)."""
+    decimals = {"%.1f": 1, "%.2f": 2, "%.0f": 0, COUNT_FORMAT: 0}.get(number_format or "")
+    if decimals is None:
+        return None
+    return lambda value: "" if pd.isna(value) else i18n.number(float(value), decimals)
+
+
 def column_display(table: pd.DataFrame, unit: str | None = None) -> dict[str, tuple[str, str | None]]:
     """name -> (label, number format or None) for the columns of a query table; the values in `unit` (a rate:
     one decimal, as in the hover; a count: whole numbers) and the known counts and years get a format."""

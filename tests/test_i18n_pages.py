@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from dashboard import citations, db, i18n, links, settings
+from dashboard import citations, db, i18n, links, settings, tables
 from dashboard.ui import export_panel
+from dashboard.ui.pages import _reader_numbers
 from tests.apptest_support import new_app, open_embed, open_page
 from tests.i18n_support import page_text
 
@@ -29,7 +30,8 @@ def test_the_data_page_in_norwegian_has_norwegian_tabs_notes_and_edition_notice(
     assert app.title[0].value == "Data og kilder"
     tabs = [tab.label for tab in app.tabs]
     assert tabs[-3:] == ["Definisjoner", "Før du sammenligner", "Kilder og lisenser"], tabs
-    assert "Data for utviklingen" in tabs or "Kartdata" in tabs, tabs  # the charts' own tabs (dashboard/charts.py)
+    assert "Data for utviklingen" in tabs and "Kartdata" in tabs, tabs  # the charts' own tabs (dashboard/charts.py)
+    assert len(tabs) == len(set(tabs)), tabs  # each tab its own name (map and ranking were both 'Kartdata')
     for norwegian in ("Dataene bak hvert diagram som tabell, med SQL-filen og parameterne som ga dem.",
                       "Spørringsfil: `queries/indicator_trend.sql`; parametere som er brukt:",
                       "- Landene definerer narkotikautløste dødsfall ulikt;",
@@ -195,3 +197,20 @@ def test_a_damaged_extract_is_english_in_the_log_and_the_readers_language_on_the
         assert db.shown(unavailable.value) == ("programmes.parquet: filen mangler. Bygg datauttrekkene på nytt med "
                                                "`python -m dashboard build`.")
     assert db.shown("plain text") == "plain text"  # a message raised as text elsewhere is shown as it is
+
+
+def test_a_table_writes_its_numbers_the_readers_way_and_keeps_them_numbers():
+    """Streamlit's printf formats ('%.1f') write a point in every language: in Norwegian the page styles the
+    cells itself ('81,8', '3 256'), sorting still goes by the numbers underneath."""
+    table = pd.DataFrame({"rate": [81.83, None], "deaths": [3256, 12], "year": [2016, 2017]})
+    config = {"rate": st.column_config.NumberColumn("Rate", format="%.1f"),
+              "deaths": st.column_config.NumberColumn("Deaths", format=tables.COUNT_FORMAT),
+              "year": st.column_config.NumberColumn("Year", format="%d")}
+    with i18n.language("nb"):
+        styled, options = _reader_numbers(table, {"column_config": config, "hide_index": True})
+        shown = styled.to_html()
+    assert "81,8" in shown and "3\u00a0256" in shown and "2016" in shown and "2\u00a0016" not in shown
+    assert options["column_config"]["rate"]["type_config"]["format"] is None  # the style's, not printf's
+    assert options["column_config"]["year"]["type_config"]["format"] == "%d"
+    assert styled.data["rate"].dtype.kind == "f"  # still numbers
+    assert tables.reader_number("%d") is None and tables.reader_number(None) is None

@@ -277,7 +277,13 @@ _ARROW: dict[int, pa.Table | None] = {}  # None: a column Arrow cannot type; Str
 
 
 def show_table(table: pd.DataFrame, **options) -> None:
-    """st.dataframe of a page content's table (shared, read-only), sent as Arrow made once per table."""
+    """st.dataframe of a page content's table (shared, read-only), sent as Arrow made once per table. In
+    Norwegian its numbers are written '81,8' and '3 256' (Streamlit's printf formats know only the point)."""
+    if i18n.current() != i18n.ENGLISH and options.get("column_config"):
+        styled, options = _reader_numbers(table, options)
+        if styled is not None:
+            st.dataframe(styled, **options)
+            return
     key = id(table)
     if key not in _ARROW:
         try:
@@ -287,6 +293,21 @@ def show_table(table: pd.DataFrame, **options) -> None:
         if _ARROW.setdefault(key, shown) is shown:
             weakref.finalize(table, _ARROW.pop, key, None)
     st.dataframe(_ARROW.get(key) or table, **options)
+
+
+def _reader_numbers(table: pd.DataFrame, options: dict):
+    """The table styled with the reader's number formats, and the options without the formats they replace (a
+    column_config format wins over a Styler's); (None, options) when no column needs it."""
+    config, formats = dict(options["column_config"]), {}
+    for column, setting in config.items():
+        number_format = ((setting or {}).get("type_config") or {}).get("format") if isinstance(setting, dict) else None
+        writer = tables.reader_number(number_format)
+        if writer is not None and column in table.columns:
+            formats[column] = writer
+            config[column] = {**setting, "type_config": {**setting["type_config"], "format": None}}
+    if not formats:
+        return None, options
+    return table.style.format(formats), {**options, "column_config": config}
 
 
 def people_columns(table, unit: str | None = None, **overrides) -> dict:
