@@ -18,6 +18,7 @@ from dashboard import i18n, ranks
 from dashboard.figures.formatting import is_missing, join_names, records
 from dashboard.i18n import N_, ntr, tr
 
+NATIONAL_DEFINITION = "national_definition"  # the quality flag of a national figure as published
 SMALL_COUNT = 20  # fewer deaths than this: a rate's 95% interval is wider than about -35% to +55% of it
 # The meanings are marked for the catalog: source_flag_meaning says them in the reader's language.
 EUROSTAT_FLAGS = {"b": N_("break in the series"), "c": N_("confidential"), "d": N_("definition differs"),
@@ -95,7 +96,7 @@ def comparability(data: pd.DataFrame, caveat: str = "", unit: str = "",
     definitions = {}
     for country, country_rows in _by_country(rows).items():
         said = next((str(r["value_note"]) for r in country_rows if not is_missing(r.get("value_note"))
-                     and "own definition" in str(r["value_note"])), "")
+                     and NATIONAL_DEFINITION in str(r.get("quality_flags") or "").split(",")), "")
         if said:
             definitions[country] = said.split(": ", 1)[-1]
     if len(definitions) > 1:

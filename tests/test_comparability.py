@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import comparability, content, ranks
+from dashboard import comparability, content, i18n, ranks
 from dashboard.state import from_query_string
 from tests import fixture_data as fx
 from tests.apptest_support import open_page
@@ -69,3 +69,17 @@ def test_the_map_page_says_it_under_the_chart_and_the_data_page_in_full():
     data = open_page("data", indicator=fx.RATE, countries="NOR,SWE,DNK")
     notes = [frame.value for frame in data.dataframe if list(frame.value.columns) == ["what", "countries", "note"]]
     assert notes and "Denmark" in " ".join(notes[0]["countries"])
+
+
+def test_national_definitions_are_named_in_the_readers_language():
+    """Found by the value's flag, not by its English words: the Norwegian note said nothing of them before."""
+    data = pd.DataFrame([{"country": country, "year": 2020, "value": value, "quality_flags": "national_definition",
+                          "value_note": f"Som publisert av nasjonal myndighet, med egen definisjon; {who}: {what}"}
+                         for country, value, who, what in [
+                             ("Norge", 331.0, "FHI (Norge)", "narkotikautløste dødsfall i henhold til EMCDDA"),
+                             ("Sverige", 500.0, "Socialstyrelsen (Sverige)", "narkotikarelaterte dødsfall")]])
+    with i18n.language("nb"):
+        found = comparability.comparability(data, topic="National figures as published")
+    (note,) = [note.text for note in found.notes if note.kind == "definitions" and "Norge:" in note.text]
+    assert "Norge: narkotikautløste dødsfall i henhold til EMCDDA" in note
+    assert "Sverige: narkotikarelaterte dødsfall" in note and note.startswith("Hver nasjonal myndighet")

@@ -15,7 +15,8 @@ import streamlit as st
 from dashboard import before_after, db, figures, i18n, settings, site
 from dashboard.i18n import N_, tr
 from dashboard.ui import data, export_panel
-from dashboard.ui.pages import PLOTLY_CONFIG, link_notices, markdown_text, show_table
+from dashboard.ui.notices import link_notices, markdown_text
+from dashboard.ui.pages import PLOTLY_CONFIG, show_table
 
 COUNTRIES_KEY, EVENT_KEY, MEASURE_KEY, INDEX_KEY, COMPARE_KEY = (
     "w_ba_countries", "w_ba_event", "w_ba_measure", "w_ba_index", "w_ba_compare")

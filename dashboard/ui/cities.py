@@ -11,7 +11,8 @@ from dashboard.figures import records
 from dashboard.figures.cities import apart_note
 from dashboard.i18n import N_, tr
 from dashboard.ui import data, export_panel
-from dashboard.ui.pages import PLOTLY_CONFIG, link_notices, markdown_text, show_table
+from dashboard.ui.notices import link_notices, markdown_text
+from dashboard.ui.pages import PLOTLY_CONFIG, show_table
 
 MEASURE_KEY, HIGHLIGHT_KEY, SYNCED = "w_cities_measure", "w_cities_highlight", "_cities_synced"
 

@@ -17,7 +17,8 @@ from dashboard.figures import records
 from dashboard.figures.claim import VERDICT_COLOURS, VERDICT_LABELS, verdict_label
 from dashboard.i18n import N_, tr
 from dashboard.ui import data
-from dashboard.ui.pages import link_notices, markdown_text, show_chart, show_table
+from dashboard.ui.notices import link_notices, markdown_text
+from dashboard.ui.pages import show_chart, show_table
 
 PAGE = "claims"
 FORM_COUNTRY, FORM_YEAR, FORM_VALUE, FORM_UNIT, FORM_COUNTS = (f"claims_form_{name}" for name in (

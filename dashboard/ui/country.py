@@ -11,7 +11,8 @@ from dashboard import db, figures, i18n, profiles, site, vocabulary
 from dashboard import state as view_state
 from dashboard.i18n import N_, tr
 from dashboard.ui import data, export_panel, session
-from dashboard.ui.pages import PLOTLY_CONFIG, markdown_text, show_key, show_table
+from dashboard.ui.notices import markdown_text
+from dashboard.ui.pages import PLOTLY_CONFIG, show_key, show_table
 
 PAGE = "country"
 # The profile tables' other columns (dashboard/profiles.py names them in English), headed in the reader's language.

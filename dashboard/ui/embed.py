@@ -15,7 +15,8 @@ from dashboard import export, i18n, site, views
 from dashboard import state as view_state
 from dashboard.i18n import tr
 from dashboard.ui import data, export_panel
-from dashboard.ui.pages import CHROME_CSS, PLOTLY_CONFIG, markdown_text, show_key
+from dashboard.ui.notices import markdown_text
+from dashboard.ui.pages import CHROME_CSS, PLOTLY_CONFIG, show_key
 
 _EMBED_CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding: 0.5rem 0.75rem 0.25rem !important; max-width: 1200px;}

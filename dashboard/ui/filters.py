@@ -16,6 +16,7 @@ from dashboard.catalog import PRESET_LABELS, Catalog
 from dashboard.i18n import tr
 from dashboard.state import ViewState
 from dashboard.ui import data, session
+from dashboard.ui.notices import link_notices
 
 CUSTOM = "custom"
 EMBED_SCRIPT = "app_pages/embed.py"  # the chart-only page (app.py registers it at /embed)
@@ -140,10 +141,7 @@ def current_state(page: str) -> ViewState:
         params = {**restored, **params}
         st.query_params.from_dict(params)
     state, notices = view_state.parse_state(params, catalog, page=page, lang=i18n.current())
-    if notices:
-        st.warning(tr("**Some of the link's settings could not be used:**") + "\n\n"
-                   + "\n".join(f"- {notice}" for notice in notices[:8])
-                   + ("\n- …" if len(notices) > 8 else ""), icon=":material/warning:")
+    link_notices(notices)
     canonical = view_state.to_query_string(replace(state, page=page), catalog)
     if st.session_state.get(session.SYNCED) != canonical:
         _load_widgets(state, catalog)

@@ -11,7 +11,7 @@ from dashboard import deck as meeting_deck
 from dashboard import state as view_state
 from dashboard.i18n import N_, ntr, tr
 from dashboard.ui import data, export_panel, present, session
-from dashboard.ui.pages import markdown_text
+from dashboard.ui.notices import markdown_text
 
 log = logging.getLogger("dashboard")
 DECK_NOTICE = "deck_notice"  # what was corrected in an opened deck file, shown once on the next run

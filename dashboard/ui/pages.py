@@ -21,6 +21,7 @@ from dashboard.i18n import ntr, tr
 from dashboard.state import ViewState
 from dashboard.ui import data, export_panel, filters, session
 from dashboard.ui.errors import guarded
+from dashboard.ui.notices import markdown_text
 
 MAP_VIEWS = ("Map", "Ranked bars")
 PLOTLY_CONFIG = {"topojsonURL": settings.TOPOJSON_URL, "displaylogo": False,
@@ -50,20 +51,6 @@ def edition_notice() -> None:
                         "topic '{topic}', each value with its own citation.", last=national["year_max"],
                         topic=vocabulary.topic("National figures as published")))
     st.sidebar.caption("\n\n".join(lines))
-
-
-def link_notices(notices: list[str], shown: int = 8) -> None:
-    """What a link asked for that the page could not use, as one warning above the page (nothing when all was)."""
-    if notices:
-        st.warning(tr("**Some of the link's settings could not be used:**") + "\n\n"
-                   + "\n".join(f"- {markdown_text(notice)}" for notice in notices[:shown])
-                   + ("\n- …" if len(notices) > shown else ""), icon=":material/warning:")
-
-
-def markdown_text(text: str) -> str:
-    """Plain text shown through Markdown as written: markup characters escaped, line breaks kept."""
-    escaped = "".join(f"\\{ch}" if ch in "\\`*_[]<>#$~|" else ch for ch in text)
-    return "  \n".join(line for line in escaped.split("\n") if line.strip())
 
 
 def show_key(view: ChartView) -> None:

@@ -24,7 +24,8 @@ from dashboard import i18n, slides
 from dashboard import state as view_state
 from dashboard.i18n import N_, tr
 from dashboard.ui import data
-from dashboard.ui.pages import CHROME_CSS, PLOTLY_CONFIG, markdown_text, show_key
+from dashboard.ui.notices import markdown_text
+from dashboard.ui.pages import CHROME_CSS, PLOTLY_CONFIG, show_key
 
 log = logging.getLogger("dashboard")
 
