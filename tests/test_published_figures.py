@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import decimal
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -733,3 +734,24 @@ def test_per_person_series_divide_the_count_by_the_population_aged_15_64(shipped
         assert len(joined) == len(rates) and (joined["numerator_rate"] == joined["value_count"]).all(), count
         assert ((joined["value_rate"] - joined["numerator_rate"] / joined["denominator_rate"] * 100_000).abs()
                 < 1e-9).all(), count
+
+
+EMCDDA_TABLE_ID = re.compile(r"\b(?:DRD|TDI|HSR|DLO)-\d+(?:-\d+)*\b")
+# Tables a definition names that the values are not read from: the EMCDDA's own table of the rate we compute,
+# which the published figures above reproduce.
+REPRODUCED_TABLES = {"drd_deaths_per_million_15_64": {"DRD-7"}}
+
+
+def test_every_table_an_indicator_definition_names_is_a_table_its_values_come_from(connection):
+    """The definitions are written by hand: the cocaine and cannabis entrant rates once named the heroin table
+    (TDI-0626) while their values came from TDI-0641 and TDI-0701."""
+    tables = dict(connection.duck.execute(
+        "select f.indicator_id, string_agg(distinct s.table_id, ' | ') from facts f join sources s using (source_id) "
+        "group by f.indicator_id").fetchall())
+    with (settings.REPO_ROOT / "data" / "reference" / "indicators.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for column in ("definition", "definition_no"):
+                named_tables = set(EMCDDA_TABLE_ID.findall(row[column]))
+                for named in named_tables - REPRODUCED_TABLES.get(row["indicator_id"], set()):
+                    assert re.search(rf"\b{named}\b", tables[row["indicator_id"]] or ""), (
+                        row["indicator_id"], column, named, tables[row["indicator_id"]])
