@@ -255,6 +255,7 @@ def pandas_claim_candidates(data_dir: Path, country, indicators) -> pd.DataFrame
 
 def pandas_claim_register(data_dir: Path, countries=None, verdicts=None, claim_ids=None) -> pd.DataFrame:
     claims, names = _read(data_dir, "claims"), _read(data_dir, "countries")[["iso3", "name_en"]]
+    claims = claims.drop(columns=["note_no", "reason_no"])  # the query says note and reason in one language
     joined = claims.merge(names.rename(columns={"name_en": "country"}), on="iso3", how="left")
     for column, wanted in (("iso3", countries), ("verdict", verdicts), ("claim_id", claim_ids)):
         if wanted is not None:

@@ -12,9 +12,8 @@
 --          country);
 --          seed claims first, then by claim_id
 select
-    c.* exclude (note, reason, note_no, reason_no),
-    case when $lang = 'nb' then c.note_no else c.note end as note,
-    case when $lang = 'nb' then c.reason_no else c.reason end as reason,
+    c.* exclude (note_no, reason_no) replace (case when $lang = 'nb' then c.note_no else c.note end as note,
+                                             case when $lang = 'nb' then c.reason_no else c.reason end as reason),
     case when $lang = 'nb' then coalesce(k.name_no, k.name_en) else k.name_en end as country
 from claims c
 left join countries k on k.iso3 = c.iso3
