@@ -445,7 +445,7 @@ CASES = [
            "expected a whole number, found '1994.5'"),
     source("programmes-missing-eligibility", PROGRAMMES, rename_header("eligibility", "criteria"), "row 1",
            "missing column 'eligibility'"),
-    source("programmes-wrong-field-count", PROGRAMMES, extra_field(PROVE), "expected 26 fields, found 27"),
+    source("programmes-wrong-field-count", PROGRAMMES, extra_field(PROVE), "expected 38 fields, found 39"),
     source("programmes-unknown-phase", PROGRAMMES, set_field(PROVE, "phase", "maybe"), "row 2", "column phase",
            "phase must be one of trial, pilot"),
     source("programmes-treated-patients-not-boolean", PROGRAMMES, set_field(PROVE, "treated_patients", "yes"),
