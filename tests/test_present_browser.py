@@ -58,6 +58,9 @@ def new_tab(chromium, net, size=SIZES["laptop"], context=None):
 def open_slide(tab, address: str) -> None:
     tab.goto(address, timeout=60_000)
     wait_for_slide(tab)
+    # keys pressed before the slide's key handler is attached are lost (a loaded machine showed it: 'b' did not
+    # black the screen): wait for present_keys.js to listen
+    tab.wait_for_function("() => Boolean(window.__dpaPresent && window.__dpaPresent.listening)", timeout=30_000)
 
 
 def wait_for_slide(tab, number: int | None = None) -> None:
