@@ -59,6 +59,12 @@ def current() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT
 
 
+def set_for_this_run(lang: str) -> None:
+    """Write in `lang` from here to the end of the current thread's work (a script run: its own thread), so the
+    hundreds of strings a page writes need not ask the session which language it reads (~30 us each)."""
+    _current.set(lang if lang in LANGUAGES else DEFAULT)
+
+
 @contextlib.contextmanager
 def language(lang: str) -> Iterator[None]:
     """Write in `lang` inside the block (an unknown one is English)."""

@@ -31,6 +31,7 @@ def choose() -> str:
     else:
         chosen = _session_language() or i18n.from_browser(st.context.locale)
     st.session_state[session.LANGUAGE] = chosen
+    i18n.set_for_this_run(chosen)  # a fragment's rerun, which skips this, asks the session (the resolver)
     for notice in notices:
         st.warning(plain(notice), icon=":material/translate:")
     return chosen
