@@ -124,7 +124,7 @@ def comparability(data: pd.DataFrame, caveat: str = "", unit: str = "",
     flagged: dict[str, list[dict]] = {}
     for row in rows:
         for flag in str(row.get("quality_flags") or "").split(","):
-            if flag and flag not in NOT_NOTED and flag != "national_definition":
+            if flag and flag not in NOT_NOTED and flag != NATIONAL_DEFINITION:
                 flagged.setdefault(flag, []).append(row)
     for flag, flag_rows in sorted(flagged.items()):
         places = [f"{country} ({_years(country_rows)})" if _years(country_rows) else country

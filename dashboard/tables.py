@@ -89,6 +89,12 @@ def readable_cells(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(unit=table["unit"].map(lambda name: vocabulary.unit(name) if isinstance(name, str) else name))
 
 
+def single_unit(table: pd.DataFrame) -> str | None:
+    """The unit of a query table's values when it has one (a 'unit' column with one value), else None."""
+    units = table["unit"].dropna().unique() if "unit" in table else []
+    return str(units[0]) if len(units) == 1 else None
+
+
 def reader_number(number_format: str | None):
     """A column's number format ('%.1f', 'localized') as a function writing a cell the reader's way ('81,8',
     '3 256'), for the languages whose separators Streamlit's printf formats cannot write; None: keep the format

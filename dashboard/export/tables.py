@@ -92,11 +92,6 @@ def sheet_headers(frame: pd.DataFrame) -> dict[str, str]:
     return shown
 
 
-def _unit_of(frame: pd.DataFrame) -> str | None:
-    units = frame["unit"].dropna().unique() if "unit" in frame else []
-    return str(units[0]) if len(units) == 1 else None
-
-
 def to_xlsx(view: ChartView, *, exported_on: date | None = None, base_url: str | None = None) -> bytes:
     """A workbook: sheet 'data' is the query result; sheet 'about' says what it is and how to get it again, in the
     view's language. Numbers stay numbers, with a number format (grouping, decimals) Excel shows in the reader's
@@ -110,7 +105,7 @@ def _xlsx(view: ChartView, exported_on: date, url: str) -> bytes:
     buffer = io.BytesIO()
     frame = flat_table(view.data)
     headers = sheet_headers(frame)
-    display = tables.column_display(frame, _unit_of(frame))
+    display = tables.column_display(frame, tables.single_unit(frame))
     about_name = "about" if i18n.current() == i18n.ENGLISH else tr("about")  # the sheet 'data' keeps its name
     # Text is written as text: never turned into a formula, a number or a hyperlink, whatever it looks like.
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}

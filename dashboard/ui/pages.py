@@ -306,11 +306,6 @@ def people_columns(table, unit: str | None = None, **overrides) -> dict:
     return config | overrides
 
 
-def _unit_of(table) -> str | None:
-    units = table["unit"].dropna().unique() if "unit" in table else []
-    return str(units[0]) if len(units) == 1 else None
-
-
 def render_data(page: content.DataContent) -> None:
     st.title(page.title)
     st.markdown(page.intro)
@@ -320,7 +315,7 @@ def render_data(page: content.DataContent) -> None:
         with tab:
             st.markdown(item.heading)
             show_table(tables.readable_cells(item.table), hide_index=True,
-                       column_config=people_columns(item.table, _unit_of(item.table)))
+                       column_config=people_columns(item.table, tables.single_unit(item.table)))
             st.markdown(item.query_line)
             st.json(item.params, expanded=False)
             with st.expander("SQL"):
