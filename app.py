@@ -4,10 +4,9 @@ import logging
 
 import streamlit as st
 
-from dashboard import site
-from dashboard.i18n import tr
 from dashboard.ui import language
 from dashboard.ui.hardening import harden
+from dashboard.ui.navigation import EMBED_PATH, pages
 from dashboard.ui.pages import edition_notice
 
 harden()  # a browser's "clear cache" clears its own session, not the caches every user shares
@@ -18,13 +17,9 @@ language.choose()  # before anything is written: the link's lang, the session's 
 
 # "/" is a hidden default page that opens the map at /map (app_pages/root.py): every page then has its own path.
 # /embed is the chart-only page for newsroom iframes (app_pages/embed.py), also hidden from the navigation.
-navigation = st.navigation([st.Page("app_pages/root.py", title="Drug Policy Atlas", default=True, visibility="hidden"),
-                            *(st.Page(page.script, title=tr(page.title), icon=page.icon, url_path=page.name)
-                              for page in site.PAGES),
-                            st.Page("app_pages/embed.py", title=tr("Drug Policy Atlas chart"), url_path="embed",
-                                    visibility="hidden")])
-if navigation.url_path != "embed":
+navigation = st.navigation(pages())
+if navigation.url_path != EMBED_PATH:
     language.switch()  # at the top of every page's sidebar (the chart-only embed has none)
 navigation.run()
-if navigation.url_path != "embed":
+if navigation.url_path != EMBED_PATH:
     edition_notice()  # on every page, below its filters: the EMCDDA edition, its last data year, newer figures

@@ -13,7 +13,7 @@ from typing import Protocol
 import pandas as pd
 import pyarrow as pa
 
-from dashboard import charts, comparability, db, profiles, site, tables
+from dashboard import charts, comparability, db, profiles, site, tables, vocabulary
 from dashboard.catalog import Catalog, load_catalog
 from dashboard.charts import ChartView
 from dashboard.figures import records
@@ -188,6 +188,27 @@ def definitions_note() -> str:
     return "\n".join(f"- {tr(point)}" for point in DEFINITIONS_NOTES)
 MAPS_NOTE = N_("Map shapes: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); base-map TopoJSON "
                "from plotly.js 2.35.3 (MIT), served by this app so maps work offline.")
+
+
+def edition_notice(reader: Reader) -> str:
+    """Under every page's filters: which edition the EMCDDA series come from, their last data year, and where
+    newer figures are; empty when the statistics cannot be read."""
+    try:
+        editions = {row["family"]: row for row in records(reader.query("data_editions"))}
+    except db.DataUnavailable:
+        return ""
+    emcdda, national = editions.get("EMCDDA"), editions.get("national")
+    lines = []
+    if emcdda:
+        edition = str(emcdda["edition"] or "").split(" (")[0]
+        lines.append(tr("**EMCDDA figures: {edition} edition, data years to {last}.** Newer EMCDDA/EUDA figures are "
+                        "not in this edition (see the EUDA's European Drug Report and Statistical Bulletin).",
+                        edition=edition, last=emcdda["year_max"]))
+    if national:
+        lines.append(tr("National figures as published by national authorities reach {last}: on the Trends page, "
+                        "topic '{topic}', each value with its own citation.", last=national["year_max"],
+                        topic=vocabulary.topic("National figures as published")))
+    return "\n\n".join(lines)
 
 
 def map_content(reader: Reader, state: ViewState, ranked: bool = False) -> MapContent:

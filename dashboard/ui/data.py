@@ -19,6 +19,7 @@ import streamlit as st
 
 from dashboard import basemap, catalog, charts, content, db, figures, i18n, tables, views
 from dashboard.state import ViewState
+from dashboard.ui.per_run import once_per_run
 
 # Live charts kept per server process: a map view is about 2.4 MB in memory, a trend view about 0.6 MB.
 CHART_ENTRIES = 64
@@ -30,12 +31,14 @@ def connection() -> db.Connection:
     return db.connect()
 
 
+@once_per_run
 def _version() -> str:
     """The extract files' modification times and sizes, as a short cache key: a rebuild while the server runs
-    is picked up at once, and nothing made from broken files is kept."""
+    is picked up by the next run, and nothing made from broken files is kept."""
     return str(hash(db.data_version(connection())))
 
 
+@once_per_run
 def load_catalog() -> catalog.Catalog:
     """The indicators and countries (immutable dataclasses), rebuilt when the extracts change on disk."""
     return _catalog(_version())
@@ -94,6 +97,31 @@ def programme_table(state: ViewState) -> object:
 def definitions_table() -> object:
     """The indicators' definitions and caveats, built once per version of the extracts."""
     return _definitions_table(_version(), i18n.current())
+
+
+def edition_notice() -> str:
+    """The edition notice under every page's filters (content.edition_notice), written once per version of the
+    extracts and language."""
+    return _edition_notice(_version(), i18n.current())
+
+
+def country_labels() -> dict[str, str]:
+    """Each country's name in the sidebar's picker (Catalog.picker_label), made once per version and language
+    instead of ~40 names at every rerun. Read-only."""
+    return _country_labels(_version(), i18n.current())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _edition_notice(version: str, lang: str) -> str:
+    with i18n.language(lang):
+        return content.edition_notice(sys.modules[__name__])
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _country_labels(version: str, lang: str) -> dict[str, str]:
+    with i18n.language(lang):
+        countries = load_catalog()
+        return {iso3: countries.picker_label(iso3) for iso3 in countries.countries}
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -206,7 +206,7 @@ def _draw_country_filters(page: str, catalog: Catalog) -> None:
                                       **{name: tr(label) for name, label in PRESET_LABELS.items()}}),
                          on_change=_on_preset, args=(page,))
     st.sidebar.multiselect(tr("Countries"), list(catalog.countries), key=session.COUNTRIES,
-                           format_func=_shown_as({iso3: catalog.picker_label(iso3) for iso3 in catalog.countries}),
+                           format_func=_shown_as(data.country_labels()),
                            on_change=_on_change, args=(page,),
                            help=tr("Countries shown on every page. Clicking a country on the map adds it."))
 

@@ -14,9 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import comparability, content, db, i18n, settings, site, tables, vocabulary
+from dashboard import comparability, content, i18n, settings, site, tables
 from dashboard.charts import ChartView
-from dashboard.figures import records
 from dashboard.i18n import ntr, tr
 from dashboard.state import ViewState
 from dashboard.ui import data, export_panel, filters, session
@@ -35,22 +34,9 @@ CHROME_CSS = """<style>
 
 def edition_notice() -> None:
     """On every page: which edition the EMCDDA series come from, that they end in 2017, and where newer figures are."""
-    try:
-        editions = {row["family"]: row for row in records(data.query("data_editions"))}
-    except db.DataUnavailable:
-        return
-    emcdda, national = editions.get("EMCDDA"), editions.get("national")
-    lines = []
-    if emcdda:
-        edition = str(emcdda["edition"] or "").split(" (")[0]
-        lines.append(tr("**EMCDDA figures: {edition} edition, data years to {last}.** Newer EMCDDA/EUDA figures are "
-                        "not in this edition (see the EUDA's European Drug Report and Statistical Bulletin).",
-                        edition=edition, last=emcdda["year_max"]))
-    if national:
-        lines.append(tr("National figures as published by national authorities reach {last}: on the Trends page, "
-                        "topic '{topic}', each value with its own citation.", last=national["year_max"],
-                        topic=vocabulary.topic("National figures as published")))
-    st.sidebar.caption("\n\n".join(lines))
+    notice = data.edition_notice()
+    if notice:
+        st.sidebar.caption(notice)
 
 
 def show_key(view: ChartView) -> None:
