@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -106,6 +107,11 @@ class Catalog:
 
     def preset(self, name: str) -> tuple[str, ...]:
         """The ISO-3 codes of a named country preset, in name order."""
+        return self._presets[name]
+
+    @functools.cached_property
+    def _presets(self) -> dict[str, tuple[str, ...]]:
+        # Worked out once per catalog (a filter change compares the selection with every preset).
         rules = {
             "all": lambda c: c.part_of is None,  # countries; their parts (England and Wales) are picked by name
             "emcdda": lambda c: c.emcdda_reporting,
@@ -113,8 +119,8 @@ class Catalog:
             "nordic": lambda c: c.nordic,
             "hat": lambda c: c.has_hat_programme,
         }
-        rule = rules[name]
-        return tuple(c.iso3 for c in sorted(self.countries.values(), key=lambda c: c.name_en) if rule(c))
+        by_name = sorted(self.countries.values(), key=lambda c: c.name_en)
+        return {name: tuple(c.iso3 for c in by_name if rule(c)) for name, rule in rules.items()}
 
 
 def load_catalog(connection: db.Connection) -> Catalog:

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import math
+import pickle
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -854,3 +855,17 @@ def test_an_export_that_knows_its_width_places_the_programme_labels_for_it(conne
         a.text for a in fig.layout.annotations if a.name and a.name.startswith("hat-label")]
     narrow = figures.resized_figure(fig, 550, width=380)  # a phone-sized export keeps its rows
     assert len(set(rows(narrow).values())) == len(set(rows(fig).values()))
+
+
+def test_a_screen_figure_sends_what_plotly_would_and_each_ask_gets_its_own_copy(rate_map, geojson):
+    # st.plotly_chart calls to_dict at every rerun; the screen figure encodes once (dashboard/figures/screen.py).
+    fig = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit="x", year=2015, **FRAME)
+    screen = figures.screen_figure(fig, geometry_url="/app/static/shapes/europe-0123456789abcdef.json")
+    plain = go.Figure.to_dict(screen)  # Plotly's own deep copy, encoded anew
+    first, second = screen.to_dict(), screen.to_dict()
+    assert pio.to_json(first, validate=False) == pio.to_json(plain, validate=False)
+    assert first == second and first is not second and first["layout"] is not second["layout"]
+    first["layout"]["title"] = {"text": "changed by a caller"}
+    assert screen.to_dict()["layout"].get("title") == plain["layout"].get("title")
+    copied = pickle.loads(pickle.dumps(screen))  # the benchmark floor pickles page contents
+    assert pio.to_json(copied.to_dict(), validate=False) == pio.to_json(plain, validate=False)

@@ -47,12 +47,12 @@ from dashboard.figures.programmes import (
     status_text,
 )
 from dashboard.figures.ranking import make_ranking_figure
+from dashboard.figures.screen import screen_figure
 from dashboard.figures.theme import (
     NO_DATA_COLOUR,
     apply_frame,
     resized_figure,
     rows_height,
-    screen_figure,
 )
 from dashboard.figures.timeline import CURRENT_YEAR, TIMELINE_FIRST_YEAR, make_timeline_figure
 from dashboard.figures.trend import make_trend_figure

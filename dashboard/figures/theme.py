@@ -53,9 +53,6 @@ def merge_spec(target: dict[str, Any], updates: Mapping[str, Any]) -> dict[str, 
     return target
 
 
-EMPTY_TEMPLATE = {"data": {}, "layout": {}}
-
-
 def new_spec() -> Spec:
     return {"data": [], "layout": {}}
 
@@ -240,35 +237,6 @@ def _fit_row_labels(spec: dict) -> None:
     longest = max(len(label) for label in labels)
     merge_spec(layout, {"yaxis": {"tickfont": {"size": fitted}},
                         "margin": {"l": math.ceil(longest * fitted * 0.56 + 16)}})
-
-
-def screen_figure(figure: go.Figure, geometry_url: str | None = None) -> go.Figure:
-    """The figure as the app shows it: no title, subtitle, footnote or source line inside the chart, because the
-    page sets those as text that wraps on any screen (SVG text does not: on a phone it was cut at the right
-    edge). Exports keep them in the figure. An animated map keeps each year's caveats in its frames.
-    geometry_url: where the browser fetches a map's shapes (dashboard/basemap.py); its choropleths then refer to
-    them instead of carrying them (each draws only the features its `locations` name)."""
-    spec = figure.to_dict()
-    # Plotly's default template (7 KB of a 36 KB map) styles nothing the figure does not set itself, and the app
-    # draws charts with Streamlit's template: it is not sent to the browser.
-    spec["layout"]["template"] = EMPTY_TEMPLATE
-    if geometry_url:
-        for trace in spec["data"]:
-            if trace.get("type") == "choropleth" and isinstance(trace.get("geojson"), dict):
-                trace["geojson"] = geometry_url
-    meta = spec["layout"].get("meta") or {}
-    animation = meta.get("animation")
-    if isinstance(animation, dict):
-        set_meta(spec, animation={**animation, "titles": {}})
-    frame = meta.get("frame") or {}
-    if meta.get("screen_key"):  # the page shows this key as text above the chart
-        spec["layout"]["showlegend"] = False
-        set_meta(spec, label_strip_px=0)
-    frame_spec(spec, title="", subtitle="", source_line="", footnote="", projector=bool(frame.get("projector")))
-    set_meta(spec, frame={**frame, "on_screen": "text beside the chart"})
-    if spec.get("frames"):
-        frame_animation(spec, base_title=frame.get("title", ""), base_footnote="")
-    return to_figure(spec)
 
 
 def frame_animation(spec: Spec, *, base_title: str, base_footnote: str) -> None:
