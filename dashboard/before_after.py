@@ -19,7 +19,7 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView, QueryRunner
-from dashboard.figures import format_value, is_missing, records
+from dashboard.figures import format_value, is_missing, records, screen_figure
 from dashboard.figures.before_after import make_before_after_figure
 from dashboard.i18n import N_, tr
 from dashboard.state import read_choice, read_language, read_switch, shown, unknown_parameters
@@ -203,6 +203,7 @@ def chart_view(series: pd.DataFrame, measure: Measure, event: str, starts: dict[
         projector=projector)
     return ChartView(
         kind="before_after", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
+        screen_figure=screen_figure(figure),
         data=data_table(aligned, compared, names, starts), query_name="indicator_trend",
         params={"indicator": measure.indicator_id, "starts": dict(starts), "index": index},
         summary=summary(aligned, names, starts, measure), query_string=query_string,

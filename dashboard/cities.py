@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView, QueryRunner
-from dashboard.figures import records
+from dashboard.figures import records, screen_figure
 from dashboard.figures.cities import apart_note, make_cities_figure
 from dashboard.i18n import N_, tr
 from dashboard.state import read_choice, read_language, read_switch, shown, unknown_parameters
@@ -105,6 +105,7 @@ def _view_of(settings: Settings, query: QueryRunner, catalog: Catalog) -> ChartV
     summary = f"{title}, {span}. " + "; ".join(
         f"{row.city} {row.per_100k:,.1f} ({row.value:,} {counted}, {row.as_of})" for row in ranked.itertuples())
     return ChartView(kind="hat_cities", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
+                     screen_figure=screen_figure(figure),
                      data=ranked.reset_index(drop=True), query_name="hat_cities",
                      params={"measures": [settings.measure]}, summary=summary + ".",
                      query_string=settings.query_string(), file_stem=f"hat-cities_{settings.measure}",

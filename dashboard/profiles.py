@@ -18,7 +18,7 @@ import pandas as pd
 from dashboard import i18n, ranks, vocabulary
 from dashboard.catalog import Catalog
 from dashboard.charts import ChartView, QueryRunner
-from dashboard.figures import format_value, is_missing, is_rate_unit, records
+from dashboard.figures import format_value, is_missing, is_rate_unit, records, screen_figure
 from dashboard.figures.claim import verdict_label
 from dashboard.figures.two_axes import make_two_axis_figure
 from dashboard.i18n import N_, ntr, tr
@@ -202,6 +202,7 @@ def _pair(query: QueryRunner, catalog: Catalog, known, projector: bool = False) 
     data = pd.concat([table.assign(indicator_id=i.indicator_id, indicator=i.label)
                       for table, i in zip(tables, indicators, strict=True)], ignore_index=True)
     view = ChartView(kind="country_pair", title=title, subtitle=subtitle, source_line=source_line, figure=figure,
+                     screen_figure=screen_figure(figure),
                      data=data, query_name="indicator_trend", params={"indicators": list(PAIR), "country": known.iso3},
                      summary=f"{title}. {note}",
                      query_string=pair_query_string(known.iso3, projector, lang=i18n.current()),

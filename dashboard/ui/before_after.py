@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import before_after, db, figures, i18n, settings, site
+from dashboard import before_after, db, i18n, settings, site
 from dashboard.i18n import N_, tr
 from dashboard.ui import data, export_panel
 from dashboard.ui.notices import link_notices, markdown_text
@@ -119,7 +119,7 @@ def _draw(chosen: before_after.Settings, names: dict[str, str]) -> None:
     if empty:
         st.caption(markdown_text(tr("No value in the 21 years around the start, so no line: {countries}.",
                                     countries=", ".join(empty))))
-    st.plotly_chart(figures.screen_figure(drawn.figure), config=PLOTLY_CONFIG, key="before_after_chart",
+    st.plotly_chart(drawn.screen_figure, config=PLOTLY_CONFIG, key="before_after_chart",
                     alt=drawn.summary)
     st.caption(markdown_text(drawn.source_line))
     st.caption(drawn.summary)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import cities, figures, i18n, site
+from dashboard import cities, i18n, site
 from dashboard.figures import records
 from dashboard.figures.cities import apart_note
 from dashboard.i18n import N_, tr
@@ -57,7 +57,7 @@ def cities_page() -> None:
     else:
         st.subheader(drawn.title, anchor=False)
         st.caption(markdown_text(drawn.subtitle))
-        st.plotly_chart(figures.screen_figure(drawn.figure), config=PLOTLY_CONFIG, key="cities_chart",
+        st.plotly_chart(drawn.screen_figure, config=PLOTLY_CONFIG, key="cities_chart",
                         alt=drawn.summary)
         # the bars marked *, then the source (what the view cannot show is above the page already)
         apart = apart_note(records(drawn.data))

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import db, figures, i18n, profiles, site, vocabulary
+from dashboard import db, i18n, profiles, site, vocabulary
 from dashboard import state as view_state
 from dashboard.i18n import N_, tr
 from dashboard.ui import data, export_panel, session
@@ -68,7 +68,7 @@ def render_country(page: profiles.CountryContent) -> None:
         view = page.pair
         st.subheader(view.title, anchor=False)
         st.caption(markdown_text(view.subtitle))
-        st.plotly_chart(figures.screen_figure(view.figure), config=PLOTLY_CONFIG, key="country_pair",
+        st.plotly_chart(view.screen_figure, config=PLOTLY_CONFIG, key="country_pair",
                         alt=view.summary)
         st.caption(markdown_text("\n".join(part for part in (page.pair_note, view.source_line) if part)))
         export_panel.render(view, data_note=tr("Data exports hold both series' rows of queries/indicator_trend.sql "
