@@ -95,6 +95,9 @@ class Chart:
     programme_params: Callable[[ViewState], dict] = lambda s: {"countries": list(s.countries)}
     base_map: bool = False
     animated: bool = False  # state.animate draws every year of the range as frames of one figure
+    # The query and the programme layer are read for every year of the range at once (their $year NULL) and the
+    # state's year sliced out: a new map year, and each frame of the animation, then read no file.
+    one_read_for_all_years: bool = False
     # None: the source line names the source of every value drawn; else this fixed line (in the reader's language).
     fixed_source: Callable[[], str] | None = None
     # A query of what the chart is about, beside its data (the register entry of a checked claim: its quote and
@@ -172,8 +175,9 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
           draw=_draw_map,
           summarise=lambda data, indicator, s: summaries.summarise_map(data, indicator.label, indicator.unit, s.year),
           programme_layer="programme_markers",
-          programme_params=lambda s: {"countries": list(s.countries), "year": s.year},
-          base_map=True, animated=True),
+          programme_params=lambda s: {"countries": list(s.countries), "year": s.year, "year_from": s.year_from,
+                                      "year_to": s.year_to},
+          base_map=True, animated=True, one_read_for_all_years=True),
     # The map's values ranked, beside the map (a "highest in Europe" claim needs a ranked view).
     Chart("ranking", "indicator_map", N_("Ranking data"),
           params=lambda s: _statistics_params(s, year=s.year, year_from=s.year_from, year_to=s.year_to),
@@ -183,7 +187,8 @@ CHARTS: dict[str, Chart] = {chart.kind: chart for chart in (
           years_in_file_name=lambda s: str(s.year),
           draw=_draw_ranking,
           summarise=lambda data, indicator, s: summaries.summarise_map(data, indicator.label, indicator.unit, s.year,
-                                                                       ranked=True)),
+                                                                       ranked=True),
+          one_read_for_all_years=True),
     Chart("trend", "indicator_trend", N_("Trend data"),
           params=lambda s: {**_statistics_params(s, year_from=s.year_from, year_to=s.year_to),
                             "index_base": s.index_base, "log_scale": s.scale == "log"},
@@ -251,10 +256,32 @@ def table_source_line(kind: str, table: pd.DataFrame, layers: tuple[str, ...] = 
     return fixed() if fixed is not None else citations.drawn_source_line(table, layers)
 
 
+def _read(chart: Chart, query: QueryRunner, name: str, params: dict) -> pd.DataFrame:
+    """A query's table for the chart's state; for a chart that reads all years at once, the state's year of the
+    table of every year (the same rows as the query of that one year: tests/test_queries.py)."""
+    if not chart.one_read_for_all_years:
+        return query(name, **params)
+    every_year = query(name, **{**params, "year": None})
+    return every_year[every_year["year"] == params["year"]].reset_index(drop=True)
+
+
+def _read_once_per_build(query: QueryRunner) -> QueryRunner:
+    """The runner, remembering each table it read for one chart: the frames of an animated map share the table
+    of every year (the app's runner caches anyway; the command line's and the exports' read files)."""
+    tables: dict[str, pd.DataFrame] = {}
+
+    def read(name: str, **params) -> pd.DataFrame:
+        key = f"{name} {sorted(params.items())!r}"
+        if key not in tables:
+            tables[key] = query(name, **params)
+        return tables[key].copy(deep=False)
+    return read
+
+
 def _programmes_or_none(chart: Chart, query: QueryRunner, state: ViewState) -> tuple[pd.DataFrame | None, str]:
     """The programmes for the chart's markers and bands; the statistics still draw when that extract is broken."""
     try:
-        return (query(chart.programme_layer, **chart.programme_params(state)),
+        return (_read(chart, query, chart.programme_layer, chart.programme_params(state)),
                 tr(citations.PROGRAMME_SOURCE))
     except db.DataUnavailable as error:
         return None, tr("HAT programmes not shown: {error}", error=db.shown(error))
@@ -279,7 +306,7 @@ def _draw(chart: Chart, connection: db.Connection, catalog: Catalog, state: View
           query: QueryRunner) -> _Drawn:
     """Run the chart's query and its layers' queries, then draw and cite what came back."""
     spec = chart_query(chart.kind, catalog, state)
-    data = query(spec.query_name, **spec.params)
+    data = _read(chart, query, spec.query_name, spec.params)
     programmes, extra, credit_lines = None, [], []
     if chart.programme_layer:
         programmes, programme_line = _programmes_or_none(chart, query, state)
@@ -319,7 +346,7 @@ def build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: V
 def _build_chart(kind: str, connection: db.Connection, catalog: Catalog, state: ViewState,
                  geometry_url: str | None, query: QueryRunner | None) -> ChartView:
     chart = CHARTS[kind]
-    query = query or functools.partial(db.run_query, connection)
+    query = _read_once_per_build(query or functools.partial(db.run_query, connection))
     drawn = _draw(chart, connection, catalog, state, query)
     figure, screen_title = drawn.figure, ""
     if chart.animated and state.animate and state.year_from < state.year_to:

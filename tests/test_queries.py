@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import db
+from dashboard.figures import records
 from tests import fixture_data as F
 
 
@@ -186,6 +187,68 @@ def test_map_unreported_country_is_shown_but_not_ranked(connection):
     assert math.isnan(frame.loc["FIN", "value"]) and pd.isna(frame.loc["FIN", "rank"])
     assert frame.loc["NOR", "rank"] == 1 and (frame["ranked_countries"] == 1).all()
     assert list(frame.index) == ["NOR", "FIN"]  # ranked first, unranked last
+
+
+@pytest.mark.parametrize("lang", [None, "nb"])
+@pytest.mark.parametrize("indicator", [F.COUNT, F.RATE])
+def test_the_map_of_every_year_holds_each_years_own_map(connection, indicator, lang):
+    """The map reads all years at once ($year NULL) and slices its year: each slice must be the rows, values,
+    ranks, changes and colour range the query of that one year gives (what the map and ranking then draw)."""
+    countries = ["NOR", "SWE", "DNK", "FIN"]
+    params = {"indicator": indicator, "countries": countries, "sex": "total", "age_group": "total",
+              "year_from": 2011, "year_to": 2015, "lang": lang}
+    every_year = db.run_query(connection, "indicator_map", **(params | {"year": None}))
+    assert sorted(set(every_year["year"])) == [2011, 2012, 2013, 2014, 2015]
+    for year in range(2011, 2016):
+        one_year = db.run_query(connection, "indicator_map", **(params | {"year": year}))
+        sliced = every_year[every_year["year"] == year].reset_index(drop=True)
+        assert records(sliced) == records(one_year) and list(sliced.columns) == list(one_year.columns)
+    before_the_range = place(connection, indicator=indicator, countries=countries, year=2010).loc["NOR", "value"]
+    assert every_year.query("year == 2011").set_index("iso3").loc["NOR", "previous_value"] == before_the_range
+
+
+@pytest.mark.parametrize("lang", [None, "nb"])
+def test_the_programme_markers_of_every_year_hold_each_years_own_markers(connection, lang):
+    countries = ["NOR", "DNK", "CHE"]
+    every_year = db.run_query(connection, "programme_markers", countries=countries, year=None, year_from=2008,
+                              year_to=2024, lang=lang)
+    for year in range(2008, 2025):
+        one_year = db.run_query(connection, "programme_markers", countries=countries, year=year, lang=lang)
+        sliced = every_year[every_year["year"] == year].reset_index(drop=True)
+        assert records(sliced) == records(one_year) and not one_year.empty
+
+
+def test_a_new_map_year_and_an_animation_read_no_more_files(connection):
+    """What the one read for all years is for: through a caching runner (the app's) a map of another year runs
+    no query, and an animated map of six years reads each of its queries once, not once a year."""
+    from dashboard import charts
+    from dashboard.catalog import load_catalog
+    from dashboard.state import parse_state
+
+    catalog, read, cache = load_catalog(connection), [], {}
+
+    def app_like(name, **params):  # a cache on the name and parameters, as dashboard/ui/data.py keeps
+        key = (name, repr(sorted(params.items())))
+        if key not in cache:
+            read.append(name)
+            cache[key] = db.run_query(connection, name, **params)
+        return cache[key]
+
+    def state(**params):
+        return parse_state({"page": "map", "indicator": F.RATE, "countries": "NOR,SWE,DNK"} | params, catalog)[0]
+
+    first = charts.build_chart("map", connection, catalog, state(year="2013"), query=app_like)
+    assert sorted(read) == ["indicator_map", "programme_markers", "source_credits"]
+    read.clear()
+    other = charts.build_chart("map", connection, catalog, state(year="2014"), query=app_like)
+    assert read == []
+    assert other.data["year"].unique().tolist() == [2014] and first.data["year"].unique().tolist() == [2013]
+    assert records(other.data) == records(db.run_query(connection, "indicator_map", **other.params))
+    read.clear()
+    cache.clear()
+    animated = charts.build_chart("map", connection, catalog, state(year="2013", animate="on"), query=app_like)
+    assert len(animated.figure.frames) == 6 and sorted(read) == ["indicator_map", "programme_markers",
+                                                                  "source_credits"]
 
 
 # --- programmes, their sources and claims -----------------------------------------------------------------------------
