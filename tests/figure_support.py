@@ -19,6 +19,14 @@ def series(fig: go.Figure) -> dict[str, go.Scatter]:
             if isinstance(trace.meta, dict) and trace.meta.get("role") == "series"}
 
 
+def shown_hovers(trace) -> list[str]:
+    """Each point's hover label as Plotly shows it: the trace's template with the point's hover text put in
+    (a trend's template carries the source line when all its points share it)."""
+    get = trace.get if isinstance(trace, dict) else lambda name: getattr(trace, name)  # as sent, or a go trace
+    template = (get("hovertemplate") or "%{hovertext}").replace("<extra></extra>", "")
+    return [template.replace("%{hovertext}", str(text)) for text in (get("hovertext") or ())]
+
+
 def hover_for(trace, location: str) -> str:
     return trace.hovertext[list(trace.locations).index(location)]
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import db
 from tests import fixture_data as F
 from tests.apptest_support import EXPLORER_PAGES, open_embed, open_page
+from tests.figure_support import shown_hovers
 from tests.test_state import INVALID_CASES
 
 PAGES = EXPLORER_PAGES
@@ -257,7 +258,7 @@ def test_trends_page_draws_national_figures_beside_the_emcdda_series():
     assert set(lines) == {"Norway"}  # Sweden has no national figures: only the countries that have them
     norway = {x: y for x, y in zip(lines["Norway"]["x"], lines["Norway"]["y"], strict=True) if y is not None}
     assert norway == {2014: 266, 2016: 282, 2017: 257}  # to the latest year, past the bulletin's 2015
-    assert any("Fixture Institute of Public Health" in text for text in lines["Norway"]["hovertext"])
+    assert any("Source: Fixture Institute of Public Health" in text for text in shown_hovers(lines["Norway"]))
     assert any("Open the national figures" in link.label for link in app.get("page_link"))
 
 

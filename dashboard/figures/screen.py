@@ -19,18 +19,23 @@ class ScreenFigure(go.Figure):
 
     st.plotly_chart asks a figure for its dict at every rerun, and Plotly's to_dict deep-copies the figure and
     encodes every array again each time (6 ms for a trend of ten countries). This one is encoded once, as JSON,
-    and each ask gets a fresh dict parsed from it (a quarter of that); what Streamlit then sends is the same JSON
-    (tests/test_figures.py). Changing the figure after its first to_dict is not supported."""
+    straight from the dict it was made from (screen_figure's, already in to_dict's form, so no third copy of the
+    figure is made), and each ask gets a fresh dict parsed from it (a quarter of that); Streamlit then sends the
+    same figure as Plotly's own path would (tests/test_figures.py). Changing the figure after it is made is not
+    supported."""
 
     def __init__(self, spec: dict | None = None, **kwargs) -> None:
         # Unvalidated, as figures.theme.to_figure: the builders' output is validated in the tests.
         super().__init__(spec, _validate=False, **kwargs)
-        self._encoded: str | None = None
+        # Plotly copies what it keeps, so the dict is still the figure as given: encoded now, then let go.
+        self._encoded = plotly.io.to_json(spec if isinstance(spec, dict) and not kwargs else super().to_dict(),
+                                          validate=False)
 
     def to_dict(self) -> dict:
-        if self._encoded is None:
-            self._encoded = plotly.io.to_json(super().to_dict(), validate=False)
         return json.loads(self._encoded)
+
+    def __reduce__(self):  # Plotly's adds its grid fields to the dict, which would then be encoded as the figure's
+        return self.__class__, (self.to_dict(),)
 
 
 def screen_figure(figure: go.Figure, geometry_url: str | None = None) -> go.Figure:

@@ -44,7 +44,7 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def _trend_hover(row: Mapping[str, Any], unit: str, index_base_year: int | None) -> str:
+def _trend_hover(row: Mapping[str, Any], unit: str, index_base_year: int | None, *, with_source: bool) -> str:
     name = f"<b>{esc(row['country'])}</b>"
     if is_missing(row.get("value")):
         return f"{name}<br>" + tr("{year}: no value reported", year=int(row["year"]))
@@ -55,8 +55,28 @@ def _trend_hover(row: Mapping[str, Any], unit: str, index_base_year: int | None)
         lines.append(tr("Index {index} ({year} = 100)", index=index, year=int(base)) if not is_missing(base)
                      else tr("Index {index}", index=index))
     lines.extend(value_detail_lines(row, unit))
-    lines.append(tr("Source: {source}", source=wrap_html(row.get("source"), 60)))
+    if with_source:
+        lines.append(_source_hover(row.get("source")))
     return "<br>".join(lines)
+
+
+def _source_hover(source: Any) -> str:
+    return tr("Source: {source}", source=wrap_html(source, 60))
+
+
+def _series_hover(rows: list[dict[str, Any]], unit: str, index_base_year: int | None) -> dict[str, Any]:
+    """Each point's hover text and the trace's template. When every point that can be hovered (a drawn value)
+    has the same source, the template says it once instead of every point repeating it: the source line was two
+    thirds of a trend's JSON. A source with Plotly's template syntax in it stays in the points."""
+    sources = {row.get("source") for row in rows if not is_missing(row["plotted"])}
+    shared = next(iter(sources)) if len(sources) == 1 else None
+    template = "%{hovertext}"
+    if shared is not None and not is_missing(shared) and "%{" not in str(shared):
+        template += "<br>" + _source_hover(shared)
+    else:
+        shared = None
+    return {"hovertext": [_trend_hover(row, unit, index_base_year, with_source=shared is None) for row in rows],
+            "hovertemplate": template + "<extra></extra>"}
 
 
 def _tick_text(tick: float) -> str:
@@ -146,8 +166,7 @@ def make_trend_figure(trend_df: pd.DataFrame, *, indicator_label: str, unit: str
             "customdata": [iso3] * len(rows), "meta": {"role": "series", "iso3": iso3},
             "line": {"color": style["colour"], "dash": style["dash"]},
             "marker": {"color": style["colour"]},
-            "hovertext": [_trend_hover(row, unit, index_base_year) for row in rows],
-            "hovertemplate": "%{hovertext}<extra></extra>"})
+            **_series_hover(rows, unit, index_base_year)})
         flagged_rows = [row for row in rows if warning_labels(row) and not is_missing(row["plotted"])]
         if flagged_rows:  # open markers over the flagged points; the series underneath keeps the hover
             spec["data"].append({
