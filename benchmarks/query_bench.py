@@ -172,7 +172,8 @@ def pandas_programme_markers(data_dir: Path, countries, year) -> pd.DataFrame:
     columns = ["programme_id", "iso3", "country", "programme_name", "city_or_sites", "phase", "start_year",
                "end_year", "status", "status_as_of", "patients_numeric", "patients_numeric_year",
                "patients_numeric_basis", "patients", "conflict_flag", "source_titles", "map_group", "not_drawn",
-               "site", "site_source_url", "lat", "lon"]
+               "site", "site_source_url", "lat", "lon", "year"]
+    rows["year"] = year
     return rows[columns].reset_index(drop=True)
 
 
