@@ -12,7 +12,8 @@ websocket: the bytes Chromium receives over the app's websocket to draw the map 
             a state never shown before (the largest of the first three) and to one shown before (median), and
             per page of the walk (ws_kb).
 map year:   the map's own year slider moved a year back and forth with the keyboard (the page's fragment
-            reruns, the sidebar does not): repaint time and bytes, as above.
+            reruns, the sidebar does not): repaint time and bytes, as above; and the time from the key press
+            to plotly.js's last draw of the new map, with how many times it drew it (plotly_afterplot events).
 Only 127.0.0.1 is contacted: the app serves everything itself.
 """
 
@@ -182,13 +183,32 @@ JS_HEADING_ENDS = """(suffix) => Array.from(document.querySelectorAll('[data-tes
   .some(e => (e.textContent || '').endsWith(suffix))"""
 
 
+# Every time plotly.js finishes drawing the main chart (its `plotly_afterplot` event), in page time, and the time of
+# the last key press. Streamlit makes a new chart element for each new figure, so each new plot div is hooked.
+JS_COUNT_DRAWS = """() => {
+  window.__dpaDraws = [];
+  const hook = () => document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot').forEach(plot => {
+    if (!plot.__dpaHooked && plot.on) {
+      plot.__dpaHooked = true;
+      plot.on('plotly_afterplot', () => window.__dpaDraws.push(performance.now()));
+    }
+  });
+  new MutationObserver(hook).observe(document.body, {subtree: true, childList: true});
+  hook();
+  document.addEventListener('keydown', () => { window.__dpaKey = performance.now(); window.__dpaDraws = []; }, true);
+}"""
+JS_DRAWS_SINCE_KEY = "() => window.__dpaDraws.map(t => t - window.__dpaKey)"
+
+
 def _map_year_repaints(page, received: WebsocketBytes, repaints: int, timeout_s: float) -> dict:
     """The map's own year slider moved with the keyboard, a year back then forward in turn: the map page's
     fragment reruns (its controls, chart and text), not the sidebar. Timed from the key press to the chart
-    heading naming the new year, then one animation frame."""
+    heading naming the new year, then one animation frame; and, in page time, from the key press to the last
+    time plotly.js finished drawing the map (the map as the reader sees it), with the number of draws."""
     slider = page.locator('.st-key-w_year input')
     year = int(slider.get_attribute("aria-valuenow") or slider.input_value())
-    times, new_bytes, seen_bytes = [], [], []
+    page.evaluate(JS_COUNT_DRAWS)
+    times, new_bytes, seen_bytes, drawn, draws = [], [], [], [], []
     for i in range(repaints + 1):
         key, year = ("ArrowLeft", year - 1) if i % 2 == 0 else ("ArrowRight", year + 1)
         slider.focus()
@@ -199,13 +219,19 @@ def _map_year_repaints(page, received: WebsocketBytes, repaints: int, timeout_s:
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
         seconds = time.perf_counter() - t0
         _wait_idle(page, timeout_s * 1000)
+        page.wait_for_timeout(400)  # a draw that follows the end of the run (Streamlit sizes a new chart after it)
         if i == 0:
             new_bytes.append(received.total - before)  # a year not shown before: its chart is built
         else:
             times.append(seconds)
             seen_bytes.append(received.total - before)
+            since_key = page.evaluate(JS_DRAWS_SINCE_KEY)
+            draws.append(len(since_key))
+            if since_key:
+                drawn.append(max(since_key) / 1000)
     return {"repaint_map_year": summarise(times), "ws_kb_map_year_new": round(new_bytes[0] / 1000, 1),
-            "ws_kb_map_year_seen": round(sorted(seen_bytes)[len(seen_bytes) // 2] / 1000, 1)}
+            "ws_kb_map_year_seen": round(sorted(seen_bytes)[len(seen_bytes) // 2] / 1000, 1),
+            "map_year_drawn": summarise(drawn), "map_year_draws_per_change": sorted(draws)[len(draws) // 2]}
 
 
 def walk_rss(data_dir: Path | None, timeout_s: float) -> dict:

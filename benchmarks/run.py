@@ -128,7 +128,8 @@ def _browser_side_by_side(against: str, repaints: int, rounds: int) -> dict:
 BROWSER_MEASURES = {"first_map_painted_s": ("first_map_painted_s",), "repaint_ms": ("repaint", "median_ms"),
                     "repaint_map_year_ms": ("repaint_map_year", "median_ms"), "ws_kb_map_page": ("ws_kb_map_page",),
                     "ws_kb_filter_change_new": ("ws_kb_filter_change_new",),
-                    "ws_kb_map_year_new": ("ws_kb_map_year_new",)}
+                    "ws_kb_map_year_new": ("ws_kb_map_year_new",),
+                    "map_year_drawn_ms": ("map_year_drawn", "median_ms")}
 
 
 def _browser_medians(found: list[dict]) -> dict:
@@ -437,6 +438,10 @@ def report(results: dict) -> str:
             ["map year change to repaint (the page's fragment), median / p95",
              f"{_fmt(_get(browser, 'repaint_map_year', 'median_ms'))} / "
              f"{_fmt(_get(browser, 'repaint_map_year', 'p95_ms'))} ms"],
+            ["  key press to the map's last draw by plotly.js, median / p95 (draws per change)",
+             f"{_fmt(_get(browser, 'map_year_drawn', 'median_ms'))} / "
+             f"{_fmt(_get(browser, 'map_year_drawn', 'p95_ms'))} ms "
+             f"({_fmt(browser.get('map_year_draws_per_change'))})"],
             ["websocket: map page / new filter state / seen state / new map year",
              " / ".join(_fmt(browser.get(key)) for key in ("ws_kb_map_page", "ws_kb_filter_change_new",
                                                           "ws_kb_filter_change_seen", "ws_kb_map_year_new")) + " KB"],

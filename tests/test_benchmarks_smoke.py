@@ -48,6 +48,8 @@ def test_smoke_suite_reports_every_section(tmp_path: Path):
         browser = results["browser"]
         assert 10 < browser["ws_kb_map_page"] < 200 and browser["ws_kb_filter_change_new"] > 0
         assert browser["repaint"]["n"] > 0 and browser["repaint_map_year"]["n"] > 0
+        # plotly.js drew each new map year at least once, after the key press that asked for it
+        assert browser["map_year_draws_per_change"] >= 1 and browser["map_year_drawn"]["median_ms"] > 0
     assert results["memory"], "the app memory walk reported nothing"
     for walk in results["memory"].values():
         assert "peak_rss_mb" in walk or "skipped" in walk, walk
