@@ -28,7 +28,8 @@ def shown_hovers(trace) -> list[str]:
 
 
 def hover_for(trace, location: str) -> str:
-    return trace.hovertext[list(trace.locations).index(location)]
+    """The hover label a reader sees over one location of a choropleth (its template applied)."""
+    return shown_hovers(trace)[list(trace.locations).index(location)]
 
 
 def shapes_named(fig: go.Figure, prefix: str) -> list:

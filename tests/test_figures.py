@@ -135,6 +135,31 @@ def test_map_hover_gives_value_rank_change_deaths_population_and_source(rate_map
     assert hover_for(trace_named(rate_map_figure, "No data reported"), "FIN").endswith("No data reported for 2015")
 
 
+def test_map_and_ranking_hovers_say_a_shared_source_once_and_differing_sources_per_country(rate_map, geojson):
+    """Every country's hover repeated the same source line, a quarter of a map's JSON: shared, it is in the
+    values' template; when one country's source differs, each country carries its own."""
+    shared = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2015,
+                                     **FRAME)
+    values = trace_named(shared, RATE_LABEL)
+    assert values.hovertemplate == "%{hovertext}<br>Source: Computed from the fixture bulletin.<extra></extra>"
+    assert not any("Source:" in text for text in values.hovertext)
+    assert all(hover.endswith("<br>Source: Computed from the fixture bulletin.") for hover in shown_hovers(values))
+    ranking = figures.make_ranking_figure(rate_map, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2015, **FRAME)
+    assert ranking.data[0].hovertemplate == values.hovertemplate
+    assert not any("Source:" in text for text in ranking.data[0].hovertext)
+    assert shown_hovers(ranking.data[0])[list(ranking.data[0].customdata).index("NOR")].endswith(
+        "vs 2014<br>Source: Computed from the fixture bulletin.")
+
+    frame = rate_map.copy()
+    frame["source"] = frame["source"].astype(object)
+    frame.loc[frame["iso3"] == "DNK", "source"] = "Danish national register."
+    differing = trace_named(figures.make_map_figure(frame, geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT,
+                                                    year=2015, **FRAME), RATE_LABEL)
+    assert differing.hovertemplate == "%{hovertext}<extra></extra>"
+    assert hover_for(differing, "DNK").endswith("Source: Danish national register.")
+    assert hover_for(differing, "NOR") == hover_for(values, "NOR")
+
+
 def test_map_hover_shows_a_flag_in_words(connection, geojson):
     frame = map_query(connection, ["DNK", "NOR"], year=2010)
     fig = figures.make_map_figure(frame, geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2010, **FRAME)

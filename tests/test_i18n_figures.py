@@ -11,6 +11,7 @@ import pytest
 from dashboard import basemap, charts, comparability, db, i18n, tables
 from dashboard import state as view_state
 from dashboard.catalog import load_catalog
+from tests.figure_support import shown_hovers
 from tests.i18n_support import catalog_fragments
 
 NBSP, MINUS = "\u00a0", "\u2212"
@@ -54,7 +55,7 @@ def shown_text(view: charts.ChartView) -> str:
 
 def test_the_map_hover_speaks_norwegian_with_norwegian_numbers(connection, catalog):
     view = chart(connection, catalog, "map", "page=map&preset=nordic&lang=nb")
-    hover = {text.split("</b>")[0][3:]: text for text in trace(view, "values").hovertext}
+    hover = {text.split("</b>")[0][3:]: text for text in shown_hovers(trace(view, "values"))}
     norway = hover["Norge"]
     assert f"2015: 85,0 dødsfall per million innbyggere 15–64 år (95{NBSP}% konfidensintervall 75,5–95,4)" in norway
     assert (f"beregnet fra 289 dødsfall blant personer 15–64 år og 3{NBSP}400{NBSP}000 innbyggere 15–64 år"

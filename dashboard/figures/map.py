@@ -17,7 +17,6 @@ from dashboard.figures.formatting import (
     is_missing,
     join_names,
     records,
-    wrap_html,
 )
 from dashboard.figures.programmes import MAP_GROUPS, PHASE_STYLES, geojson_ids, marker_positions, programme_hover
 from dashboard.figures.theme import (
@@ -36,7 +35,7 @@ from dashboard.figures.theme import (
     set_meta,
     to_figure,
 )
-from dashboard.figures.value_notes import flag_footnote, value_detail_lines
+from dashboard.figures.value_notes import flag_footnote, hover_template, source_hover, value_detail_lines
 from dashboard.i18n import N_, ntr, tr
 
 # The map shows Europe in a fixed frame, so it does not jump when the year or the country selection changes. The
@@ -94,9 +93,10 @@ def rate_ranks(rows: list[dict], unit: str) -> dict[str, Any]:
         [(row["iso3"], row["value"], row["numerator"], row["denominator"]) for row in rows], per=per)}
 
 
-def value_hover(row: Mapping[str, Any], unit: str, year: int, ranked: Any = None) -> str:
+def value_hover(row: Mapping[str, Any], unit: str, year: int, ranked: Any = None, with_source: bool = True) -> str:
     """What hovering a country says: its value (with its 95% interval for a rate of counted deaths), the rate's
-    deaths and population, flags, rank (and the ranks the intervals allow), change, source."""
+    deaths and population, flags, rank (and the ranks the intervals allow), change, source (unless the trace's
+    template says it for all: value_notes.hover_template)."""
     name = f"<b>{esc(row['country'])}</b>"
     if is_missing(row.get("value")):
         return f"{name}<br>" + tr("No data reported for {year}", year=year)
@@ -117,7 +117,8 @@ def value_hover(row: Mapping[str, Any], unit: str, year: int, ranked: Any = None
     else:
         lines.append(tr("{change} vs {year}", change=format_change(row.get("change"), row.get("change_pct"), unit),
                         year=year - 1))
-    lines.append(tr("Source: {source}", source=wrap_html(row.get("source"), 60)))
+    if with_source:
+        lines.append(source_hover(row.get("source")))
     return "<br>".join(lines)
 
 
@@ -186,14 +187,15 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
     ids = [row["iso3"] for row in with_data]
     values = [float(row["value"]) for row in with_data]
     low, high = colour_range(with_data, fixed_scale) if with_data else (0.0, 1.0)
+    template, each_own = hover_template(row.get("source") for row in with_data)
     spec["data"].append({
         "type": "choropleth", "geojson": _subset_geojson(geojson, ids), "featureidkey": "id", "locations": ids,
         "z": values, "customdata": ids, "zmin": low, "zmax": high if high > low else low + 1,
         "colorscale": SEQUENTIAL_SCALE, "reversescale": SEQUENTIAL_REVERSED, "name": indicator_label,
         "showlegend": False, "showscale": bool(with_data), "meta": {"role": "values"},
         "marker": {"line": {"color": SELECTED_BORDER, "width": 0.8}},
-        "hovertext": [value_hover(row, unit, year, ranked.get(row["iso3"])) for row in with_data],
-        "hovertemplate": "%{hovertext}<extra></extra>",
+        "hovertext": [value_hover(row, unit, year, ranked.get(row["iso3"]), each_own) for row in with_data],
+        "hovertemplate": template,
         # Under the map (the frame places it), so the map keeps the full width of a phone.
         "colorbar": {"title": {"text": f"{esc(vocabulary.unit(unit))}<br>"
                                        f"{esc(scale_note(with_data, fixed_scale, year))}",

@@ -21,7 +21,7 @@ from dashboard.figures.theme import (
     set_meta,
     to_figure,
 )
-from dashboard.figures.value_notes import flag_footnote
+from dashboard.figures.value_notes import flag_footnote, hover_template
 from dashboard.i18n import tr
 
 
@@ -40,6 +40,7 @@ def make_ranking_figure(map_df: pd.DataFrame, *, indicator_label: str, unit: str
     spec = new_spec()
     low, high = colour_range(with_data, fixed_scale) if with_data else (0.0, 1.0)
     values = [float(row["value"]) for row in with_data]
+    template, each_own = hover_template(row.get("source") for row in with_data)
     spec["data"].append({
         "type": "bar", "orientation": "h", "x": values, "y": [row["country"] for row in with_data],
         "customdata": [row["iso3"] for row in with_data], "name": indicator_label, "showlegend": False,
@@ -47,8 +48,8 @@ def make_ranking_figure(map_df: pd.DataFrame, *, indicator_label: str, unit: str
         "textfont": {"size": size["label"]}, "meta": {"role": "ranking"},
         "marker": {"color": values, "colorscale": SEQUENTIAL_SCALE, "reversescale": SEQUENTIAL_REVERSED,
                    "cmin": low, "cmax": high if high > low else low + 1, "line": {"color": "#333333", "width": 0.5}},
-        "hovertext": [value_hover(row, unit, year) for row in with_data],
-        "hovertemplate": "%{hovertext}<extra></extra>"})
+        "hovertext": [value_hover(row, unit, year, with_source=each_own) for row in with_data],
+        "hovertemplate": template})
     if not with_data:
         add_empty_message(spec, tr("No country reported a value for {year}.", year=year), size)
     footnotes = []

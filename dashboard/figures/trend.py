@@ -19,7 +19,6 @@ from dashboard.figures.formatting import (
     is_rate_unit,
     join_names,
     records,
-    wrap_html,
     year_of,
 )
 from dashboard.figures.programmes import is_regular, programme_phase, programme_years_text, project_label, short_name
@@ -34,7 +33,13 @@ from dashboard.figures.theme import (
     set_meta,
     to_figure,
 )
-from dashboard.figures.value_notes import flag_footnote, value_detail_lines, warning_labels
+from dashboard.figures.value_notes import (
+    flag_footnote,
+    hover_template,
+    source_hover,
+    value_detail_lines,
+    warning_labels,
+)
 from dashboard.i18n import ntr, tr
 
 
@@ -56,27 +61,15 @@ def _trend_hover(row: Mapping[str, Any], unit: str, index_base_year: int | None,
                      else tr("Index {index}", index=index))
     lines.extend(value_detail_lines(row, unit))
     if with_source:
-        lines.append(_source_hover(row.get("source")))
+        lines.append(source_hover(row.get("source")))
     return "<br>".join(lines)
 
 
-def _source_hover(source: Any) -> str:
-    return tr("Source: {source}", source=wrap_html(source, 60))
-
-
 def _series_hover(rows: list[dict[str, Any]], unit: str, index_base_year: int | None) -> dict[str, Any]:
-    """Each point's hover text and the trace's template. When every point that can be hovered (a drawn value)
-    has the same source, the template says it once instead of every point repeating it: the source line was two
-    thirds of a trend's JSON. A source with Plotly's template syntax in it stays in the points."""
-    sources = {row.get("source") for row in rows if not is_missing(row["plotted"])}
-    shared = next(iter(sources)) if len(sources) == 1 else None
-    template = "%{hovertext}"
-    if shared is not None and not is_missing(shared) and "%{" not in str(shared):
-        template += "<br>" + _source_hover(shared)
-    else:
-        shared = None
-    return {"hovertext": [_trend_hover(row, unit, index_base_year, with_source=shared is None) for row in rows],
-            "hovertemplate": template + "<extra></extra>"}
+    """Each point's hover text and the trace's template (the source once when every drawn value shares it)."""
+    template, each_own = hover_template(row.get("source") for row in rows if not is_missing(row["plotted"]))
+    return {"hovertext": [_trend_hover(row, unit, index_base_year, with_source=each_own) for row in rows],
+            "hovertemplate": template}
 
 
 def _tick_text(tick: float) -> str:

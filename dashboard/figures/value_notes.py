@@ -23,6 +23,23 @@ def _population_words(unit: str) -> str:
     return f"people {words}" if words.startswith("aged") else words
 
 
+def source_hover(source: Any) -> str:
+    """The hover's source line."""
+    return tr("Source: {source}", source=wrap_html(source, 60))
+
+
+def hover_template(sources: Iterable[Any]) -> tuple[str, bool]:
+    """The template of a trace whose points' hover texts are put into it, and whether each point must still say
+    its own source. When every point that can be hovered has the same source, the template says it once instead
+    of every point repeating it (two thirds of a trend's JSON, a quarter of a map's); a source with Plotly's
+    template syntax in it stays in the points."""
+    found = set(sources)
+    shared = next(iter(found)) if len(found) == 1 else None
+    if shared is None or is_missing(shared) or "%{" in str(shared):
+        return "%{hovertext}<extra></extra>", True
+    return "%{hovertext}<br>" + source_hover(shared) + "<extra></extra>", False
+
+
 def value_detail_lines(row: Mapping[str, Any], unit: str) -> list[str]:
     """What a value was computed from and what is flagged about it: the same lines in every hover."""
     lines = []
