@@ -136,7 +136,7 @@ def test_map_hover_gives_value_rank_change_deaths_population_and_source(rate_map
 
 
 def test_map_and_ranking_hovers_say_a_shared_source_once_and_differing_sources_per_country(rate_map, geojson):
-    """Every country's hover repeated the same source line, a quarter of a map's JSON: shared, it is in the
+    """Every country's hover repeated the same source line, a fifth of a map's JSON: shared, it is in the
     values' template; when one country's source differs, each country carries its own."""
     shared = figures.make_map_figure(rate_map, geojson, indicator_label=RATE_LABEL, unit=RATE_UNIT, year=2015,
                                      **FRAME)

@@ -194,7 +194,7 @@ def make_map_figure(map_df: pd.DataFrame, geojson: Mapping[str, Any], *, indicat
         "colorscale": SEQUENTIAL_SCALE, "reversescale": SEQUENTIAL_REVERSED, "name": indicator_label,
         "showlegend": False, "showscale": bool(with_data), "meta": {"role": "values"},
         "marker": {"line": {"color": SELECTED_BORDER, "width": 0.8}},
-        "hovertext": [value_hover(row, unit, year, ranked.get(row["iso3"]), each_own) for row in with_data],
+        "hovertext": [value_hover(row, unit, year, ranked.get(row["iso3"]), with_source=each_own) for row in with_data],
         "hovertemplate": template,
         # Under the map (the frame places it), so the map keeps the full width of a phone.
         "colorbar": {"title": {"text": f"{esc(vocabulary.unit(unit))}<br>"

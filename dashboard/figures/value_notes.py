@@ -31,7 +31,7 @@ def source_hover(source: Any) -> str:
 def hover_template(sources: Iterable[Any]) -> tuple[str, bool]:
     """The template of a trace whose points' hover texts are put into it, and whether each point must still say
     its own source. When every point that can be hovered has the same source, the template says it once instead
-    of every point repeating it (two thirds of a trend's JSON, a quarter of a map's); a source with Plotly's
+    of every point repeating it (two thirds of a trend's JSON, a fifth of a map's); a source with Plotly's
     template syntax in it stays in the points."""
     found = set(sources)
     shared = next(iter(found)) if len(found) == 1 else None
